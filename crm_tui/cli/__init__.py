@@ -1,0 +1,1 @@
+"""The `crm` command: the TUI launcher and the headless subcommands."""

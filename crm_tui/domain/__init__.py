@@ -1,0 +1,1 @@
+"""Entities, validation and business rules: pure functions, no I/O, no Textual."""

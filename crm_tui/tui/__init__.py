@@ -1,0 +1,1 @@
+"""The Textual application. Screens call services; nothing here touches the store directly."""
