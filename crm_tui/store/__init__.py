@@ -1,0 +1,21 @@
+"""A TinyDB storage engine: journaled, crash-safe, multi-process safe, O(1) per write.
+
+Knows nothing of the CRM. The service layer uses TinyDB's Table/Query API on `Database`.
+"""
+
+from tinydb import Query, where
+
+from .database import Database
+from .errors import CorruptFileError, NotADatabaseError, StoreError, TransactionError
+from .table import StoreTable
+
+__all__ = [
+    "CorruptFileError",
+    "Database",
+    "NotADatabaseError",
+    "Query",
+    "StoreError",
+    "StoreTable",
+    "TransactionError",
+    "where",
+]

@@ -1,0 +1,82 @@
+"""`Database`: a TinyDB whose tables live in a journaled, multi-process-safe directory.
+
+    db = Database("~/.local/share/crm-tui/crm.db")
+    customers = db.table("customers")
+    customers.insert({"name": "John Doe"})
+    with db.transaction():          # several writes, one atomic durable commit
+        ...
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+
+from .engine import DEFAULT_COMPACT_BYTES, Engine
+from .table import StoreTable
+
+
+class Database(TinyDB):
+    """TinyDB's database API (table, tables, drop_table, ...) over an `Engine`."""
+
+    table_class = StoreTable
+
+    # Not calling TinyDB.__init__: it would build a stock storage we do not want.
+    def __init__(
+        self, path: str | os.PathLike[str], *, create: bool = True,
+        compact_bytes: int = DEFAULT_COMPACT_BYTES,
+    ) -> None:
+        self._storage = Engine(path, create=create, compact_bytes=compact_bytes)  # type: ignore[assignment]
+        self._opened = True
+        self._tables: dict[str, StoreTable] = {}  # type: ignore[assignment]
+
+    @property
+    def engine(self) -> Engine:
+        return self._storage  # type: ignore[return-value]
+
+    @property
+    def path(self) -> Path:
+        return self.engine.path
+
+    def table(self, name: str, **kwargs: Any) -> StoreTable:
+        return super().table(name, **kwargs)  # type: ignore[return-value]
+
+    def tables(self) -> set[str]:
+        return self.engine.table_names()
+
+    def drop_table(self, name: str) -> None:
+        self.table(name).truncate()
+
+    def drop_tables(self) -> None:
+        with self.engine.transaction():
+            for name in self.tables():
+                self.engine.truncate(name)
+
+    def transaction(self) -> AbstractContextManager[None]:
+        return self.engine.transaction()
+
+    def refresh(self) -> int:
+        """Catch up with other processes; returns the generation (commit count)."""
+        return self.engine.generation
+
+    @property
+    def generation(self) -> int:
+        return self.engine.generation
+
+    def compact(self) -> None:
+        self.engine.compact()
+
+    def close(self) -> None:
+        self._opened = False
+        self.engine.close()
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.table(self.default_table_name))
+
+    def __repr__(self) -> str:
+        return f"<Database {self.path}>"

@@ -1,0 +1,61 @@
+"""In-memory secondary indexes: key -> set of document ids, kept current on every change.
+
+Indexes are declared in code (not stored): they are rebuilt when a table loads and updated
+incrementally on every put/delete, whether the change was made here or caught up from
+another process's commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Mapping
+from typing import Any
+
+KeyFunc = Callable[[Mapping[str, Any]], Any]
+
+
+class Index:
+    """Maps the key(s) a document yields to the ids of the documents that yield it.
+
+    With `multi=True` the key function returns an iterable (e.g. tags) and the document is
+    indexed under each element. `None` keys are not indexed.
+    """
+
+    def __init__(self, name: str, key: KeyFunc, *, multi: bool = False) -> None:
+        self.name = name
+        self.key = key
+        self.multi = multi
+        self._ids: dict[Hashable, set[int]] = {}
+
+    def _keys(self, doc: Mapping[str, Any]) -> Iterable[Hashable]:
+        value = self.key(doc)
+        if value is None:
+            return ()
+        if self.multi:
+            return {item for item in value if item is not None}
+        return (value,)
+
+    def add(self, doc_id: int, doc: Mapping[str, Any]) -> None:
+        for key in self._keys(doc):
+            self._ids.setdefault(key, set()).add(doc_id)
+
+    def discard(self, doc_id: int, doc: Mapping[str, Any]) -> None:
+        for key in self._keys(doc):
+            ids = self._ids.get(key)
+            if ids is not None:
+                ids.discard(doc_id)
+                if not ids:
+                    del self._ids[key]
+
+    def rebuild(self, docs: Mapping[int, Mapping[str, Any]]) -> None:
+        self._ids = {}
+        for doc_id, doc in docs.items():
+            self.add(doc_id, doc)
+
+    def clear(self) -> None:
+        self._ids = {}
+
+    def ids(self, key: Hashable) -> frozenset[int]:
+        return frozenset(self._ids.get(key, ()))
+
+    def keys(self) -> list[Hashable]:
+        return list(self._ids)

@@ -1,0 +1,158 @@
+"""The service layer keeps TinyDB's Table/Query API: it behaves as stock TinyDB's does."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from tinydb import Query, TinyDB
+from tinydb.operations import increment
+from tinydb.storages import MemoryStorage
+from tinydb.table import Document
+
+from crm_tui.store import Database, StoreError
+
+Q = Query()
+
+
+@pytest.fixture
+def db(db_path: Path) -> Database:
+    return Database(db_path)
+
+
+def exercise(db: TinyDB) -> list[object]:
+    """The same calls on stock TinyDB and on ours must give the same answers."""
+    t = db.table("people")
+    out: list[object] = [
+        t.insert({"name": "Ann", "age": 30, "tags": ["a"]}),
+        t.insert_multiple([{"name": "Bob", "age": 40}, {"name": "Cy", "age": 50}]),
+    ]
+    out.append(t.update({"age": 31}, Q.name == "Ann"))
+    out.append(t.update(increment("age"), doc_ids=[2, 99]))
+    out.append(t.upsert({"name": "Dee", "age": 20}, Q.name == "Dee"))
+    out.append(t.upsert({"name": "Dee", "age": 21}, Q.name == "Dee"))
+    out.append(t.search(Q.age > 30))
+    out.append(t.get(Q.name == "Cy"))
+    out.append(t.get(doc_id=1))
+    out.append(t.get(doc_ids=[1, 3, 42]))
+    out.append(t.contains(Q.name == "Bob"))
+    out.append(t.contains(doc_id=77))
+    out.append(t.count(Q.age >= 21))
+    out.append(t.remove(Q.name == "Bob"))
+    out.append(t.remove(doc_ids=[3, 50]))
+    out.append([dict(d) | {"id": d.doc_id} for d in t])
+    out.append(len(t))
+    out.append(t.update_multiple([({"x": 1}, Q.name == "Ann"), ({"x": 2}, Q.name == "Dee")]))
+    out.append(t.all())
+    out.append(db.tables())
+    return out
+
+
+def test_same_answers_as_stock_tinydb(db: Database) -> None:
+    assert exercise(db) == exercise(TinyDB(storage=MemoryStorage))
+
+
+def test_documents_survive_reopening(db_path: Path) -> None:
+    first = Database(db_path)
+    first.table("people").insert_multiple([{"n": i} for i in range(5)])
+    first.table("people").remove(doc_ids=[2])
+    first.close()
+    again = Database(db_path).table("people")
+    assert [d.doc_id for d in again] == [1, 3, 4, 5]
+    assert again.insert({"n": 9}) == 6
+
+
+def test_ids_are_never_reused(db: Database) -> None:
+    t = db.table("people")
+    t.insert_multiple([{"n": 1}, {"n": 2}])
+    t.remove(doc_ids=[2])
+    assert t.insert({"n": 3}) == 3
+    t.truncate()
+    assert len(t) == 0
+    assert t.insert({"n": 4}) == 4
+
+
+def test_insert_with_explicit_document_id(db: Database) -> None:
+    t = db.table("people")
+    assert t.insert(Document({"n": 1}, doc_id=10)) == 10
+    with pytest.raises(ValueError, match="already exists"):
+        t.insert(Document({"n": 2}, doc_id=10))
+    assert t.insert({"n": 3}) == 11
+
+
+def test_transaction_is_atomic_and_rolls_back(db: Database, db_path: Path) -> None:
+    t = db.table("people")
+    t.insert({"name": "Ann", "balance": 10})
+    with pytest.raises(RuntimeError), db.transaction():
+        t.update({"balance": 0}, doc_ids=[1])
+        t.insert({"name": "half-written"})
+        raise RuntimeError("crash in the middle of a use case")
+    assert t.all() == [{"name": "Ann", "balance": 10}]
+    assert Database(db_path).table("people").all() == [{"name": "Ann", "balance": 10}]
+    assert t.insert({"name": "Bob"}) == 2  # the rolled-back id is free again
+
+
+def test_nested_transactions_join_the_outer_one(db: Database, db_path: Path) -> None:
+    t = db.table("people")
+    with db.transaction():
+        t.insert({"n": 1})
+        with db.transaction():
+            t.insert({"n": 2})
+        other = Database(db_path)  # another reader sees nothing until the outer commit
+        assert len(other.table("people")) == 0
+    assert len(other.table("people")) == 2
+
+
+def test_values_json_cannot_hold_are_refused_before_writing(db: Database) -> None:
+    t = db.table("people")
+    with pytest.raises(StoreError, match="JSON"):
+        t.insert({"when": object()})
+    assert len(t) == 0
+
+
+def test_stored_documents_do_not_share_objects_with_callers(db: Database) -> None:
+    t = db.table("people")
+    tags = ["a"]
+    t.insert({"tags": tags})
+    tags.append("b")
+    t.get(doc_id=1)["tags"] = ["c"]  # returned documents are copies (nested values: read-only)
+    with pytest.raises(RuntimeError), db.transaction():
+        t.update(lambda doc: doc["tags"].append("d"), doc_ids=[1])
+        raise RuntimeError  # the rollback restores the untouched original
+    assert t.get(doc_id=1)["tags"] == ["a"]
+    t.update(lambda doc: doc["tags"].append("d"), doc_ids=[1])
+    assert t.get(doc_id=1)["tags"] == ["a", "d"]
+
+
+def test_secondary_index_follows_every_change(db: Database) -> None:
+    t = db.table("customers")
+    t.create_index("email", lambda d: (d.get("email") or "").lower() or None)
+    t.create_index("tag", lambda d: d.get("tags", []), multi=True)
+    t.insert({"email": "Ann@X.com", "tags": ["vip", "b2b"]})
+    t.insert({"email": "bob@x.com", "tags": ["vip"]})
+    assert [d.doc_id for d in t.find("email", "ann@x.com")] == [1]
+    assert t.find_ids("tag", "vip") == {1, 2}
+    t.update({"email": "ann@y.com", "tags": ["b2b"]}, doc_ids=[1])
+    assert t.find("email", "ann@x.com") == []
+    assert t.find_ids("tag", "vip") == {2}
+    t.remove(doc_ids=[2])
+    assert t.find_ids("tag", "vip") == frozenset()
+    with pytest.raises(RuntimeError), db.transaction():
+        t.update({"tags": ["vip"]}, doc_ids=[1])
+        raise RuntimeError
+    assert t.find_ids("tag", "vip") == frozenset()
+    assert sorted(t.index_keys("tag")) == ["b2b"]
+
+
+def test_whole_table_rewrites_are_refused(db: Database) -> None:
+    with pytest.raises(StoreError):
+        db.table("people")._update_table(lambda table: table.clear())
+
+
+def test_drop_tables(db: Database) -> None:
+    db.table("a").insert({"n": 1})
+    db.table("b").insert({"n": 2})
+    db.drop_table("a")
+    assert len(db.table("a")) == 0 and len(db.table("b")) == 1
+    db.drop_tables()
+    assert len(db.table("b")) == 0

@@ -1,0 +1,45 @@
+"""Layering is checked, not hoped for: headless code never loads Textual or plotext."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FORBIDDEN = ("textual", "textual_plotext", "plotext", "rich")
+REPORT = f"print(sorted(m for m in sys.modules if m.split('.')[0] in {FORBIDDEN!r}))"
+
+
+def headless_modules() -> list[str]:
+    names = {"crm_tui.cli.main"}
+    for package in ("store", "domain", "services"):
+        for path in (ROOT / "crm_tui" / package).rglob("*.py"):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            names.add(".".join(p for p in parts if p != "__init__"))
+    return sorted(names)
+
+
+def run(code: str) -> str:
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_domain_services_store_load_no_textual() -> None:
+    modules = headless_modules()
+    assert "crm_tui.store.engine" in modules
+    code = f"import importlib, sys\nfor m in {modules!r}:\n    importlib.import_module(m)\n"
+    assert run(code + REPORT) == "[]"
+
+
+def test_headless_cli_commands_load_no_textual(tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from crm_tui.cli.main import main\n"
+        f"r = CliRunner().invoke(main, ['--db', {str(tmp_path / 'x.db')!r}, 'check'])\n"
+        "assert r.exit_code == 1 and 'no database here' in r.output, r.output\n"
+    )
+    assert run(code + REPORT) == "[]"
