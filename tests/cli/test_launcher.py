@@ -1,0 +1,65 @@
+"""The `crm` command: where the database is, `crm check`, and the TUI launcher."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from crm_tui.cli import main as cli_main
+from crm_tui.cli.paths import default_db_path, resolve_db_path
+from crm_tui.store import Database
+from crm_tui.tui.app import CrmApp
+
+
+def test_db_option_then_env_then_user_data_dir(tmp_path: Path,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CRM_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert default_db_path() == tmp_path / "xdg" / "crm-tui" / "crm.db"
+    monkeypatch.setenv("CRM_DB", str(tmp_path / "env.db"))
+    assert resolve_db_path(None) == tmp_path / "env.db"
+    assert resolve_db_path(str(tmp_path / "opt.db")) == tmp_path / "opt.db"
+
+
+def test_check_reports_tables_and_exits_zero(db_path: Path) -> None:
+    db = Database(db_path)
+    db.table("customers").insert_multiple([{"n": 1}, {"n": 2}])
+    db.close()
+    result = CliRunner().invoke(cli_main.main, ["--db", str(db_path), "check"])
+    assert result.exit_code == 0, result.output
+    assert "customers: 2 documents" in result.output and result.output.endswith("ok\n")
+
+
+def test_check_uses_crm_db_from_the_environment(db_path: Path) -> None:
+    Database(db_path).close()
+    result = CliRunner().invoke(cli_main.main, ["check"], env={"CRM_DB": str(db_path)})
+    assert result.exit_code == 0 and str(db_path) in result.output
+
+
+def test_no_subcommand_opens_the_tui_on_the_chosen_database(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[tuple[Path, str | None]] = []
+    monkeypatch.setattr("crm_tui.tui.launch.run_tui",
+                        lambda path, theme=None: opened.append((path, theme)))
+    result = CliRunner().invoke(cli_main.main, ["--db", str(db_path), "--theme", "nord"])
+    assert result.exit_code == 0, result.output
+    assert opened == [(db_path, "nord")]
+
+
+def test_help_lists_the_commands() -> None:
+    result = CliRunner().invoke(cli_main.main, ["--help"])
+    assert result.exit_code == 0 and "check" in result.output and "--db" in result.output
+
+
+async def test_app_opens_on_the_database_and_quits(db_path: Path) -> None:
+    db = Database(db_path)
+    db.table("customers").insert({"name": "Ann"})
+    app = CrmApp(db)
+    async with app.run_test(size=(80, 24)) as pilot:
+        summary = str(app.query_one("#summary").render())
+        assert str(db_path) in summary and "customers: 1" in summary
+        await pilot.press("ctrl+q")
+    assert app.return_code == 0
