@@ -6,16 +6,21 @@ Knows nothing of the CRM. The service layer uses TinyDB's Table/Query API on `Da
 from tinydb import Query, where
 
 from .database import Database
+from .engine import Transaction
 from .errors import CorruptFileError, NotADatabaseError, StoreError, TransactionError
+from .indexes import DocObserver, Index
 from .table import StoreTable
 
 __all__ = [
     "CorruptFileError",
     "Database",
+    "DocObserver",
+    "Index",
     "NotADatabaseError",
     "Query",
     "StoreError",
     "StoreTable",
+    "Transaction",
     "TransactionError",
     "where",
 ]

@@ -17,7 +17,8 @@ from typing import Any
 
 from tinydb import TinyDB
 
-from .engine import DEFAULT_COMPACT_BYTES, Engine
+from .engine import DEFAULT_COMPACT_BYTES, Engine, Transaction
+from .indexes import DocObserver
 from .table import StoreTable
 
 
@@ -57,8 +58,13 @@ class Database(TinyDB):
             for name in self.tables():
                 self.engine.truncate(name)
 
-    def transaction(self) -> AbstractContextManager[None]:
+    def transaction(self) -> AbstractContextManager[Transaction]:
+        """One atomic, durable commit; `as txn` gives `txn.changed()` after it commits."""
         return self.engine.transaction()
+
+    def observe(self, table: str, observer: DocObserver) -> None:
+        """Keep `observer` in step with every change to `table`, from any process."""
+        self.engine.add_index(table, observer)
 
     def refresh(self) -> int:
         """Catch up with other processes; returns the generation (commit count)."""

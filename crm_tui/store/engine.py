@@ -30,7 +30,7 @@ from filelock import FileLock
 
 from .errors import CorruptFileError, NotADatabaseError, TransactionError
 from .files import atomic_write, file_mode_for, read_bytes, write_all
-from .indexes import Index
+from .indexes import DocObserver
 from .journal import decode_line, encode_line, mentions, new_header, read_header, scan
 from .snapshot import SnapshotHeader, read_snapshot, read_snapshot_header, write_snapshot
 
@@ -56,11 +56,11 @@ class TableState:
     docs: dict[int, Doc] | None = None
     last_id: int | None = None
     version: int = 0  # bumped on every change: lets query caches know they are stale
-    indexes: dict[str, Index] = field(default_factory=dict)
+    indexes: dict[str, DocObserver] = field(default_factory=dict)
 
 
 @dataclass
-class _Transaction:
+class Transaction:
     changes: dict[str, dict[int, Doc | None]] = field(default_factory=dict)
     truncated: list[str] = field(default_factory=list)
     undo: dict[str, dict[int, Doc | None]] = field(default_factory=dict)
@@ -69,6 +69,24 @@ class _Transaction:
 
     def empty(self) -> bool:
         return not self.truncated and not any(self.changes.values())
+
+    def changed(self) -> dict[str, dict[int, tuple[Doc | None, Doc | None]]]:
+        """Per table, per document id: (before, after) of this transaction; None = absent.
+
+        `before` is None for documents appended to a table that was not loaded (new ids).
+        Valid once the transaction has committed (used for undo and live refresh).
+        """
+        result: dict[str, dict[int, tuple[Doc | None, Doc | None]]] = {}
+        for name in set(self.undo) | set(self.changes):
+            before, after = self.undo.get(name, {}), self.changes.get(name, {})
+            truncated = name in self.truncated
+            result[name] = {
+                doc_id: (before.get(doc_id), after.get(doc_id) if truncated or doc_id in after
+                         else before.get(doc_id))
+                for doc_id in set(before) | set(after)
+            }
+            result[name] = {k: v for k, v in result[name].items() if v[0] != v[1]}
+        return {name: docs for name, docs in result.items() if docs}
 
 
 def describe_foreign(path: Path) -> str:
@@ -99,7 +117,7 @@ class Engine:
         self._rlock = threading.RLock()
         self._lock_depth = 0
         self._tables: dict[str, TableState] = {}
-        self._txn: _Transaction | None = None
+        self._txn: Transaction | None = None
         self._fd = -1
         self._open(create)
 
@@ -293,13 +311,23 @@ class Engine:
                 self._apply_to_table(state, record)
         self._gen = generation
 
-    def _apply_to_table(self, state: TableState, record: dict[str, Any]) -> None:
+    def _apply_to_table(self, state: TableState, record: dict[str, Any],
+                        *, notify: bool = True) -> None:
+        """Apply one commit to a table; `notify=False` while loading (observers rebuild after)."""
         name = state.name
         if state.docs is not None:
             if name in record.get("t", ()):
-                self._clear_docs(state)
+                if notify:
+                    self._clear_docs(state)
+                else:
+                    state.docs.clear()
             for key, doc in record.get("c", {}).get(name, {}).items():
-                self._set(state, int(key), doc)
+                if notify:
+                    self._set(state, int(key), doc)
+                elif doc is None:
+                    state.docs.pop(int(key), None)
+                else:
+                    state.docs[int(key)] = doc
             state.version += 1
         last = record.get("i", {}).get(name)
         if last is not None and state.last_id is not None:
@@ -354,7 +382,8 @@ class Engine:
         state.last_id = max(header.last_id if header else 0, max(docs, default=0))
         for offset, line in scan(self._fd, self.journal_path, self._header_end, self._offset):
             if mentions(line, state.name):
-                self._apply_to_table(state, decode_line(line, self.journal_path, offset))
+                record = decode_line(line, self.journal_path, offset)
+                self._apply_to_table(state, record, notify=False)
         if self._txn is not None and state.name in self._txn.blind:
             # Appended to in this transaction before it was loaded: those writes are not
             # in the journal yet, so lay them over what was read.
@@ -428,7 +457,7 @@ class Engine:
             index.clear()
         state.version += 1
 
-    def add_index(self, name: str, index: Index) -> None:
+    def add_index(self, name: str, index: DocObserver) -> None:
         with self._rlock:
             state = self.state(name)
             state.indexes[index.name] = index
@@ -437,7 +466,7 @@ class Engine:
 
     # ----- transactions ------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> Iterator[Transaction]:
         """Group writes into one atomic, durable commit, holding the inter-process lock.
 
         Nested transactions join the outermost one. On an exception nothing is written
@@ -445,13 +474,13 @@ class Engine:
         """
         with self._rlock:
             if self._txn is not None:
-                yield
+                yield self._txn
                 return
             with self._locked():
                 self._catch_up(locked=True)
-                txn = self._txn = _Transaction()
+                txn = self._txn = Transaction()
                 try:
-                    yield
+                    yield txn
                     if not txn.empty():
                         self._commit(txn)
                 except BaseException:
@@ -462,7 +491,7 @@ class Engine:
                 if self._offset > self.compact_bytes:
                     self._compact_quietly()
 
-    def _require_txn(self) -> _Transaction:
+    def _require_txn(self) -> Transaction:
         if self._txn is None:
             raise RuntimeError("store writes must happen inside Engine.transaction()")
         return self._txn
@@ -508,13 +537,13 @@ class Engine:
         txn.truncated.append(name)
         txn.changes[name] = {}  # the record applies truncation first, then later puts
 
-    def _remember(self, txn: _Transaction, state: TableState, doc_id: int) -> None:
+    def _remember(self, txn: Transaction, state: TableState, doc_id: int) -> None:
         undo = txn.undo.setdefault(state.name, {})
         if doc_id not in undo:
             assert state.docs is not None
             undo[doc_id] = state.docs.get(doc_id)
 
-    def _rollback(self, txn: _Transaction) -> None:
+    def _rollback(self, txn: Transaction) -> None:
         for name, olds in txn.undo.items():
             state = self._tables[name]
             if state.docs is not None:
@@ -526,7 +555,7 @@ class Engine:
         for name in txn.blind:
             self._unload(self._tables[name])  # holds writes we cannot undo: reload lazily
 
-    def _commit(self, txn: _Transaction) -> None:
+    def _commit(self, txn: Transaction) -> None:
         record: dict[str, Any] = {"g": self._gen + 1}
         changes = {
             name: {str(k): v for k, v in docs.items()} for name, docs in txn.changes.items() if docs

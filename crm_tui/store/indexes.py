@@ -8,9 +8,25 @@ another process's commit.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 KeyFunc = Callable[[Mapping[str, Any]], Any]
+
+
+class DocObserver(Protocol):
+    """Anything kept in step with a table's documents (an Index, or a service's own view).
+
+    `add` and `discard` are called for every change, made here or caught up from another
+    process, and during rollbacks; `rebuild` when the table (re)loads; `clear` on truncate
+    or unload. Observers must be cheap and must not write to the store.
+    """
+
+    name: str
+
+    def add(self, doc_id: int, doc: Mapping[str, Any]) -> None: ...
+    def discard(self, doc_id: int, doc: Mapping[str, Any]) -> None: ...
+    def rebuild(self, docs: Mapping[int, Mapping[str, Any]]) -> None: ...
+    def clear(self) -> None: ...
 
 
 class Index:

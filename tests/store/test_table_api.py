@@ -156,3 +156,42 @@ def test_drop_tables(db: Database) -> None:
     assert len(db.table("a")) == 0 and len(db.table("b")) == 1
     db.drop_tables()
     assert len(db.table("b")) == 0
+
+
+def test_transaction_reports_what_it_changed(db: Database) -> None:
+    t = db.table("people")
+    t.insert_multiple([{"n": 1}, {"n": 2}])
+    with db.transaction() as txn:
+        t.update({"n": 10}, doc_ids=[1])
+        t.remove(doc_ids=[2])
+        t.insert({"n": 3})
+        t.update({"n": 3}, doc_ids=[3])  # inserted then changed: one entry, before absent
+    assert txn.changed() == {"people": {1: ({"n": 1}, {"n": 10}), 2: ({"n": 2}, None),
+                                        3: (None, {"n": 3})}}
+
+
+def test_observers_see_local_changes_and_rollbacks(db: Database) -> None:
+    seen: list[tuple[str, int]] = []
+
+    class Recorder:
+        name = "recorder"
+
+        def add(self, doc_id: int, doc: object) -> None:
+            seen.append(("add", doc_id))
+
+        def discard(self, doc_id: int, doc: object) -> None:
+            seen.append(("discard", doc_id))
+
+        def rebuild(self, docs: dict[int, object]) -> None:
+            seen.append(("rebuild", len(docs)))
+
+        def clear(self) -> None:
+            seen.append(("clear", 0))
+
+    db.table("people").insert({"n": 1})
+    db.observe("people", Recorder())
+    db.table("people").update({"n": 2}, doc_ids=[1])
+    with pytest.raises(RuntimeError), db.transaction():
+        db.table("people").insert({"n": 3})
+        raise RuntimeError
+    assert seen == [("rebuild", 1), ("discard", 1), ("add", 1), ("add", 2), ("discard", 2)]
