@@ -177,6 +177,11 @@ class StoreTable(Table):
             self._engine.put(self.name, doc_id, own(document))
             return doc_id
 
+    def replace(self, doc_id: int, document: Mapping[str, Any]) -> None:
+        """Store `document` as the whole new content of `doc_id` (insert if absent)."""
+        with self._engine.transaction():
+            self._engine.put(self.name, int(doc_id), own(document))
+
     def _target_ids(self, cond: QueryLike | None, doc_ids: Iterable[int] | None) -> list[int]:
         docs = self._docs()
         if doc_ids is not None:

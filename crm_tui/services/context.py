@@ -1,0 +1,80 @@
+"""What every use case needs: the database, the clock, who is working, and the settings.
+
+Time comes from a `Clock` so tests (and `--as-of`) fix it; staff attribution defaults to
+the operating-system login, so over SSH each person is themself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from crm_tui.domain.settings import Settings
+from crm_tui.store import Database
+
+SETTINGS_TABLE = "settings"
+SETTINGS_ID = 1
+
+
+def os_login() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry (some containers)
+        return os.environ.get("USER") or f"uid{os.getuid()}"
+
+
+def _wall_now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+@dataclass
+class Clock:
+    """Today and now; fixed in tests and by `--as-of`, the wall clock otherwise."""
+
+    fixed: dt.datetime | None = None
+    wall: Callable[[], dt.datetime] = field(default=lambda: _wall_now())
+
+    @classmethod
+    def at(cls, when: dt.date | dt.datetime | str) -> Clock:
+        if isinstance(when, str):
+            when = dt.datetime.fromisoformat(when)
+        if not isinstance(when, dt.datetime):
+            when = dt.datetime.combine(when, dt.time(12, 0))
+        return cls(fixed=when)
+
+    def now(self) -> dt.datetime:
+        return self.fixed if self.fixed is not None else self.wall()
+
+    def today(self) -> dt.date:
+        return self.now().date()
+
+    def stamp(self) -> str:
+        return self.now().isoformat(timespec="seconds")
+
+
+class ServiceContext:
+    """Shared by every service of one session."""
+
+    def __init__(self, db: Database, *, clock: Clock | None = None,
+                 staff: str | None = None) -> None:
+        self.db = db
+        self.clock = clock or Clock()
+        self.staff = staff or os_login()
+        self._settings: Settings | None = None
+        self._settings_generation = -1
+
+    def as_of(self, when: dt.date | None = None) -> dt.date:
+        return when if when is not None else self.clock.today()
+
+    @property
+    def settings(self) -> Settings:
+        """The stored settings, re-read when another session changed them."""
+        generation = self.db.generation
+        if self._settings is None or generation != self._settings_generation:
+            stored = self.db.table(SETTINGS_TABLE).get(doc_id=SETTINGS_ID)
+            self._settings = Settings.from_dict(dict(stored) if stored else None)
+            self._settings_generation = generation
+        return self._settings

@@ -1,0 +1,44 @@
+"""`Crm`: one session's services over one database. The TUI and CLI hold one of these.
+
+    crm = Crm.open("~/.local/share/crm-tui/crm.db")
+    john = crm.customers.create({"first_name": "John", "last_name": "Doe", ...})
+    crm.sales.record({"customer_id": john, "item": "Laptop", "total": "1200"})
+    crm.customers.profile(john).loyalty_points   # 120
+"""
+
+from __future__ import annotations
+
+import os
+
+from crm_tui.store import Database
+
+from .changes import Changes, UndoEntry
+from .context import Clock, ServiceContext
+from .customers import CustomerService
+from .loyalty import LoyaltyService
+from .products import ProductService
+from .sales import SalesService
+
+
+class Crm:
+    def __init__(self, db: Database, *, clock: Clock | None = None,
+                 staff: str | None = None) -> None:
+        self.db = db
+        self.ctx = ServiceContext(db, clock=clock, staff=staff)
+        self.changes = Changes(self.ctx)
+        self.customers = CustomerService(self.ctx, self.changes)
+        self.products = ProductService(self.ctx, self.changes)
+        self.loyalty = LoyaltyService(self.ctx, self.changes)
+        self.sales = SalesService(self.ctx, self.changes, self.products, self.loyalty)
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], *, clock: Clock | None = None,
+             staff: str | None = None) -> Crm:
+        return cls(Database(path), clock=clock, staff=staff)
+
+    def undo(self) -> UndoEntry:
+        """Undo this session's most recent change."""
+        return self.changes.undo()
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,180 @@
+"""Customers: create, edit, soft delete and restore, notes, tags, segment override, profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from crm_tui.domain.entities.customer import display_name, validate_customer
+from crm_tui.domain.entities.note import validate_note
+from crm_tui.domain.errors import ValidationError
+from crm_tui.store import StoreTable
+
+from .changes import Changes
+from .context import ServiceContext
+from .profiles import CustomerProfile, profile_of
+from .records import ensure_unique, fetch, stamped_new, with_id
+
+TABLE = "customers"
+# Kept by the services (totals, loyalty counters, lifecycle of the record), never typed in.
+SERVICE_FIELDS = (
+    "created_at", "updated_at", "created_by", "deleted_at", "erased", "order_count",
+    "total_spent", "first_order_date", "last_order_date", "order_days", "loyalty_points",
+    "points_earned", "import_batch",
+)
+ZERO_TOTALS = {"order_count": 0, "total_spent": 0, "first_order_date": None,
+               "last_order_date": None, "order_days": {}, "loyalty_points": 0,
+               "points_earned": 0}
+
+
+def email_key(doc: Mapping[str, Any]) -> str | None:
+    email = doc.get("email")
+    return email.lower() if isinstance(email, str) and email else None
+
+
+def external_key(doc: Mapping[str, Any]) -> str | None:
+    return doc.get("external_id") or None
+
+
+def _describe(doc: Mapping[str, Any]) -> str:
+    return display_name(doc)
+
+
+class CustomerService:
+    def __init__(self, ctx: ServiceContext, changes: Changes) -> None:
+        self.ctx = ctx
+        self.changes = changes
+        self.table: StoreTable = ctx.db.table(TABLE)
+        self.table.create_index("email", email_key)
+        self.table.create_index("external_id", external_key)
+
+    # ----- reading -----------------------------------------------------------------------
+    def get(self, customer_id: int, *, include_deleted: bool = False) -> dict[str, Any]:
+        return with_id(fetch(self.table, "customer", customer_id,
+                             include_deleted=include_deleted))
+
+    def find_by_email(self, email: str) -> dict[str, Any] | None:
+        ids = self.table.find_ids("email", email.strip().lower())
+        return self.get(min(ids), include_deleted=True) if ids else None
+
+    def find_by_external_id(self, external_id: str) -> dict[str, Any] | None:
+        ids = self.table.find_ids("external_id", external_id)
+        return self.get(min(ids), include_deleted=True) if ids else None
+
+    def all(self, *, include_deleted: bool = False) -> Iterator[dict[str, Any]]:
+        for doc in self.table:
+            if include_deleted or not doc.get("deleted_at"):
+                yield with_id(doc)
+
+    def profile(self, customer_id: int, as_of: dt.date | None = None) -> CustomerProfile:
+        doc = fetch(self.table, "customer", customer_id, include_deleted=True)
+        return profile_of(doc.doc_id, doc, self.ctx.as_of(as_of), self.ctx.settings)
+
+    # ----- writing -----------------------------------------------------------------------
+    def _validated(self, data: Mapping[str, Any], *, exclude: int | None = None) -> dict[str, Any]:
+        values = validate_customer(data, today=self.ctx.clock.today())
+        ensure_unique(self.table, "email", email_key(values), "email",
+                      exclude=exclude, describe=_describe)
+        ensure_unique(self.table, "external_id", external_key(values), "external_id",
+                      exclude=exclude, describe=_describe)
+        return values
+
+    def create(self, data: Mapping[str, Any]) -> int:
+        """Add a customer; returns its id. Raises ValidationError naming every bad field."""
+        with self.changes.change("New customer"):
+            values = self._validated(data)
+            doc = stamped_new({**values, **ZERO_TOTALS}, self.ctx.clock.stamp(), self.ctx.staff)
+            return self.table.insert(doc)
+
+    def update(self, customer_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Edit fields; the whole record is re-validated so cross-field rules hold."""
+        with self.changes.change("Edit customer"):
+            current = fetch(self.table, "customer", customer_id)
+            editable = {k: v for k, v in current.items() if k not in SERVICE_FIELDS}
+            values = self._validated({**editable, **changes}, exclude=current.doc_id)
+            kept = {k: current[k] for k in SERVICE_FIELDS if k in current}
+            self.table.replace(current.doc_id,
+                               {**values, **kept, "updated_at": self.ctx.clock.stamp()})
+        return self.get(customer_id)
+
+    def _patch(self, label: str, customer_id: int, fields: Mapping[str, Any], *,
+               include_deleted: bool = False) -> None:
+        with self.changes.change(label):
+            doc = fetch(self.table, "customer", customer_id, include_deleted=include_deleted)
+            self.table.update({**fields, "updated_at": self.ctx.clock.stamp()},
+                              doc_ids=[doc.doc_id])
+
+    def delete(self, customer_id: int) -> None:
+        """Soft delete: hidden everywhere, kept (with its history) until restored or erased."""
+        self._patch("Delete customer", customer_id, {"deleted_at": self.ctx.clock.stamp()})
+
+    def restore(self, customer_id: int) -> None:
+        doc = fetch(self.table, "customer", customer_id, include_deleted=True)
+        if not doc.get("deleted_at"):
+            raise ValidationError("customer", f"#{customer_id} is not deleted")
+        with self.changes.change("Restore customer"):
+            self._validated(
+                {k: v for k, v in doc.items() if k not in SERVICE_FIELDS}, exclude=doc.doc_id
+            )
+            self._patch("Restore customer", customer_id, {"deleted_at": None},
+                        include_deleted=True)
+
+    def set_segment_override(self, customer_id: int, segment: str | None) -> None:
+        values = validate_customer({"segment_override": segment},
+                                   today=self.ctx.clock.today(), partial=True)
+        self._patch("Set segment override", customer_id,
+                    {"segment_override": values.get("segment_override")})
+
+    def set_tags(self, customer_id: int, tags: Any) -> list[str]:
+        values = validate_customer({"tags": tags}, today=self.ctx.clock.today(), partial=True)
+        self._patch("Set tags", customer_id, {"tags": values["tags"]})
+        return list(values["tags"])
+
+    def add_tag(self, customer_id: int, tag: str) -> list[str]:
+        current = self.get(customer_id).get("tags") or []
+        return self.set_tags(customer_id, [*current, tag])
+
+    def remove_tag(self, customer_id: int, tag: str) -> list[str]:
+        current = self.get(customer_id).get("tags") or []
+        return self.set_tags(customer_id, [t for t in current if t.casefold() != tag.casefold()])
+
+    # ----- notes -------------------------------------------------------------------------
+    def add_note(self, customer_id: int, data: Mapping[str, Any]) -> int:
+        """Add a note (type, priority, pinned, text); returns the note's number."""
+        today = self.ctx.clock.today()
+        note = validate_note({"author": self.ctx.staff, **data, "created_at":
+                              self.ctx.clock.stamp()}, today=today)
+        with self.changes.change("Add note"):
+            doc = fetch(self.table, "customer", customer_id)
+            notes = list(doc.get("notes") or [])
+            note["id"] = max((n.get("id", 0) for n in notes), default=0) + 1
+            self._patch("Add note", customer_id, {"notes": [*notes, note]})
+            return int(note["id"])
+
+    def update_note(self, customer_id: int, note_id: int, changes: Mapping[str, Any]) -> None:
+        with self.changes.change("Edit note"):
+            doc = fetch(self.table, "customer", customer_id)
+            notes = [dict(n) for n in doc.get("notes") or []]
+            for i, note in enumerate(notes):
+                if note.get("id") == note_id:
+                    merged = validate_note({**note, **changes}, today=self.ctx.clock.today())
+                    notes[i] = {**merged, "id": note_id}
+                    break
+            else:
+                raise ValidationError("note", f"customer #{customer_id} has no note {note_id}")
+            self._patch("Edit note", customer_id, {"notes": notes})
+
+    def remove_note(self, customer_id: int, note_id: int) -> None:
+        with self.changes.change("Remove note"):
+            doc = fetch(self.table, "customer", customer_id)
+            notes = [n for n in doc.get("notes") or [] if n.get("id") != note_id]
+            if len(notes) == len(doc.get("notes") or []):
+                raise ValidationError("note", f"customer #{customer_id} has no note {note_id}")
+            self._patch("Remove note", customer_id, {"notes": notes})
+
+    def notes(self, customer_id: int) -> list[dict[str, Any]]:
+        """Pinned first, then newest first."""
+        notes = list(self.get(customer_id, include_deleted=True).get("notes") or [])
+        notes.sort(key=lambda n: n.get("created_at") or "", reverse=True)
+        return sorted(notes, key=lambda n: not n.get("pinned"))

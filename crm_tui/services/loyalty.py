@@ -1,0 +1,97 @@
+"""Loyalty: the points ledger (earn, redeem, expire, adjust), balances and tiers.
+
+The program's rules (points per $10, multiplier, minimum, expiry) are the loyalty settings.
+The customer document carries `loyalty_points` (balance) and `points_earned` (lifetime,
+which decides the tier), updated with every ledger entry in the same commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from crm_tui.domain.entities.ledger import validate_ledger_entry
+from crm_tui.domain.rules.loyalty import (
+    LoyaltySummary,
+    due_expirations,
+    summarize_ledger,
+    validate_redemption,
+)
+from crm_tui.store import StoreTable
+
+from .changes import Changes
+from .context import ServiceContext
+from .customers import TABLE as CUSTOMERS
+from .records import fetch, with_id
+
+TABLE = "ledger"
+
+
+class LoyaltyService:
+    def __init__(self, ctx: ServiceContext, changes: Changes) -> None:
+        self.ctx = ctx
+        self.changes = changes
+        self.table: StoreTable = ctx.db.table(TABLE)
+        self.table.create_index("customer", lambda d: d.get("customer_id"))
+        self.customers: StoreTable = ctx.db.table(CUSTOMERS)
+
+    def ledger(self, customer_id: int) -> list[dict[str, Any]]:
+        """The customer's entries, newest first."""
+        docs = [with_id(d) for d in self.table.find("customer", int(customer_id))]
+        return sorted(docs, key=lambda d: (d["date"], d["id"]), reverse=True)
+
+    def summary(self, customer_id: int) -> LoyaltySummary:
+        return summarize_ledger(self.ledger(customer_id), self.ctx.settings.tiers)
+
+    def _add(self, customer_id: int, kind: str, points: int, day: str,
+             purchase_id: int | None = None, note: str | None = None) -> int:
+        entry = validate_ledger_entry(
+            {"customer_id": customer_id, "kind": kind, "points": points, "date": day,
+             "purchase_id": purchase_id, "note": note}, today=self.ctx.clock.today())
+        entry_id = self.table.insert({**entry, "created_at": self.ctx.clock.stamp(),
+                                      "created_by": self.ctx.staff})
+        customer = fetch(self.customers, "customer", customer_id, include_deleted=True)
+        earned = entry["points"] if kind == "earn" else 0
+        self.customers.update(
+            {"loyalty_points": (customer.get("loyalty_points") or 0) + entry["points"],
+             "points_earned": (customer.get("points_earned") or 0) + earned},
+            doc_ids=[customer_id])
+        return entry_id
+
+    def record_earn(self, customer_id: int, points: int, day: str,
+                    purchase_id: int) -> None:
+        """Points from a purchase (negative when a purchase is refunded or corrected)."""
+        with self.changes.change("Earn points"):
+            self._add(customer_id, "earn" if points > 0 else "adjust", points, day,
+                      purchase_id, None if points > 0 else "purchase corrected or refunded")
+            if points < 0:  # a reversed earning no longer counts towards the tier
+                customer = fetch(self.customers, "customer", customer_id, include_deleted=True)
+                self.customers.update(
+                    {"points_earned": (customer.get("points_earned") or 0) + points},
+                    doc_ids=[customer_id])
+
+    def redeem(self, customer_id: int, points: Any, note: str | None = None) -> int:
+        """Spend points; refused above the balance available today (after expiry)."""
+        with self.changes.change("Redeem points"):
+            self.expire_due(customer_id)
+            balance = fetch(self.customers, "customer", customer_id).get("loyalty_points") or 0
+            amount = validate_redemption(points, balance)
+            return self._add(customer_id, "redeem", amount, self.ctx.clock.today().isoformat(),
+                             note=note)
+
+    def adjust(self, customer_id: int, points: int, note: str) -> int:
+        with self.changes.change("Adjust points"):
+            fetch(self.customers, "customer", customer_id)
+            return self._add(customer_id, "adjust", points,
+                             self.ctx.clock.today().isoformat(), note=note)
+
+    def expire_due(self, customer_id: int, as_of: dt.date | None = None) -> int:
+        """Record the expirations due as of a date; returns the points expired."""
+        day = self.ctx.as_of(as_of)
+        due = due_expirations(self.ledger(customer_id), day, self.ctx.settings.loyalty)
+        if not due:
+            return 0
+        with self.changes.change("Expire points"):
+            for entry in due:
+                self._add(customer_id, "expire", entry.points, entry.date.isoformat())
+        return -sum(entry.points for entry in due)

@@ -1,0 +1,42 @@
+"""Helpers every area service shares: fetching live records, stamping, uniqueness checks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from tinydb.table import Document
+
+from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.store import StoreTable
+
+
+def fetch(table: StoreTable, entity: str, record_id: int, *,
+          include_deleted: bool = False) -> Document:
+    """The record, or NotFoundError (also for soft-deleted ones unless asked for)."""
+    doc = table.get(doc_id=int(record_id))
+    if doc is None or (doc.get("deleted_at") and not include_deleted):
+        raise NotFoundError(entity, record_id)
+    return doc
+
+
+def with_id(doc: Document) -> dict[str, Any]:
+    """A plain dict of the document that carries its id (what services hand out)."""
+    return {"id": doc.doc_id, **doc}
+
+
+def stamped_new(values: Mapping[str, Any], stamp: str, staff: str) -> dict[str, Any]:
+    return {**values, "created_at": stamp, "updated_at": stamp, "created_by": staff}
+
+
+def ensure_unique(table: StoreTable, index: str, key: Any, field: str, *,
+                  exclude: int | None = None, describe: Any = None) -> None:
+    """Refuse a value another record already has (e.g. an email), naming that record."""
+    if key is None:
+        return
+    for other in table.find_ids(index, key) - ({exclude} if exclude is not None else set()):
+        doc = table.get(doc_id=other)
+        who = describe(doc) if describe and doc is not None else f"#{other}"
+        deleted = doc is not None and doc.get("deleted_at")
+        state = " (deleted: restore it instead)" if deleted else ""
+        raise ValidationError(field, f"is already used by {who}{state}")

@@ -1,0 +1,140 @@
+"""Purchases: recording, editing, refunding, with totals and loyalty kept on the customer.
+
+Each change updates the customer's denormalised totals (order count, total spent,
+first/last order, per-day histogram) and loyalty counters from the one purchase that
+changed, in the same commit: the cost never depends on how many customers or purchases
+there are, and segment badges recompute from the customer document alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from crm_tui.domain.entities.purchase import validate_purchase
+from crm_tui.domain.errors import ValidationError
+from crm_tui.domain.rules.loyalty import points_for_purchase
+from crm_tui.domain.rules.totals import (
+    COMPLETED,
+    CustomerTotals,
+    add_purchase,
+    compute_totals,
+    remove_purchase,
+)
+from crm_tui.store import StoreTable
+
+from .changes import Changes
+from .context import ServiceContext
+from .customers import TABLE as CUSTOMERS
+from .loyalty import LoyaltyService
+from .products import ProductService
+from .records import fetch, stamped_new, with_id
+
+TABLE = "purchases"
+# Fields a purchase keeps that input never sets.
+KEPT = ("created_at", "created_by", "points", "import_batch")
+
+
+class SalesService:
+    def __init__(self, ctx: ServiceContext, changes: Changes, products: ProductService,
+                 loyalty: LoyaltyService) -> None:
+        self.ctx = ctx
+        self.changes = changes
+        self.products = products
+        self.loyalty = loyalty
+        self.table: StoreTable = ctx.db.table(TABLE)
+        self.table.create_index("customer", lambda d: d.get("customer_id"))
+        self.customers: StoreTable = ctx.db.table(CUSTOMERS)
+
+    # ----- reading -----------------------------------------------------------------------
+    def get(self, purchase_id: int) -> dict[str, Any]:
+        return with_id(fetch(self.table, "purchase", purchase_id))
+
+    def for_customer(self, customer_id: int) -> list[dict[str, Any]]:
+        """The customer's purchases, newest first."""
+        docs = [with_id(d) for d in self.table.find("customer", int(customer_id))]
+        return sorted(docs, key=lambda d: (d["date"], d["id"]), reverse=True)
+
+    # ----- writing -----------------------------------------------------------------------
+    def _complete(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Fill item and unit price from the product when only the product is given."""
+        values = dict(data)
+        if values.get("product_id") not in (None, ""):
+            product = self.products.get(int(values["product_id"]))
+            values.setdefault("item", product["name"])
+            if values.get("unit_price") in (None, "") and values.get("total") in (None, ""):
+                values["unit_price"] = product["price"]
+        return validate_purchase(values, today=self.ctx.clock.today())
+
+    def record(self, data: Mapping[str, Any]) -> int:
+        """Record a purchase; returns its id. Totals, loyalty and badges follow at once."""
+        with self.changes.change("Record purchase"):
+            values = self._complete(data)
+            customer = fetch(self.customers, "customer", values["customer_id"])
+            points = self._points(values)
+            doc = {**stamped_new(values, self.ctx.clock.stamp(), self.ctx.staff),
+                   "points": points}
+            purchase_id = self.table.insert(doc)
+            self._apply_totals(customer.doc_id, new=doc)
+            if points:
+                self.loyalty.record_earn(customer.doc_id, points, values["date"], purchase_id)
+            return purchase_id
+
+    def update(self, purchase_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+        """Edit a purchase (amount, date, status...). A refund is `{"status": "refunded"}`."""
+        with self.changes.change("Edit purchase"):
+            old = fetch(self.table, "purchase", purchase_id)
+            editable = {k: v for k, v in old.items() if k not in KEPT}
+            if ("quantity" in changes or "unit_price" in changes) and "total" not in changes:
+                editable.pop("total", None)  # recompute it rather than keep the stale one
+            values = self._complete({**editable, **changes})
+            if values["customer_id"] != old["customer_id"]:
+                raise ValidationError("customer_id", "cannot change: record a new purchase")
+            points = self._points(values)
+            new = {**values, **{k: old[k] for k in KEPT if k in old}, "points": points,
+                   "updated_at": self.ctx.clock.stamp()}
+            self.table.replace(old.doc_id, new)
+            self._apply_totals(old["customer_id"], old=old, new=new)
+            if points != (old.get("points") or 0):
+                self.loyalty.record_earn(old["customer_id"], points - (old.get("points") or 0),
+                                         values["date"], old.doc_id)
+        return self.get(purchase_id)
+
+    def refund(self, purchase_id: int) -> dict[str, Any]:
+        return self.update(purchase_id, {"status": "refunded"})
+
+    def delete(self, purchase_id: int) -> None:
+        """Remove a purchase entered by mistake (a refund keeps the record instead)."""
+        with self.changes.change("Delete purchase"):
+            old = fetch(self.table, "purchase", purchase_id)
+            self.table.remove(doc_ids=[old.doc_id])
+            self._apply_totals(old["customer_id"], old=old)
+            if old.get("points"):
+                self.loyalty.record_earn(old["customer_id"], -old["points"], old["date"],
+                                         old.doc_id)
+
+    def _points(self, purchase: Mapping[str, Any]) -> int:
+        if purchase.get("status") != COMPLETED:
+            return 0
+        return points_for_purchase(purchase["total"], self.ctx.settings.loyalty)
+
+    def _apply_totals(self, customer_id: int, *, old: Mapping[str, Any] | None = None,
+                      new: Mapping[str, Any] | None = None) -> None:
+        customer = fetch(self.customers, "customer", customer_id, include_deleted=True)
+        totals = CustomerTotals.from_dict(customer)
+        try:
+            if old is not None:
+                totals = remove_purchase(totals, old)
+            if new is not None:
+                totals = add_purchase(totals, new)
+        except ValidationError:
+            # The stored totals cannot be adjusted from this one purchase (older data
+            # without a per-day histogram): rebuild them from this customer's purchases.
+            totals = compute_totals(self.table.find("customer", customer_id))
+        self.customers.update(totals.to_dict(), doc_ids=[customer_id])
+
+    def rebuild_totals(self, customer_id: int) -> None:
+        """Recompute one customer's totals from scratch (used after imports and reverts)."""
+        with self.changes.change("Rebuild totals", audit="none", undoable=False):
+            totals = compute_totals(self.table.find("customer", int(customer_id)))
+            self.customers.update(totals.to_dict(), doc_ids=[int(customer_id)])
