@@ -20,9 +20,10 @@ from typing import Any
 from crm_tui.domain.errors import ValidationError
 from crm_tui.store import Transaction
 
+from . import tables
 from .context import ServiceContext
 
-AUDIT_TABLE = "audit"
+AUDIT_TABLE = tables.AUDIT
 UNDO_DEPTH = 50
 # Tables whose changes are bookkeeping, not user data: never audited, never undone.
 UNTRACKED = frozenset({AUDIT_TABLE})

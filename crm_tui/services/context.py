@@ -15,7 +15,9 @@ from dataclasses import dataclass, field
 from crm_tui.domain.settings import Settings
 from crm_tui.store import Database
 
-SETTINGS_TABLE = "settings"
+from . import tables
+
+SETTINGS_TABLE = tables.SETTINGS
 SETTINGS_ID = 1
 
 

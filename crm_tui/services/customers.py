@@ -11,12 +11,13 @@ from crm_tui.domain.entities.note import validate_note
 from crm_tui.domain.errors import ValidationError
 from crm_tui.store import StoreTable
 
+from . import tables
 from .changes import Changes
 from .context import ServiceContext
 from .profiles import CustomerProfile, profile_of
 from .records import ensure_unique, fetch, stamped_new, with_id
 
-TABLE = "customers"
+TABLE = tables.CUSTOMERS
 # Kept by the services (totals, loyalty counters, lifecycle of the record), never typed in.
 SERVICE_FIELDS = (
     "created_at", "updated_at", "created_by", "deleted_at", "erased", "order_count",

@@ -19,12 +19,13 @@ from crm_tui.domain.rules.loyalty import (
 )
 from crm_tui.store import StoreTable
 
+from . import tables
 from .changes import Changes
 from .context import ServiceContext
 from .customers import TABLE as CUSTOMERS
 from .records import fetch, with_id
 
-TABLE = "ledger"
+TABLE = tables.LEDGER
 
 
 class LoyaltyService:

@@ -8,11 +8,12 @@ from typing import Any
 from crm_tui.domain.entities.product import product_key, validate_product
 from crm_tui.store import StoreTable
 
+from . import tables
 from .changes import Changes
 from .context import ServiceContext
 from .records import ensure_unique, fetch, stamped_new, with_id
 
-TABLE = "products"
+TABLE = tables.PRODUCTS
 
 
 def _name_key(doc: Mapping[str, Any]) -> str | None:

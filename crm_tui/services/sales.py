@@ -23,6 +23,7 @@ from crm_tui.domain.rules.totals import (
 )
 from crm_tui.store import StoreTable
 
+from . import tables
 from .changes import Changes
 from .context import ServiceContext
 from .customers import TABLE as CUSTOMERS
@@ -30,7 +31,7 @@ from .loyalty import LoyaltyService
 from .products import ProductService
 from .records import fetch, stamped_new, with_id
 
-TABLE = "purchases"
+TABLE = tables.PURCHASES
 # Fields a purchase keeps that input never sets.
 KEPT = ("created_at", "created_by", "points", "import_batch")
 
