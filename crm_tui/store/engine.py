@@ -156,12 +156,12 @@ class Engine:
             preserve_lock_file=True,
         )
         if not manifest.exists():
-            with self._locked():
+            with self.locked():
                 if not manifest.exists():
                     self._initialise()
         self._check_manifest(manifest)
         if not self.journal_path.exists():
-            with self._locked():
+            with self.locked():
                 self._recreate_missing_journal()
         self._open_journal()
 
@@ -237,7 +237,7 @@ class Engine:
 
     # ----- locking and catching up -------------------------------------------------------
     @contextmanager
-    def _locked(self) -> Iterator[None]:
+    def locked(self) -> Iterator[None]:
         with self._rlock:
             if self._lock_depth == 0:
                 self._lock.acquire()
@@ -374,7 +374,7 @@ class Engine:
             read_snapshot(snapshot, state.name) if snapshot.exists() else (None, {})
         )
         if not self._snapshot_current(state, header):
-            with self._locked():
+            with self.locked():
                 self._catch_up(locked=True)
                 return self._ensure_loaded(state)
         pending_last_id = state.last_id or 0
@@ -401,7 +401,7 @@ class Engine:
         snapshot = self.snapshot_path(state.name)
         header = read_snapshot_header(snapshot, state.name) if snapshot.exists() else None
         if not self._snapshot_current(state, header):
-            with self._locked():
+            with self.locked():
                 self._catch_up(locked=True)
                 return self._ensure_last_id(state)
         last = header.last_id if header else 0
@@ -476,7 +476,7 @@ class Engine:
             if self._txn is not None:
                 yield self._txn
                 return
-            with self._locked():
+            with self.locked():
                 self._catch_up(locked=True)
                 txn = self._txn = Transaction()
                 try:
@@ -586,7 +586,7 @@ class Engine:
     # ----- compaction --------------------------------------------------------------------
     def compact(self) -> None:
         """Fold the journal into fresh table snapshots and start an empty journal."""
-        with self._locked():
+        with self.locked():
             self._catch_up(locked=True)
             self._compact_locked()
 

@@ -1,0 +1,254 @@
+"""What each export kind contains: its columns, and its rows computed as the spec defines.
+
+Rows carry typed values (Decimal money, ISO dates, lists) for the writers. Filters apply to
+the customer a row belongs to (segment, tag, status) and to the row's own date (since,
+until), so `--segment vip` works for purchases as well as for customers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from crm_tui.domain.entities.customer import display_name
+from crm_tui.domain.errors import ValidationError
+from crm_tui.domain.segments.evaluate import evaluate
+from crm_tui.services import tables
+from crm_tui.services.crm import Crm
+from crm_tui.services.profiles import CustomerProfile, facts_of, profile_of
+
+from .cells import money
+
+Row = dict[str, Any]
+
+CUSTOMER_COLUMNS = [
+    "id", "external_id", "name", "kind", "first_name", "last_name", "company_name", "email",
+    "phone", "company", "industry", "customer_type", "source", "status", "tags", "city",
+    "region", "country", "order_count", "total_spent", "average_order", "first_order_date",
+    "last_order_date", "loyalty_points", "loyalty_tier", "lifecycle_segment",
+    "segment_overridden", "rfm_r", "rfm_f", "rfm_m", "rfm_code", "rfm_segment", "churn_risk",
+    "email_opt_in", "sms_opt_in", "do_not_contact", "created_at",
+]
+CUSTOMER_LINK = ["customer_id", "customer_name", "customer_email", "customer_external_id"]
+
+
+@dataclass(frozen=True)
+class Query:
+    """The export filters; dates are inclusive."""
+
+    as_of: dt.date
+    segment: str | None = None
+    tag: str | None = None
+    status: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    table: str
+    columns: list[str]
+    money: tuple[str, ...] = ()
+    date_field: str = "created_at"
+    rows: Callable[[Crm, Query], Iterator[Row]] | None = None  # else derived from the table
+    linked: bool = False  # records belong to customers: add the customer's identity
+
+
+class CustomerLens:
+    """Profiles of customers, computed once each, and the customer filter of a query."""
+
+    def __init__(self, crm: Crm, query: Query) -> None:
+        self.crm, self.query = crm, query
+        self.settings = crm.ctx.settings
+        self._profiles: dict[int, CustomerProfile] = {}
+        self._custom = self._custom_segment(query.segment)
+
+    def _custom_segment(self, name: str | None) -> Mapping[str, Any] | None:
+        if name is None:
+            return None
+        for doc in self.crm.db.table(tables.SEGMENTS):
+            if str(doc.get("name", "")).casefold() == name.casefold():
+                return doc
+        return None
+
+    def profile(self, customer_id: int, doc: Mapping[str, Any]) -> CustomerProfile:
+        if customer_id not in self._profiles:
+            self._profiles[customer_id] = profile_of(customer_id, doc, self.query.as_of,
+                                                     self.settings)
+        return self._profiles[customer_id]
+
+    def accepts(self, customer_id: int, doc: Mapping[str, Any]) -> bool:
+        q = self.query
+        if doc.get("deleted_at"):
+            return False
+        if q.status and doc.get("status") != q.status:
+            return False
+        if q.tag and q.tag.casefold() not in {t.casefold() for t in doc.get("tags") or []}:
+            return False
+        if q.segment:
+            p = self.profile(customer_id, doc)
+            if self._custom is not None:
+                return evaluate(self._custom, facts_of(doc, p), q.as_of)
+            names = {p.lifecycle.segment, p.rfm_segment or "", p.loyalty_tier}
+            return _key(q.segment) in {_key(n) for n in names}
+        return True
+
+
+def _key(name: str) -> str:
+    return name.casefold().replace(" ", "_").replace("-", "_")
+
+
+def _in_period(value: Any, query: Query) -> bool:
+    if not (query.since or query.until):
+        return True
+    if not value:
+        return False
+    day = dt.date.fromisoformat(str(value)[:10])
+    return (query.since is None or day >= query.since) and (
+        query.until is None or day <= query.until)
+
+
+def customer_rows(crm: Crm, query: Query) -> Iterator[Row]:
+    lens = CustomerLens(crm, query)
+    for doc in crm.db.table(tables.CUSTOMERS):
+        if not lens.accepts(doc.doc_id, doc) or not _in_period(doc.get("created_at"), query):
+            continue
+        p = lens.profile(doc.doc_id, doc)
+        facts = facts_of(doc, p)
+        prefs = doc.get("preferences") or {}
+        row = {c: facts.get(c) for c in CUSTOMER_COLUMNS}
+        row.update(
+            id=doc.doc_id, total_spent=money(p.totals.total_spent_cents),
+            average_order=money(p.totals.average_order_cents),
+            segment_overridden=p.lifecycle.overridden,
+            email_opt_in=prefs.get("email_opt_in"), sms_opt_in=prefs.get("sms_opt_in"),
+            do_not_contact=prefs.get("do_not_contact"),
+            created_at=str(doc.get("created_at") or "")[:10] or None,
+        )
+        yield row
+
+
+def linked_rows(kind: Kind) -> Callable[[Crm, Query], Iterator[Row]]:
+    """Rows of a table whose records belong to customers, with the customer's identity."""
+
+    def rows(crm: Crm, query: Query) -> Iterator[Row]:
+        lens = CustomerLens(crm, query)
+        customers = crm.db.table(tables.CUSTOMERS)
+        filtered = bool(query.segment or query.tag or query.status)
+        for doc in crm.db.table(kind.table):
+            if doc.get("deleted_at") or not _in_period(doc.get(kind.date_field), query):
+                continue
+            owner_id = doc.get("customer_id")
+            owner = customers.get(doc_id=owner_id) if owner_id else None
+            if filtered and (owner is None or not lens.accepts(owner_id, owner)):
+                continue
+            row = {c: doc.get(c) for c in kind.columns}
+            row["id"] = doc.doc_id
+            for column in kind.money:
+                row[column] = money(doc.get(column))
+            if owner is not None:
+                row.update(customer_name=display_name(owner), customer_email=owner.get("email"),
+                           customer_external_id=owner.get("external_id"))
+            yield row
+
+    return rows
+
+
+def product_revenue_rows(crm: Crm, query: Query) -> Iterator[Row]:
+    totals: dict[str, list[int]] = {}
+    for doc in crm.db.table(tables.PURCHASES):
+        if doc.get("status") != "completed" or not _in_period(doc.get("date"), query):
+            continue
+        entry = totals.setdefault(doc.get("item") or "(no item)", [0, 0, 0])
+        entry[0] += 1
+        entry[1] += doc.get("quantity") or 0
+        entry[2] += doc.get("total") or 0
+    for item, (orders, quantity, revenue) in sorted(totals.items(), key=lambda kv: -kv[1][2]):
+        yield {"product": item, "orders": orders, "quantity": quantity,
+               "revenue": money(revenue)}
+
+
+def segment_rows(crm: Crm, query: Query) -> Iterator[Row]:
+    lens = CustomerLens(crm, Query(as_of=query.as_of))
+    counts: dict[tuple[str, str], int] = {}
+    custom = [doc for doc in crm.db.table(tables.SEGMENTS) if not doc.get("deleted_at")]
+    for doc in crm.db.table(tables.CUSTOMERS):
+        if doc.get("deleted_at"):
+            continue
+        p = lens.profile(doc.doc_id, doc)
+        names = [("lifecycle", p.lifecycle.segment), ("tier", p.loyalty_tier)]
+        if p.rfm_segment:
+            names.append(("rfm", p.rfm_segment))
+        facts = facts_of(doc, p) if custom else {}
+        names += [("custom", s["name"]) for s in custom if evaluate(s, facts, query.as_of)]
+        for name in names:
+            counts[name] = counts.get(name, 0) + 1
+    for segment in custom:
+        counts.setdefault(("custom", segment["name"]), 0)
+    for (family, name), members in sorted(counts.items()):
+        yield {"family": family, "segment": name, "members": members}
+
+
+def _kinds() -> dict[str, Kind]:
+    def linked(name: str, table: str, columns: list[str], money_cols: tuple[str, ...] = (),
+               date_field: str = "date") -> Kind:
+        return Kind(name, table, ["id", *CUSTOMER_LINK, *columns], money_cols, date_field,
+                    linked=True)
+
+    kinds = [
+        Kind("customers", tables.CUSTOMERS, CUSTOMER_COLUMNS, rows=customer_rows),
+        linked("purchases", tables.PURCHASES,
+               ["product_id", "item", "quantity", "unit_price", "total", "date",
+                "payment_method", "status", "external_id"], ("unit_price", "total")),
+        linked("interactions", tables.INTERACTIONS,
+               ["channel", "direction", "status", "date", "subject", "summary", "outcome",
+                "next_action", "follow_up_date", "follow_up_done", "duration_minutes", "staff"]),
+        linked("opportunities", tables.OPPORTUNITIES,
+               ["name", "value", "stage", "probability", "probability_manual",
+                "expected_close_date", "status", "closed_date", "owner", "stage_changed_at"],
+               ("value",), "expected_close_date"),
+        linked("tasks", tables.TASKS,
+               ["title", "description", "assigned_to", "priority", "due_date", "status",
+                "completed_date"], date_field="due_date"),
+        linked("feedback", tables.FEEDBACK,
+               ["service_type", "rating", "recommend_score", "sentiment", "comments", "source",
+                "date", "resolved", "resolution_notes", "resolved_by", "resolved_date"]),
+        Kind("products", tables.PRODUCTS,
+             ["id", "name", "category", "price", "description", "active"], ("price",)),
+        Kind("product-revenue", tables.PURCHASES, ["product", "orders", "quantity", "revenue"],
+             rows=product_revenue_rows),
+        Kind("segments", tables.SEGMENTS, ["family", "segment", "members"], rows=segment_rows),
+        Kind("audit", tables.AUDIT,
+             ["id", "at", "who", "action", "entity", "entity_id", "op", "changes"],
+             date_field="at"),
+    ]
+    return {kind.name: kind for kind in kinds}
+
+
+KINDS = _kinds()
+
+
+def plain_rows(kind: Kind) -> Callable[[Crm, Query], Iterator[Row]]:
+    def rows(crm: Crm, query: Query) -> Iterator[Row]:
+        for doc in crm.db.table(kind.table):
+            if doc.get("deleted_at") or not _in_period(doc.get(kind.date_field), query):
+                continue
+            row = {c: doc.get(c) for c in kind.columns} | {"id": doc.doc_id}
+            for column in kind.money:
+                row[column] = money(doc.get(column))
+            yield row
+
+    return rows
+
+
+def export_rows(crm: Crm, kind_name: str, query: Query) -> tuple[list[str], Iterator[Row]]:
+    """The columns and rows of one export kind."""
+    kind = KINDS.get(kind_name)
+    if kind is None:
+        raise ValidationError("kind", f"unknown export {kind_name!r}: use one of "
+                                      f"{', '.join(KINDS)} or all")
+    make = kind.rows or (linked_rows(kind) if kind.linked else plain_rows(kind))
+    return kind.columns, make(crm, query)
