@@ -1,0 +1,240 @@
+"""Declarative field tables: each entity lists its fields once, and one function validates
+any of them, for creation, for a form checking fields as they are typed, or for an edit.
+
+Errors from every field are collected instead of stopping at the first, so a form can
+show all messages at once and a record is either wholly valid or rejected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, TypedDict
+
+from crm_tui.domain import dates, money
+from crm_tui.domain.entities import common
+from crm_tui.domain.errors import ValidationError
+
+Validator = Callable[..., dict[str, Any]]
+# Cross-field rules: (values, errors, today, changed) -> None, editing values in place.
+# `changed` names the fields the caller gave (non-blank) or, in an edit, actually changed;
+# `values` lacks any field that failed on its own, so rules guard with `present`.
+Rules = Callable[[dict[str, Any], dict[str, str], date, frozenset[str]], None]
+
+
+@dataclass(frozen=True)
+class Parser:
+    """Turns one raw value into its stored form; `expected` describes valid input for messages."""
+
+    fn: Callable[[Any, str, date], Any]
+    expected: str
+
+
+@dataclass(frozen=True)
+class Field:
+    parser: Parser
+    required: bool = False
+    default: Any = None
+    # For mutable or date-dependent defaults (a fresh list, "today").
+    default_factory: Callable[[date], Any] | None = None
+
+    def default_value(self, today: date) -> Any:
+        return self.default_factory(today) if self.default_factory else self.default
+
+
+def validate_record(
+    data: Mapping[str, Any],
+    fields: Mapping[str, Field],
+    rules: Rules | None = None,
+    *,
+    today: date,
+    partial: bool = False,
+    current: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Validate input against a field table, then the entity's cross-field rules.
+
+    - partial=False: `data` is a whole new record; returns every field.
+    - partial=True: only the keys present in `data` are checked (rules run where all
+      their fields are present); returns those keys.
+    - partial=True with `current` (the stored document): an edit. Rules run over the stored
+      record with the changes applied, so derived fields follow (a new quantity recomputes
+      the total); returns the changed fields plus every derived field whose value moved.
+
+    Input is in typed form (money in dollars); `current` is in stored form (cents).
+    """
+    values, errors = check_fields(data, fields, today=today, partial=partial)
+    if not (partial and current is not None):
+        if rules:
+            given = (name for name in fields if not common.is_blank(data.get(name)))
+            rules(values, errors, today, frozenset(given))
+        return finish(values, errors)
+    failed = {_root(name) for name in errors}
+    merged = {
+        name: current.get(name, spec.default_value(today))
+        for name, spec in fields.items()
+        if name not in failed
+    }
+    merged.update(values)
+    changed = frozenset(name for name, value in values.items() if current.get(name) != value)
+    if rules:
+        rules(merged, errors, today, changed)
+    edit = {
+        name: value
+        for name, value in merged.items()
+        if name in values or name not in current or current[name] != value
+    }
+    return finish(edit, errors)
+
+
+def _root(error_field: str) -> str:
+    """The top-level field an error name points into: "addresses[0].city" -> "addresses"."""
+    return error_field.split(".", 1)[0].split("[", 1)[0]
+
+
+def check_fields(
+    data: Mapping[str, Any], fields: Mapping[str, Field], *, today: date, partial: bool
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Validate every known field of `data`; return (normalised values, errors by field).
+
+    Keys not in `fields` (ids, timestamps, computed totals, typos) are left out of the result:
+    services own those. With `partial`, missing fields are skipped instead of defaulted.
+    """
+    if not isinstance(data, Mapping):
+        raise TypeError(f"expected a mapping of fields, got {type(data).__name__}")
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for name, spec in fields.items():
+        if name not in data and partial:
+            continue
+        raw = data.get(name)
+        if common.is_blank(raw):
+            if spec.required:
+                errors[name] = f"is required: expected {spec.parser.expected}"
+            else:
+                values[name] = spec.default_value(today)
+            continue
+        try:
+            values[name] = spec.parser.fn(raw, name, today)
+        except ValidationError as exc:
+            errors.update(exc.errors)
+    return values, errors
+
+
+def finish(values: dict[str, Any], errors: Mapping[str, str]) -> dict[str, Any]:
+    """The values, or one ValidationError carrying every message."""
+    if errors:
+        raise ValidationError.many(errors)
+    return values
+
+
+def present(values: Mapping[str, Any], *names: str) -> bool:
+    """Whether a cross-field rule can be checked: all its fields were validated (partial edits)."""
+    return all(name in values for name in names)
+
+
+def settle_date(values: dict[str, Any], field: str, applies: bool, today: date) -> None:
+    """Keep a status date in step with its status (done -> completed_date, consent -> its
+    date): dated today when the status holds and no date was given, cleared when it does not."""
+    if not applies:
+        values[field] = None
+    elif values[field] is None:
+        values[field] = today.isoformat()
+
+
+# Parser factories: the vocabulary the entity field tables are written in.
+
+
+def text(max_len: int = common.MEDIUM_TEXT, *, multiline: bool = False) -> Parser:
+    return Parser(
+        lambda v, f, t: common.clean_text(v, f, max_len=max_len, multiline=multiline),
+        f"text up to {max_len} characters",
+    )
+
+
+def choice(
+    choices: Sequence[str], *, free_form: bool = False, aliases: Mapping[str, str] | None = None
+) -> Parser:
+    listed = ", ".join(choices)
+    return Parser(
+        lambda v, f, t: common.coerce_enum(v, f, choices, free_form=free_form, aliases=aliases),
+        f"one of {listed}, or another short word" if free_form else f"one of {listed}",
+    )
+
+
+def whole(minimum: int | None = None, maximum: int | None = None) -> Parser:
+    return Parser(
+        lambda v, f, t: common.parse_int(v, f, minimum=minimum, maximum=maximum),
+        common.range_text(minimum, maximum, "a whole number"),
+    )
+
+
+def amount(*, allow_negative: bool = False) -> Parser:
+    return Parser(
+        lambda v, f, t: money.parse_money(v, f, allow_negative=allow_negative), money.MONEY_HINT
+    )
+
+
+EMAIL = Parser(lambda v, f, t: common.check_email(v, f), common.EMAIL_HINT)
+PHONE = Parser(lambda v, f, t: common.check_phone(v, f), common.PHONE_HINT)
+FLAG = Parser(lambda v, f, t: common.parse_bool(v, f), common.BOOL_HINT)
+RECORD_ID = Parser(lambda v, f, t: common.parse_id(v, f), "a record id (a positive whole number)")
+TAGS = Parser(lambda v, f, t: common.parse_tags(v, f), "tags separated by commas")
+DAY = Parser(lambda v, f, t: dates.parse_date(v, f, t).isoformat(), dates.DATE_HINT)
+MOMENT = Parser(lambda v, f, t: dates.parse_datetime(v, f).isoformat(), dates.DATETIME_HINT)
+
+
+class StoredDoc(TypedDict, total=False):
+    """Keys every stored document gets from the service layer, never from validation."""
+
+    id: int
+    created_at: str
+    updated_at: str
+
+
+def today_iso(today: date) -> str:
+    return today.isoformat()
+
+
+def empty_list(today: date) -> list[Any]:
+    return []
+
+
+def nested(validate: Validator, expected: str) -> Parser:
+    """A sub-document (e.g. preferences), validated whole; errors are named "field.sub"."""
+
+    def parse(value: Any, field: str, today: date) -> dict[str, Any]:
+        if not isinstance(value, Mapping):
+            raise ValidationError(field, f"must be a mapping of fields; expected {expected}")
+        try:
+            return validate(value, today=today)
+        except ValidationError as exc:
+            raise ValidationError.many({f"{field}.{k}": m for k, m in exc.errors.items()}) from None
+
+    return Parser(parse, expected)
+
+
+def list_of(validate: Validator, expected: str, *, max_items: int) -> Parser:
+    """A list of sub-documents; errors are named "field[index].sub" and all reported."""
+
+    def parse(value: Any, field: str, today: date) -> list[dict[str, Any]]:
+        if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Sequence):
+            raise ValidationError(field, f"must be a list; expected {expected}")
+        if len(value) > max_items:
+            raise ValidationError(field, f"has {len(value)} entries; at most {max_items}")
+        items: list[dict[str, Any]] = []
+        errors: dict[str, str] = {}
+        for index, item in enumerate(value):
+            where = f"{field}[{index}]"
+            if not isinstance(item, Mapping):
+                errors[where] = f"must be a mapping of fields; expected {expected}"
+                continue
+            try:
+                items.append(validate(item, today=today))
+            except ValidationError as exc:
+                errors.update({f"{where}.{k}": m for k, m in exc.errors.items()})
+        if errors:
+            raise ValidationError.many(errors)
+        return items
+
+    return Parser(parse, expected)
