@@ -97,6 +97,13 @@ class Changes:
                               "op": operation(before, after),
                               "changes": field_changes(before, after)})
 
+    def _erased(self, name: str, doc_id: int, doc: Mapping[str, Any]) -> bool:
+        """Is this document, or the customer it belongs to, erased (GDPR) by now?"""
+        customers = self.ctx.db.table(tables.CUSTOMERS)
+        owner = doc_id if name == tables.CUSTOMERS else doc.get("customer_id")
+        current = customers.get(doc_id=owner) if isinstance(owner, int) else None
+        return bool(current is not None and current.get("erased"))
+
     # ----- undo --------------------------------------------------------------------------
     @property
     def undo_labels(self) -> list[str]:
@@ -117,6 +124,11 @@ class Changes:
                         raise ValidationError(
                             "undo", f"cannot undo '{entry.label}': {name} #{doc_id} was "
                             "changed since (by another session or a later change)",
+                        )
+                    if before is not None and self._erased(name, doc_id, before):
+                        raise ValidationError(
+                            "undo", f"cannot undo '{entry.label}': it would bring back data "
+                            "of a customer erased under GDPR",
                         )
                     if before is None:
                         table.remove(doc_ids=[doc_id])

@@ -12,12 +12,16 @@ import os
 
 from crm_tui.store import Database
 
+from .analytics import AnalyticsService
+from .audit import AuditService
 from .changes import Changes, UndoEntry
 from .context import Clock, ServiceContext
 from .customers import CustomerService
+from .gdpr import GdprService
 from .loyalty import LoyaltyService
 from .products import ProductService
 from .sales import SalesService
+from .segments import SegmentService
 
 
 class Crm:
@@ -30,6 +34,10 @@ class Crm:
         self.products = ProductService(self.ctx, self.changes)
         self.loyalty = LoyaltyService(self.ctx, self.changes)
         self.sales = SalesService(self.ctx, self.changes, self.products, self.loyalty)
+        self.segments = SegmentService(self.ctx, self.changes)
+        self.analytics = AnalyticsService(self.ctx)
+        self.audit = AuditService(self.ctx)
+        self.gdpr = GdprService(self.ctx, self.changes, self.audit)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, clock: Clock | None = None,

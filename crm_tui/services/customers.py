@@ -114,6 +114,8 @@ class CustomerService:
         doc = fetch(self.table, "customer", customer_id, include_deleted=True)
         if not doc.get("deleted_at"):
             raise ValidationError("customer", f"#{customer_id} is not deleted")
+        if doc.get("erased"):
+            raise ValidationError("customer", f"#{customer_id} was erased (GDPR) for good")
         with self.changes.change("Restore customer"):
             self._validated(
                 {k: v for k, v in doc.items() if k not in SERVICE_FIELDS}, exclude=doc.doc_id

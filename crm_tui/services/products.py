@@ -54,8 +54,11 @@ class ProductService:
     def update(self, product_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
         with self.changes.change("Edit product"):
             current = fetch(self.table, "product", product_id)
-            values = self._validated({**current, **changes}, exclude=current.doc_id)
-            self.table.update({**values, "updated_at": self.ctx.clock.stamp()},
+            edit = validate_product(changes, today=self.ctx.clock.today(), partial=True,
+                                    current=current)
+            ensure_unique(self.table, "name", _name_key({**current, **edit}), "name",
+                          exclude=current.doc_id, describe=lambda d: f"product #{d.doc_id}")
+            self.table.update({**edit, "updated_at": self.ctx.clock.stamp()},
                               doc_ids=[current.doc_id])
         return self.get(product_id)
 

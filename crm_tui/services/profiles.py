@@ -59,7 +59,7 @@ class CustomerProfile:
         return {
             "total_spent": self.totals.total_spent_cents,
             "order_count": self.totals.order_count,
-            "average_order": self.totals.average_order_cents,
+            "average_order_value": self.totals.average_order_cents,
             "first_order_date": _iso(self.totals.first_order_date),
             "last_order_date": _iso(self.totals.last_order_date),
             "days_since_last_order": self.days_since_last_order,

@@ -11,8 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from crm_tui.domain.entities.common import is_blank, parse_id
 from crm_tui.domain.entities.purchase import validate_purchase
 from crm_tui.domain.errors import ValidationError
+from crm_tui.domain.money import cents_to_decimal
 from crm_tui.domain.rules.loyalty import points_for_purchase
 from crm_tui.domain.rules.totals import (
     COMPLETED,
@@ -32,8 +34,6 @@ from .products import ProductService
 from .records import fetch, stamped_new, with_id
 
 TABLE = tables.PURCHASES
-# Fields a purchase keeps that input never sets.
-KEPT = ("created_at", "created_by", "points", "import_batch")
 
 
 class SalesService:
@@ -57,20 +57,21 @@ class SalesService:
         return sorted(docs, key=lambda d: (d["date"], d["id"]), reverse=True)
 
     # ----- writing -----------------------------------------------------------------------
-    def _complete(self, data: Mapping[str, Any]) -> dict[str, Any]:
-        """Fill item and unit price from the product when only the product is given."""
+    def _with_product(self, data: Mapping[str, Any]) -> dict[str, Any]:
+        """Fill item and unit price (typed form: dollars) from the product, if one is named."""
         values = dict(data)
-        if values.get("product_id") not in (None, ""):
-            product = self.products.get(int(values["product_id"]))
-            values.setdefault("item", product["name"])
-            if values.get("unit_price") in (None, "") and values.get("total") in (None, ""):
-                values["unit_price"] = product["price"]
-        return validate_purchase(values, today=self.ctx.clock.today())
+        if not is_blank(values.get("product_id")):
+            product = self.products.get(parse_id(values["product_id"], "product_id"))
+            if is_blank(values.get("item")):
+                values["item"] = product["name"]
+            if is_blank(values.get("unit_price")) and is_blank(values.get("total")):
+                values["unit_price"] = cents_to_decimal(product["price"])
+        return values
 
     def record(self, data: Mapping[str, Any]) -> int:
         """Record a purchase; returns its id. Totals, loyalty and badges follow at once."""
         with self.changes.change("Record purchase"):
-            values = self._complete(data)
+            values = validate_purchase(self._with_product(data), today=self.ctx.clock.today())
             customer = fetch(self.customers, "customer", values["customer_id"])
             points = self._points(values)
             doc = {**stamped_new(values, self.ctx.clock.stamp(), self.ctx.staff),
@@ -85,20 +86,21 @@ class SalesService:
         """Edit a purchase (amount, date, status...). A refund is `{"status": "refunded"}`."""
         with self.changes.change("Edit purchase"):
             old = fetch(self.table, "purchase", purchase_id)
-            editable = {k: v for k, v in old.items() if k not in KEPT}
-            if ("quantity" in changes or "unit_price" in changes) and "total" not in changes:
-                editable.pop("total", None)  # recompute it rather than keep the stale one
-            values = self._complete({**editable, **changes})
-            if values["customer_id"] != old["customer_id"]:
+            typed = self._with_product(changes) if "product_id" in changes else dict(changes)
+            # Edit mode: input is typed (dollars), `current` is stored (cents); derived
+            # fields such as the total follow a new quantity or unit price.
+            edit = validate_purchase(typed, today=self.ctx.clock.today(), partial=True,
+                                     current=old)
+            if edit.get("customer_id", old["customer_id"]) != old["customer_id"]:
                 raise ValidationError("customer_id", "cannot change: record a new purchase")
+            values = {**old, **edit}
             points = self._points(values)
-            new = {**values, **{k: old[k] for k in KEPT if k in old}, "points": points,
-                   "updated_at": self.ctx.clock.stamp()}
+            new = {**values, "points": points, "updated_at": self.ctx.clock.stamp()}
             self.table.replace(old.doc_id, new)
             self._apply_totals(old["customer_id"], old=old, new=new)
             if points != (old.get("points") or 0):
                 self.loyalty.record_earn(old["customer_id"], points - (old.get("points") or 0),
-                                         values["date"], old.doc_id)
+                                         new["date"], old.doc_id)
         return self.get(purchase_id)
 
     def refund(self, purchase_id: int) -> dict[str, Any]:

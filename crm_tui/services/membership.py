@@ -1,0 +1,320 @@
+"""Segment membership kept current incrementally: the engine behind live badges and counts.
+
+`SegmentMembership` observes the customers table (`db.observe`), so every change reaches it,
+whether made in this session, rolled back, or caught up from another process's commit. An
+observer must be cheap and must not read the store, so `add`/`discard` only note which
+customer changed; the next query re-evaluates exactly those customers (a purchase, which
+rewrites its customer several times in one commit, costs one evaluation) and leaves the
+others alone. Editing a custom segment re-evaluates that one rule over the customers; a
+full recomputation happens only when what every standing depends on moves: the date (from
+the context clock) or the settings. All of it happens lazily, on the next query.
+
+Member keys: built-in segments are "lifecycle:<segment>", "rfm:<RFM segment>" and
+"tier:<tier>" (see `builtin_key`); a custom segment is its integer id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from crm_tui.domain.rules.lifecycle import effective_segment
+from crm_tui.domain.rules.loyalty import tier_for_points
+from crm_tui.domain.rules.rfm import rfm_score, rfm_segment
+from crm_tui.domain.segments import customer_facts, evaluate, fields_used
+from crm_tui.domain.settings import Settings
+from crm_tui.store import StoreTable
+
+from . import tables
+from .context import ServiceContext
+from .customers import ZERO_TOTALS
+from .profiles import facts_of, profile_of, totals_of
+
+LIFECYCLE, RFM, TIER = "lifecycle", "rfm", "tier"
+BUILTIN_KINDS = (LIFECYCLE, RFM, TIER)
+OBSERVER_NAME = "segment_membership"
+
+MemberKey = str | int
+Doc = Mapping[str, Any]
+
+# The facts only a computed profile provides (totals are stored on the customer as they
+# are): a rule reading none of them is evaluated on the document alone, which makes scans
+# and previews as you type several times cheaper.
+COMPUTED_FACTS = frozenset(
+    profile_of(0, {}, dt.date(2000, 1, 1), Settings()).computed_facts()
+) - frozenset(ZERO_TOTALS)
+
+
+def builtin_key(kind: str, value: str) -> str:
+    """The member key of a built-in segment: builtin_key("lifecycle", "vip")."""
+    return f"{kind}:{value}"
+
+
+def needs_profile(rule: Doc) -> bool:
+    return bool(fields_used(rule) & COMPUTED_FACTS)
+
+
+@dataclass(frozen=True)
+class Definitions:
+    """The stored custom segments as (id, rule), and whether any reads a computed fact."""
+
+    rules: tuple[tuple[int, Doc], ...] = ()
+    needs_profile: bool = False
+
+    @classmethod
+    def of(cls, rules: Iterable[tuple[int, Doc]]) -> Definitions:
+        ordered = tuple(sorted(rules, key=lambda pair: pair[0]))
+        return cls(ordered, any(needs_profile(rule) for _, rule in ordered))
+
+
+def rule_facts(customer_id: int, doc: Doc, as_of: dt.date, settings: Settings,
+               with_profile: bool) -> dict[str, Any]:
+    """What a rule is evaluated over; the computed profile only when the rule needs it."""
+    if with_profile:
+        return facts_of(doc, profile_of(customer_id, doc, as_of, settings))
+    return customer_facts({**doc, "id": customer_id})
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One live customer's computed segments (custom ones by id)."""
+
+    lifecycle: str
+    overridden: bool
+    rfm_segment: str | None
+    rfm_code: str | None
+    tier: str
+    custom: frozenset[int]
+
+    def member_keys(self) -> Iterator[MemberKey]:
+        yield builtin_key(LIFECYCLE, self.lifecycle)
+        if self.rfm_segment is not None:  # customers without orders have no RFM segment
+            yield builtin_key(RFM, self.rfm_segment)
+        yield builtin_key(TIER, self.tier)
+        yield from self.custom
+
+
+def standing_of(customer_id: int, doc: Doc, as_of: dt.date, settings: Settings,
+                definitions: Definitions) -> Standing:
+    """The customer's computed segments as of a date.
+
+    The badges need only lifecycle, RFM and tier: the full profile (churn risk, name...)
+    is built only when a custom rule reads a computed fact, since this runs for every
+    customer whenever the date, settings or definitions change.
+    """
+    totals = totals_of(doc)
+    lifecycle = effective_segment(totals, as_of, doc.get("segment_override"), settings.lifecycle)
+    score = rfm_score(totals, as_of, settings.rfm)
+    custom: frozenset[int] = frozenset()
+    if definitions.rules:
+        facts = rule_facts(customer_id, doc, as_of, settings, definitions.needs_profile)
+        custom = frozenset(sid for sid, rule in definitions.rules
+                           if evaluate(rule, facts, as_of))
+    return Standing(lifecycle.segment, lifecycle.overridden, rfm_segment(score),
+                    score.code if score else None,
+                    tier_for_points(doc.get("points_earned") or 0, settings.tiers), custom)
+
+
+def member_standing(customer_id: int, doc: Doc | None, as_of: dt.date, settings: Settings,
+                    definitions: Definitions) -> Standing | None:
+    """The standing that makes a customer a member: None when absent or soft-deleted."""
+    if doc is None or doc.get("deleted_at"):
+        return None
+    return standing_of(customer_id, doc, as_of, settings, definitions)
+
+
+class Groups:
+    """Standings by customer and member ids by key, updated one customer at a time."""
+
+    def __init__(self) -> None:
+        self.standing: dict[int, Standing] = {}
+        self.members: dict[MemberKey, set[int]] = {}
+
+    def put(self, customer_id: int, standing: Standing | None) -> None:
+        old = self.standing.get(customer_id)
+        if old == standing:
+            return
+        if old is not None:
+            del self.standing[customer_id]
+            for key in old.member_keys():
+                self.members[key].discard(customer_id)
+        if standing is not None:
+            self.standing[customer_id] = standing
+            for key in standing.member_keys():
+                self.members.setdefault(key, set()).add(customer_id)
+
+    def set_rule(self, segment_id: int, ids: set[int]) -> None:
+        """Make `ids` (live customers) the members of one custom segment."""
+        old = self.members.pop(segment_id, set())
+        for cid in old ^ ids:
+            was = self.standing[cid]
+            self.standing[cid] = replace(was, custom=was.custom ^ {segment_id})
+        if ids:
+            self.members[segment_id] = ids
+
+    def count(self, key: MemberKey) -> int:
+        return len(self.members.get(key, ()))
+
+
+class _DefinitionsWatch:
+    """Observes the segment definitions: which changed (None: possibly all) and a version."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.version = 0
+        self.changed: set[int] | None = set()
+
+    def add(self, doc_id: int, doc: Doc) -> None:
+        self.version += 1
+        if self.changed is not None:
+            self.changed.add(doc_id)
+
+    discard = add
+
+    def rebuild(self, docs: Mapping[int, Doc] | None = None) -> None:
+        self.version += 1
+        self.changed = None
+
+    clear = rebuild
+
+    def take(self) -> set[int] | None:
+        changed, self.changed = self.changed, set()
+        return changed
+
+
+class SegmentMembership:
+    """Live standings and segment members of every non-deleted customer, as of today."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        # Unique per instance: an observer registered under a taken name replaces it, and
+        # two services over one database must not silence each other.
+        self.name = f"{OBSERVER_NAME}:{id(self)}"
+        self.ctx = ctx
+        self.customers: StoreTable = ctx.db.table(tables.CUSTOMERS)
+        self.segments: StoreTable = ctx.db.table(tables.SEGMENTS)
+        self.evaluations = 0  # customers evaluated so far: lets tests prove incrementality
+        self._docs: dict[int, Doc] = {}  # mirror of the table (the store's own documents)
+        self._dirty: set[int] = set()
+        self._groups = Groups()
+        self._key: tuple[Any, ...] | None = None  # what _groups was computed for
+        self._definitions: tuple[int, Definitions] = (-1, Definitions())
+        self._rules_changed: set[int] | None = set()  # since _groups was last brought up
+        self._watch = _DefinitionsWatch(self.name)
+        ctx.db.observe(tables.SEGMENTS, self._watch)
+        ctx.db.observe(tables.CUSTOMERS, self)
+
+    # ----- observer (called by the store under its lock; must not read the store) --------
+    def add(self, doc_id: int, doc: Doc) -> None:
+        self._docs[doc_id] = doc
+        self._dirty.add(doc_id)
+
+    def discard(self, doc_id: int, doc: Doc) -> None:
+        self._docs.pop(doc_id, None)
+        self._dirty.add(doc_id)
+
+    def rebuild(self, docs: Mapping[int, Doc]) -> None:
+        self._docs = dict(docs)
+        self._dirty.clear()
+        self._key = None
+
+    def clear(self) -> None:
+        self.rebuild({})
+
+    # ----- queries -----------------------------------------------------------------------
+    def groups(self, as_of: dt.date | None = None) -> Groups:
+        """Current groups (as of today, kept incrementally), or computed afresh for another
+        date. Treat the result as read-only."""
+        with self.ctx.db.engine.reading():
+            today = self.ctx.clock.today()
+            if not self._refresh(today):
+                self._groups = self._scan(today, self.ctx.settings, self._definitions[1])
+                self._key, self._rules_changed = self._wanted_key(today), set()
+            if as_of is None or as_of == today:
+                return self._groups
+            return self._scan(as_of, self.ctx.settings, self._definitions[1])
+
+    def members(self, key: MemberKey, as_of: dt.date | None = None) -> list[int]:
+        """Ids of a segment's members, ascending (copied under the lock: workers may write)."""
+        with self.ctx.db.engine.reading():
+            return sorted(self.groups(as_of).members.get(key, ()))
+
+    def standing(self, customer_id: int, doc: Doc, as_of: dt.date | None = None) -> Standing:
+        """One customer's standing (also for soft-deleted ones, shown in a trash view).
+
+        Taken from the live groups when they are current; otherwise computed for this one
+        customer rather than scoring everyone, so badges show at once after start-up.
+        """
+        with self.ctx.db.engine.reading():
+            today = self.ctx.clock.today()
+            day = self.ctx.as_of(as_of)
+            if day == today and self._refresh(today):
+                found = self._groups.standing.get(customer_id)
+                if found is not None:
+                    return found
+            self.evaluations += 1
+            return standing_of(customer_id, doc, day, self.ctx.settings, self.definitions())
+
+    def matching(self, rule: Doc, as_of: dt.date | None = None) -> list[int]:
+        """Ids of live customers an unsaved rule set would hold (the rule editor's preview)."""
+        with self.ctx.db.engine.reading():
+            self._refresh(self.ctx.clock.today())  # catches up the documents
+            return sorted(self._matching(rule, self.ctx.as_of(as_of), self.ctx.settings))
+
+    def definitions(self) -> Definitions:
+        """Every stored custom segment's rule, reloaded when any of them changed."""
+        with self.ctx.db.engine.reading():
+            len(self.segments)  # catch up and load, so the watch has seen every change
+            version = self._watch.version
+            if self._definitions[0] != version:
+                rules = ((doc.doc_id, {"match": doc.get("match", "all"),
+                                       "conditions": doc.get("conditions") or []})
+                         for doc in self.segments)
+                self._definitions = (version, Definitions.of(rules))
+                changed = self._watch.take()
+                if changed is None or self._rules_changed is None:
+                    self._rules_changed = None
+                else:
+                    self._rules_changed |= changed
+            return self._definitions[1]
+
+    # ----- keeping current ---------------------------------------------------------------
+    def _wanted_key(self, today: dt.date) -> tuple[Any, ...]:
+        return (today, self.ctx.settings)
+
+    def _refresh(self, today: dt.date) -> bool:
+        """Catch up with the store; re-evaluate the customers changed since the last query,
+        then the rules edited since. False when a full scan is due instead."""
+        definitions = self.definitions()
+        len(self.customers)  # catch up and load: our add/discard/rebuild run now
+        if self._wanted_key(today) != self._key or self._rules_changed is None:
+            self._dirty.clear()  # the scan due will cover them
+            return False
+        settings = self.ctx.settings
+        for cid in self._dirty:
+            self.evaluations += 1
+            self._groups.put(cid, member_standing(cid, self._docs.get(cid), today, settings,
+                                                  definitions))
+        self._dirty.clear()
+        rules = dict(definitions.rules)
+        for sid in self._rules_changed:
+            rule = rules.get(sid)
+            ids = set(self._matching(rule, today, settings)) if rule else set()
+            self._groups.set_rule(sid, ids)
+        self._rules_changed = set()
+        return True
+
+    def _matching(self, rule: Doc, as_of: dt.date, settings: Settings) -> Iterator[int]:
+        with_profile = needs_profile(rule)
+        for cid, doc in self._docs.items():
+            if not doc.get("deleted_at") and evaluate(
+                    rule, rule_facts(cid, doc, as_of, settings, with_profile), as_of):
+                yield cid
+
+    def _scan(self, as_of: dt.date, settings: Settings, definitions: Definitions) -> Groups:
+        groups = Groups()
+        for cid, doc in self._docs.items():
+            self.evaluations += 1
+            groups.put(cid, member_standing(cid, doc, as_of, settings, definitions))
+        return groups
