@@ -17,11 +17,15 @@ from .audit import AuditService
 from .changes import Changes, UndoEntry
 from .context import Clock, ServiceContext
 from .customers import CustomerService
+from .feedback import FeedbackService
 from .gdpr import GdprService
+from .interactions import InteractionService
 from .loyalty import LoyaltyService
+from .pipeline import PipelineService
 from .products import ProductService
 from .sales import SalesService
 from .segments import SegmentService
+from .tasks import TaskService
 
 
 class Crm:
@@ -34,6 +38,10 @@ class Crm:
         self.products = ProductService(self.ctx, self.changes)
         self.loyalty = LoyaltyService(self.ctx, self.changes)
         self.sales = SalesService(self.ctx, self.changes, self.products, self.loyalty)
+        self.interactions = InteractionService(self.ctx, self.changes)
+        self.pipeline = PipelineService(self.ctx, self.changes)
+        self.tasks = TaskService(self.ctx, self.changes)
+        self.feedback = FeedbackService(self.ctx, self.changes)
         self.segments = SegmentService(self.ctx, self.changes)
         self.analytics = AnalyticsService(self.ctx)
         self.audit = AuditService(self.ctx)

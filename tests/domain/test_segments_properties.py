@@ -103,7 +103,7 @@ def check_parse(source: object, index: int | None) -> dict[str, Any] | None:
     return dict(condition)
 
 
-@settings(max_examples=500)
+@settings(max_examples=200)
 @given(st.one_of(GRAMMARISH, st.text(max_size=40)), st.sampled_from([None, 3]))
 def test_text_parses_or_raises_a_named_validation_error(text: str, index: int | None) -> None:
     condition = check_parse(text, index)
@@ -111,7 +111,7 @@ def test_text_parses_or_raises_a_named_validation_error(text: str, index: int | 
         assert parse_condition(describe(condition)) == condition
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(
     st.fixed_dictionaries(
         {},
@@ -132,7 +132,7 @@ def test_mappings_parse_or_raise_a_named_validation_error(
         assert parse_condition(describe(condition)) == condition
 
 
-@settings(max_examples=300)
+@settings(max_examples=150)
 @given(GRAMMARISH, FACTS, st.dates(), st.sampled_from(["all", "any"]))
 def test_evaluation_never_raises(text: str, facts: dict[str, Any], as_of: date, match: str) -> None:
     condition = check_parse(text, None)
@@ -186,7 +186,7 @@ def valid_texts(draw: st.DrawFn) -> str:
     return f"{field.name} {op} {value}".strip()
 
 
-@settings(max_examples=1000)
+@settings(max_examples=250, deadline=None)
 @given(valid_texts(), FACTS, st.dates(), st.sampled_from(["all", "any"]))
 def test_well_formed_conditions_round_trip_and_evaluate(
     text: str, facts: dict[str, Any], as_of: date, match: str

@@ -1,0 +1,208 @@
+"""The sales pipeline: deals (opportunities) moving through stages, the board and forecast.
+
+Stage rules (default probabilities, resets on a move, closing and reopening, staleness,
+forecast) are the domain's (`rules.pipeline`) under the pipeline settings; this module
+only stores their results. A probability typed by hand is kept across moves until it is
+cleared (`update(id, {"probability": None})`) or the deal closes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from crm_tui.domain.entities.common import is_blank
+from crm_tui.domain.entities.opportunity import validate_opportunity
+from crm_tui.domain.errors import ValidationError
+from crm_tui.domain.rules.pipeline import (
+    OPEN,
+    deal_facts,
+    is_stale,
+    move_deal,
+    next_stage,
+    open_stage_names,
+    pipeline_summary,
+    previous_stage,
+    value_by_stage,
+    weighted_forecast_by_month,
+)
+from crm_tui.store import StoreTable
+
+from . import tables
+from .changes import Changes
+from .context import ServiceContext
+from .customers import TABLE as CUSTOMERS
+from .interactions import Record, live_customer, save_edit
+from .records import fetch, stamped_new, with_id
+
+TABLE = tables.OPPORTUNITIES
+
+
+@dataclass(frozen=True)
+class BoardCard:
+    deal: Record
+    days_in_stage: int
+    stale: bool
+
+
+@dataclass(frozen=True)
+class BoardColumn:
+    stage: str
+    probability: int  # the stage's default
+    cards: list[BoardCard]
+
+    @property
+    def total_cents(self) -> int:
+        return sum(card.deal["value"] for card in self.cards)
+
+
+@dataclass(frozen=True)
+class PipelineReport:
+    total_cents: int
+    weighted_cents: int
+    best_case_cents: int
+    open_count: int
+    won_count: int
+    lost_count: int
+    win_rate: float | None
+    forecast_by_month: dict[str, int]  # "YYYY-MM" (then "unscheduled") -> weighted cents
+    value_by_stage: dict[str, int]
+
+
+class PipelineService:
+    def __init__(self, ctx: ServiceContext, changes: Changes) -> None:
+        self.ctx = ctx
+        self.changes = changes
+        self.table: StoreTable = ctx.db.table(TABLE)
+        self.table.create_index("customer", lambda d: d.get("customer_id"))
+        self.table.create_index("status", lambda d: d.get("status"))
+        self.customers: StoreTable = ctx.db.table(CUSTOMERS)
+
+    # ----- reading -----------------------------------------------------------------------
+    def get(self, opportunity_id: int) -> Record:
+        return with_id(fetch(self.table, "opportunity", opportunity_id))
+
+    def for_customer(self, customer_id: int) -> list[Record]:
+        """The customer's deals, newest first."""
+        return self.deals(customer_id=customer_id, open_only=False)
+
+    def deals(self, *, owner: str | None = None, customer_id: int | None = None,
+              open_only: bool = True) -> list[Record]:
+        """Deals (open ones by default), newest first, of live customers unless one is asked."""
+        if customer_id is not None:
+            docs = self.table.find("customer", int(customer_id))
+        else:
+            docs = self.table.find("status", OPEN) if open_only else self.table.all()
+            docs = [d for d in docs if live_customer(self.customers, d.get("customer_id"))]
+        chosen = [with_id(d) for d in docs
+                  if (not open_only or d.get("status") == OPEN)
+                  and (owner is None or d.get("owner") == owner)]
+        return sorted(chosen, key=lambda d: (d.get("created_at") or "", d["id"]), reverse=True)
+
+    def board(self, as_of: dt.date | None = None, *, owner: str | None = None,
+              customer_id: int | None = None) -> list[BoardColumn]:
+        """Open deals by stage (board order, biggest first), with days in stage and stale flag."""
+        day, settings = self.ctx.as_of(as_of), self.ctx.settings.pipeline
+        columns: dict[str, list[BoardCard]] = {name: [] for name in open_stage_names(settings)}
+        for deal in sorted(self.deals(owner=owner, customer_id=customer_id),
+                           key=lambda d: (-d["value"], d["id"])):
+            since = deal_facts(deal, settings).stage_changed_at
+            days = max((day - since).days, 0) if since else 0
+            card = BoardCard(deal, days, is_stale(deal, day, settings))
+            # A stage since removed from the settings still gets a column, after the others.
+            columns.setdefault(deal["stage"], []).append(card)
+        defaults = dict(settings.stages)
+        return [BoardColumn(stage, defaults.get(stage, 0), cards)
+                for stage, cards in columns.items()]
+
+    def summary(self, *, owner: str | None = None,
+                customer_id: int | None = None) -> PipelineReport:
+        """Open total, weighted forecast (also by expected close month), best case, counts,
+        win rate and value by stage over every deal (closed ones count for the win rate)."""
+        settings = self.ctx.settings.pipeline
+        deals = self.deals(owner=owner, customer_id=customer_id, open_only=False)
+        base = pipeline_summary(deals, settings)
+        return PipelineReport(**dataclasses.asdict(base),
+                              forecast_by_month=weighted_forecast_by_month(deals, settings),
+                              value_by_stage=value_by_stage(deals, settings))
+
+    # ----- writing -----------------------------------------------------------------------
+    def create(self, data: Mapping[str, Any]) -> int:
+        """A new deal (stage Prospecting unless given); the probability is the stage default
+        unless one is given, which makes it hand-set. Owner defaults to whoever is working."""
+        with self.changes.change("New deal"):
+            values = validate_opportunity(data, today=self.ctx.clock.today())
+            fetch(self.customers, "customer", values["customer_id"])
+            values["owner"] = values.get("owner") or self.ctx.staff
+            given = None if is_blank(data.get("probability")) else values["probability"]
+            values = self._settled(values, manual=False, given=given)
+            return self.table.insert(stamped_new(values, self.ctx.clock.stamp(), self.ctx.staff))
+
+    def update(self, opportunity_id: int, changes: Mapping[str, Any]) -> Record:
+        """Edit a deal. A new stage is a move; a probability given is hand-set, a blank one
+        goes back to the stage default. Status, dates and the manual flag follow the stage."""
+        with self.changes.change("Edit deal"):
+            current = fetch(self.table, "opportunity", opportunity_id)
+            edit = validate_opportunity(changes, today=self.ctx.clock.today(), partial=True,
+                                        current=current)
+            if edit.get("customer_id", current["customer_id"]) != current["customer_id"]:
+                fetch(self.customers, "customer", edit["customer_id"])
+            cleared = "probability" in changes and is_blank(changes["probability"])
+            typed = "probability" in changes and not cleared
+            deal = self._settled({**current, **edit},
+                                 manual=bool(current.get("probability_manual")) and not cleared,
+                                 given=edit["probability"] if typed else None)
+            save_edit(self.table, current, deal, self.ctx.clock.stamp())
+        return self.get(opportunity_id)
+
+    def move(self, opportunity_id: int, stage: str, *, probability: int | None = None) -> Record:
+        """Move to a stage today: probability back to the stage default unless hand-set (or
+        given now); closing sets status and closed date, reopening clears them."""
+        with self.changes.change("Move deal"):
+            current = fetch(self.table, "opportunity", opportunity_id)
+            moved = move_deal(current, stage, self.ctx.clock.today(), self.ctx.settings.pipeline,
+                              probability)
+            save_edit(self.table, current, moved.to_dict(), self.ctx.clock.stamp())
+        return self.get(opportunity_id)
+
+    def move_next(self, opportunity_id: int) -> Record:
+        stage = next_stage(self.get(opportunity_id)["stage"], self.ctx.settings.pipeline)
+        if stage is None:
+            raise ValidationError("stage", "the deal is closed: there is no next stage")
+        return self.move(opportunity_id, stage)
+
+    def move_previous(self, opportunity_id: int) -> Record:
+        """One stage back; from a closed stage, back to the last open stage (reopening)."""
+        stage = previous_stage(self.get(opportunity_id)["stage"], self.ctx.settings.pipeline)
+        if stage is None:
+            raise ValidationError("stage", "the deal is at the first stage already")
+        return self.move(opportunity_id, stage)
+
+    def mark_won(self, opportunity_id: int) -> Record:
+        return self.move(opportunity_id, self.ctx.settings.pipeline.won_stage)
+
+    def mark_lost(self, opportunity_id: int) -> Record:
+        return self.move(opportunity_id, self.ctx.settings.pipeline.lost_stage)
+
+    def reopen(self, opportunity_id: int, stage: str | None = None) -> Record:
+        """Reopen a closed deal at `stage` (default: the last open stage)."""
+        if self.get(opportunity_id)["status"] == OPEN:
+            raise ValidationError("status", "the deal is open already")
+        return self.move(opportunity_id, stage) if stage else self.move_previous(opportunity_id)
+
+    def delete(self, opportunity_id: int) -> None:
+        with self.changes.change("Delete deal"):
+            doc = fetch(self.table, "opportunity", opportunity_id)
+            self.table.remove(doc_ids=[doc.doc_id])
+
+    def _settled(self, deal: Record, *, manual: bool, given: int | None) -> Record:
+        """The deal with its probability decided by the pipeline rules and settings:
+        the hand-set one (`given` now, or kept when `manual`), else the stage default."""
+        # Same-stage "move": keeps the deal's clocks, settles only the probability.
+        moved = move_deal({**deal, "probability_manual": manual}, deal["stage"],
+                          self.ctx.clock.today(), self.ctx.settings.pipeline, given)
+        return {**deal, "probability": moved.probability,
+                "probability_manual": moved.probability_manual}
