@@ -6,16 +6,18 @@ imported only inside the launcher.
 
 from __future__ import annotations
 
+import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
 
 from crm_tui import __version__
-from crm_tui.domain.errors import ValidationError
+from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.store import StoreError
 
+from .admin_cmd import backup, check, compact, gdpr, restore
+from .export_cmd import export
 from .paths import resolve_db_path
 
 
@@ -25,20 +27,39 @@ class CrmGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except (StoreError, ValidationError, OSError) as exc:
-            click.echo(f"crm: error: {exc}", err=True)
+        except BrokenPipeError:
+            # The reader went away (`crm export ... | head`): not our failure. Point stdout
+            # at /dev/null so the interpreter's final flush does not complain either.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
+        except KeyboardInterrupt:
+            click.echo("crm: interrupted", err=True)
+            sys.exit(130)
+        except (StoreError, ValidationError, NotFoundError, OSError) as exc:
+            click.echo(f"crm: error: {_one_line(exc)}", err=True)
             sys.exit(1)
+
+
+def _one_line(exc: BaseException) -> str:
+    if isinstance(exc, NotFoundError):
+        return f"{exc.entity} {exc.key} not found"
+    if isinstance(exc, OSError) and exc.filename:
+        return f"{exc.filename}: {exc.strerror}"
+    return " ".join(str(exc).split())
 
 
 @click.group(cls=CrmGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="PATH", envvar=None,
+@click.option("--db", "db", metavar="PATH",
               help="Database directory (default: $CRM_DB, else ~/.local/share/crm-tui/crm.db).")
 @click.option("--theme", metavar="NAME", help="Colour theme for the TUI (remembered).")
 @click.version_option(__version__, prog_name="crm")
 @click.pass_context
 def main(ctx: click.Context, db: str | None, theme: str | None) -> None:
-    """crm-tui: a keyboard-driven terminal CRM. With no command, opens the app."""
+    """crm-tui: a keyboard-driven terminal CRM. With no command, opens the app.
+
+    Every command takes --db; errors are one line on stderr with a non-zero exit status.
+    """
     ctx.obj = {"db": resolve_db_path(db)}
     if ctx.invoked_subcommand is None:
         from crm_tui.tui.launch import run_tui  # Textual only when the TUI is wanted
@@ -46,25 +67,5 @@ def main(ctx: click.Context, db: str | None, theme: str | None) -> None:
         run_tui(ctx.obj["db"], theme=theme)
 
 
-def db_path(ctx: click.Context) -> Path:
-    path: Path = ctx.find_root().obj["db"]
-    return path
-
-
-@main.command()
-@click.pass_context
-def check(ctx: click.Context) -> None:
-    """Verify the database: every file readable, every commit intact. Changes nothing."""
-    from crm_tui.store.check import check_database
-
-    report = check_database(db_path(ctx))
-    click.echo(f"database {report.path}")
-    click.echo(
-        f"  journal: epoch {report.epoch}, {report.generation} commits, "
-        f"{report.journal_bytes} bytes"
-    )
-    for name, count in report.tables.items():
-        click.echo(f"  {name}: {count} documents")
-    for note in report.notes:
-        click.echo(f"  note: {note}")
-    click.echo("ok")
+for command in (check, backup, restore, compact, gdpr, export):
+    main.add_command(command)

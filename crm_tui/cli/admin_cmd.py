@@ -1,0 +1,117 @@
+"""`crm check | backup | restore | compact | gdpr`: looking after the database itself."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+import orjson
+
+from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.services.backups import create_backup, scrub_backups
+from crm_tui.services.context import Clock
+from crm_tui.services.crm import Crm
+from crm_tui.store.backup import restore_database
+from crm_tui.store.check import CheckReport, check_database
+
+from .common import db_path, open_crm, output_stream
+
+
+def print_report(report: CheckReport) -> None:
+    click.echo(f"database {report.path}")
+    click.echo(f"  journal: epoch {report.epoch}, {report.generation} commits, "
+               f"{report.journal_bytes} bytes")
+    for name, count in report.tables.items():
+        click.echo(f"  {name}: {count} documents")
+    for note in report.notes:
+        click.echo(f"  note: {note}")
+    click.echo("ok")
+
+
+@click.command()
+@click.pass_context
+def check(ctx: click.Context) -> None:
+    """Verify the database: every file readable, every commit intact. Changes nothing."""
+    print_report(check_database(db_path(ctx)))
+
+
+@click.command()
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@click.pass_context
+def backup(ctx: click.Context, path: Path | None) -> None:
+    """Write a consistent copy of the database to PATH (a new folder).
+
+    Without PATH the copy goes to a "backups" folder beside the database; those managed
+    backups are also scrubbed by `crm gdpr erase`.
+    """
+    report = create_backup(db_path(ctx), path, Clock().now())
+    click.echo(f"backed up to {report.path} ({sum(report.tables.values())} documents)")
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path, exists=True, file_okay=False))
+@click.pass_context
+def restore(ctx: click.Context, path: Path) -> None:
+    """Replace the database with the backup at PATH (the current one is kept aside).
+
+    Close the app in every other session first: they keep their old view until restarted.
+    """
+    kept = restore_database(path, db_path(ctx))
+    click.echo(f"restored {path}; the previous database is kept at {kept}")
+
+
+@click.command()
+@click.pass_context
+def compact(ctx: click.Context) -> None:
+    """Fold the journal into fresh table snapshots (also done automatically)."""
+    with open_crm(ctx) as crm:
+        crm.db.compact()
+    click.echo("compacted")
+
+
+def find_customer(crm: Crm, key: str) -> int:
+    """A customer by id, email or external id (including deleted ones)."""
+    if key.isdigit() and crm.db.table("customers").get(doc_id=int(key)) is not None:
+        return int(key)
+    found = crm.customers.find_by_email(key) or crm.customers.find_by_external_id(key)
+    if found is None:
+        raise NotFoundError("customer", key)
+    return int(found["id"])
+
+
+@click.group()
+def gdpr() -> None:
+    """Export or erase everything about one customer (GDPR access and erasure)."""
+
+
+@gdpr.command("export")
+@click.argument("customer")
+@click.option("-o", "--output", default="-", metavar="PATH|-", help="Where to write the JSON.")
+@click.pass_context
+def gdpr_export(ctx: click.Context, customer: str, output: str) -> None:
+    """Everything stored about CUSTOMER (id, email or external id), as JSON."""
+    with open_crm(ctx) as crm:
+        data = crm.gdpr.export(find_customer(crm, customer))
+    with output_stream(output, binary_ok=True) as out:
+        out.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+@gdpr.command("erase")
+@click.argument("customer")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+@click.pass_context
+def gdpr_erase(ctx: click.Context, customer: str, yes: bool) -> None:
+    """Anonymise CUSTOMER everywhere, for good (amounts are kept for revenue figures)."""
+    with open_crm(ctx) as crm:
+        customer_id = find_customer(crm, customer)
+        name = crm.customers.profile(customer_id).name
+        if not yes:
+            if not sys.stdin.isatty():
+                raise ValidationError("--yes", "is required to erase without a terminal")
+            click.confirm(f"Erase {name} (#{customer_id}) for good? This cannot be undone",
+                          abort=True)
+        counts = crm.gdpr.erase(customer_id)
+        scrubbed = scrub_backups(db_path(ctx), customer_id, crm.ctx.clock, crm.ctx.staff)
+    click.echo(f"erased customer #{customer_id}: {sum(counts.values())} records anonymised"
+               + (f", {len(scrubbed)} managed backups scrubbed" if scrubbed else ""))

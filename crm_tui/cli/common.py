@@ -1,0 +1,96 @@
+"""What the headless commands share: opening the database, date options, output, progress."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from crm_tui.domain.dates import DATE_HINT, parse_date
+from crm_tui.domain.errors import ValidationError
+from crm_tui.services.context import Clock
+from crm_tui.services.crm import Crm
+from crm_tui.store import Database
+
+
+def db_path(ctx: click.Context) -> Path:
+    path: Path = ctx.find_root().obj["db"]
+    return path
+
+
+@contextmanager
+def open_crm(ctx: click.Context, *, as_of: dt.date | None = None,
+             create: bool = False) -> Iterator[Crm]:
+    """A session on the chosen database; `as_of` fixes the clock for reproducible output."""
+    clock = Clock.at(as_of) if as_of else None
+    crm = Crm(Database(db_path(ctx), create=create), clock=clock)
+    try:
+        yield crm
+    finally:
+        crm.close()
+
+
+class DateType(click.ParamType):
+    """YYYY-MM-DD or a relative shortcut (today, +7d, -1m) resolved against today."""
+
+    name = "DATE"
+
+    def convert(self, value: Any, param: click.Parameter | None,
+                ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        field = param.name if param and param.name else "date"
+        try:
+            return parse_date(value, field.replace("_", "-"), dt.date.today())
+        except ValidationError as exc:
+            self.fail(f"{value!r} is not a date; expected {DATE_HINT}", param, ctx)
+            raise AssertionError from exc  # fail() raises
+
+
+DATE = DateType()
+
+
+def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--as-of", type=DATE, default=None,
+                        help="Compute time-dependent figures as of this date (default today).")(
+        func)
+
+
+def on_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+@contextmanager
+def progress(total: int | None, label: str) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr when stdout is a terminal; silent when piped."""
+    if not on_terminal() or not sys.stderr.isatty():
+        yield lambda _n: None
+        return
+    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+@contextmanager
+def output_stream(target: str, *, binary_ok: bool) -> Iterator[IO[bytes]]:
+    """stdout for "-", else a temp file renamed over the target when complete, so a
+    failed or interrupted export never leaves a half-written file behind."""
+    if target == "-":
+        if not binary_ok and sys.stdout.isatty():
+            raise click.UsageError("refusing to write a binary file to the terminal: use -o FILE")
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    path = Path(target).expanduser()
+    tmp = path.with_name(f".{path.name}.partial")
+    try:
+        with open(tmp, "wb") as handle:
+            yield handle
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)

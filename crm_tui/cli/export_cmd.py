@@ -1,0 +1,101 @@
+"""`crm export KIND`: any record kind, in CSV, JSON, JSONL or XLSX, to a file or stdout."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import IO
+
+import click
+
+from crm_tui.services.crm import Crm
+from crm_tui.services.exchange.exports import KINDS, Query, export_rows
+from crm_tui.services.exchange.writers import FORMATS, write_json, write_rows
+
+from .common import DATE, as_of_option, open_crm, output_stream
+
+DUMP_FORMAT = "crm-tui-export"
+DUMP_KINDS = ["customers", "products", "purchases", "interactions", "opportunities", "tasks",
+              "feedback", "segments"]
+
+
+def _format_for(fmt: str | None, output: str) -> str:
+    if fmt:
+        return fmt
+    suffix = Path(output).suffix.lstrip(".").lower()
+    return suffix if suffix in FORMATS else "csv"
+
+
+def write_dump(crm: Crm, query: Query, out: IO[bytes]) -> int:
+    """`export all` as one JSON object: an array per kind (what `crm import all` reads)."""
+    out.write(b'{"format": "%s", "version": 1, "as_of": "%s"' % (
+        DUMP_FORMAT.encode(), query.as_of.isoformat().encode()))
+    total = 0
+    for kind in DUMP_KINDS:
+        out.write(b',\n"%s": ' % kind.encode())
+        columns, rows = export_rows(crm, kind, query)
+        total += write_json(columns, rows, out)
+    out.write(b"}\n")
+    return total
+
+
+def export_all_files(crm: Crm, query: Query, fmt: str, folder: Path, *, bom: bool,
+                     raw: bool) -> int:
+    """`export all` as CSV/XLSX/JSONL: one file per kind in a folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    total = 0
+    for kind in KINDS:
+        columns, rows = export_rows(crm, kind, query)
+        with output_stream(str(folder / f"{kind}.{fmt}"), binary_ok=True) as out:
+            total += write_rows(fmt, columns, rows, out, bom=bom, raw=raw)
+    return total
+
+
+@click.command("export")
+@click.argument("kind", type=click.Choice([*KINDS, "all"]), metavar="KIND")
+@click.option("--format", "fmt", type=click.Choice(FORMATS),
+              help="Output format (default: from -o's extension, else csv).")
+@click.option("-o", "--output", default="-", metavar="PATH|-",
+              help="Write to PATH (a folder for `all` in csv/xlsx/jsonl); - is stdout.")
+@click.option("--segment", help="Only customers in this segment (lifecycle, RFM, tier or custom).")
+@click.option("--tag", help="Only customers with this tag.")
+@click.option("--status", help="Only customers with this status (active, inactive).")
+@click.option("--since", type=DATE, help="Only records dated on or after this date.")
+@click.option("--until", type=DATE, help="Only records dated on or before this date.")
+@as_of_option
+@click.option("--bom", is_flag=True, help="Start CSV with a UTF-8 byte order mark (Excel).")
+@click.option("--raw", is_flag=True,
+              help="Do not neutralise cells a spreadsheet would run as formulas.")
+@click.pass_context
+def export(ctx: click.Context, kind: str, fmt: str | None, output: str, segment: str | None,
+           tag: str | None, status: str | None, since: dt.date | None, until: dt.date | None,
+           as_of: dt.date | None, bom: bool, raw: bool) -> None:
+    """Export KIND as CSV, JSON, JSONL or XLSX.
+
+    KIND is one of: customers, purchases, interactions, opportunities, tasks, feedback,
+    products, product-revenue, segments, audit, or all.
+
+    \b
+    Examples:
+      crm export customers -o customers.csv --bom
+      crm export purchases --since 2026-01-01 --format jsonl -o - | jq .total
+      crm export all --format json -o backup.json
+    """
+    fmt = _format_for(fmt, output)
+    with open_crm(ctx, as_of=as_of) as crm:
+        query = Query(as_of=crm.ctx.as_of(as_of), segment=segment, tag=tag, status=status,
+                      since=since, until=until)
+        if kind == "all" and fmt == "json":
+            with output_stream(output, binary_ok=True) as out:
+                count = write_dump(crm, query, out)
+        elif kind == "all":
+            if output == "-":
+                raise click.UsageError(f"export all --format {fmt} writes one file per kind: "
+                                       "give a folder with -o")
+            count = export_all_files(crm, query, fmt, Path(output), bom=bom, raw=raw)
+        else:
+            columns, rows = export_rows(crm, kind, query)
+            with output_stream(output, binary_ok=fmt != "xlsx") as out:
+                count = write_rows(fmt, columns, rows, out, bom=bom, raw=raw)
+    if output != "-":
+        click.echo(f"exported {count} records to {output}", err=True)
