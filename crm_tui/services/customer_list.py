@@ -1,0 +1,189 @@
+"""The customers table's data source: search, quick filters and sort over every customer.
+
+Kept in step with the store by an observer (local saves and other sessions' commits alike),
+it answers "which customer ids, in what order, for this query" from memory, and one row's
+display values on demand, so a screen showing 40 rows of 100,000 does 40 lookups.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from crm_tui.domain.entities.customer import display_name
+
+from . import tables
+from .context import ServiceContext
+from .membership import Standing
+from .profiles import totals_of
+from .segments import SegmentService
+
+Doc = Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What the table shows: search text, quick filters, and the sort."""
+
+    text: str = ""
+    segment: str | int | None = None  # a segment key: "lifecycle:vip", "tier:Gold", custom id
+    tag: str | None = None
+    status: str | None = None
+    customer_type: str | None = None
+    sort: str = "name"
+    descending: bool = False
+    deleted: bool = False  # the trash: soft-deleted customers only
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One row's display values."""
+
+    id: int
+    name: str
+    email: str
+    phone: str
+    company: str
+    customer_type: str
+    status: str
+    tags: tuple[str, ...]
+    orders: int
+    spent_cents: int
+    last_order: str
+    standing: Standing
+
+
+def company_of(doc: Doc) -> str:
+    """The employer of an individual (a corporate customer's name is its company)."""
+    return str(doc.get("company") or "")
+
+
+def haystack(doc: Doc) -> str:
+    """Everything search-as-you-type matches: name, email, phone, company, tags."""
+    phone = str(doc.get("phone") or "")
+    parts = [display_name(doc), str(doc.get("email") or ""), phone,
+             "".join(ch for ch in phone if ch.isdigit()), str(doc.get("company") or ""),
+             str(doc.get("company_name") or ""), " ".join(doc.get("tags") or [])]
+    return "\x00".join(parts).casefold()
+
+
+SORT_KEYS: dict[str, Callable[[Doc, Standing | None], Any]] = {
+    "name": lambda d, s: display_name(d).casefold(),
+    "email": lambda d, s: str(d.get("email") or "").casefold(),
+    "phone": lambda d, s: str(d.get("phone") or ""),
+    "company": lambda d, s: company_of(d).casefold(),
+    "type": lambda d, s: str(d.get("customer_type") or ""),
+    "status": lambda d, s: str(d.get("status") or ""),
+    "orders": lambda d, s: d.get("order_count") or 0,
+    "spent": lambda d, s: d.get("total_spent") or 0,
+    "last_order": lambda d, s: str(d.get("last_order_date") or ""),
+    "created": lambda d, s: str(d.get("created_at") or ""),
+    "segment": lambda d, s: s.lifecycle if s else "",
+    "rfm": lambda d, s: (s.rfm_segment or "") if s else "",
+    "tier": lambda d, s: s.tier if s else "",
+}
+NEEDS_STANDING = {"segment", "rfm", "tier"}
+
+
+class CustomerList:
+    """Observer of the customers table plus the queries the customers screen asks."""
+
+    def __init__(self, ctx: ServiceContext, segments: SegmentService) -> None:
+        self.name = f"customer-list:{id(self)}"
+        self.ctx = ctx
+        self.segments = segments
+        self._docs: dict[int, Doc] = {}
+        self._hay: dict[int, str] = {}
+        self._cache: tuple[tuple[Any, ...], list[int]] | None = None
+        self._version = 0
+        ctx.db.observe(tables.CUSTOMERS, self)
+
+    # ----- observer (called under the store's lock: no store reads here) -----------------
+    def add(self, doc_id: int, doc: Doc) -> None:
+        self._docs[doc_id] = doc
+        self._hay[doc_id] = haystack(doc)
+        self._version += 1
+
+    def discard(self, doc_id: int, doc: Doc) -> None:
+        self._docs.pop(doc_id, None)
+        self._hay.pop(doc_id, None)
+        self._version += 1
+
+    def rebuild(self, docs: Mapping[int, Doc]) -> None:
+        self._docs = dict(docs)
+        self._hay = {doc_id: haystack(doc) for doc_id, doc in docs.items()}
+        self._version += 1
+
+    def clear(self) -> None:
+        self.rebuild({})
+
+    # ----- queries -----------------------------------------------------------------------
+    def _loaded(self) -> None:
+        """Load the table if needed: loading is what fills this observer."""
+        self.ctx.db.engine.docs(tables.CUSTOMERS)
+
+    def query(self, q: ListQuery) -> list[int]:
+        """Customer ids matching the query, in display order."""
+        with self.ctx.db.engine.reading():
+            self._loaded()
+            key = (q, self._version, self.ctx.clock.today(), self.ctx.db.generation)
+            if self._cache is not None and self._cache[0] == key:
+                return self._cache[1]
+            ids = self._filter(q)
+            ids = self._sorted(ids, q)
+            self._cache = (key, ids)
+            return ids
+
+    def _filter(self, q: ListQuery) -> list[int]:
+        docs = self._docs
+        ids = [i for i, d in docs.items() if bool(d.get("deleted_at")) == q.deleted]
+        text = q.text.strip().casefold()
+        if text:
+            hay = self._hay
+            for word in text.split():
+                ids = [i for i in ids if word in hay[i]]
+        if q.status:
+            ids = [i for i in ids if docs[i].get("status") == q.status]
+        if q.customer_type:
+            ids = [i for i in ids if docs[i].get("customer_type") == q.customer_type]
+        if q.tag:
+            tag = q.tag.casefold()
+            ids = [i for i in ids if tag in {t.casefold() for t in docs[i].get("tags") or []}]
+        if q.segment is not None:
+            members = set(self.segments.members(q.segment))
+            ids = [i for i in ids if i in members]
+        return ids
+
+    def _sorted(self, ids: list[int], q: ListQuery) -> list[int]:
+        key = SORT_KEYS.get(q.sort, SORT_KEYS["name"])
+        standing = self.segments.membership.groups().standing if q.sort in NEEDS_STANDING else {}
+        docs = self._docs
+        return sorted(ids, key=lambda i: (key(docs[i], standing.get(i)), i),
+                      reverse=q.descending)
+
+    def row(self, customer_id: int) -> CustomerRow:
+        with self.ctx.db.engine.reading():
+            doc = self._docs[customer_id]
+            standing = self.segments.membership.standing(customer_id, doc)
+            totals = totals_of(doc)
+            return CustomerRow(
+                id=customer_id, name=display_name({**doc, "id": customer_id}),
+                email=str(doc.get("email") or ""), phone=str(doc.get("phone") or ""),
+                company=company_of(doc), customer_type=str(doc.get("customer_type") or ""),
+                status=str(doc.get("status") or ""), tags=tuple(doc.get("tags") or ()),
+                orders=totals.order_count, spent_cents=totals.total_spent_cents,
+                last_order=_day(totals.last_order_date), standing=standing,
+            )
+
+    def tags(self) -> list[str]:
+        """Every tag in use, for the tag filter."""
+        with self.ctx.db.engine.reading():
+            self._loaded()
+            found = {t for d in self._docs.values() for t in d.get("tags") or []}
+            return sorted(found, key=str.casefold)
+
+
+def _day(day: dt.date | None) -> str:
+    return day.isoformat() if day else ""

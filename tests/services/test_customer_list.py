@@ -1,0 +1,80 @@
+"""The customers table's data source: search as you type, quick filters, sort, live rows."""
+
+from __future__ import annotations
+
+from crm_tui.services.crm import Crm
+from crm_tui.services.customer_list import CustomerList, ListQuery
+
+
+def make(crm: Crm) -> tuple[CustomerList, dict[str, int]]:
+    ids = {
+        "ann": crm.customers.create({"first_name": "Ann", "last_name": "Lee",
+                                     "email": "ann@acme.example", "phone": "+1 555 0101",
+                                     "tags": ["vip"], "customer_type": "wholesale"}),
+        "bob": crm.customers.create({"first_name": "Bob", "last_name": "Stone",
+                                     "email": "bob@stone.example", "company": "Acme Ltd",
+                                     "status": "inactive"}),
+        "cy": crm.customers.create({"kind": "corporate", "company_name": "Cyan Corp",
+                                    "email": "sales@cyan.example", "tags": ["B2B"]}),
+    }
+    return CustomerList(crm.ctx, crm.segments), ids
+
+
+def names(listing: CustomerList, ids: list[int]) -> list[str]:
+    return [listing.row(i).name for i in ids]
+
+
+def test_search_matches_name_email_phone_company_and_tags(crm: Crm) -> None:
+    listing, _ = make(crm)
+    assert names(listing, listing.query(ListQuery(text="acme"))) == ["Ann Lee", "Bob Stone"]
+    assert names(listing, listing.query(ListQuery(text="5550101"))) == ["Ann Lee"]
+    assert names(listing, listing.query(ListQuery(text="b2b"))) == ["Cyan Corp"]
+    assert names(listing, listing.query(ListQuery(text="STONE bob"))) == ["Bob Stone"]
+    assert listing.query(ListQuery(text="zzz")) == []
+
+
+def test_quick_filters(crm: Crm) -> None:
+    listing, ids = make(crm)
+    assert listing.query(ListQuery(status="inactive")) == [ids["bob"]]
+    assert listing.query(ListQuery(customer_type="wholesale")) == [ids["ann"]]
+    assert listing.query(ListQuery(tag="VIP")) == [ids["ann"]]
+    assert sorted(listing.query(ListQuery(segment="lifecycle:prospect"))) == sorted(ids.values())
+    assert listing.tags() == ["B2B", "vip"]
+
+
+def test_sort_by_any_column(crm: Crm) -> None:
+    listing, ids = make(crm)
+    crm.sales.record({"customer_id": ids["bob"], "item": "x", "total": "50"})
+    crm.sales.record({"customer_id": ids["cy"], "item": "x", "total": "900"})
+    assert names(listing, listing.query(ListQuery(sort="spent", descending=True))) == [
+        "Cyan Corp", "Bob Stone", "Ann Lee"]
+    assert names(listing, listing.query(ListQuery(sort="segment"))) == [
+        "Bob Stone", "Ann Lee", "Cyan Corp"]  # new < prospect < vip
+    assert names(listing, listing.query(ListQuery(sort="email"))) == [
+        "Ann Lee", "Bob Stone", "Cyan Corp"]
+
+
+def test_rows_follow_saves_at_once(crm: Crm) -> None:
+    listing, ids = make(crm)
+    assert listing.row(ids["ann"]).standing.lifecycle == "prospect"
+    crm.sales.record({"customer_id": ids["ann"], "item": "x", "total": "20"})
+    row = listing.row(ids["ann"])
+    assert (row.standing.lifecycle, row.orders, row.spent_cents) == ("new", 1, 2000)
+    crm.sales.record({"customer_id": ids["ann"], "item": "y", "total": "20"})
+    assert listing.row(ids["ann"]).standing.lifecycle == "returning"
+    assert listing.query(ListQuery(segment="lifecycle:returning")) == [ids["ann"]]
+
+
+def test_deleted_customers_move_to_the_trash_view(crm: Crm) -> None:
+    listing, ids = make(crm)
+    crm.customers.delete(ids["bob"])
+    assert ids["bob"] not in listing.query(ListQuery())
+    assert listing.query(ListQuery(deleted=True)) == [ids["bob"]]
+
+
+def test_commits_of_another_session_show_up(crm: Crm) -> None:
+    listing, _ = make(crm)
+    other = Crm.open(crm.db.path, clock=crm.ctx.clock, staff="bob")
+    other.customers.create({"first_name": "Dee", "email": "dee@example.com"})
+    other.close()
+    assert "Dee" in names(listing, listing.query(ListQuery(text="dee")))
