@@ -1,32 +1,169 @@
-"""The Textual application shell. (Screens arrive with the TUI issues; this opens the database.)"""
+"""The Textual application: screens, global keys, themes, live refresh, undo.
+
+The app holds one `Crm` session. Screens call its services; every save goes through
+`run_change`, which reports validation errors, refreshes what is on screen, and is undone
+by ctrl+z. A timer notices other sessions' commits (the store's generation number) and
+refreshes the visible screen, so badges and counts follow without a refresh key.
+"""
 
 from __future__ import annotations
 
-from typing import ClassVar
+import asyncio
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, ClassVar
 
-from textual.app import App, ComposeResult
+from textual import work
+from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header, Static
+from textual.theme import Theme
 
-from crm_tui.store import Database
+from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.services.crm import Crm
+from crm_tui.store import StoreError
+
+from .commands.actions import ActionCommands
+from .commands.customers import CustomerCommands
+from .commands.screens import ScreenCommands
+from .config import UserConfig
+from .messages import DataChanged
+from .screens.confirm import ConfirmScreen
+from .screens.customers import CustomersScreen
+from .screens.help import HelpScreen
+from .themes import DEFAULT_THEME, load_themes
+
+POLL_SECONDS = 1.0
+
+# name -> (key, title, screen class): the main screens, in the order of their keys.
+MAIN_SCREENS: dict[str, tuple[str, str, type]] = {
+    "customers": ("2", "Customers", CustomersScreen),
+}
 
 
 class CrmApp(App[None]):
     TITLE = "crm-tui"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ScreenCommands, CustomerCommands, ActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
+        *(Binding(key, f"goto('{name}')", title, id=f"goto.{name}")
+          for name, (key, title, _) in MAIN_SCREENS.items()),
+        Binding("f1,question_mark", "help", "Help", id="help"),
+        Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
+    MODES: ClassVar[dict[str, Any]] = {name: cls for name, (_, _, cls) in MAIN_SCREENS.items()}
+    DEFAULT_MODE = "customers"
 
-    def __init__(self, database: Database, *, theme_name: str | None = None) -> None:
+    def __init__(self, crm: Crm, *, theme_name: str | None = None,
+                 config: UserConfig | None = None) -> None:
         super().__init__()
-        self.database = database
-        if theme_name:
-            self.theme = theme_name
+        self.crm = crm
+        self.config = config if config is not None else UserConfig.load()
+        self._requested_theme = theme_name
+        self._generation = -1
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        counts = ", ".join(
-            f"{name}: {len(self.database.table(name))}" for name in sorted(self.database.tables())
-        ) or "empty database"
-        yield Static(f"Database {self.database.path}\n{counts}", id="summary")
-        yield Footer()
+    @property
+    def db_path(self) -> Path:
+        return self.crm.db.path
+
+    # ----- start-up ----------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.sub_title = str(self.db_path)
+        self._apply_theme()
+        if self.config.keymap:
+            self.set_keymap(self.config.keymap)
+        for problem in self.config.problems:
+            self.notify(problem, severity="warning")
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.set_interval(POLL_SECONDS, self.poll)
+
+    def _apply_theme(self) -> None:
+        themes, problems = load_themes()
+        for theme in themes:
+            self.register_theme(theme)
+        for problem in problems:
+            self.notify(problem, severity="warning")
+        wanted = self._requested_theme or self.config.theme or DEFAULT_THEME
+        if wanted not in self.available_themes:
+            if self._requested_theme:
+                self.notify(f"no theme named {wanted!r}; using {DEFAULT_THEME}",
+                            severity="warning")
+            wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        self.theme = wanted
+        if self._requested_theme and wanted == self._requested_theme:
+            self._remember_theme(self.current_theme)
+
+    def _remember_theme(self, theme: Theme) -> None:
+        if self.config.theme != theme.name:
+            self.config.theme = theme.name
+            self.config.save()
+
+    # ----- live refresh ------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="poll")
+    def poll(self) -> None:
+        """Another session committed? (a stat of the journal; catch-up applies its lines)"""
+        generation = self.crm.db.generation
+        if generation != self._generation:
+            self.call_from_thread(self.data_changed, generation)
+
+    def data_changed(self, generation: int | None = None) -> None:
+        first = self._generation < 0
+        self._generation = generation if generation is not None else self.crm.db.generation
+        if not first:
+            self.screen.post_message(DataChanged())
+
+    # ----- doing things ------------------------------------------------------------------
+    def run_change(self, change: Callable[[], object], done: str | None = None) -> bool:
+        """Run one use case; report what went wrong in words; refresh on success."""
+        try:
+            change()
+        except ValidationError as exc:
+            self.notify(exc.describe(), title="Not saved", severity="error")
+            return False
+        except NotFoundError as exc:
+            self.notify(str(exc), title="Not found", severity="error")
+            return False
+        except StoreError as exc:
+            self.notify(str(exc), title="Database error", severity="error", timeout=15)
+            return False
+        if done:
+            self.notify(done, timeout=3)
+        self.data_changed()
+        return True
+
+    def confirm(self, question: str, change: Callable[[], object], done: str) -> None:
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.run_change(change, done)
+
+        self.push_screen(ConfirmScreen(question), answered)
+
+    def open_form(self, name: str, *, customer_id: int | None = None) -> None:
+        from .forms.registry import make_form
+
+        form = make_form(name, self.crm, customer_id)
+        if form is not None:
+            self.push_screen(form, lambda saved: self.data_changed() if saved else None)
+
+    def open_customer(self, customer_id: int) -> None:
+        from .screens.customer_detail import CustomerDetailScreen
+
+        self.push_screen(CustomerDetailScreen(customer_id))
+
+    async def run_in_thread(self, call: Callable[[], Any]) -> Any:
+        """Run blocking service work off the event loop (palette searches)."""
+        return await asyncio.to_thread(call)
+
+    def action_goto(self, name: str) -> None:
+        self.switch_mode(name)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.active_bindings))
+
+    def action_undo(self) -> None:
+        labels = self.crm.changes.undo_labels
+        if not labels:
+            self.notify("Nothing to undo in this session", timeout=3)
+            return
+        self.run_change(self.crm.undo, f"Undone: {labels[0]}")

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from crm_tui.store import Database
+from crm_tui.services.crm import Crm
 
 from .app import CrmApp
 
 
 def run_tui(db_path: Path, *, theme: str | None = None) -> None:
-    database = Database(db_path)
+    crm = Crm.open(db_path)
     try:
-        CrmApp(database, theme_name=theme).run()
+        CrmApp(crm, theme_name=theme).run()
     finally:
-        database.close()
+        crm.close()

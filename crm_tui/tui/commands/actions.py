@@ -1,0 +1,37 @@
+"""Palette provider: actions ("new customer", "undo", "theme: ...", "help")."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from crm_tui.tui.app import CrmApp
+
+
+class ActionCommands(Provider):
+    def _actions(self) -> list[tuple[str, str, Callable[[], object]]]:
+        app = cast("CrmApp", self.app)
+        actions: list[tuple[str, str, Callable[[], object]]] = [
+            ("customer: new", "add a customer", lambda: app.open_form("customer")),
+            ("product: new", "add a product", lambda: app.open_form("product")),
+            ("undo", "undo this session's last change", app.action_undo),
+            ("help", "every key, generated from the bindings", app.action_help),
+        ]
+        for name in sorted(app.available_themes):
+            actions.append((f"theme: {name}", "switch and remember the theme",
+                            lambda name=name: setattr(app, "theme", name)))
+        return actions
+
+    async def discover(self) -> Hits:
+        for title, help_text, run in self._actions():
+            yield DiscoveryHit(title, run, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, run in self._actions():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), run, help=help_text)

@@ -1,0 +1,30 @@
+"""Palette provider: "go: <screen>" for every main screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+if TYPE_CHECKING:
+    from crm_tui.tui.app import CrmApp
+
+
+class ScreenCommands(Provider):
+    def _targets(self) -> list[tuple[str, str]]:
+        from crm_tui.tui.app import MAIN_SCREENS
+
+        return [(f"go: {title}", name) for name, (_, title, _) in MAIN_SCREENS.items()]
+
+    async def discover(self) -> Hits:
+        app = cast("CrmApp", self.app)
+        for title, name in self._targets():
+            yield DiscoveryHit(title, lambda name=name: app.action_goto(name))
+
+    async def search(self, query: str) -> Hits:
+        app = cast("CrmApp", self.app)
+        matcher = self.matcher(query)
+        for title, name in self._targets():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), lambda name=name: app.action_goto(name))

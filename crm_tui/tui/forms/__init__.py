@@ -1,0 +1,1 @@
+"""Keyboard forms (modal screens) for every record the user types in."""

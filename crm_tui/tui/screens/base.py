@@ -1,0 +1,34 @@
+"""What every main screen shares: access to the session, refresh when data changes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from textual.screen import Screen
+
+from crm_tui.tui.messages import DataChanged
+
+if TYPE_CHECKING:
+    from crm_tui.services.crm import Crm
+    from crm_tui.tui.app import CrmApp
+
+
+class CrmScreen(Screen[None]):
+    """A main screen. Subclasses implement `refresh_data()` (cheap: visible data only)."""
+
+    @property
+    def crm_app(self) -> CrmApp:
+        return cast("CrmApp", self.app)
+
+    @property
+    def crm(self) -> Crm:
+        return self.crm_app.crm
+
+    def refresh_data(self) -> None:
+        """Re-read what is on screen."""
+
+    def on_data_changed(self, message: DataChanged) -> None:
+        self.refresh_data()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()

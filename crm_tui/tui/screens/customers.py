@@ -1,0 +1,207 @@
+"""Customers: search as you type, quick filters, sort, the virtual table and the 360 view."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Footer, Header, Input, Select, Static
+from textual.worker import get_current_worker
+
+from crm_tui.domain.entities.customer import CUSTOMER_STATUSES, CUSTOMER_TYPES
+from crm_tui.services.customer_list import CustomerList, ListQuery
+from crm_tui.services.customer_view import CustomerDetail, customer_detail
+from crm_tui.tui.widgets.customer_table import COLUMNS, CustomerTable
+from crm_tui.tui.widgets.detail_pane import DetailPane
+
+from .base import CrmScreen
+
+WIDE = 110  # columns from which the detail pane sits beside the table
+
+
+class CustomersScreen(CrmScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="customers.search"),
+        Binding("n", "form('customer')", "New", id="customers.new"),
+        Binding("e", "form('customer', True)", "Edit", id="customers.edit"),
+        Binding("p", "form('purchase', True)", "Purchase", id="customers.purchase"),
+        Binding("i", "form('interaction', True)", "Interaction", id="customers.interaction"),
+        Binding("t", "form('task', True)", "Task", id="customers.task"),
+        Binding("a", "form('note', True)", "Note", show=False, id="customers.note"),
+        Binding("o", "form('opportunity', True)", "Deal", show=False,
+                id="customers.opportunity"),
+        Binding("f", "form('feedback', True)", "Feedback", show=False, id="customers.feedback"),
+        Binding("r", "form('redeem', True)", "Redeem", show=False, id="customers.redeem"),
+        Binding("d,delete", "delete", "Delete", show=False, id="customers.delete"),
+        Binding("u", "restore", "Restore", show=False, id="customers.restore"),
+        Binding("x", "trash", "Trash", show=False, id="customers.trash"),
+        Binding("s", "sort", "Sort", show=False, id="customers.sort"),
+        Binding("S", "reverse", "Reverse", show=False, id="customers.reverse"),
+        Binding("escape", "back", "Back", show=False, id="customers.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.query_state = ListQuery()
+        self._listing: CustomerList | None = None
+        self._filters_filled = False
+
+    @property
+    def listing(self) -> CustomerList:
+        if self._listing is None:
+            self._listing = CustomerList(self.crm.ctx, self.crm.segments)
+        return self._listing
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="search-row"):
+            yield Input(placeholder="/ search name, email, phone, company, tags", id="search",
+                        compact=True)
+            yield Static("", id="count")
+        with Horizontal(id="filter-row"):
+            yield Select([], prompt="segment", id="segment", compact=True)
+            yield Select([], prompt="tag", id="tag", compact=True)
+            yield Select([(s, s) for s in CUSTOMER_STATUSES], prompt="status", id="status",
+                         compact=True)
+            yield Select([(t, t) for t in CUSTOMER_TYPES], prompt="type", id="type",
+                         compact=True)
+        with Horizontal(id="main"):
+            yield CustomerTable(self.listing.row, id="table")
+            yield DetailPane(id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Customers"
+        self.query_one("#detail").display = False
+        table = self.query_one(CustomerTable)
+        table.loading = True
+        table.focus()  # keys act on the list; "/" moves to the search box
+        self.load()
+
+    def on_resize(self) -> None:
+        self.query_one("#detail").display = self.size.width >= WIDE
+
+    # ----- data --------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="customers-query")
+    def load(self) -> None:
+        """Query in a worker: the first query loads the table (100k customers: ~1 s)."""
+        ids = self.listing.query(self.query_state)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, ids)
+
+    def _show(self, ids: list[int]) -> None:
+        table = self.query_one(CustomerTable)
+        table.loading = False
+        table.sort_key, table.descending = self.query_state.sort, self.query_state.descending
+        table.show(ids)
+        trash = " in the trash" if self.query_state.deleted else ""
+        self.query_one("#count", Static).update(f"{len(ids):,} customers{trash}")
+        self._fill_filters()
+
+    def _fill_filters(self) -> None:
+        if self._filters_filled:  # once: the choices do not depend on the query
+            return
+        self._filters_filled = True
+        options = [(f"{c.kind}: {c.name}", c.key) for c in self.crm.segments.counts()]
+        self.query_one("#segment", Select).set_options(options)
+        self.query_one("#tag", Select).set_options([(t, t) for t in self.listing.tags()])
+
+    def refresh_data(self) -> None:
+        self.query_one(CustomerTable).invalidate()
+        self.load()
+        self.show_detail()
+
+    # ----- search, filters, sort ---------------------------------------------------------
+    def _requery(self, **changes: object) -> None:
+        self.query_state = ListQuery(**{**self.query_state.__dict__, **changes})
+        self.load()
+
+    @on(Input.Changed, "#search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        self._requery(text=event.value)
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one(CustomerTable).focus()
+
+    @on(Select.Changed)
+    def _filter_changed(self, event: Select.Changed) -> None:
+        field = {"segment": "segment", "tag": "tag", "status": "status", "type": "customer_type"}
+        name = field.get(event.select.id or "")
+        if name:
+            value = None if event.value is Select.NULL else event.value
+            self._requery(**{name: value})
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_sort(self) -> None:
+        keys = [c.key for c in COLUMNS]
+        current = keys.index(self.query_state.sort) if self.query_state.sort in keys else 0
+        self._requery(sort=keys[(current + 1) % len(keys)], descending=False)
+        self.notify(f"sorted by {COLUMNS[(current + 1) % len(keys)].title}", timeout=2)
+
+    def action_reverse(self) -> None:
+        self._requery(descending=not self.query_state.descending)
+
+    def action_trash(self) -> None:
+        self._requery(deleted=not self.query_state.deleted)
+
+    def action_back(self) -> None:
+        if self.focused is not self.query_one(CustomerTable):
+            self.query_one(CustomerTable).focus()
+        elif self.query_state.text:
+            self.query_one("#search", Input).value = ""
+
+    # ----- the detail pane ---------------------------------------------------------------
+    @on(CustomerTable.Highlighted)
+    def _highlighted(self) -> None:
+        self.show_detail()
+
+    @on(CustomerTable.Opened)
+    def _opened(self, event: CustomerTable.Opened) -> None:
+        if self.query_one("#detail").display:
+            self.query_one(DetailPane).focus()
+        else:
+            from .customer_detail import CustomerDetailScreen
+
+            self.app.push_screen(CustomerDetailScreen(event.customer_id))
+
+    def show_detail(self) -> None:
+        customer_id = self.query_one(CustomerTable).current_id
+        if customer_id is not None and self.query_one("#detail").display:
+            self.fetch_detail(customer_id)
+
+    @work(thread=True, exclusive=True, group="customer-detail")
+    def fetch_detail(self, customer_id: int) -> None:
+        detail = customer_detail(self.crm, customer_id)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._detail_ready, detail)
+
+    def _detail_ready(self, detail: CustomerDetail) -> None:
+        if detail.customer["id"] == self.query_one(CustomerTable).current_id:
+            self.query_one(DetailPane).show(detail)
+
+    # ----- actions on the current customer -----------------------------------------------
+    def action_form(self, name: str, for_current: bool = False) -> None:
+        customer_id = self.query_one(CustomerTable).current_id if for_current else None
+        if for_current and customer_id is None:
+            self.notify("No customer selected", severity="warning")
+            return
+        self.crm_app.open_form(name, customer_id=customer_id)
+
+    def action_delete(self) -> None:
+        customer_id = self.query_one(CustomerTable).current_id
+        if customer_id is None:
+            return
+        name = self.listing.row(customer_id).name
+        self.crm_app.confirm(f"Delete {name}? (it goes to the trash: x shows it, u restores)",
+                             lambda: self.crm.customers.delete(customer_id), f"Deleted {name}")
+
+    def action_restore(self) -> None:
+        customer_id = self.query_one(CustomerTable).current_id
+        if customer_id is not None and self.query_state.deleted:
+            self.crm_app.run_change(lambda: self.crm.customers.restore(customer_id), "Restored")

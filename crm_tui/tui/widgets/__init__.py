@@ -1,0 +1,1 @@
+"""Reusable widgets: the virtual customers table, badges, the detail pane."""

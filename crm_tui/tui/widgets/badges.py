@@ -1,0 +1,56 @@
+"""Colored badges for segments, tiers and tags, in theme colors (never literal colors).
+
+Each badge names a theme variable; widgets resolve it against the current theme, so badges
+follow theme changes and stay readable in the high-contrast theme. With NO_COLOR the text
+alone still says everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.style import Style
+from rich.text import Text
+
+LIFECYCLE_COLORS = {
+    "prospect": "secondary", "new": "primary", "returning": "accent", "vip": "success",
+    "at_risk": "warning", "inactive": "error",
+}
+RFM_COLORS = {
+    "Champions": "success", "Loyal Customers": "success", "VIP": "accent",
+    "Potential Loyalists": "primary", "New Customers": "primary", "At Risk": "warning",
+    "Lost": "error",
+}
+TIER_COLORS = {
+    "New": "secondary", "Bronze": "warning", "Silver": "foreground", "Gold": "warning",
+    "Platinum": "accent", "VIP": "success",
+}
+LIFECYCLE_LABELS = {"at_risk": "at risk"}
+
+
+def lifecycle_label(segment: str, overridden: bool = False) -> str:
+    label = LIFECYCLE_LABELS.get(segment, segment)
+    return f"{label}*" if overridden else label  # * marks a manual override
+
+
+def badge_style(variable: str, theme: Mapping[str, str]) -> Style:
+    """Text in the variable's color on a faint background of it."""
+    color = theme.get(variable) or theme.get("foreground") or "default"
+    return Style(color=color, bold=True)
+
+
+def badge(label: str, variable: str, theme: Mapping[str, str]) -> Text:
+    return Text(f" {label} ", style=badge_style(variable, theme))
+
+
+def segment_badges(lifecycle: str, overridden: bool, rfm: str | None, tier: str,
+                   custom: list[tuple[str, str | None]], theme: Mapping[str, str]) -> Text:
+    """The badge line shown wherever a customer appears."""
+    parts = [badge(lifecycle_label(lifecycle, overridden),
+                   LIFECYCLE_COLORS.get(lifecycle, "primary"), theme)]
+    if rfm:
+        parts.append(badge(rfm, RFM_COLORS.get(rfm, "primary"), theme))
+    parts.append(badge(tier, TIER_COLORS.get(tier, "secondary"), theme))
+    for name, color in custom:
+        parts.append(badge(name, color if color in theme else "accent", theme))
+    return Text(" ").join(parts)

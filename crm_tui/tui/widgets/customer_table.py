@@ -1,0 +1,242 @@
+"""The customers table: a Line API view over any number of rows.
+
+Only the visible lines are rendered: each asks the `CustomerList` service for one row, and
+rendered rows are cached until the data changes. Cost is proportional to the screen height,
+not to the 100,000 customers behind it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from crm_tui.domain.money import display_money
+from crm_tui.services.customer_list import CustomerRow
+
+from .badges import LIFECYCLE_COLORS, RFM_COLORS, TIER_COLORS, lifecycle_label
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # also the sort key of CustomerList
+    title: str
+    width: int  # minimum width; flexible columns share what is left
+    flex: bool = False
+    right: bool = False
+
+
+COLUMNS = [
+    Column("name", "Name", 16, flex=True),
+    Column("email", "Email", 18, flex=True),
+    Column("phone", "Phone", 14),
+    Column("company", "Company", 12, flex=True),
+    Column("segment", "Segment", 10),
+    Column("rfm", "RFM", 12),
+    Column("tier", "Tier", 8),
+    Column("orders", "Orders", 6, right=True),
+    Column("spent", "Spent", 11, right=True),
+    Column("last_order", "Last order", 10),
+    Column("status", "Status", 8),
+]
+# What narrow terminals keep, in order of importance.
+PRIORITY = ["name", "segment", "spent", "email", "tier", "rfm", "orders", "last_order",
+            "phone", "company", "status"]
+
+
+def fit_columns(width: int) -> list[tuple[Column, int]]:
+    """Choose the columns that fit `width` and share the spare room among flexible ones."""
+    chosen: list[Column] = []
+    used = 0
+    for key in PRIORITY:
+        column = next(c for c in COLUMNS if c.key == key)
+        if used + column.width + 1 <= width or not chosen:
+            chosen.append(column)
+            used += column.width + 1
+    ordered = [c for c in COLUMNS if c in chosen]
+    flex = [c for c in ordered if c.flex]
+    spare = max(0, width - used)
+    widths = {c.key: c.width + (spare // len(flex) if c in flex else 0) for c in ordered}
+    if flex:
+        widths[flex[0].key] += spare % len(flex)
+    return [(c, widths[c.key]) for c in ordered]
+
+
+def cell_text(row: CustomerRow, key: str) -> tuple[str, str | None]:
+    """A cell's text and the theme variable that colors it (None: plain)."""
+    s = row.standing
+    values: dict[str, tuple[str, str | None]] = {
+        "name": (row.name, None),
+        "email": (row.email, None),
+        "phone": (row.phone, None),
+        "company": (row.company, None),
+        "segment": (lifecycle_label(s.lifecycle, s.overridden),
+                    LIFECYCLE_COLORS.get(s.lifecycle)),
+        "rfm": (s.rfm_segment or "", RFM_COLORS.get(s.rfm_segment or "")),
+        "tier": (s.tier, TIER_COLORS.get(s.tier)),
+        "orders": (str(row.orders), None),
+        "spent": (display_money(row.spent_cents), None),
+        "last_order": (row.last_order, None),
+        "status": (row.status, "error" if row.status == "inactive" else None),
+    }
+    return values[key]
+
+
+class CustomerTable(ScrollView, can_focus=True):
+    """Rows of customer ids; a cursor; sticky header; j/k like arrows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor(-1)", "Up", show=False, id="table.up"),
+        Binding("down,j", "cursor(1)", "Down", show=False, id="table.down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
+        Binding("home,g", "jump(0)", "First", show=False, id="table.first"),
+        Binding("end,G", "jump(-1)", "Last", show=False, id="table.last"),
+    ]
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "customer-table--header", "customer-table--cursor", "customer-table--odd",
+    }
+    DEFAULT_CSS = """
+    CustomerTable { height: 1fr; }
+    CustomerTable > .customer-table--header { background: $panel; color: $text; text-style: bold; }
+    CustomerTable > .customer-table--cursor { background: $accent 40%; }
+    CustomerTable:focus > .customer-table--cursor { background: $accent; color: $text; }
+    CustomerTable > .customer-table--odd { background: $surface; }
+    """
+
+    cursor = reactive(0)
+
+    class Highlighted(Message):
+        def __init__(self, customer_id: int | None) -> None:
+            super().__init__()
+            self.customer_id = customer_id
+
+    class Opened(Message):
+        def __init__(self, customer_id: int) -> None:
+            super().__init__()
+            self.customer_id = customer_id
+
+    def __init__(self, row_of: Callable[[int], CustomerRow], *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._row_of = row_of
+        self.ids: list[int] = []
+        self.sort_key = "name"
+        self.descending = False
+        self._lines: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
+
+    # ----- data --------------------------------------------------------------------------
+    def show(self, ids: list[int], *, keep: int | None = None) -> None:
+        """Display these ids; keep the cursor on customer `keep` if it is still listed."""
+        current = keep if keep is not None else self.current_id
+        self.ids = ids
+        self._lines.clear()
+        self.virtual_size = Size(self.size.width, len(ids) + 1)
+        try:
+            index = ids.index(current) if current is not None else 0
+        except ValueError:
+            index = 0
+        self.cursor = min(index, max(0, len(ids) - 1))
+        self.refresh()
+        self.post_message(self.Highlighted(self.current_id))
+
+    def invalidate(self) -> None:
+        """Data behind the rows changed (a save, another session): redraw from the source."""
+        self._lines.clear()
+        self.refresh()
+
+    @property
+    def current_id(self) -> int | None:
+        return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
+
+    # ----- movement ----------------------------------------------------------------------
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._lines.clear()
+        self.refresh()
+        if self.ids:
+            # +1: line 0 is the header. Keep the cursor row in view.
+            self.scroll_to_region(Region(0, new + 1, 1, 1), animate=False, immediate=True)
+        if old != new:
+            self.post_message(self.Highlighted(self.current_id))
+
+    def action_cursor(self, delta: int) -> None:
+        if self.ids:
+            self.cursor = max(0, min(len(self.ids) - 1, self.cursor + delta))
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.scrollable_content_region.height - 2))
+
+    def action_jump(self, where: int) -> None:
+        if self.ids:
+            self.cursor = 0 if where == 0 else len(self.ids) - 1
+
+    def on_click(self, event: object) -> None:
+        y = getattr(event, "y", 0)
+        index = self.scroll_offset.y + y - 1
+        if 0 <= index < len(self.ids):
+            self.cursor = index
+
+    def key_enter(self) -> None:
+        if self.current_id is not None:
+            self.post_message(self.Opened(self.current_id))
+
+    # ----- rendering ---------------------------------------------------------------------
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.ids) + 1)
+        self._lines.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        if y == 0:
+            return self._header(width)
+        index = self.scroll_offset.y + y - 1
+        if index >= len(self.ids):
+            return Strip.blank(width, self.rich_style)
+        key = (index, width, index == self.cursor)
+        cached = self._lines.get(key)
+        if cached is None:
+            cached = self._lines[key] = self._row_strip(index, width)
+        return cached
+
+    def _header(self, width: int) -> Strip:
+        style = self.get_component_rich_style("customer-table--header")
+        text = Text(style=style, no_wrap=True, overflow="ellipsis")
+        for column, size in fit_columns(width):
+            arrow = ("▼" if self.descending else "▲") if column.key == self.sort_key else ""
+            title = (column.title + arrow)[:size]
+            text.append((title.rjust(size) if column.right else title.ljust(size)) + " ")
+        return self._strip(text, width, style)
+
+    def _row_strip(self, index: int, width: int) -> Strip:
+        row = self._row_of(self.ids[index])
+        theme = self.app.theme_variables
+        if index == self.cursor:
+            base = self.get_component_rich_style("customer-table--cursor")
+        elif index % 2:
+            base = self.get_component_rich_style("customer-table--odd")
+        else:
+            base = self.rich_style
+        text = Text(style=base, no_wrap=True, overflow="ellipsis")
+        for column, size in fit_columns(width):
+            value, variable = cell_text(row, column.key)
+            if len(value) > size:
+                value = value[: size - 1] + "…"
+            value = value.rjust(size) if column.right else value.ljust(size)
+            color = theme.get(variable) if variable and index != self.cursor else None
+            text.append(value, Style(color=color, bold=bool(variable)) if color else None)
+            text.append(" ")
+        return self._strip(text, width, base)
+
+    def _strip(self, text: Text, width: int, style: Style) -> Strip:
+        segments = [Segment(s.text, s.style) for s in text.render(self.app.console)]
+        return Strip(segments).extend_cell_length(width, style).crop(0, width)
