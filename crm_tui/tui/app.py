@@ -28,16 +28,13 @@ from .commands.screens import ScreenCommands
 from .config import UserConfig
 from .messages import DataChanged
 from .screens.confirm import ConfirmScreen
-from .screens.customers import CustomersScreen
 from .screens.help import HelpScreen
+from .screens.registry import available
 from .themes import DEFAULT_THEME, load_themes
 
 POLL_SECONDS = 1.0
 
-# name -> (key, title, screen class): the main screens, in the order of their keys.
-MAIN_SCREENS: dict[str, tuple[str, str, type]] = {
-    "customers": ("2", "Customers", CustomersScreen),
-}
+MAIN_SCREENS = available()
 
 
 class CrmApp(App[None]):
@@ -45,13 +42,13 @@ class CrmApp(App[None]):
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {ScreenCommands, CustomerCommands, ActionCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        *(Binding(key, f"goto('{name}')", title, id=f"goto.{name}")
-          for name, (key, title, _) in MAIN_SCREENS.items()),
+        *(Binding(s.key, f"goto('{s.name}')", s.title, id=f"goto.{s.name}")
+          for s in MAIN_SCREENS),
         Binding("f1,question_mark", "help", "Help", id="help"),
         Binding("ctrl+z", "undo", "Undo", id="undo"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
-    MODES: ClassVar[dict[str, Any]] = {name: cls for name, (_, _, cls) in MAIN_SCREENS.items()}
+    MODES: ClassVar[dict[str, Any]] = {s.name: s.factory() for s in MAIN_SCREENS}
     DEFAULT_MODE = "customers"
 
     def __init__(self, crm: Crm, *, theme_name: str | None = None,

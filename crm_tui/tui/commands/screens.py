@@ -14,7 +14,7 @@ class ScreenCommands(Provider):
     def _targets(self) -> list[tuple[str, str]]:
         from crm_tui.tui.app import MAIN_SCREENS
 
-        return [(f"go: {title}", name) for name, (_, title, _) in MAIN_SCREENS.items()]
+        return [(f"go: {s.title}", s.name) for s in MAIN_SCREENS]
 
     async def discover(self) -> Hits:
         app = cast("CrmApp", self.app)

@@ -1,0 +1,61 @@
+"""TUI tests: a session on a small fixed dataset, a fixed clock, and no real user config."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from crm_tui.services.context import Clock
+from crm_tui.services.crm import Crm
+from crm_tui.tui.app import CrmApp
+from crm_tui.tui.config import UserConfig
+
+AS_OF = dt.date(2026, 6, 15)
+NARROW = (80, 24)
+WIDE = (120, 40)
+
+
+@pytest.fixture(autouse=True)
+def private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never read or write the developer's own ~/.config/crm-tui."""
+    monkeypatch.setenv("CRM_CONFIG", str(tmp_path / "config.json"))
+
+
+@pytest.fixture
+def crm(tmp_path: Path) -> Iterator[Crm]:
+    session = Crm.open(tmp_path / "crm.db", clock=Clock.at(AS_OF), staff="alice")
+    yield session
+    session.close()
+
+
+@pytest.fixture
+def people(crm: Crm) -> dict[str, int]:
+    """Three customers: Ann (one order: new), Bob (none: prospect), Cyan Corp (vip)."""
+    ids = {
+        "ann": crm.customers.create({"first_name": "Ann", "last_name": "Lee",
+                                     "email": "ann@acme.example", "tags": ["newsletter"]}),
+        "bob": crm.customers.create({"first_name": "Bob", "last_name": "Stone",
+                                     "email": "bob@stone.example", "phone": "+1 555 0102"}),
+        "cyan": crm.customers.create({"kind": "corporate", "company_name": "Cyan Corp",
+                                      "email": "sales@cyan.example", "tags": ["vip", "b2b"]}),
+    }
+    crm.sales.record({"customer_id": ids["ann"], "item": "Cable", "total": "20",
+                      "date": "2026-06-01"})
+    crm.sales.record({"customer_id": ids["cyan"], "item": "Server", "total": "4800",
+                      "date": "2026-05-20"})
+    return ids
+
+
+def make_app(crm: Crm) -> CrmApp:
+    return CrmApp(crm, config=UserConfig(), theme_name="crm-dark")
+
+
+async def settle(pilot: object) -> None:
+    """Let messages and workers finish (never a fixed sleep)."""
+    app = pilot.app  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    await app.workers.wait_for_complete()
+    await pilot.pause()  # type: ignore[attr-defined]

@@ -1,0 +1,68 @@
+"""Customers screen, keyboard only: the table, search as you type, live badges, forms."""
+
+from __future__ import annotations
+
+from crm_tui.services.crm import Crm
+from crm_tui.tui.widgets.customer_table import CustomerTable
+from crm_tui.tui.widgets.detail_pane import DetailPane
+
+from .conftest import NARROW, WIDE, make_app, settle
+
+
+def table_names(app: object) -> list[str]:
+    table = app.screen.query_one(CustomerTable)  # type: ignore[attr-defined]
+    return [table._row_of(i).name for i in table.ids]
+
+
+async def test_search_narrows_the_table_as_you_type(crm: Crm, people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        assert table_names(app) == ["Ann Lee", "Bob Stone", "Cyan Corp"]
+        await pilot.press("slash", "c")
+        await settle(pilot)
+        assert table_names(app) == ["Ann Lee", "Cyan Corp"]  # acme, cyan
+        await pilot.press("y")
+        await settle(pilot)
+        assert table_names(app) == ["Cyan Corp"]
+        await pilot.press("backspace", "backspace")
+        await settle(pilot)
+        assert len(table_names(app)) == 3
+
+
+async def test_create_a_customer_then_purchases_flip_the_badge(crm: Crm) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        await pilot.press("tab", *"Dana", "tab", *"Ray", "tab", "tab", *"dana@ray.example")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        table = app.screen.query_one(CustomerTable)
+        assert table_names(app) == ["Dana Ray"]
+        dana = table.ids[0]
+        assert table._row_of(dana).standing.lifecycle == "prospect"
+        crm.sales.record({"customer_id": dana, "item": "Pen", "total": "5"})
+        app.data_changed()
+        await settle(pilot)
+        assert table._row_of(dana).standing.lifecycle == "new"
+        crm.sales.record({"customer_id": dana, "item": "Pen", "total": "5"})
+        app.data_changed()
+        await settle(pilot)
+        assert table._row_of(dana).standing.lifecycle == "returning"
+        pane = app.screen.query_one(DetailPane)
+        assert "returning" in str(pane.query_one("#detail-title").render())
+
+
+async def test_a_bad_email_is_refused_with_the_reason(crm: Crm) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("n", "tab", *"Eve", "tab", "tab", "tab", *"not-an-email", "ctrl+s")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CustomerForm"
+        error = app.screen.query_one("#error-field-email")
+        assert "email" in str(error.render()).lower() or "valid" in str(error.render())
+        assert app.focused is app.screen.query_one("#field-email")
+        assert crm.customers.find_by_email("not-an-email") is None
