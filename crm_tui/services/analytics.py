@@ -6,7 +6,9 @@ come from the totals denormalised on each customer while no order is dated after
 as-of date, which is the usual case and costs one pass over customers; otherwise they
 are recomputed from the purchases up to that date. Money is integer cents, rates floats
 in [0, 1] (None when the denominator is empty). Soft-deleted customers and records are
-left out; a deleted customer's purchases still count as revenue (the money was taken).
+left out, and so are the deals, follow-ups, tasks and feedback of soft-deleted customers
+(as the pipeline, interaction, task and feedback services hide them); a deleted customer's
+purchases still count as revenue (the money was taken).
 """
 
 from __future__ import annotations
@@ -101,6 +103,11 @@ class AnalyticsService:
         self.tasks: StoreTable = db.table(tables.TASKS)
         self.feedback: StoreTable = db.table(tables.FEEDBACK)
 
+    def _of_shown_customers(self, records: Iterable[Document]) -> list[Document]:
+        """The records that are anonymous or about a customer who is not soft-deleted."""
+        deleted = {c.doc_id for c in self.customers if c.get("deleted_at")}
+        return [r for r in records if r.get("customer_id") not in deleted]
+
     def _until(self, end: dt.date | None, as_of: dt.date | None) -> dt.date:
         """The last day a figure covers: `end`, never past the as-of date."""
         day = self.ctx.as_of(as_of)
@@ -183,7 +190,7 @@ class AnalyticsService:
         forecast by expected close month, and the stale open deals."""
         settings = self.ctx.settings.pipeline
         day = self.ctx.as_of(as_of)
-        deals = _live(self.opportunities)
+        deals = self._of_shown_customers(_live(self.opportunities))
         return PipelineFigures(
             summary=pipeline_summary(deals, settings),
             value_by_stage=value_by_stage(deals, settings),
@@ -200,13 +207,9 @@ class AnalyticsService:
         """Follow-ups (interactions) and open tasks due on as_of and overdue, skipping
         those of deleted customers."""
         day = self.ctx.as_of(as_of)
-        deleted = {c.doc_id for c in self.customers if c.get("deleted_at")}
-
-        def kept(table: StoreTable) -> list[Document]:
-            return [r for r in table if r.get("customer_id") not in deleted]
-
-        calls = rules.follow_ups(kept(self.interactions), day)
-        todo = rules.follow_ups(kept(self.tasks), day, "due_date")  # done/cancelled left out
+        calls = rules.follow_ups(self._of_shown_customers(self.interactions), day)
+        # The rule leaves out done and cancelled tasks.
+        todo = rules.follow_ups(self._of_shown_customers(self.tasks), day, "due_date")
         ids = [[with_id(r) for r in group]
                for group in (calls.due, calls.overdue, todo.due, todo.overdue)]
         return FollowUpFigures(*ids)
@@ -214,6 +217,7 @@ class AnalyticsService:
     def nps(self, start: dt.date | None = None, end: dt.date | None = None, *,
             as_of: dt.date | None = None) -> NpsBreakdown:
         """Promoters, passives, detractors and NPS over feedback with a recommend score."""
-        chosen = _dated(_live(self.feedback), start, self._until(end, as_of))
+        shown = self._of_shown_customers(_live(self.feedback))
+        chosen = _dated(shown, start, self._until(end, as_of))
         return nps_breakdown((f.get("recommend_score") for f in chosen),
                              self.ctx.settings.feedback)

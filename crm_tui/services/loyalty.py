@@ -17,29 +17,21 @@ from crm_tui.domain.rules.loyalty import (
     summarize_ledger,
     validate_redemption,
 )
-from crm_tui.store import StoreTable
 
 from . import tables
-from .changes import Changes
-from .context import ServiceContext
-from .customers import TABLE as CUSTOMERS
-from .records import fetch, with_id
+from .base import CustomerRecords
+from .records import Record, newest_first
 
 TABLE = tables.LEDGER
 
 
-class LoyaltyService:
-    def __init__(self, ctx: ServiceContext, changes: Changes) -> None:
-        self.ctx = ctx
-        self.changes = changes
-        self.table: StoreTable = ctx.db.table(TABLE)
-        self.table.create_index("customer", lambda d: d.get("customer_id"))
-        self.customers: StoreTable = ctx.db.table(CUSTOMERS)
+class LoyaltyService(CustomerRecords):
+    table_name = TABLE
+    entity = "ledger entry"
 
-    def ledger(self, customer_id: int) -> list[dict[str, Any]]:
+    def ledger(self, customer_id: int) -> list[Record]:
         """The customer's entries, newest first."""
-        docs = [with_id(d) for d in self.table.find("customer", int(customer_id))]
-        return sorted(docs, key=lambda d: (d["date"], d["id"]), reverse=True)
+        return newest_first(self._customer_documents(customer_id))
 
     def summary(self, customer_id: int) -> LoyaltySummary:
         return summarize_ledger(self.ledger(customer_id), self.ctx.settings.tiers)
@@ -51,7 +43,7 @@ class LoyaltyService:
              "purchase_id": purchase_id, "note": note}, today=self.ctx.clock.today())
         entry_id = self.table.insert({**entry, "created_at": self.ctx.clock.stamp(),
                                       "created_by": self.ctx.staff})
-        customer = fetch(self.customers, "customer", customer_id, include_deleted=True)
+        customer = self._customer(customer_id, include_deleted=True)
         earned = entry["points"] if kind == "earn" else 0
         self.customers.update(
             {"loyalty_points": (customer.get("loyalty_points") or 0) + entry["points"],
@@ -66,7 +58,7 @@ class LoyaltyService:
             self._add(customer_id, "earn" if points > 0 else "adjust", points, day,
                       purchase_id, None if points > 0 else "purchase corrected or refunded")
             if points < 0:  # a reversed earning no longer counts towards the tier
-                customer = fetch(self.customers, "customer", customer_id, include_deleted=True)
+                customer = self._customer(customer_id, include_deleted=True)
                 self.customers.update(
                     {"points_earned": (customer.get("points_earned") or 0) + points},
                     doc_ids=[customer_id])
@@ -75,14 +67,14 @@ class LoyaltyService:
         """Spend points; refused above the balance available today (after expiry)."""
         with self.changes.change("Redeem points"):
             self.expire_due(customer_id)
-            balance = fetch(self.customers, "customer", customer_id).get("loyalty_points") or 0
+            balance = self._customer(customer_id).get("loyalty_points") or 0
             amount = validate_redemption(points, balance)
             return self._add(customer_id, "redeem", amount, self.ctx.clock.today().isoformat(),
                              note=note)
 
     def adjust(self, customer_id: int, points: int, note: str) -> int:
         with self.changes.change("Adjust points"):
-            fetch(self.customers, "customer", customer_id)
+            self._require_customer(customer_id)
             return self._add(customer_id, "adjust", points,
                              self.ctx.clock.today().isoformat(), note=note)
 

@@ -19,6 +19,7 @@ from crm_tui.domain.entities.opportunity import validate_opportunity
 from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.rules.pipeline import (
     OPEN,
+    PipelineSummary,
     deal_facts,
     is_stale,
     move_deal,
@@ -29,14 +30,10 @@ from crm_tui.domain.rules.pipeline import (
     value_by_stage,
     weighted_forecast_by_month,
 )
-from crm_tui.store import StoreTable
 
 from . import tables
-from .changes import Changes
-from .context import ServiceContext
-from .customers import TABLE as CUSTOMERS
-from .interactions import Record, live_customer, save_edit
-from .records import fetch, stamped_new, with_id
+from .base import CustomerRecords
+from .records import Record, with_id
 
 TABLE = tables.OPPORTUNITIES
 
@@ -60,31 +57,25 @@ class BoardColumn:
 
 
 @dataclass(frozen=True)
-class PipelineReport:
-    total_cents: int
-    weighted_cents: int
-    best_case_cents: int
-    open_count: int
-    won_count: int
-    lost_count: int
-    win_rate: float | None
+class PipelineReport(PipelineSummary):
+    """What `PipelineService.summary` returns: the domain's summary (totals, counts, win
+    rate), extended rather than copied so the two cannot drift, plus the forecast by month
+    and the value by stage."""
+
     forecast_by_month: dict[str, int]  # "YYYY-MM" (then "unscheduled") -> weighted cents
     value_by_stage: dict[str, int]
 
 
-class PipelineService:
-    def __init__(self, ctx: ServiceContext, changes: Changes) -> None:
-        self.ctx = ctx
-        self.changes = changes
-        self.table: StoreTable = ctx.db.table(TABLE)
-        self.table.create_index("customer", lambda d: d.get("customer_id"))
-        self.table.create_index("status", lambda d: d.get("status"))
-        self.customers: StoreTable = ctx.db.table(CUSTOMERS)
+def _status(doc: Mapping[str, Any]) -> Any:
+    return doc.get("status")
+
+
+class PipelineService(CustomerRecords):
+    table_name = TABLE
+    entity = "opportunity"
+    indexes = (("status", _status),)
 
     # ----- reading -----------------------------------------------------------------------
-    def get(self, opportunity_id: int) -> Record:
-        return with_id(fetch(self.table, "opportunity", opportunity_id))
-
     def for_customer(self, customer_id: int) -> list[Record]:
         """The customer's deals, newest first."""
         return self.deals(customer_id=customer_id, open_only=False)
@@ -93,10 +84,10 @@ class PipelineService:
               open_only: bool = True) -> list[Record]:
         """Deals (open ones by default), newest first, of live customers unless one is asked."""
         if customer_id is not None:
-            docs = self.table.find("customer", int(customer_id))
+            docs = self._customer_documents(customer_id)
         else:
             docs = self.table.find("status", OPEN) if open_only else self.table.all()
-            docs = [d for d in docs if live_customer(self.customers, d.get("customer_id"))]
+            docs = [d for d in docs if self._shown(d)]
         chosen = [with_id(d) for d in docs
                   if (not open_only or d.get("status") == OPEN)
                   and (owner is None or d.get("owner") == owner)]
@@ -134,38 +125,33 @@ class PipelineService:
         """A new deal (stage Prospecting unless given); the probability is the stage default
         unless one is given, which makes it hand-set. Owner defaults to whoever is working."""
         with self.changes.change("New deal"):
-            values = validate_opportunity(data, today=self.ctx.clock.today())
-            fetch(self.customers, "customer", values["customer_id"])
+            values = self._validated_new(validate_opportunity, data)
             values["owner"] = values.get("owner") or self.ctx.staff
             given = None if is_blank(data.get("probability")) else values["probability"]
             values = self._settled(values, manual=False, given=given)
-            return self.table.insert(stamped_new(values, self.ctx.clock.stamp(), self.ctx.staff))
+            return self._insert_new(values)
 
     def update(self, opportunity_id: int, changes: Mapping[str, Any]) -> Record:
         """Edit a deal. A new stage is a move; a probability given is hand-set, a blank one
         goes back to the stage default. Status, dates and the manual flag follow the stage."""
         with self.changes.change("Edit deal"):
-            current = fetch(self.table, "opportunity", opportunity_id)
-            edit = validate_opportunity(changes, today=self.ctx.clock.today(), partial=True,
-                                        current=current)
-            if edit.get("customer_id", current["customer_id"]) != current["customer_id"]:
-                fetch(self.customers, "customer", edit["customer_id"])
+            current, edit = self._validated_edit(validate_opportunity, opportunity_id, changes)
             cleared = "probability" in changes and is_blank(changes["probability"])
             typed = "probability" in changes and not cleared
             deal = self._settled({**current, **edit},
                                  manual=bool(current.get("probability_manual")) and not cleared,
                                  given=edit["probability"] if typed else None)
-            save_edit(self.table, current, deal, self.ctx.clock.stamp())
+            self._save(current, deal)
         return self.get(opportunity_id)
 
     def move(self, opportunity_id: int, stage: str, *, probability: int | None = None) -> Record:
         """Move to a stage today: probability back to the stage default unless hand-set (or
         given now); closing sets status and closed date, reopening clears them."""
         with self.changes.change("Move deal"):
-            current = fetch(self.table, "opportunity", opportunity_id)
+            current = self._fetch(opportunity_id)
             moved = move_deal(current, stage, self.ctx.clock.today(), self.ctx.settings.pipeline,
                               probability)
-            save_edit(self.table, current, moved.to_dict(), self.ctx.clock.stamp())
+            self._save(current, moved.to_dict())
         return self.get(opportunity_id)
 
     def move_next(self, opportunity_id: int) -> Record:
@@ -194,9 +180,7 @@ class PipelineService:
         return self.move(opportunity_id, stage) if stage else self.move_previous(opportunity_id)
 
     def delete(self, opportunity_id: int) -> None:
-        with self.changes.change("Delete deal"):
-            doc = fetch(self.table, "opportunity", opportunity_id)
-            self.table.remove(doc_ids=[doc.doc_id])
+        self._remove("Delete deal", opportunity_id)
 
     def _settled(self, deal: Record, *, manual: bool, given: int | None) -> Record:
         """The deal with its probability decided by the pipeline rules and settings:

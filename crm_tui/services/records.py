@@ -1,14 +1,18 @@
-"""Helpers every area service shares: fetching live records, stamping, uniqueness checks."""
+"""Helpers every area service shares: fetching live records, stamping, uniqueness checks,
+hiding the records of soft-deleted customers and saving an edit only when it changes
+something."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from tinydb.table import Document
 
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.store import StoreTable
+
+Record = dict[str, Any]  # a document as services hand it out: its fields and its "id"
 
 
 def fetch(table: StoreTable, entity: str, record_id: int, *,
@@ -20,9 +24,34 @@ def fetch(table: StoreTable, entity: str, record_id: int, *,
     return doc
 
 
-def with_id(doc: Document) -> dict[str, Any]:
+def with_id(doc: Document) -> Record:
     """A plain dict of the document that carries its id (what services hand out)."""
     return {"id": doc.doc_id, **doc}
+
+
+def newest_first(docs: Iterable[Document]) -> list[Record]:
+    """The dated documents as records, latest date first (the later-created first on a day)."""
+    return sorted(map(with_id, docs), key=lambda d: (d["date"], d["id"]), reverse=True)
+
+
+def live_customer(customers: StoreTable, customer_id: int | None) -> bool:
+    """Whether a record about this customer is shown: none (anonymous) or not soft-deleted.
+
+    A soft-deleted customer is hidden everywhere but its own history, records included.
+    """
+    if customer_id is None:
+        return True
+    doc = customers.get(doc_id=int(customer_id))
+    return doc is not None and not doc.get("deleted_at")
+
+
+def save_edit(table: StoreTable, current: Document, edit: Mapping[str, Any],
+              stamp: str) -> bool:
+    """Write the changed fields; an edit that changes nothing writes (and audits) nothing."""
+    if all(current.get(k) == v for k, v in edit.items()):
+        return False
+    table.update({**edit, "updated_at": stamp}, doc_ids=[current.doc_id])
+    return True
 
 
 def stamped_new(values: Mapping[str, Any], stamp: str, staff: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crm_tui.domain.entities.common import is_blank, parse_id
+from crm_tui.domain.entities.ledger import MAX_POINTS
 from crm_tui.domain.entities.purchase import validate_purchase
 from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.money import cents_to_decimal
@@ -23,38 +24,32 @@ from crm_tui.domain.rules.totals import (
     compute_totals,
     remove_purchase,
 )
-from crm_tui.store import StoreTable
 
 from . import tables
+from .base import CustomerRecords
 from .changes import Changes
 from .context import ServiceContext
-from .customers import TABLE as CUSTOMERS
 from .loyalty import LoyaltyService
 from .products import ProductService
-from .records import fetch, stamped_new, with_id
+from .records import Record, newest_first, stamped_new
 
 TABLE = tables.PURCHASES
 
 
-class SalesService:
+class SalesService(CustomerRecords):
+    table_name = TABLE
+    entity = "purchase"
+
     def __init__(self, ctx: ServiceContext, changes: Changes, products: ProductService,
                  loyalty: LoyaltyService) -> None:
-        self.ctx = ctx
-        self.changes = changes
+        super().__init__(ctx, changes)
         self.products = products
         self.loyalty = loyalty
-        self.table: StoreTable = ctx.db.table(TABLE)
-        self.table.create_index("customer", lambda d: d.get("customer_id"))
-        self.customers: StoreTable = ctx.db.table(CUSTOMERS)
 
     # ----- reading -----------------------------------------------------------------------
-    def get(self, purchase_id: int) -> dict[str, Any]:
-        return with_id(fetch(self.table, "purchase", purchase_id))
-
-    def for_customer(self, customer_id: int) -> list[dict[str, Any]]:
+    def for_customer(self, customer_id: int) -> list[Record]:
         """The customer's purchases, newest first."""
-        docs = [with_id(d) for d in self.table.find("customer", int(customer_id))]
-        return sorted(docs, key=lambda d: (d["date"], d["id"]), reverse=True)
+        return newest_first(self._customer_documents(customer_id))
 
     # ----- writing -----------------------------------------------------------------------
     def _with_product(self, data: Mapping[str, Any]) -> dict[str, Any]:
@@ -72,7 +67,7 @@ class SalesService:
         """Record a purchase; returns its id. Totals, loyalty and badges follow at once."""
         with self.changes.change("Record purchase"):
             values = validate_purchase(self._with_product(data), today=self.ctx.clock.today())
-            customer = fetch(self.customers, "customer", values["customer_id"])
+            customer = self._customer(values["customer_id"])
             points = self._points(values)
             doc = {**stamped_new(values, self.ctx.clock.stamp(), self.ctx.staff),
                    "points": points}
@@ -82,10 +77,10 @@ class SalesService:
                 self.loyalty.record_earn(customer.doc_id, points, values["date"], purchase_id)
             return purchase_id
 
-    def update(self, purchase_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+    def update(self, purchase_id: int, changes: Mapping[str, Any]) -> Record:
         """Edit a purchase (amount, date, status...). A refund is `{"status": "refunded"}`."""
         with self.changes.change("Edit purchase"):
-            old = fetch(self.table, "purchase", purchase_id)
+            old = self._fetch(purchase_id)
             typed = self._with_product(changes) if "product_id" in changes else dict(changes)
             # Edit mode: input is typed (dollars), `current` is stored (cents); derived
             # fields such as the total follow a new quantity or unit price.
@@ -103,13 +98,13 @@ class SalesService:
                                          new["date"], old.doc_id)
         return self.get(purchase_id)
 
-    def refund(self, purchase_id: int) -> dict[str, Any]:
+    def refund(self, purchase_id: int) -> Record:
         return self.update(purchase_id, {"status": "refunded"})
 
     def delete(self, purchase_id: int) -> None:
         """Remove a purchase entered by mistake (a refund keeps the record instead)."""
         with self.changes.change("Delete purchase"):
-            old = fetch(self.table, "purchase", purchase_id)
+            old = self._fetch(purchase_id)
             self.table.remove(doc_ids=[old.doc_id])
             self._apply_totals(old["customer_id"], old=old)
             if old.get("points"):
@@ -119,11 +114,15 @@ class SalesService:
     def _points(self, purchase: Mapping[str, Any]) -> int:
         if purchase.get("status") != COMPLETED:
             return 0
-        return points_for_purchase(purchase["total"], self.ctx.settings.loyalty)
+        points = points_for_purchase(purchase["total"], self.ctx.settings.loyalty)
+        if points > MAX_POINTS:
+            raise ValidationError("total", "is too large: it would earn more loyalty points "
+                                           f"than one entry can hold ({MAX_POINTS:,})")
+        return points
 
     def _apply_totals(self, customer_id: int, *, old: Mapping[str, Any] | None = None,
                       new: Mapping[str, Any] | None = None) -> None:
-        customer = fetch(self.customers, "customer", customer_id, include_deleted=True)
+        customer = self._customer(customer_id, include_deleted=True)
         totals = CustomerTotals.from_dict(customer)
         try:
             if old is not None:
@@ -133,11 +132,11 @@ class SalesService:
         except ValidationError:
             # The stored totals cannot be adjusted from this one purchase (older data
             # without a per-day histogram): rebuild them from this customer's purchases.
-            totals = compute_totals(self.table.find("customer", customer_id))
+            totals = compute_totals(self._customer_documents(customer_id))
         self.customers.update(totals.to_dict(), doc_ids=[customer_id])
 
     def rebuild_totals(self, customer_id: int) -> None:
         """Recompute one customer's totals from scratch (used after imports and reverts)."""
         with self.changes.change("Rebuild totals", audit="none", undoable=False):
-            totals = compute_totals(self.table.find("customer", int(customer_id)))
+            totals = compute_totals(self._customer_documents(customer_id))
             self.customers.update(totals.to_dict(), doc_ids=[int(customer_id)])

@@ -7,14 +7,11 @@ from collections.abc import Mapping
 from typing import Any
 
 from crm_tui.domain.entities.task import OPEN_TASK_STATUSES, validate_task
-from crm_tui.store import StoreTable
 
 from . import tables
-from .changes import Changes
-from .context import ServiceContext
-from .customers import TABLE as CUSTOMERS
-from .interactions import UPCOMING_DAYS, Agenda, Record, agenda_of, live_customer, save_edit
-from .records import fetch, stamped_new, with_id
+from .agenda import UPCOMING_DAYS, Agenda, agenda_of
+from .base import CustomerRecords
+from .records import Record, with_id
 
 TABLE = tables.TASKS
 
@@ -32,29 +29,21 @@ def _in_order(tasks: list[Record]) -> list[Record]:
     return opened + closed
 
 
-class TaskService:
-    def __init__(self, ctx: ServiceContext, changes: Changes) -> None:
-        self.ctx = ctx
-        self.changes = changes
-        self.table: StoreTable = ctx.db.table(TABLE)
-        self.table.create_index("customer", lambda d: d.get("customer_id"))
-        self.table.create_index("due", _open_due)
-        self.customers: StoreTable = ctx.db.table(CUSTOMERS)
+class TaskService(CustomerRecords):
+    table_name = TABLE
+    entity = "task"
+    indexes = (("due", _open_due),)
 
     # ----- reading -----------------------------------------------------------------------
-    def get(self, task_id: int) -> Record:
-        return with_id(fetch(self.table, "task", task_id))
-
     def for_customer(self, customer_id: int) -> list[Record]:
         """The customer's tasks: open ones by due date, then closed ones, latest first."""
-        return _in_order([with_id(d) for d in self.table.find("customer", int(customer_id))])
+        return _in_order([with_id(d) for d in self._customer_documents(customer_id)])
 
     def all(self, *, assigned_to: str | None = None, open_only: bool = True) -> list[Record]:
         """Every task (open ones only by default), in the order of `for_customer`."""
-        docs = [with_id(d) for d in self.table
+        docs = [with_id(d) for d in self._shown_documents()
                 if (not open_only or d.get("status") in OPEN_TASK_STATUSES)
-                and (assigned_to is None or d.get("assigned_to") == assigned_to)
-                and live_customer(self.customers, d.get("customer_id"))]
+                and (assigned_to is None or d.get("assigned_to") == assigned_to)]
         return _in_order(docs)
 
     def agenda(self, as_of: dt.date | None = None, *, assigned_to: str | None = None,
@@ -62,7 +51,7 @@ class TaskService:
         """Open tasks due on `as_of`, overdue, and due within `days` after it (None: all)."""
         def keep(task: Record) -> bool:
             return ((assigned_to is None or task.get("assigned_to") == assigned_to)
-                    and live_customer(self.customers, task.get("customer_id")))
+                    and self._shown(task))
 
         return agenda_of(self.table, "due", "due_date", self.ctx.as_of(as_of), days, keep)
 
@@ -83,11 +72,9 @@ class TaskService:
         """A new task; assigned to whoever is working unless given. The customer is optional
         but must exist (and not be deleted) when given."""
         with self.changes.change("New task"):
-            values = validate_task(data, today=self.ctx.clock.today())
-            if values.get("customer_id") is not None:
-                fetch(self.customers, "customer", values["customer_id"])
+            values = self._validated_new(validate_task, data)
             values["assigned_to"] = values.get("assigned_to") or self.ctx.staff
-            return self.table.insert(stamped_new(values, self.ctx.clock.stamp(), self.ctx.staff))
+            return self._insert_new(values)
 
     def update(self, task_id: int, changes: Mapping[str, Any]) -> Record:
         return self._edit("Edit task", task_id, changes)
@@ -100,17 +87,9 @@ class TaskService:
         return self._edit("Reopen task", task_id, {"status": "open"})
 
     def delete(self, task_id: int) -> None:
-        with self.changes.change("Delete task"):
-            doc = fetch(self.table, "task", task_id)
-            self.table.remove(doc_ids=[doc.doc_id])
+        self._remove("Delete task", task_id)
 
     def _edit(self, label: str, task_id: int, changes: Mapping[str, Any]) -> Record:
         with self.changes.change(label):
-            current = fetch(self.table, "task", task_id)
-            edit = validate_task(changes, today=self.ctx.clock.today(), partial=True,
-                                 current=current)
-            customer_id = edit.get("customer_id", current.get("customer_id"))
-            if customer_id is not None and customer_id != current.get("customer_id"):
-                fetch(self.customers, "customer", customer_id)
-            save_edit(self.table, current, edit, self.ctx.clock.stamp())
+            self._save(*self._validated_edit(validate_task, task_id, changes))
         return self.get(task_id)

@@ -1,21 +1,39 @@
-"""A Crm on a fresh database with a fixed clock (2026-06-15 12:00) and a fixed staff login."""
+"""The customer, date, validation and byte helpers several service test modules share
+(the `crm` fixture itself is in tests/conftest.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from crm_tui.services.context import Clock
+from crm_tui.domain.errors import ValidationError
 from crm_tui.services.crm import Crm
-
-AS_OF = dt.date(2026, 6, 15)
+from tests.conftest import AS_OF
 
 
 @pytest.fixture
-def crm(tmp_path: Path) -> Iterator[Crm]:
-    session = Crm.open(tmp_path / "crm.db", clock=Clock.at(AS_OF), staff="alice")
-    yield session
-    session.close()
+def john(crm: Crm) -> int:
+    return crm.customers.create({"first_name": "John", "last_name": "Doe"})
+
+
+def day(offset: int) -> str:
+    """The ISO date `offset` days from AS_OF (negative: before it)."""
+    return (AS_OF + dt.timedelta(days=offset)).isoformat()
+
+
+def refused_field(call: Callable[..., object], *args: Any) -> str:
+    """The field named by the ValidationError that `call(*args)` must raise."""
+    with pytest.raises(ValidationError) as err:
+        call(*args)
+    return err.value.field
+
+
+def database_bytes(path: Path) -> dict[str, bytes]:
+    """Every file under the database directory, by relative path: what GDPR erase must
+    scrub, and what a rejected call must leave exactly as it was."""
+    return {str(f.relative_to(path)): f.read_bytes() for f in sorted(path.rglob("*"))
+            if f.is_file()}

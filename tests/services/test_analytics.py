@@ -217,3 +217,39 @@ def test_nps(crm: Crm, analytics: AnalyticsService) -> None:
         4, 2, 1, 1, 25.0)
     assert analytics.nps(dt.date(2026, 6, 3)).score == -50.0
     assert analytics.nps(as_of=dt.date(2026, 7, 1)).score == 0.0  # 2 promoters, 2 detractors
+
+
+def test_deleted_customers_deals_and_feedback_leave_pipeline_and_nps(
+        crm: Crm, analytics: AnalyticsService, ids: Ids) -> None:
+    # As the pipeline and feedback services hide them; E was deleted by the fixture already.
+    _insert(crm, tables.OPPORTUNITIES, validate_opportunity, [
+        {"customer_id": ids["A"], "name": "Kept", "value": "1000", "stage": "Proposal"},
+        {"customer_id": ids["D"], "name": "Goes", "value": "2000", "stage": "Negotiation"},
+        {"customer_id": ids["E"], "name": "Gone", "value": "4000", "stage": "Proposal"},
+    ])
+    _insert(crm, tables.FEEDBACK, validate_feedback, [
+        {"customer_id": ids["A"], "rating": 5, "recommend_score": 10, "date": "2026-06-01"},
+        {"customer_id": ids["D"], "rating": 1, "recommend_score": 0, "date": "2026-06-02"},
+        {"customer_id": ids["E"], "rating": 1, "recommend_score": 1, "date": "2026-06-03"},
+        {"rating": 3, "recommend_score": 7, "date": "2026-06-04"},  # anonymous: always counts
+    ])
+    before = analytics.pipeline()
+    assert (before.summary.open_count, before.summary.total_cents) == (2, 300_000)
+    assert before.summary.weighted_cents == 100_000 * 50 // 100 + 200_000 * 75 // 100
+    assert (before.value_by_stage["Proposal"], before.value_by_stage["Negotiation"]) == (
+        100_000, 200_000)
+    nps = analytics.nps()
+    assert (nps.responses, nps.promoters, nps.passives, nps.detractors, nps.score) == (
+        3, 1, 1, 1, 0.0)
+
+    crm.customers.delete(ids["D"])
+    after = analytics.pipeline()
+    assert (after.summary.open_count, after.summary.total_cents) == (1, 100_000)
+    assert (after.value_by_stage["Proposal"], after.value_by_stage["Negotiation"]) == (
+        100_000, 0)
+    assert after.summary.weighted_cents == 100_000 * 50 // 100
+    assert after.forecast_by_month == {"unscheduled": 50_000}
+    nps = analytics.nps()
+    assert (nps.responses, nps.promoters, nps.passives, nps.detractors, nps.score) == (
+        2, 1, 1, 0, 50.0)
+    assert analytics.sales_summary().revenue_cents == 207_500  # E's $400 still counts

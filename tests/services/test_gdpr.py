@@ -17,6 +17,8 @@ from crm_tui.services.audit import AuditService
 from crm_tui.services.crm import Crm
 from crm_tui.services.gdpr import ERASE_LABEL, GdprService
 
+from .conftest import database_bytes
+
 # Every string that identifies Zelda or was written about her: none may survive an erase.
 PII = (
     "Zelda", "Quixote", "zelda.quixote@windmill.example", "+1 555 014 2987",
@@ -83,13 +85,6 @@ def build(crm: Crm) -> World:
 @pytest.fixture
 def world(crm: Crm) -> World:
     return build(crm)
-
-
-def database_bytes(path: Path) -> dict[str, bytes]:
-    """Every file under the database directory, by relative path (also used by
-    test_properties to prove that a rejected call wrote nothing)."""
-    return {str(f.relative_to(path)): f.read_bytes() for f in sorted(path.rglob("*"))
-            if f.is_file()}
 
 
 def leaks(path: Path, strings: tuple[str, ...]) -> list[tuple[str, str]]:

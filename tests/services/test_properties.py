@@ -23,8 +23,7 @@ from crm_tui.services.context import Clock
 from crm_tui.services.crm import Crm
 from crm_tui.services.customers import SERVICE_FIELDS
 
-from .conftest import AS_OF
-from .test_gdpr import database_bytes
+from .conftest import AS_OF, database_bytes
 
 BOUNDED = settings(max_examples=60, deadline=None)
 

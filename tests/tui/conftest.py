@@ -1,19 +1,16 @@
-"""TUI tests: a session on a small fixed dataset, a fixed clock, and no real user config."""
+"""TUI tests: a small fixed dataset, no real user config, and helpers to drive the app
+(the `crm` fixture with its fixed clock is in tests/conftest.py)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from crm_tui.services.context import Clock
 from crm_tui.services.crm import Crm
 from crm_tui.tui.app import CrmApp
 from crm_tui.tui.config import UserConfig
 
-AS_OF = dt.date(2026, 6, 15)
 NARROW = (80, 24)
 WIDE = (120, 40)
 
@@ -22,13 +19,6 @@ WIDE = (120, 40)
 def private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Never read or write the developer's own ~/.config/crm-tui."""
     monkeypatch.setenv("CRM_CONFIG", str(tmp_path / "config.json"))
-
-
-@pytest.fixture
-def crm(tmp_path: Path) -> Iterator[Crm]:
-    session = Crm.open(tmp_path / "crm.db", clock=Clock.at(AS_OF), staff="alice")
-    yield session
-    session.close()
 
 
 @pytest.fixture

@@ -1,0 +1,100 @@
+"""The base of the services whose records belong to a customer: purchases, the loyalty
+ledger, interactions, deals, tasks and feedback.
+
+Each keeps one table indexed by customer (a customer's history is read without a scan)
+and reads the customers table beside it, to refuse records about a customer who does not
+exist or was deleted and to hide the records of soft-deleted customers from lists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
+
+from tinydb.table import Document
+
+from crm_tui.store import StoreTable
+
+from . import tables
+from .changes import Changes
+from .context import ServiceContext
+from .records import Record, fetch, live_customer, save_edit, stamped_new, with_id
+
+KeyFunc = Callable[[Mapping[str, Any]], Any]
+Validator = Callable[..., dict[str, Any]]  # a domain `validate_*` (data, today=, partial=...)
+
+
+def _customer_key(doc: Mapping[str, Any]) -> Any:
+    return doc.get("customer_id")
+
+
+class CustomerRecords:
+    """One table of records about customers, with the reads and checks every such service
+    shares. Subclasses name their table and entity, and any further index they read by."""
+
+    table_name: ClassVar[str]
+    entity: ClassVar[str]  # how NotFoundError names one record
+    indexes: ClassVar[tuple[tuple[str, KeyFunc], ...]] = ()  # (name, key) beyond "customer"
+
+    def __init__(self, ctx: ServiceContext, changes: Changes) -> None:
+        self.ctx = ctx
+        self.changes = changes
+        self.table: StoreTable = ctx.db.table(self.table_name)
+        self.table.create_index("customer", _customer_key)
+        for name, key in self.indexes:
+            self.table.create_index(name, key)
+        self.customers: StoreTable = ctx.db.table(tables.CUSTOMERS)
+
+    # ----- reading -----------------------------------------------------------------------
+    def get(self, record_id: int) -> Record:
+        return with_id(self._fetch(record_id))
+
+    def _fetch(self, record_id: int) -> Document:
+        return fetch(self.table, self.entity, record_id)
+
+    def _customer_documents(self, customer_id: int) -> list[Document]:
+        """The customer's documents (in id order: each service sorts them its own way)."""
+        return self.table.find("customer", int(customer_id))
+
+    def _customer(self, customer_id: int, *, include_deleted: bool = False) -> Document:
+        return fetch(self.customers, "customer", customer_id, include_deleted=include_deleted)
+
+    def _shown(self, record: Mapping[str, Any]) -> bool:
+        """Whether the record appears in lists: it is anonymous or its customer is live."""
+        return live_customer(self.customers, record.get("customer_id"))
+
+    def _shown_documents(self) -> list[Document]:
+        """Every record but those of soft-deleted customers (what lists and counts show)."""
+        return [d for d in self.table if self._shown(d)]
+
+    # ----- writing -----------------------------------------------------------------------
+    def _require_customer(self, customer_id: int | None) -> None:
+        """A record may only be written about a live customer (or none, when anonymous)."""
+        if customer_id is not None:
+            self._customer(customer_id)
+
+    def _validated_new(self, validate: Validator, data: Mapping[str, Any]) -> dict[str, Any]:
+        values = validate(data, today=self.ctx.clock.today())
+        self._require_customer(values.get("customer_id"))
+        return values
+
+    def _insert_new(self, values: Mapping[str, Any]) -> int:
+        return self.table.insert(stamped_new(values, self.ctx.clock.stamp(), self.ctx.staff))
+
+    def _validated_edit(self, validate: Validator, record_id: int,
+                        changes: Mapping[str, Any]) -> tuple[Document, dict[str, Any]]:
+        """The stored record and the validated edit; moving it to another customer needs
+        that customer live (keeping it on a since-deleted one is allowed)."""
+        current = self._fetch(record_id)
+        edit = validate(changes, today=self.ctx.clock.today(), partial=True, current=current)
+        customer_id = edit.get("customer_id", current.get("customer_id"))
+        if customer_id != current.get("customer_id"):
+            self._require_customer(customer_id)
+        return current, edit
+
+    def _save(self, current: Document, edit: Mapping[str, Any]) -> bool:
+        return save_edit(self.table, current, edit, self.ctx.clock.stamp())
+
+    def _remove(self, label: str, record_id: int) -> None:
+        with self.changes.change(label):
+            self.table.remove(doc_ids=[self._fetch(record_id).doc_id])
