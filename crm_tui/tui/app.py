@@ -30,6 +30,7 @@ from .messages import DataChanged
 from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
 from .screens.registry import available
+from .screens.welcome import WelcomeScreen
 from .themes import DEFAULT_THEME, load_themes
 
 POLL_SECONDS = 1.0
@@ -58,6 +59,7 @@ class CrmApp(App[None]):
         self.config = config if config is not None else UserConfig.load()
         self._requested_theme = theme_name
         self._generation = -1
+        self._welcomed_once = False
 
     @property
     def db_path(self) -> Path:
@@ -73,6 +75,19 @@ class CrmApp(App[None]):
             self.notify(problem, severity="warning")
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.set_interval(POLL_SECONDS, self.poll)
+
+    def offer_welcome(self) -> None:
+        """Called by the customers screen when the database turns out to be empty."""
+        if not self._welcomed_once:
+            self._welcomed_once = True
+            self.push_screen(WelcomeScreen(self.crm), self._welcomed)
+
+    def _welcomed(self, choice: str | None) -> None:
+        if choice == "new":
+            self.open_form("customer")
+        elif choice == "demo":
+            self.notify("Demo data loaded: explore with 1-8, ctrl+p, and ? for help")
+            self.data_changed()
 
     def _apply_theme(self) -> None:
         themes, problems = load_themes()

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import pytest
+from textual.worker import WorkerCancelled, WorkerFailed
 
 from crm_tui.services.crm import Crm
 from crm_tui.tui.app import CrmApp
@@ -44,8 +46,14 @@ def make_app(crm: Crm) -> CrmApp:
 
 
 async def settle(pilot: object) -> None:
-    """Let messages and workers finish (never a fixed sleep)."""
+    """Let messages and workers finish (never a fixed sleep). The app's periodic poll is
+    left alone: it restarts every second and is not what a test waits for."""
     app = pilot.app  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
-    await app.workers.wait_for_complete()
-    await pilot.pause()  # type: ignore[attr-defined]
+    for _ in range(100):
+        await pilot.pause()  # type: ignore[attr-defined]
+        busy = [w for w in app.workers if w.group != "poll" and not w.is_finished]
+        if not busy:
+            return
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
+            await app.workers.wait_for_complete(busy)
+    raise AssertionError(f"workers still busy: {busy}")

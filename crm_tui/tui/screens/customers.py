@@ -100,6 +100,8 @@ class CustomersScreen(CrmScreen):
         trash = " in the trash" if self.query_state.deleted else ""
         self.query_one("#count", Static).update(f"{len(ids):,} customers{trash}")
         self._fill_filters()
+        if not ids and self.query_state == ListQuery():
+            self.crm_app.offer_welcome()
 
     def _fill_filters(self) -> None:
         if self._filters_filled:  # once: the choices do not depend on the query

@@ -1,0 +1,142 @@
+"""A deterministic scale database: N customers and M events (purchases + interactions).
+
+    python -m bench.generate PATH [--customers 100000] [--events 1000000] [--seed 1]
+
+Written straight through the store in large transactions (the services would audit and
+validate each record, which is not what is being measured), with the customers' totals and
+loyalty counters computed exactly as the services keep them, so every screen and export
+reads it as real data. Same seed, same database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from tinydb.table import Document
+
+from crm_tui.domain.rules.loyalty import points_for_purchase
+from crm_tui.services import tables
+from crm_tui.store import Database
+
+from .common import customer_doc
+
+AS_OF = dt.date(2026, 6, 15)
+CHUNK = 50_000
+ITEMS = [("Laptop", 120_000), ("Monitor", 32_000), ("Keyboard", 7_900), ("Mouse", 2_500),
+         ("Dock", 18_900), ("Headset", 9_900), ("Cable", 999), ("Support plan", 49_900)]
+CHANNELS = ["email", "phone", "sms", "chat", "in_person", "whatsapp", "meeting", "demo"]
+STAMP = f"{AS_OF.isoformat()}T09:00:00"
+
+
+Event = tuple[str, dict[str, Any]]
+
+
+def _events(customers: int, events: int, rng: random.Random) -> Iterator[Event]:
+    """Purchases (60%) and interactions (40%) spread over two years before AS_OF."""
+    for _ in range(events):
+        customer_id = 1 + int(customers * rng.random() ** 1.5)  # some customers buy a lot
+        day = (AS_OF - dt.timedelta(days=rng.randrange(730))).isoformat()
+        if rng.random() < 0.6:
+            item, price = rng.choice(ITEMS)
+            quantity = 1 + int(rng.random() ** 4 * 4)
+            yield tables.PURCHASES, {
+                "customer_id": customer_id, "product_id": None, "item": item,
+                "quantity": quantity, "unit_price": price, "total": price * quantity,
+                "date": day, "payment_method": "card", "status": "completed",
+                "external_id": None, "created_at": STAMP, "updated_at": STAMP,
+                "created_by": "bench",
+            }
+        else:
+            yield tables.INTERACTIONS, {
+                "customer_id": customer_id, "channel": rng.choice(CHANNELS),
+                "direction": rng.choice(["inbound", "outbound"]), "status": "delivered",
+                "date": day, "subject": "Follow-up", "summary": "Talked about the order",
+                "outcome": None, "next_action": None, "follow_up_date": None,
+                "follow_up_done": False, "duration_minutes": rng.randrange(5, 60),
+                "staff": "bench", "created_at": STAMP, "updated_at": STAMP,
+                "created_by": "bench",
+            }
+
+
+def generate(path: Path, customers: int, events: int, seed: int = 1) -> dict[str, float]:
+    rng = random.Random(seed)
+    db = Database(path)
+    started = time.perf_counter()
+    totals: dict[int, dict[str, Any]] = {}
+    buffers: dict[str, list[dict[str, Any]]] = {tables.PURCHASES: [], tables.INTERACTIONS: []}
+
+    def flush(name: str) -> None:
+        if buffers[name]:
+            db.table(name).insert_multiple(buffers[name])
+            buffers[name] = []
+
+    for name, doc in _events(customers, events, rng):
+        if name == tables.PURCHASES:
+            t = totals.setdefault(doc["customer_id"], {"order_days": {}, "total_spent": 0,
+                                                       "points": 0})
+            t["order_days"][doc["date"]] = t["order_days"].get(doc["date"], 0) + 1
+            t["total_spent"] += doc["total"]
+            doc["points"] = points_for_purchase(doc["total"])
+            t["points"] += doc["points"]
+        buffers[name].append(doc)
+        if len(buffers[name]) >= CHUNK:
+            flush(name)
+    for name in buffers:
+        flush(name)
+    events_done = time.perf_counter()
+
+    source = _customers(customers, rng, totals)
+    table = db.table(tables.CUSTOMERS)
+    for _ in range(0, customers, CHUNK):
+        table.insert_multiple(_take(source, CHUNK))
+    db.compact()
+    db.close()
+    return {"events_s": events_done - started, "total_s": time.perf_counter() - started}
+
+
+def _take(source: Iterator[Document], count: int) -> list[Document]:
+    return [doc for _, doc in zip(range(count), source, strict=False)]
+
+
+def _customers(count: int, rng: random.Random,
+               totals: dict[int, dict[str, Any]]) -> Iterator[Document]:
+    for n in range(count):
+        customer_id = n + 1
+        doc = customer_doc(n, rng)
+        doc.pop("total_spent_cents", None)
+        t = totals.get(customer_id)
+        days = dict(sorted(t["order_days"].items())) if t else {}
+        doc.update(
+            company=None, industry=None, customer_type="retail", source="direct",
+            addresses=[], notes=[], segment_override=None, external_id=f"C{customer_id:07d}",
+            preferences={"email_opt_in": n % 3 == 0, "sms_opt_in": False},
+            order_count=sum(days.values()), total_spent=t["total_spent"] if t else 0,
+            first_order_date=min(days) if days else None,
+            last_order_date=max(days) if days else None, order_days=days,
+            loyalty_points=t["points"] if t else 0, points_earned=t["points"] if t else 0,
+            created_at=STAMP, updated_at=STAMP, created_by="bench",
+        )
+        yield Document(doc, doc_id=customer_id)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("path", type=Path)
+    parser.add_argument("--customers", type=int, default=100_000)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    if args.path.exists():
+        parser.error(f"{args.path} exists; the generator only fills a new database")
+    times = generate(args.path, args.customers, args.events, args.seed)
+    print(f"{args.customers:,} customers, {args.events:,} events in {times['total_s']:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
