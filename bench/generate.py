@@ -118,7 +118,7 @@ def _customers(count: int, rng: random.Random,
             preferences={"email_opt_in": n % 3 == 0, "sms_opt_in": False},
             order_count=sum(days.values()), total_spent=t["total_spent"] if t else 0,
             first_order_date=min(days) if days else None,
-            last_order_date=max(days) if days else None, order_days=days,
+            last_order_date=max(days) if days else None,
             loyalty_points=t["points"] if t else 0, points_earned=t["points"] if t else 0,
             created_at=STAMP, updated_at=STAMP, created_by="bench",
         )

@@ -38,6 +38,14 @@ class ListQuery:
 
 
 @dataclass(frozen=True)
+class Matches:
+    """Ids in display order, with each one's search text alongside."""
+
+    ids: list[int]
+    hays: list[str]
+
+
+@dataclass(frozen=True)
 class CustomerRow:
     """One row's display values."""
 
@@ -69,8 +77,17 @@ def haystack(doc: Doc) -> str:
     return "\x00".join(parts).casefold()
 
 
+def name_key(doc: Doc) -> str:
+    """display_name's order, computed cheaply: it runs for every customer on first paint."""
+    if doc.get("kind") == "corporate":
+        name = doc.get("company_name") or ""
+    else:
+        name = f"{doc.get('first_name') or ''} {doc.get('last_name') or ''}"
+    return name.strip().casefold() or str(doc.get("email") or "").casefold()
+
+
 SORT_KEYS: dict[str, Callable[[Doc, Standing | None], Any]] = {
-    "name": lambda d, s: display_name(d).casefold(),
+    "name": lambda d, s: name_key(d),
     "email": lambda d, s: str(d.get("email") or "").casefold(),
     "phone": lambda d, s: str(d.get("phone") or ""),
     "company": lambda d, s: company_of(d).casefold(),
@@ -97,13 +114,15 @@ class CustomerList:
         self._docs: dict[int, Doc] = {}
         self._hay: dict[int, str] = {}
         self._cache: tuple[tuple[Any, ...], list[int]] | None = None
+        self._orders: dict[tuple[Any, ...], Matches] = {}  # sorted ids, per sort and state
+        self._last_text: tuple[Matches, str, Matches] | None = None
         self._version = 0
         ctx.db.observe(tables.CUSTOMERS, self)
 
     # ----- observer (called under the store's lock: no store reads here) -----------------
     def add(self, doc_id: int, doc: Doc) -> None:
         self._docs[doc_id] = doc
-        self._hay[doc_id] = haystack(doc)
+        self._hay.pop(doc_id, None)  # recomputed when a search needs it
         self._version += 1
 
     def discard(self, doc_id: int, doc: Doc) -> None:
@@ -113,7 +132,7 @@ class CustomerList:
 
     def rebuild(self, docs: Mapping[int, Doc]) -> None:
         self._docs = dict(docs)
-        self._hay = {doc_id: haystack(doc) for doc_id, doc in docs.items()}
+        self._hay = {}  # search text is made on first search, not on load
         self._version += 1
 
     def clear(self) -> None:
@@ -132,18 +151,59 @@ class CustomerList:
             if self._cache is not None and self._cache[0] == key:
                 return self._cache[1]
             ids = self._filter(q)
-            ids = self._sorted(ids, q)
             self._cache = (key, ids)
             return ids
 
+    def _base(self, q: ListQuery) -> Matches:
+        """Live (or trashed) ids in the query's sort order with their search text, kept
+        until the data changes: filtering an ordered list keeps its order, so a keystroke
+        never re-sorts 100,000 rows."""
+        state = (q.sort, q.descending, q.deleted, self._version, self.ctx.clock.today())
+        base = self._orders.get(state)
+        if base is None:
+            self._orders = {}  # older states are stale
+            docs = self._docs
+            ordered = [i for i in self._sorted(list(docs), q)
+                       if bool(docs[i].get("deleted_at")) == q.deleted]
+            base = self._orders[state] = Matches(ordered, [])
+        return base
+
+    def _hays(self, matches: Matches) -> list[str]:
+        """The search text of every row, made once per customer version and kept."""
+        if len(matches.hays) != len(matches.ids):
+            hay, docs = self._hay, self._docs
+            for i in matches.ids:
+                if i not in hay:
+                    hay[i] = haystack(docs[i])
+            matches.hays[:] = [hay[i] for i in matches.ids]
+        return matches.hays
+
+    def warm(self) -> None:
+        """Make the search text ahead of the first keystroke (a worker calls this)."""
+        with self.ctx.db.engine.reading():
+            self._loaded()
+            self._hays(self._base(ListQuery()))
+
+    def _text_matches(self, q: ListQuery, text: str) -> Matches:
+        """Rows containing every word. Typing on narrows the previous answer instead of
+        scanning everything again: "ann" can only match rows that matched "an"."""
+        base = self._base(q)
+        start = base
+        last = self._last_text
+        if last is not None and last[0] is base and last[1] and text.startswith(last[1]):
+            start = last[2]
+        ids, hays = start.ids, self._hays(start)
+        for word in text.split():
+            kept = [(i, h) for i, h in zip(ids, hays, strict=True) if word in h]
+            ids, hays = [i for i, _ in kept], [h for _, h in kept]
+        found = Matches(ids, hays)
+        self._last_text = (base, text, found)
+        return found
+
     def _filter(self, q: ListQuery) -> list[int]:
-        docs = self._docs
-        ids = [i for i, d in docs.items() if bool(d.get("deleted_at")) == q.deleted]
         text = q.text.strip().casefold()
-        if text:
-            hay = self._hay
-            for word in text.split():
-                ids = [i for i in ids if word in hay[i]]
+        ids = self._text_matches(q, text).ids if text else self._base(q).ids
+        docs = self._docs
         if q.status:
             ids = [i for i in ids if docs[i].get("status") == q.status]
         if q.customer_type:

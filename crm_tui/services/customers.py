@@ -25,7 +25,7 @@ SERVICE_FIELDS = (
     "points_earned", "import_batch",
 )
 ZERO_TOTALS = {"order_count": 0, "total_spent": 0, "first_order_date": None,
-               "last_order_date": None, "order_days": {}, "loyalty_points": 0,
+               "last_order_date": None, "loyalty_points": 0,
                "points_earned": 0}
 
 

@@ -130,13 +130,25 @@ class SalesService(CustomerRecords):
             if new is not None:
                 totals = add_purchase(totals, new)
         except ValidationError:
-            # The stored totals cannot be adjusted from this one purchase (older data
-            # without a per-day histogram): rebuild them from this customer's purchases.
+            # Removing the first or last order: the new first/last date is in this
+            # customer's other purchases (found through the index, not a table scan).
             totals = compute_totals(self._customer_documents(customer_id))
-        self.customers.update(totals.to_dict(), doc_ids=[customer_id])
+        self._store_totals(customer_id, totals)
+
+    def _store_totals(self, customer_id: int, totals: CustomerTotals) -> None:
+        """Totals go on the customer without the per-day histogram: it would make every
+        customer document (and so loading 100k of them) several times bigger, and the
+        purchases index answers the rare question it exists for."""
+        fields = {k: v for k, v in totals.to_dict().items() if k != "order_days"}
+
+        def apply(doc: dict[str, Any]) -> None:
+            doc.pop("order_days", None)
+            doc.update(fields)
+
+        self.customers.update(apply, doc_ids=[customer_id])
 
     def rebuild_totals(self, customer_id: int) -> None:
         """Recompute one customer's totals from scratch (used after imports and reverts)."""
         with self.changes.change("Rebuild totals", audit="none", undoable=False):
             totals = compute_totals(self._customer_documents(customer_id))
-            self.customers.update(totals.to_dict(), doc_ids=[int(customer_id)])
+            self._store_totals(int(customer_id), totals)

@@ -41,6 +41,9 @@ class Index:
         self.key = key
         self.multi = multi
         self._ids: dict[Hashable, set[int]] = {}
+        # Built on first lookup, not when the table loads: opening 100k customers must not
+        # wait for indexes that only a save (a uniqueness check) will ask.
+        self._pending: Mapping[int, Mapping[str, Any]] | None = None
 
     def _keys(self, doc: Mapping[str, Any]) -> Iterable[Hashable]:
         value = self.key(doc)
@@ -51,10 +54,14 @@ class Index:
         return (value,)
 
     def add(self, doc_id: int, doc: Mapping[str, Any]) -> None:
+        if self._pending is not None:
+            return  # the pending full build sees this document (the table is live)
         for key in self._keys(doc):
             self._ids.setdefault(key, set()).add(doc_id)
 
     def discard(self, doc_id: int, doc: Mapping[str, Any]) -> None:
+        if self._pending is not None:
+            return
         for key in self._keys(doc):
             ids = self._ids.get(key)
             if ids is not None:
@@ -63,15 +70,23 @@ class Index:
                     del self._ids[key]
 
     def rebuild(self, docs: Mapping[int, Mapping[str, Any]]) -> None:
+        """Index `docs` (the table's live mapping) when first asked."""
         self._ids = {}
-        for doc_id, doc in docs.items():
-            self.add(doc_id, doc)
+        self._pending = docs
+
+    def _built(self) -> dict[Hashable, set[int]]:
+        if self._pending is not None:
+            docs, self._pending = self._pending, None
+            for doc_id, doc in docs.items():
+                self.add(doc_id, doc)
+        return self._ids
 
     def clear(self) -> None:
         self._ids = {}
+        self._pending = None
 
     def ids(self, key: Hashable) -> frozenset[int]:
-        return frozenset(self._ids.get(key, ()))
+        return frozenset(self._built().get(key, ()))
 
     def keys(self) -> list[Hashable]:
-        return list(self._ids)
+        return list(self._built())
