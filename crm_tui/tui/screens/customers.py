@@ -48,6 +48,7 @@ class CustomersScreen(CrmScreen):
         self.query_state = ListQuery()
         self._listing: CustomerList | None = None
         self._filters_filled = False
+        self._warmed = False
 
     @property
     def listing(self) -> CustomerList:
@@ -100,8 +101,16 @@ class CustomersScreen(CrmScreen):
         trash = " in the trash" if self.query_state.deleted else ""
         self.query_one("#count", Static).update(f"{len(ids):,} customers{trash}")
         self._fill_filters()
+        if not self._warmed:
+            self._warmed = True
+            self.warm_search()
         if not ids and self.query_state == ListQuery():
             self.crm_app.offer_welcome()
+
+    @work(thread=True, group="customers-warm")
+    def warm_search(self) -> None:
+        """Make the search text of every customer now, so the first keystroke is fast."""
+        self.listing.warm()
 
     def _fill_filters(self) -> None:
         if self._filters_filled:  # once: the choices do not depend on the query
