@@ -93,7 +93,13 @@ class CustomerService:
         with self.changes.change("Edit customer"):
             current = fetch(self.table, "customer", customer_id)
             editable = {k: v for k, v in current.items() if k not in SERVICE_FIELDS}
-            values = self._validated({**editable, **changes}, exclude=current.doc_id)
+            merged = {**editable, **changes}
+            values = self._validated(merged, exclude=current.doc_id)
+            # Notes keep their numbers (the note validator does not know about them).
+            for note, given in zip(values.get("notes") or [], merged.get("notes") or [],
+                                   strict=False):
+                if isinstance(given, dict) and given.get("id") is not None:
+                    note["id"] = given["id"]
             kept = {k: current[k] for k in SERVICE_FIELDS if k in current}
             self.table.replace(current.doc_id,
                                {**values, **kept, "updated_at": self.ctx.clock.stamp()})

@@ -33,6 +33,7 @@ from . import tables
 from .audit import AuditService
 from .changes import Changes, field_changes
 from .context import ServiceContext
+from .exchange.batches import IMPORT_UNDO, forget_customer
 from .profiles import profile_of
 from .records import fetch, with_id
 
@@ -139,6 +140,9 @@ class GdprService:
                     refs.append((name, doc.doc_id))
                     if anonymise is not None and _rewrite(table, doc, anonymise(doc)):
                         counts[name] = counts.get(name, 0) + 1
+            forgotten = forget_customer(self.ctx.db, customer.doc_id)  # import before-images
+            if forgotten:
+                counts[IMPORT_UNDO] = forgotten
             for entry in self.audit.documents_about(customer.doc_id, refs):
                 if _rewrite(self.audit.table, entry, anonymise_audit(entry)):
                     counts[tables.AUDIT] = counts.get(tables.AUDIT, 0) + 1

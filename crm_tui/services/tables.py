@@ -12,6 +12,7 @@ SEGMENTS = "segments"
 AUDIT = "audit"
 SETTINGS = "settings"
 IMPORTS = "imports"
+IMPORT_UNDO = "import_undo"  # before-images an import revert restores
 
 # Tables whose documents carry a `customer_id` (a customer's history, for the 360 view,
 # GDPR export and erase).

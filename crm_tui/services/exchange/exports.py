@@ -143,6 +143,8 @@ def linked_rows(kind: Kind) -> Callable[[Crm, Query], Iterator[Row]]:
                 continue
             owner_id = doc.get("customer_id")
             owner = customers.get(doc_id=owner_id) if owner_id else None
+            if owner is not None and owner.get("deleted_at"):
+                continue  # as in the customers export: the trash is not exported
             if filtered and (owner is None or not lens.accepts(owner_id, owner)):
                 continue
             row = {c: doc.get(c) for c in kind.columns}

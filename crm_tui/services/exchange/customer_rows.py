@@ -1,0 +1,220 @@
+"""Customer rows: from mapped columns to the customer service's input, and the upsert.
+
+A customer is matched on email (case-insensitive) or external id, both through the
+service's indexes, so a customer is never created twice, also when one file names them
+twice; a row of our own export without either is matched on its id and creation day.
+A full `Name` is split into first and last name (or is the company's name for a corporate
+customer). City, region, country... fill the default address and opt-in columns fill the
+preferences; on an update, only the cells given change anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from crm_tui.domain.entities.common import clean_text, enum_key, is_blank, parse_bool
+from crm_tui.domain.entities.customer import display_name, split_full_name, validate_customer
+from crm_tui.domain.errors import ValidationError
+from crm_tui.services import tables
+
+from .mapping import PLACE_FIELDS, PREFERENCE_FIELDS
+from .plans import (
+    ImportContext,
+    Plan,
+    duplicate_plan,
+    given,
+    key_text,
+    renamed,
+    stored_record,
+    unchanged,
+)
+
+CUSTOMERS = tables.CUSTOMERS
+PLAIN_FIELDS = ("kind", "first_name", "last_name", "company_name", "email", "phone", "company",
+                "industry", "customer_type", "source", "status", "tags", "segment_override",
+                "external_id")
+_PLAIN, _PLACE, _PREFERENCES = map(frozenset, (PLAIN_FIELDS, PLACE_FIELDS, PREFERENCE_FIELDS))
+_UNSET: Any = object()
+
+
+def column_name(error_field: str) -> str:
+    """Where an error about a nested field points in a flat file: "preferences.sms_opt_in"
+    is the sms_opt_in column, "addresses[0].city" the city column."""
+    if error_field.startswith("preferences."):
+        return error_field.removeprefix("preferences.")
+    if error_field.startswith("addresses[") and "]." in error_field:
+        return error_field.split("].", 1)[1]
+    return error_field
+
+
+def _corporate(kind: Any) -> bool:
+    return isinstance(kind, str) and enum_key(kind) in ("corporate", "company", "business")
+
+
+@dataclass
+class CustomerInput:
+    """A row's customer fields, grouped the way the customer document nests them."""
+
+    values: dict[str, Any]
+    place: dict[str, Any] = field(default_factory=dict)
+    preferences: dict[str, Any] = field(default_factory=dict)
+    override: Any = _UNSET  # the manual segment, from segment_overridden + lifecycle_segment
+    note: Any = None  # text for a note (added once: a re-import does not repeat it)
+
+    @classmethod
+    def read(cls, fields: Mapping[str, Any]) -> CustomerInput:
+        values = given(fields, _PLAIN)
+        name = fields.get("name")
+        if not ({"first_name", "last_name"} & values.keys()) and not is_blank(name):
+            text = clean_text(name, "name", max_len=200)
+            if _corporate(values.get("kind")):
+                values.setdefault("company_name", text)
+            else:
+                first, last = split_full_name(text)
+                values.update({k: v for k, v in (("first_name", first), ("last_name", last))
+                               if v})
+        result = cls(values, given(fields, _PLACE), given(fields, _PREFERENCES),
+                     note=None if is_blank(fields.get("note")) else fields["note"])
+        if not is_blank(fields.get("segment_overridden")):
+            overridden = parse_bool(fields["segment_overridden"], "segment_overridden")
+            result.override = fields.get("lifecycle_segment") if overridden else None
+        return result
+
+    def as_new(self) -> dict[str, Any]:
+        """Input for a new customer. Without a person's name but with a company, the row
+        describes a company: a corporate customer named after it."""
+        data = dict(self.values)
+        person = data.get("first_name") or data.get("last_name")
+        if "kind" not in data and not person and (data.get("company_name") or data.get("company")):
+            data["kind"] = "corporate"
+            data.setdefault("company_name", data.get("company"))
+        if self.place:
+            data["addresses"] = [{**self.place, "is_default": True}]
+        if self.preferences:
+            data["preferences"] = dict(self.preferences)
+        if self.override is not _UNSET:
+            data["segment_override"] = self.override
+        if self.note is not None:
+            data["notes"] = [{"text": self.note}]
+        return data
+
+    def _place_for(self, address: Mapping[str, Any]) -> dict[str, Any]:
+        """The place cells for a stored address. Our exports show the city as the region
+        when there is none (segments read it so): that is not a region to store."""
+        place = dict(self.place)
+        region, city = place.get("region"), place.get("city", address.get("city"))
+        if (not address.get("region") and isinstance(region, str) and isinstance(city, str)
+                and region.strip().casefold() == city.strip().casefold()):
+            del place["region"]
+        return place
+
+    def as_changes(self, current: Mapping[str, Any]) -> dict[str, Any]:
+        """The edit a row makes to a stored customer: given cells only; the place cells go
+        into the default address (a new one if there is none), opt-ins into preferences."""
+        changes = dict(self.values)
+        if self.place:
+            addresses = [dict(a) for a in current.get("addresses") or []]
+            default = next((i for i, a in enumerate(addresses) if a.get("is_default")), None)
+            if default is None:
+                addresses.append({**self.place, "is_default": True})
+            else:
+                addresses[default].update(self._place_for(addresses[default]))
+            changes["addresses"] = addresses
+        if self.preferences:
+            changes["preferences"] = {**(current.get("preferences") or {}), **self.preferences}
+        if self.override is not _UNSET:
+            changes["segment_override"] = self.override
+        notes = list(current.get("notes") or [])
+        if self.note is not None and str(self.note).strip() not in {n.get("text") for n in notes}:
+            changes["notes"] = [*notes, {"text": self.note}]
+        return changes
+
+
+def validated_customer(data: Mapping[str, Any], today: Any) -> dict[str, Any]:
+    try:
+        return validate_customer(data, today=today)
+    except ValidationError as exc:
+        raise renamed(exc, column_name) from None
+
+
+def match_customer(ctx: ImportContext, email: Any, external_id: Any, *,
+                   prefix: str = "") -> tuple[dict[str, Any] | None, str]:
+    """The stored customer with this email or external id (None), and the field that
+    matched; ValidationError when the two name different customers."""
+    service = ctx.crm.customers
+    email_key = str(email).strip().lower() if email is not None else None
+    ext_key = key_text(external_id, f"{prefix}external_id") if external_id is not None else None
+    by_email = service.find_by_email(email_key) if email_key else None
+    by_ext = service.find_by_external_id(ext_key) if ext_key else None
+    if by_email and by_ext and by_email["id"] != by_ext["id"]:
+        raise ValidationError(
+            f"{prefix}external_id", f"{ext_key!r} is {describe(by_ext)}'s, but the email "
+                                    f"{email_key} is {describe(by_email)}'s")
+    if by_email:
+        return by_email, f"{prefix}email"
+    return by_ext, f"{prefix}external_id"
+
+
+def describe(customer: Mapping[str, Any]) -> str:
+    return f"customer #{customer['id']} ({display_name(customer)})"
+
+
+def refuse_deleted(customer: Mapping[str, Any], field_name: str) -> None:
+    if customer.get("deleted_at"):
+        raise ValidationError(field_name, f"belongs to {describe(customer)}, who is deleted: "
+                                          "restore them first")
+
+
+class CustomerRows:
+    kind = "customers"
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+
+    def reset(self) -> None:
+        pass
+
+    def prepare(self, fields: Mapping[str, Any]) -> Plan:
+        row = CustomerInput.read(fields)
+        match, key = match_customer(self.ctx, row.values.get("email"),
+                                    row.values.get("external_id"))
+        if match is None:
+            match, key = self._exported(fields), "id"
+        if match is None:
+            data = row.as_new()
+            return Plan([(self.kind, "created")], lambda: self._create(data),
+                        checked_by_apply=True)
+        duplicate = duplicate_plan(self.ctx, self.kind, key, describe(match))
+        if duplicate is not None:
+            return duplicate
+        refuse_deleted(match, key)
+        changes = row.as_changes(match)
+        try:  # only the given fields, checked against the stored record (cheap)
+            edit = validate_customer(changes, today=self.ctx.today, partial=True, current=match)
+        except ValidationError as exc:
+            raise renamed(exc, column_name) from None
+        if unchanged(match, edit):
+            return Plan([(self.kind, "unchanged")])
+        return Plan([(self.kind, "updated")], lambda: self._update(match["id"], changes))
+
+    def _exported(self, fields: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The customer a row of our own export describes: same id, same creation day."""
+        doc = stored_record(self.ctx, CUSTOMERS, fields)
+        created = str(fields.get("created_at") or "").strip()[:10]
+        if doc is not None and created and str(doc.get("created_at") or "")[:10] == created:
+            return doc
+        return None
+
+    def _create(self, data: dict[str, Any]) -> None:
+        try:
+            customer_id = self.ctx.crm.customers.create(data)
+        except ValidationError as exc:
+            raise renamed(exc, column_name) from None
+        self.ctx.batch.created(CUSTOMERS, customer_id)
+
+    def _update(self, customer_id: int, changes: dict[str, Any]) -> None:
+        self.ctx.batch.before_change(CUSTOMERS, customer_id)
+        self.ctx.crm.customers.update(customer_id, changes)
+        self.ctx.batch.after_change(CUSTOMERS, customer_id)

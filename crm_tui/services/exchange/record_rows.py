@@ -1,0 +1,237 @@
+"""Rows of products, purchases and customer activity (interactions, deals, tasks, feedback).
+
+Every write goes through the area's service, so its validation and rules apply: a purchase
+is recorded by `crm.sales.record`, which keeps the customer's totals and loyalty points
+exactly as a purchase typed in the app does. Products upsert on their name, purchases on
+their `external_id` (the order number elsewhere: a re-import does not double them). Other
+rows are added, unless a row is one of our own records exported and brought back as it
+was (its `id`, its customer and its content all match): that one is left unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from crm_tui.domain.entities.common import parse_bool
+from crm_tui.domain.entities.feedback import FEEDBACK_FIELDS, validate_feedback
+from crm_tui.domain.entities.interaction import INTERACTION_FIELDS, validate_interaction
+from crm_tui.domain.entities.opportunity import OPPORTUNITY_FIELDS, validate_opportunity
+from crm_tui.domain.entities.product import PRODUCT_FIELDS, validate_product
+from crm_tui.domain.entities.purchase import PURCHASE_FIELDS, validate_purchase
+from crm_tui.domain.entities.task import TASK_FIELDS, validate_task
+from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.services import tables
+from crm_tui.services.crm import Crm
+from crm_tui.store import StoreTable
+
+from .linking import CustomerLinker, Link
+from .plans import (
+    ImportContext,
+    Plan,
+    duplicate_plan,
+    given,
+    key_text,
+    stored_record,
+    unchanged,
+)
+
+# Validators need some customer id; the real one is known only once the row is written.
+PLACEHOLDER_ID = 1
+EXTERNAL_INDEX = "import_external_id"
+
+
+def _own(fields: Mapping[str, Any]) -> frozenset[str]:
+    return frozenset(name for name in fields if name != "customer_id")
+
+
+def external_index(table: StoreTable) -> str:
+    """An index on `external_id` (purchases have none of their own), made on first use."""
+    try:
+        table.find_ids(EXTERNAL_INDEX, None)
+    except KeyError:
+        table.create_index(EXTERNAL_INDEX, lambda doc: doc.get("external_id") or None)
+    return EXTERNAL_INDEX
+
+
+def already_there(ctx: ImportContext, table: str, fields: Mapping[str, Any], link: Link,
+                  edit: Callable[[Mapping[str, Any]], dict[str, Any]]) -> bool:
+    """Whether the row is a record of ours exported and brought back unchanged: the one
+    its `id` names, about the same customer, with nothing different (`edit` validates the
+    row as an edit of it). Anything less and the row is a new record."""
+    current = stored_record(ctx, table, fields)
+    if current is None or link.new is not None or current.get("customer_id") != link.customer_id:
+        return False
+    return unchanged(current, edit(current))
+
+
+class ProductRows:
+    kind = "products"
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+
+    def reset(self) -> None:
+        pass
+
+    def prepare(self, fields: Mapping[str, Any]) -> Plan:
+        data = given(fields, PRODUCT_FIELDS)
+        existing = None
+        if "name" in data:
+            try:
+                existing = self.ctx.crm.products.find_by_name(key_text(data["name"], "name"))
+            except NotFoundError:
+                existing = None
+        if existing is None:
+            return Plan([(self.kind, "created")], lambda: self._create(data),
+                        checked_by_apply=True)
+        duplicate = duplicate_plan(self.ctx, self.kind, "name", f"product #{existing['id']}")
+        if duplicate is not None:
+            return duplicate
+        edit = validate_product(data, today=self.ctx.today, partial=True, current=existing)
+        if unchanged(existing, edit):
+            return Plan([(self.kind, "unchanged")])
+        return Plan([(self.kind, "updated")], lambda: self._update(existing["id"], data))
+
+    def _create(self, data: dict[str, Any]) -> None:
+        self.ctx.batch.created(tables.PRODUCTS, self.ctx.crm.products.create(data))
+
+    def _update(self, product_id: int, data: dict[str, Any]) -> None:
+        self.ctx.batch.before_change(tables.PRODUCTS, product_id)
+        self.ctx.crm.products.update(product_id, data)
+        self.ctx.batch.after_change(tables.PRODUCTS, product_id)
+
+
+class PurchaseRows:
+    kind = "purchases"
+
+    def __init__(self, ctx: ImportContext, linker: CustomerLinker | None = None) -> None:
+        self.ctx = ctx
+        self.linker = linker or CustomerLinker(ctx)
+        self.table = ctx.crm.sales.table
+        self.index = external_index(self.table)
+
+    def reset(self) -> None:
+        self.linker.reset()
+
+    def _product(self, data: dict[str, Any]) -> None:
+        """Link the catalogue product the item names (its name wins over a product_id,
+        which may come from another database); an unknown item stays free text."""
+        if "item" in data:
+            try:
+                product = self.ctx.crm.products.find_by_name(key_text(data["item"], "item"))
+            except NotFoundError:
+                product = None
+            data.pop("product_id", None)
+            if product is not None:
+                data["product_id"] = product["id"]
+        elif "product_id" in data:
+            product_id = data["product_id"]
+            try:
+                self.ctx.crm.products.get(product_id)
+            except (NotFoundError, ValueError, TypeError):
+                raise ValidationError("product_id", f"no product #{product_id}") from None
+
+    def prepare(self, fields: Mapping[str, Any]) -> Plan:
+        link = self.linker.resolve(fields, required=True)
+        data = given(fields, _own(PURCHASE_FIELDS))
+        self._product(data)
+        external = key_text(data["external_id"], "external_id") if "external_id" in data else None
+        ids = self.table.find_ids(self.index, external) if external else frozenset()
+        if not ids and already_there(self.ctx, tables.PURCHASES, fields, link,
+                                     lambda current: validate_purchase(
+                                         data, today=self.ctx.today, partial=True,
+                                         current=current)):
+            return Plan([(self.kind, "unchanged")])
+        if not ids:
+            if link.new is not None:  # the customer is written first: check the purchase now
+                validate_purchase({**data, "customer_id": PLACEHOLDER_ID}, today=self.ctx.today)
+            return Plan([*link.outcomes, (self.kind, "created")],
+                        lambda: self._create(link, data), checked_by_apply=link.new is None)
+        existing = {"id": min(ids), **self.table.get(doc_id=min(ids))}
+        what = f"purchase #{existing['id']}"
+        duplicate = duplicate_plan(self.ctx, self.kind, "external_id", what)
+        if duplicate is not None:
+            return duplicate
+        if link.customer_id != existing["customer_id"]:
+            raise ValidationError("external_id", f"is {what}, which belongs to customer "
+                                                 f"#{existing['customer_id']}, not this row's")
+        edit = validate_purchase(data, today=self.ctx.today, partial=True, current=existing)
+        if unchanged(existing, edit):
+            return Plan([(self.kind, "unchanged")])
+        return Plan([(self.kind, "updated")], lambda: self._update(existing["id"], data))
+
+    def _create(self, link: Link, data: dict[str, Any]) -> None:
+        customer_id = self.linker.ensure(link)
+        purchase_id = self.ctx.crm.sales.record({**data, "customer_id": customer_id})
+        self.ctx.batch.created(tables.PURCHASES, purchase_id)
+
+    def _update(self, purchase_id: int, data: dict[str, Any]) -> None:
+        self.ctx.batch.before_change(tables.PURCHASES, purchase_id)
+        self.ctx.crm.sales.update(purchase_id, data)
+        self.ctx.batch.after_change(tables.PURCHASES, purchase_id)
+
+
+def _deal_input(data: dict[str, Any]) -> None:
+    # The pipeline takes any probability given as set by hand; our exports say whether it
+    # was (probability_manual), and a stage default must stay a default.
+    manual = data.get("probability_manual")
+    if manual is not None and not parse_bool(manual, "probability_manual"):
+        data.pop("probability", None)
+
+
+@dataclass(frozen=True)
+class ActivityKind:
+    table: str
+    fields: frozenset[str]
+    validate: Callable[..., dict[str, Any]]
+    create: Callable[[Crm], Callable[[Mapping[str, Any]], int]]
+    customer_required: bool
+    prepare: Callable[[dict[str, Any]], None] | None = None  # input fix-ups for the service
+
+
+ACTIVITIES: dict[str, ActivityKind] = {
+    "interactions": ActivityKind(tables.INTERACTIONS, _own(INTERACTION_FIELDS),
+                                 validate_interaction, lambda crm: crm.interactions.log, True),
+    "opportunities": ActivityKind(tables.OPPORTUNITIES, _own(OPPORTUNITY_FIELDS),
+                                  validate_opportunity, lambda crm: crm.pipeline.create, True,
+                                  _deal_input),
+    "tasks": ActivityKind(tables.TASKS, _own(TASK_FIELDS), validate_task,
+                          lambda crm: crm.tasks.create, False),
+    "feedback": ActivityKind(tables.FEEDBACK, _own(FEEDBACK_FIELDS), validate_feedback,
+                             lambda crm: crm.feedback.submit, False),
+}
+
+
+class ActivityRows:
+    """Interactions, deals, tasks and feedback: always new records, about a customer."""
+
+    def __init__(self, ctx: ImportContext, kind: str,
+                 linker: CustomerLinker | None = None) -> None:
+        self.ctx = ctx
+        self.kind = kind
+        self.spec = ACTIVITIES[kind]
+        self.linker = linker or CustomerLinker(ctx)
+
+    def reset(self) -> None:
+        self.linker.reset()
+
+    def prepare(self, fields: Mapping[str, Any]) -> Plan:
+        link = self.linker.resolve(fields, required=self.spec.customer_required)
+        data = given(fields, self.spec.fields)
+        if self.spec.prepare is not None:
+            self.spec.prepare(data)
+        if already_there(self.ctx, self.spec.table, fields, link,
+                         lambda current: self.spec.validate(data, today=self.ctx.today,
+                                                            partial=True, current=current)):
+            return Plan([(self.kind, "unchanged")])
+        if link.new is not None:  # the customer is written first: check the record now
+            self.spec.validate({**data, "customer_id": PLACEHOLDER_ID}, today=self.ctx.today)
+        return Plan([*link.outcomes, (self.kind, "created")], lambda: self._create(link, data),
+                    checked_by_apply=link.new is None)
+
+    def _create(self, link: Link, data: dict[str, Any]) -> None:
+        customer_id = self.linker.ensure(link)
+        record_id = self.spec.create(self.ctx.crm)({**data, "customer_id": customer_id})
+        self.ctx.batch.created(self.spec.table, record_id)
