@@ -9,14 +9,12 @@ from typing import IO
 import click
 
 from crm_tui.services.crm import Crm
-from crm_tui.services.exchange.exports import KINDS, Query, export_rows
+from crm_tui.services.exchange.exports import DUMP_KINDS, KINDS, Query, export_rows
 from crm_tui.services.exchange.writers import FORMATS, write_json, write_rows
 
 from .common import DATE, as_of_option, open_crm, output_stream
 
 DUMP_FORMAT = "crm-tui-export"
-DUMP_KINDS = ["customers", "products", "purchases", "interactions", "opportunities", "tasks",
-              "feedback", "segments"]
 
 
 def _format_for(fmt: str | None, output: str) -> str:

@@ -9,8 +9,10 @@ from click.testing import CliRunner
 
 from crm_tui.cli import main as cli_main
 from crm_tui.cli.paths import default_db_path, resolve_db_path
+from crm_tui.services.crm import Crm
 from crm_tui.store import Database
 from crm_tui.tui.app import CrmApp
+from crm_tui.tui.config import UserConfig
 
 
 def test_db_option_then_env_then_user_data_dir(tmp_path: Path,
@@ -54,12 +56,12 @@ def test_help_lists_the_commands() -> None:
     assert result.exit_code == 0 and "check" in result.output and "--db" in result.output
 
 
-async def test_app_opens_on_the_database_and_quits(db_path: Path) -> None:
-    db = Database(db_path)
-    db.table("customers").insert({"name": "Ann"})
-    app = CrmApp(db)
+async def test_app_opens_on_the_customers_screen_and_quits(crm: Crm) -> None:
+    crm.customers.create({"first_name": "Ann", "email": "ann@example.com"})
+    app = CrmApp(crm, config=UserConfig())
     async with app.run_test(size=(80, 24)) as pilot:
-        summary = str(app.query_one("#summary").render())
-        assert str(db_path) in summary and "customers: 1" in summary
+        await pilot.pause()
+        assert type(app.screen).__name__ == "CustomersScreen"
+        assert str(crm.db.path) in app.sub_title
         await pilot.press("ctrl+q")
     assert app.return_code == 0

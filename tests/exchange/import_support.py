@@ -3,47 +3,25 @@ the `export all` JSON dump (built with export_rows, in the shape the CLI writes)
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import orjson
-import pytest
 
-from crm_tui.services.context import Clock
 from crm_tui.services.crm import Crm
-from crm_tui.services.exchange.exports import Query, export_rows
+from crm_tui.services.exchange.exports import DUMP_KINDS, Query, export_rows
 from crm_tui.services.exchange.writers import write_json
+from tests.conftest import AS_OF, database_bytes
+from tests.conftest import open_session as open_crm
 
-AS_OF = dt.date(2026, 6, 15)
-DUMP_KINDS = ["customers", "products", "purchases", "interactions", "opportunities", "tasks",
-              "feedback", "segments"]
-
-
-def open_crm(path: Path) -> Crm:
-    return Crm.open(path, clock=Clock.at(AS_OF), staff="alice")
-
-
-@pytest.fixture(name="crm")
-def crm_fixture(tmp_path: Path) -> Iterator[Crm]:
-    """`crm`: a session on a fresh database (import `crm_fixture` to use it)."""
-    session = open_crm(tmp_path / "crm.db")
-    yield session
-    session.close()
+__all__ = ["AS_OF", "DUMP_KINDS", "database_bytes", "open_crm"]
 
 
 def write_csv(path: Path, text: str, *, bom: bool = False) -> Path:
     """The CSV text as a UTF-8 file, lines as given (no newline translation)."""
     path.write_bytes(("\ufeff" if bom else "").encode() + text.encode("utf-8"))
     return path
-
-
-def database_bytes(path: Path) -> dict[str, bytes]:
-    """Every file of a database directory by relative path, to prove nothing changed."""
-    return {str(f.relative_to(path)): f.read_bytes() for f in sorted(path.rglob("*"))
-            if f.is_file()}
 
 
 def export_dump(crm: Crm) -> bytes:

@@ -12,7 +12,6 @@ from crm_tui.services.exchange.importer import import_file
 from crm_tui.services.exchange.mapping import build_mapping, parse_map_options
 
 from .import_support import (
-    crm_fixture,  # noqa: F401 (the `crm` fixture)
     customers_by_email,
     write_csv,
 )

@@ -14,7 +14,6 @@ from crm_tui.services.exchange.writers import write_rows
 
 from .import_support import (
     AS_OF,
-    crm_fixture,  # noqa: F401 (the `crm` fixture)
     open_crm,
 )
 

@@ -13,7 +13,6 @@ from crm_tui.services.exchange.legacy import import_legacy
 from crm_tui.services.exchange.revert import revert
 
 from .import_support import (
-    crm_fixture,  # noqa: F401 (the `crm` fixture)
     customers_by_email,
     database_bytes,
 )

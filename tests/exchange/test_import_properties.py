@@ -15,8 +15,6 @@ from crm_tui.services.crm import Crm
 from crm_tui.services.exchange.importer import import_file
 from crm_tui.services.exchange.mapping import ALIASES, KINDS
 
-from .import_support import crm_fixture  # noqa: F401 (the `crm` fixture)
-
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 NAMES = sorted({name for table in ALIASES.values() for name in table})
 CELLS = st.one_of(

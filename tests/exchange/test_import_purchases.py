@@ -11,7 +11,6 @@ from crm_tui.services.crm import Crm
 from crm_tui.services.exchange.importer import import_file
 
 from .import_support import (
-    crm_fixture,  # noqa: F401 (the `crm` fixture)
     customers_by_email,
     write_csv,
 )

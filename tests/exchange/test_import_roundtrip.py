@@ -14,7 +14,6 @@ from crm_tui.services.exchange.revert import revert
 
 from .import_support import (
     DUMP_KINDS,
-    crm_fixture,  # noqa: F401 (the `crm` fixture)
     export_dump,
     open_crm,
 )

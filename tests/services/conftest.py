@@ -5,14 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from crm_tui.domain.errors import ValidationError
 from crm_tui.services.crm import Crm
-from tests.conftest import AS_OF
+from tests.conftest import AS_OF, database_bytes
+
+__all__ = ["AS_OF", "database_bytes"]
 
 
 @pytest.fixture
@@ -32,8 +33,3 @@ def refused_field(call: Callable[..., object], *args: Any) -> str:
     return err.value.field
 
 
-def database_bytes(path: Path) -> dict[str, bytes]:
-    """Every file under the database directory, by relative path: what GDPR erase must
-    scrub, and what a rejected call must leave exactly as it was."""
-    return {str(f.relative_to(path)): f.read_bytes() for f in sorted(path.rglob("*"))
-            if f.is_file()}

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import contextlib
-from pathlib import Path
 
 import pytest
 from textual.worker import WorkerCancelled, WorkerFailed
@@ -15,12 +14,6 @@ from crm_tui.tui.config import UserConfig
 
 NARROW = (80, 24)
 WIDE = (120, 40)
-
-
-@pytest.fixture(autouse=True)
-def private_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never read or write the developer's own ~/.config/crm-tui."""
-    monkeypatch.setenv("CRM_CONFIG", str(tmp_path / "config.json"))
 
 
 @pytest.fixture

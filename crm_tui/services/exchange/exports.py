@@ -31,6 +31,9 @@ CUSTOMER_COLUMNS = [
     "segment_overridden", "rfm_r", "rfm_f", "rfm_m", "rfm_code", "rfm_segment", "churn_risk",
     "email_opt_in", "sms_opt_in", "do_not_contact", "created_at",
 ]
+# What `export all --format json` holds, in the order `import all` restores them.
+DUMP_KINDS = ["customers", "products", "purchases", "interactions", "opportunities", "tasks",
+              "feedback", "segments"]
 CUSTOMER_LINK = ["customer_id", "customer_name", "customer_email", "customer_external_id"]
 
 

@@ -1,0 +1,199 @@
+"""Dashboard: the KPI cards say what the analytics service says, follow new data, cycle
+charts at 80x24, and every figure is computed in the "dashboard" thread worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from types import SimpleNamespace
+
+import pytest
+from rich.text import Text
+from textual.color import Color
+
+from crm_tui.domain.money import display_money
+from crm_tui.services.crm import Crm
+from crm_tui.tui.screens import dashboard
+from crm_tui.tui.screens.dashboard import CHARTS, DashboardScreen
+from crm_tui.tui.widgets.charts import Chart, ChartPlot
+from crm_tui.tui.widgets.kpi import KpiCard, percent
+
+from ..conftest import AS_OF
+from .conftest import NARROW, WIDE, make_app, settle
+
+
+def day(offset: int) -> str:
+    return (AS_OF + dt.timedelta(days=offset)).isoformat()
+
+
+def add_history(crm: Crm, people: dict[str, int]) -> None:
+    """The fixture's people get a month of history: products, deals, follow-ups, tasks."""
+    laptop = crm.products.create({"name": "Laptop", "price": "1200"})
+    crm.sales.record({"customer_id": people["ann"], "product_id": laptop, "unit_price": "1200",
+                      "date": day(-40)})
+    crm.sales.record({"customer_id": people["cyan"], "item": "Support plan", "total": "300",
+                      "date": day(-3)})
+    crm.pipeline.create({"customer_id": people["cyan"], "name": "Rollout", "value": "10000",
+                         "stage": "Proposal"})
+    crm.pipeline.create({"customer_id": people["bob"], "name": "Trial", "value": "2000"})
+    crm.interactions.log({"customer_id": people["ann"], "channel": "email", "date": day(-2),
+                          "follow_up_date": day(0)})
+    crm.interactions.log({"customer_id": people["bob"], "channel": "phone", "date": day(-9),
+                          "follow_up_date": day(-5)})
+    crm.tasks.create({"title": "Send quote", "customer_id": people["cyan"],
+                      "due_date": day(-1)})
+
+
+@pytest.fixture
+def business(crm: Crm, people: dict[str, int]) -> dict[str, int]:
+    add_history(crm, people)
+    return people
+
+
+def card(app: object, key: str) -> KpiCard:
+    return app.screen.query_one(f"#kpi-{key}", KpiCard)  # type: ignore[attr-defined]
+
+
+async def open_dashboard(pilot: object) -> DashboardScreen:
+    await settle(pilot)
+    await pilot.press("1")  # type: ignore[attr-defined]
+    await settle(pilot)
+    screen = pilot.app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, DashboardScreen)
+    return screen
+
+
+async def test_kpi_cards_show_the_analytics_numbers(crm: Crm, business: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_dashboard(pilot)
+        analytics = crm.analytics
+        summary = analytics.customer_summary(AS_OF)
+        month = analytics.sales_summary(AS_OF.replace(day=1), as_of=AS_OF).revenue_cents
+        pipeline = analytics.pipeline(AS_OF).summary
+        follow_ups = analytics.follow_ups(AS_OF)
+        assert card(app, "customers").value == f"{summary.total:,}"
+        assert card(app, "active").value == f"{summary.active:,}"
+        assert card(app, "ltv").value == display_money(summary.average_ltv_cents or 0)
+        assert card(app, "revenue").value == display_money(month) == "$320.00"
+        assert card(app, "repeat").value == percent(analytics.repeat_purchase_rate(AS_OF))
+        assert card(app, "retention").value == percent(analytics.retention_rate(as_of=AS_OF))
+        assert card(app, "forecast").value == display_money(pipeline.weighted_cents)
+        assert card(app, "forecast").value == "$5,200.00"  # 10,000 x 50% + 2,000 x 10%
+        assert (follow_ups.due, follow_ups.overdue) == (1, 2)
+        assert card(app, "follow-ups").value == "1"
+        assert card(app, "follow-ups").note == "2 overdue"
+        assert card(app, "follow-ups").has_class("-bad")
+        # The charts' figures are the service's too.
+        figures = screen.figures
+        assert figures is not None
+        assert figures.revenue_by_day == tuple(analytics.revenue_by_day(AS_OF).items())
+        assert figures.revenue_by_month == tuple(analytics.revenue_by_month(AS_OF).items())
+        assert figures.top_customers == tuple(
+            (c.name, c.ltv_cents) for c in analytics.top_customers(10, AS_OF))
+        assert dict(figures.channels) == {"email": 1, "phone": 1}
+        assert figures.products[0] == ("Server", 480000)
+
+
+async def test_recording_a_purchase_updates_the_revenue_card(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(DashboardScreen, "REFRESH_GAP", 0.0)  # no debounce wait in the test
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_dashboard(pilot)
+        assert card(app, "revenue").value == "$20.00"
+        crm.sales.record({"customer_id": people["bob"], "item": "Dock", "total": "180.50",
+                          "date": AS_OF.isoformat()})
+        app.data_changed()
+        await settle(pilot)
+        assert card(app, "revenue").value == "$200.50"
+        assert card(app, "customers").value == "3"
+        top = app.screen.query_one("#chart-top", Chart).data
+        assert top is not None and ("Bob Stone", 18050) in top.rows
+
+
+async def test_changes_within_a_second_start_one_computation(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    now = [1000.0]  # the screen's clock, moved by hand
+    monkeypatch.setattr(dashboard, "time", SimpleNamespace(monotonic=lambda: now[0]))
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_dashboard(pilot)
+        runs = screen.runs
+        now[0] += 0.5
+        for _ in range(5):
+            screen.refresh_data()
+        assert screen.runs == runs  # none yet: one is due when the second is up
+        assert screen._timer is not None
+        await settle(pilot)
+        assert screen.runs <= runs + 1  # the five became at most one
+
+
+async def test_keys_cycle_the_charts_at_80x24(crm: Crm, people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_dashboard(pilot)
+
+        def shown() -> list[str]:
+            return [c.id or "" for c in screen.query(Chart) if c.display and c.size.height]
+
+        assert shown() == ["chart-revenue"]
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert shown() == ["chart-top"]
+        await pilot.press("tab", "tab")
+        await pilot.pause()
+        assert shown() == ["chart-rfm"]
+        await pilot.press("left_square_bracket", "left_square_bracket", "shift+tab", "shift+tab")
+        await pilot.pause()
+        assert shown() == [f"chart-{CHARTS[-1][0]}"]  # wraps round
+        await pilot.press("right_square_bracket", "m")
+        await pilot.pause()
+        revenue = screen.query_one("#chart-revenue", Chart).data
+        assert revenue is not None and len(revenue.rows) == 12  # the monthly trend
+
+
+async def test_every_chart_shows_at_once_at_120x40(crm: Crm, people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=WIDE) as pilot:
+        screen = await open_dashboard(pilot)
+        assert screen.has_class("-grid")
+        assert all(c.display and c.size.height >= 8 for c in screen.query(Chart))
+        await pilot.press("right_square_bracket")  # nothing to cycle: every chart is there
+        assert screen.current == 0
+
+
+async def test_charts_follow_the_theme(crm: Crm, people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_dashboard(pilot)
+        plot = screen.query_one("#chart-revenue").query_one(ChartPlot)
+        for theme in ("crm-light", "crm-high-contrast", "crm-dark"):
+            app.theme = theme
+            await pilot.pause()
+            primary = Color.parse(app.theme_variables["primary"]).rgb
+            text = plot.render()
+            assert isinstance(text, Text)
+            bars = {tuple(span.style.color.triplet)  # type: ignore[union-attr]
+                    for span in text.spans
+                    if "█" in text.plain[span.start:span.end] and span.style.color}  # type: ignore[union-attr]
+            assert bars == {primary}, theme
+
+
+async def test_figures_are_computed_in_the_dashboard_worker_thread(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[tuple[str, bool]] = []
+    real = dashboard.collect_figures
+
+    def spy(session: Crm) -> dashboard.DashboardFigures:
+        worker = dashboard.get_current_worker()
+        seen.append((worker.group, threading.current_thread() is threading.main_thread()))
+        return real(session)
+
+    monkeypatch.setattr(dashboard, "collect_figures", spy)
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_dashboard(pilot)
+        assert seen == [("dashboard", False)]
+        assert screen.figures is not None and screen.figures.customers == 3
+        assert not screen.query_one("#dash-body").loading

@@ -1,0 +1,214 @@
+"""Record forms, keyboard only at 80x24: open with the screen's key, type, ctrl+s saves,
+a bad value is refused with the reason under its field, escape asks before discarding."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from crm_tui.services.crm import Crm
+from crm_tui.tui.forms.base import RecordForm
+from crm_tui.tui.forms.opportunity_form import OpportunityForm
+from crm_tui.tui.forms.purchase_form import PurchaseForm
+from crm_tui.tui.screens.customers import CustomersScreen
+from crm_tui.tui.widgets.customer_table import CustomerTable
+from crm_tui.tui.widgets.detail_pane import DetailPane
+
+from .conftest import NARROW, WIDE, make_app, settle
+
+People = dict[str, int]
+PICK_EMAIL = ("enter", *"email", "enter")  # open a picker, type to find, choose
+TO_REDEEM = ("down", "down", "r")  # Cyan Corp: the one with points to spend
+
+
+def count(crm: Crm, name: str, people: People) -> int:
+    """How many records of the form's kind exist (through the services)."""
+    ann, cyan = people["ann"], people["cyan"]
+    return {
+        "purchase": lambda: len(crm.sales.for_customer(ann)),
+        "interaction": lambda: len(crm.interactions.for_customer(ann)),
+        "note": lambda: len(crm.customers.notes(ann)),
+        "task": lambda: len(crm.tasks.for_customer(ann)),
+        "feedback": lambda: len(crm.feedback.for_customer(ann)),
+        "redeem": lambda: len(crm.loyalty.ledger(cyan)),
+        "opportunity": lambda: len(crm.pipeline.for_customer(ann)),
+        "product": lambda: len(list(crm.products.all())),
+    }[name]()
+
+
+def newest(crm: Crm, name: str, people: People) -> dict[str, object]:
+    ann = people["ann"]
+    return {
+        "purchase": lambda: crm.sales.for_customer(ann)[0],
+        "interaction": lambda: crm.interactions.for_customer(ann)[0],
+        "note": lambda: crm.customers.notes(ann)[0],
+        "task": lambda: crm.tasks.for_customer(ann)[0],
+        "feedback": lambda: crm.feedback.for_customer(ann)[0],
+        "redeem": lambda: crm.loyalty.ledger(people["cyan"])[0],
+        "opportunity": lambda: crm.pipeline.for_customer(ann)[0],
+        "product": lambda: next(iter(crm.products.all())),
+    }[name]()
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    opens: tuple[str, ...]  # keys on the customers screen (the first field then has focus)
+    fill: tuple[str, ...]  # keys that fill the form with good values
+    expect: dict[str, object]  # what the saved record holds
+    bad: tuple[str, ...]  # keys that type one bad value
+    field: str  # where its message shows
+    reason: str  # a word of that message
+
+
+CASES = [
+    Case("purchase", ("p",), ("tab", *"Desk", "tab", "tab", *"1,200.50"),
+         {"item": "Desk", "quantity": 1, "total": 120050, "date": "2026-06-15"},
+         ("tab", *"Desk", "tab", "tab", *"-5"), "unit_price", "negative"),
+    Case("interaction", ("i",), (*PICK_EMAIL, "tab", "tab", "tab", "tab", *"Quote"),
+         {"channel": "email", "direction": "outbound", "subject": "Quote"},
+         (*PICK_EMAIL, "tab", "tab", "tab", *"soon"), "date", "soon"),
+    Case("note", ("a",), ("tab", "tab", "space", "tab", *"Prefers calls"),
+         {"type": "internal", "pinned": True, "text": "Prefers calls", "author": "alice"},
+         ("tab", "tab", "space"), "text", "required"),
+    Case("task", ("t",), (*"Call Ann", "tab", "tab", "tab", "tab", *"+7d"),
+         {"title": "Call Ann", "due_date": "2026-06-22", "assigned_to": "alice"},
+         (*"Call Ann", "tab", "tab", "tab", "tab", *"soon"), "due_date", "soon"),
+    Case("feedback", ("f",), ("tab", "4", "tab", "9"),
+         {"rating": 4, "recommend_score": 9, "service_type": "general"},
+         ("tab", "7"), "rating", "1 to 5"),
+    Case("redeem", TO_REDEEM, (*"50", "tab", *"Mug"),
+         {"kind": "redeem", "points": -50, "note": "Mug"},
+         (*"99999",), "points", "balance"),
+    Case("opportunity", ("o",), (*"Renewal", "tab", *"12,000"),
+         {"name": "Renewal", "value": 1200000, "stage": "Prospecting", "probability": 10,
+          "owner": "alice"},
+         (*"Renewal", "tab", *"-1"), "value", "negative"),
+    Case("product", ("ctrl+p", *"product: new", "enter"), (*"Desk", "tab", "tab", *"99.90"),
+         {"name": "Desk", "price": 9990, "active": True},
+         (*"Desk", "tab", "tab", *"cheap"), "price", "cheap"),
+]
+IDS = [case.name for case in CASES]
+
+
+async def open_case(pilot: object, case: Case) -> RecordForm:
+    await settle(pilot)
+    for key in case.opens:  # one at a time: the palette searches as it is typed
+        await pilot.press(key)  # type: ignore[attr-defined]
+        await settle(pilot)
+    form = pilot.app.screen  # type: ignore[attr-defined]
+    assert isinstance(form, RecordForm)
+    return form
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+async def test_typed_values_save(crm: Crm, people: People, case: Case) -> None:
+    before = count(crm, case.name, people)
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_case(pilot, case)
+        await pilot.press(*case.fill, "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomersScreen)
+    assert count(crm, case.name, people) == before + 1
+    saved = newest(crm, case.name, people)
+    assert {k: saved.get(k) for k in case.expect} == case.expect
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+async def test_a_bad_value_is_refused_under_its_field(crm: Crm, people: People,
+                                                      case: Case) -> None:
+    before = count(crm, case.name, people)
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        form = await open_case(pilot, case)
+        await pilot.press(*case.bad, "ctrl+s")
+        await settle(pilot)
+        assert app.screen is form
+        message = str(form.query_one(f"#error-field-{case.field}").render())
+        assert case.reason in message
+        assert form.query_one(f"#error-field-{case.field}").display
+    assert count(crm, case.name, people) == before
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+async def test_escape_asks_before_discarding(crm: Crm, people: People, case: Case) -> None:
+    before = count(crm, case.name, people)
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        form = await open_case(pilot, case)
+        await pilot.press("escape")  # nothing typed yet: closes at once
+        await settle(pilot)
+        assert isinstance(app.screen, CustomersScreen)
+        form = await open_case(pilot, case)
+        await pilot.press(*case.fill, "escape")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen is form and form.dirty  # kept, as typed
+        await pilot.press("escape", "y")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomersScreen)
+    assert count(crm, case.name, people) == before
+
+
+async def test_a_second_order_makes_the_customer_returning(crm: Crm, people: People) -> None:
+    """The must-show: Ann (one order, "new") buys again through `p`; row and pane follow."""
+    app = make_app(crm)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(CustomerTable)
+        assert table.current_id == people["ann"]
+        assert table._row_of(people["ann"]).standing.lifecycle == "new"
+        await pilot.press("p", "tab", *"Chair", "tab", "tab", *"80", "ctrl+s")
+        await settle(pilot)
+        assert table._row_of(people["ann"]).standing.lifecycle == "returning"
+        title = str(app.screen.query_one(DetailPane).query_one("#detail-title").render())
+        assert "returning" in title
+
+
+async def test_a_product_fills_item_and_price(crm: Crm, people: People) -> None:
+    crm.products.create({"name": "Lamp", "price": "45"})
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("p", "enter", *"Lamp", "enter", "tab", "tab", *"3")
+        await settle(pilot)
+        assert app.screen.query_one("#field-item").value == "Lamp"  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+    purchase = crm.sales.for_customer(people["ann"])[0]
+    assert (purchase["item"], purchase["quantity"], purchase["total"]) == ("Lamp", 3, 13500)
+    assert purchase["product_id"] == crm.products.find_by_name("Lamp")["id"]  # type: ignore[index]
+
+
+@pytest.mark.parametrize("form_class, keys, expect", [
+    (PurchaseForm, ("tab", "tab", *"4"), {"quantity": 4, "total": 8000}),
+    (OpportunityForm, ("tab", "tab", "tab", *"60"), {"probability": 60, "value": 50000}),
+])
+async def test_an_edit_sends_only_what_changed(crm: Crm, people: People, form_class: type,
+                                               keys: tuple[str, ...],
+                                               expect: dict[str, object]) -> None:
+    """A new quantity recomputes the total; an untouched value stays as stored."""
+    ann = people["ann"]
+    records: dict[type, Callable[[], int]] = {
+        PurchaseForm: lambda: crm.sales.for_customer(ann)[0]["id"],
+        OpportunityForm: lambda: crm.pipeline.create({"customer_id": ann, "name": "Deal",
+                                                      "value": "500"}),
+    }
+    record_id = records[form_class]()
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await app.push_screen(form_class(crm, record_id=record_id))
+        await settle(pilot)
+        assert app.screen.title_text().startswith("Edit")  # type: ignore[attr-defined]
+        await pilot.press(*keys, "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomersScreen)
+    service = crm.sales if form_class is PurchaseForm else crm.pipeline
+    saved = service.get(record_id)
+    assert {k: saved[k] for k in expect} == expect

@@ -1,0 +1,141 @@
+"""Pipeline board, keys only: moves change probability and forecast, closing asks first."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from crm_tui.services.crm import Crm
+from crm_tui.tui.screens.confirm import ConfirmScreen
+from crm_tui.tui.widgets.pipeline_board import PipelineBoard
+
+from .conftest import NARROW, WIDE, make_app, settle
+
+FIGURE = re.compile(r"(Open|Weighted|Best case|Win rate) (\S+)")
+
+
+def header(app: object) -> dict[str, str]:
+    """The figures of the header as shown: {"Weighted": "$1,200.00", "Win rate": "50%"...}."""
+    text = str(app.screen.query_one("#pipeline-summary").render())  # type: ignore[attr-defined]
+    return dict(FIGURE.findall(text))
+
+
+def cents(shown: str) -> int:
+    return int(shown.replace("$", "").replace(",", "").replace(".", ""))
+
+
+def board(app: object) -> PipelineBoard:
+    return app.screen.query_one(PipelineBoard)  # type: ignore[attr-defined,no-any-return]
+
+
+@pytest.fixture
+def deals(crm: Crm, people: dict[str, int]) -> dict[str, int]:
+    """One deal in Prospecting, one in Proposal ($4,800), one lost (win rate 0%)."""
+    pipeline = crm.pipeline
+    return {
+        "cables": pipeline.create({"customer_id": people["ann"], "name": "Cables",
+                                   "value": "120"}),
+        "server": pipeline.create({"customer_id": people["cyan"], "name": "Server upgrade",
+                                   "stage": "Proposal", "value": "4800"}),
+        "old": pipeline.create({"customer_id": people["bob"], "name": "Old quote",
+                                "stage": "Closed Lost", "value": "300"}),
+    }
+
+
+async def test_move_to_negotiation_then_win(crm: Crm, deals: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        before = header(app)
+        assert cents(before["Weighted"]) == crm.pipeline.summary().weighted_cents
+        assert before["Win rate"] == "0%"
+
+        await pilot.press("l", "l")  # Prospecting -> Qualification -> Proposal
+        assert board(app).current.deal_id == deals["server"]  # type: ignore[union-attr]
+        await pilot.press("greater_than_sign")
+        await settle(pilot)
+        deal = crm.pipeline.get(deals["server"])
+        assert (deal["stage"], deal["probability"]) == ("Negotiation", 75)
+        after = header(app)
+        assert cents(after["Weighted"]) - cents(before["Weighted"]) == 4800_00 * 25 // 100
+        assert cents(after["Weighted"]) == crm.pipeline.summary().weighted_cents
+        assert board(app).current_stage.name == "Negotiation"  # type: ignore[union-attr]
+
+        await pilot.press("w")  # closing asks first
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert crm.pipeline.get(deals["server"])["status"] == "won"
+        assert crm.pipeline.summary().win_rate == 0.5
+        assert header(app)["Win rate"] == "50%"
+        assert "won 1" in str(app.screen.query_one("#pipeline-summary").render())
+
+
+async def test_back_a_stage_and_no_close_without_yes(crm: Crm, deals: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("right", "right", "less_than_sign")
+        await settle(pilot)
+        assert crm.pipeline.get(deals["server"])["stage"] == "Qualification"
+        assert header(app)["Best case"] == "$0.00"  # nothing open at 50% or more now
+        await pilot.press("L", "n")  # lost? no
+        await settle(pilot)
+        assert crm.pipeline.get(deals["server"])["status"] == "open"
+        await pilot.press("right", "right", "greater_than_sign")  # empty Negotiation column
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert crm.pipeline.get(deals["server"])["stage"] == "Qualification"
+
+
+async def test_last_open_stage_forward_asks_before_closing(crm: Crm,
+                                                           deals: dict[str, int]) -> None:
+    crm.pipeline.move(deals["server"], "Negotiation")
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("l", "l", "l", "greater_than_sign")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert crm.pipeline.get(deals["server"])["status"] == "open"
+
+
+async def test_filter_by_customer_and_open_the_customer(crm: Crm, people: dict[str, int],
+                                                        deals: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("slash", *"cyan", "enter")
+        await settle(pilot)
+        shown = [c.deal_id for s in board(app).stages for c in s.cards]
+        assert shown == [deals["server"]]
+        assert header(app)["Open"] == "$4,800.00"
+        assert header(app)["Win rate"] == "–"  # Cyan has closed nothing
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CustomerDetailScreen"
+        assert app.screen.customer_id == people["cyan"]  # type: ignore[attr-defined]
+
+
+async def test_filter_by_owner(crm: Crm, people: dict[str, int], deals: dict[str, int]) -> None:
+    dave = crm.pipeline.create({"customer_id": people["bob"], "name": "Dave's lead",
+                                "value": "999", "owner": "dave"})
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        await pilot.press("o", "enter", "d", "enter")  # the owner list, typed to "dave"
+        await settle(pilot)
+        shown = [c.deal_id for s in board(app).stages for c in s.cards]
+        assert shown == [dave]
+        assert header(app)["Open"] == "$999.00"
+        await pilot.press("escape")  # back on the board: keys move cards again
+        assert app.focused is board(app)

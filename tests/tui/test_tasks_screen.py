@@ -1,0 +1,102 @@
+"""Tasks & follow-ups at the fixed date 2026-06-15: sections, done with a key, jump."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import OptionList
+
+from crm_tui.services.crm import Crm
+
+from .conftest import NARROW, WIDE, make_app, settle
+
+
+def sections(app: object) -> dict[str, list[str]]:
+    """The list as shown: section name -> option ids ("task:3", "follow-up:1")."""
+    listing = app.screen.query_one("#agenda", OptionList)  # type: ignore[attr-defined]
+    shown: dict[str, list[str]] = {}
+    current: list[str] = []
+    for index in range(listing.option_count):
+        option_id = listing.get_option_at_index(index).id or ""
+        kind, _, name = option_id.partition(":")
+        if kind == "section":
+            current = shown.setdefault(name, [])
+        else:
+            current.append(option_id)
+    return shown
+
+
+def highlighted(app: object) -> str | None:
+    option = app.screen.query_one("#agenda", OptionList).highlighted_option  # type: ignore
+    return option.id if option is not None else None
+
+
+@pytest.fixture
+def agenda(crm: Crm, people: dict[str, int]) -> dict[str, str]:
+    """Option ids: alice's tasks due before, on and after the day, one far off, one of
+    bob's, and a follow-up of alice's with Bob Stone that is a day late."""
+    def task(data: dict[str, object]) -> str:
+        return f"task:{crm.tasks.create(data)}"
+
+    follow_up = crm.interactions.log({
+        "customer_id": people["bob"], "channel": "phone", "subject": "Delivery date",
+        "date": "2026-06-01", "follow_up_date": "2026-06-14", "next_action": "Call back"})
+    return {
+        "late": task({"title": "Send the invoice", "customer_id": people["ann"],
+                      "due_date": "2026-06-10", "priority": "urgent"}),
+        "today": task({"title": "Quote the server", "customer_id": people["cyan"],
+                       "due_date": "2026-06-15"}),
+        "soon": task({"title": "Prepare the demo", "due_date": "2026-06-18"}),
+        "far": task({"title": "Plan next year", "due_date": "2026-08-01"}),
+        "bobs": task({"title": "Bob's own", "due_date": "2026-06-15", "assigned_to": "bob"}),
+        "follow_up": f"follow-up:{follow_up}",
+    }
+
+
+async def test_sections_at_a_fixed_date_mine_then_all(crm: Crm, agenda: dict[str, str]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        assert sections(app) == {
+            "overdue": [agenda["late"], agenda["follow_up"]],  # oldest first
+            "due": [agenda["today"]],
+            "upcoming": [agenda["soon"]],  # within 7 days: August is not
+        }
+        assert highlighted(app) == agenda["late"]
+        await pilot.press("m")  # everyone's
+        await settle(pilot)
+        assert sections(app)["due"] == [agenda["today"], agenda["bobs"]]
+
+
+async def test_mark_done_with_a_key(crm: Crm, agenda: dict[str, str]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        late = int(agenda["late"].split(":")[1])
+        assert crm.tasks.get(late)["status"] == "done"
+        assert agenda["late"] not in sections(app)["overdue"]
+        assert highlighted(app) == agenda["follow_up"]  # the next one took its place
+        await pilot.press("space")
+        await settle(pilot)
+        interaction = crm.interactions.get(int(agenda["follow_up"].split(":")[1]))
+        assert interaction["follow_up_done"] is True
+        assert sections(app)["overdue"] == []
+        assert highlighted(app) == agenda["today"]
+
+
+async def test_enter_jumps_to_the_customer(crm: Crm, people: dict[str, int],
+                                           agenda: dict[str, str]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("j", "enter")  # the follow-up with Bob Stone
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CustomerDetailScreen"
+        assert app.screen.customer_id == people["bob"]  # type: ignore[attr-defined]
+        await pilot.press("escape", "j", "j", "enter")  # a task without a customer
+        await settle(pilot)
+        assert type(app.screen).__name__ == "TasksScreen"
