@@ -1,0 +1,226 @@
+"""Pipeline board: open deals by stage, moved with keys, under a live forecast header.
+
+Moving a card a stage on or back is one key (it is undone by ctrl+z and changes nothing
+else); closing a deal (won or lost, including `>` from the last open stage) and deleting
+one ask first. The header (open total, weighted forecast, best case, win rate, won and lost
+counts) covers the deals the filters show, and follows every change.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Footer, Header, Input, Select, Static
+from textual.worker import get_current_worker
+
+from crm_tui.domain.entities.customer import display_name
+from crm_tui.domain.money import display_money
+from crm_tui.domain.rules.pipeline import PipelineSummary, open_stage_names, pipeline_summary
+from crm_tui.tui.widgets.pipeline_board import Card, PipelineBoard, Stage
+
+from .base import CrmScreen
+
+if TYPE_CHECKING:
+    from crm_tui.services.crm import Crm
+
+
+@dataclass(frozen=True)
+class BoardData:
+    stages: list[Stage]
+    summary: PipelineSummary
+    owners: list[str]  # everyone who owns a deal, whatever the filters
+
+
+def board_data(crm: Crm, owner: str | None, text: str) -> BoardData:
+    """What the screen shows, read in a worker: it looks at every deal and its customer."""
+    deals = crm.pipeline.deals(owner=owner, open_only=False)
+    every = deals if owner is None else crm.pipeline.deals(open_only=False)
+    names = {cid: display_name(crm.customers.get(cid, include_deleted=True))
+             for cid in {d["customer_id"] for d in deals}}
+    wanted = text.strip().casefold()
+
+    def shown(deal: dict[str, Any]) -> bool:
+        return (not wanted or wanted in str(deal.get("name") or "").casefold()
+                or wanted in names[deal["customer_id"]].casefold())
+
+    stages = [
+        Stage(column.stage, column.probability, [
+            Card(c.deal["id"], c.deal["customer_id"], c.deal["name"],
+                 names[c.deal["customer_id"]], c.deal["value"], c.days_in_stage, c.stale)
+            for c in column.cards if shown(c.deal)])
+        for column in crm.pipeline.board(owner=owner)
+    ]
+    # The domain's own summary, over the deals shown (closed ones count for the win rate).
+    summary = pipeline_summary([d for d in deals if shown(d)], crm.ctx.settings.pipeline)
+    owners = sorted({str(d["owner"]) for d in every if d.get("owner")})
+    return BoardData(stages, summary, owners)
+
+
+def summary_markup(s: PipelineSummary) -> str:
+    rate = "–" if s.win_rate is None else f"{s.win_rate:.0%}"
+    return (f"[b]Open[/b] {display_money(s.total_cents)} ({s.open_count})  "
+            f"[b]Weighted[/b] {display_money(s.weighted_cents)}  "
+            f"[b]Best case[/b] {display_money(s.best_case_cents)}  "
+            f"[b]Win rate[/b] {rate}  "
+            f"[$success]won {s.won_count}[/]  [$error]lost {s.lost_count}[/]")
+
+
+class PipelineScreen(CrmScreen):
+    CSS_PATH = "pipeline.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("left,h", "move(-1, 0)", "Column left", show=False, id="pipeline.left"),
+        Binding("right,l", "move(1, 0)", "Column right", show=False, id="pipeline.right"),
+        Binding("up,k", "move(0, -1)", "Card up", show=False, id="pipeline.up"),
+        Binding("down,j", "move(0, 1)", "Card down", show=False, id="pipeline.down"),
+        Binding("greater_than_sign,shift+right", "advance", "Next stage",
+                key_display=">", id="pipeline.next"),
+        Binding("less_than_sign,shift+left", "retreat", "Stage back",
+                key_display="<", id="pipeline.previous"),
+        Binding("w", "close('won')", "Won", id="pipeline.won"),
+        Binding("L", "close('lost')", "Lost", id="pipeline.lost"),
+        Binding("enter", "open", "Customer", id="pipeline.open"),
+        Binding("n", "new", "New deal", id="pipeline.new"),
+        Binding("e", "edit", "Edit", id="pipeline.edit"),
+        Binding("d,delete", "delete", "Delete", show=False, id="pipeline.delete"),
+        Binding("slash", "filter", "Filter", id="pipeline.filter"),
+        Binding("o", "owner", "Owner", show=False, id="pipeline.owner"),
+        Binding("escape", "back", "Board", show=False, id="pipeline.back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.owner: str | None = None
+        self.text = ""
+        self._owners: list[str] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Loading the pipeline…", id="pipeline-summary")
+        with Horizontal(id="pipeline-filters"):
+            yield Input(placeholder="/ filter by customer or deal", id="deal-filter",
+                        compact=True)
+            yield Select([], prompt="owner: all", id="owner", compact=True)
+        yield PipelineBoard(id="board")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Pipeline"
+        self.query_one(PipelineBoard).focus()
+
+    # ----- data --------------------------------------------------------------------------
+    def refresh_data(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="pipeline-board")
+    def load(self) -> None:
+        data = board_data(self.crm, self.owner, self.text)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, data)
+
+    def _show(self, data: BoardData) -> None:
+        self.query_one("#pipeline-summary", Static).update(summary_markup(data.summary))
+        self.query_one(PipelineBoard).show(data.stages)
+        if data.owners != self._owners:
+            self._owners = data.owners
+            select = self.query_one("#owner", Select)
+            select.set_options([(name, name) for name in data.owners])  # clears the choice
+            if self.owner in data.owners:
+                select.value = self.owner
+
+    @on(Input.Changed, "#deal-filter")
+    def _text_changed(self, event: Input.Changed) -> None:
+        self.text = event.value
+        self.load()
+
+    @on(Input.Submitted, "#deal-filter")
+    def _text_done(self) -> None:
+        self.query_one(PipelineBoard).focus()
+
+    @on(Select.Changed, "#owner")
+    def _owner_changed(self, event: Select.Changed) -> None:
+        owner = None if event.value is Select.NULL else str(event.value)
+        if owner != self.owner:
+            self.owner = owner
+            self.load()
+
+    def action_filter(self) -> None:
+        self.query_one("#deal-filter", Input).focus()
+
+    def action_owner(self) -> None:
+        self.query_one("#owner", Select).focus()
+
+    def action_back(self) -> None:
+        board = self.query_one(PipelineBoard)
+        if self.focused is not board:
+            board.focus()
+        elif self.text:
+            self.query_one("#deal-filter", Input).value = ""
+
+    # ----- the selected deal -------------------------------------------------------------
+    def action_move(self, columns: int, cards: int) -> None:
+        self.query_one(PipelineBoard).move(columns, cards)
+
+    def _card(self) -> Card | None:
+        card = self.query_one(PipelineBoard).current
+        if card is None:
+            self.notify("No deal selected", severity="warning", timeout=3)
+        return card
+
+    def action_advance(self) -> None:
+        card, stage = self._card(), self.query_one(PipelineBoard).current_stage
+        if card is None or stage is None:
+            return
+        opens = open_stage_names(self.crm.ctx.settings.pipeline)
+        if opens and stage.name == opens[-1]:
+            self.action_close("won")  # the stage after the last open one closes the deal
+        else:
+            self.crm_app.run_change(lambda: self.crm.pipeline.move_next(card.deal_id))
+
+    def action_retreat(self) -> None:
+        card = self._card()
+        if card is not None:  # the service refuses at the first stage, in words
+            self.crm_app.run_change(lambda: self.crm.pipeline.move_previous(card.deal_id))
+
+    def action_close(self, outcome: str) -> None:
+        card = self._card()
+        if card is None:
+            return
+        pipeline = self.crm.pipeline
+        close = pipeline.mark_won if outcome == "won" else pipeline.mark_lost
+        self.crm_app.confirm(
+            f"Mark {card.name!r} ({card.customer}, {display_money(card.value_cents)}) "
+            f"as {outcome}? It leaves the board (ctrl+z undoes it).",
+            lambda: close(card.deal_id), f"{card.name}: {outcome}")
+
+    def action_delete(self) -> None:
+        card = self._card()
+        if card is not None:
+            self.crm_app.confirm(f"Delete the deal {card.name!r} ({card.customer})?",
+                                 lambda: self.crm.pipeline.delete(card.deal_id),
+                                 f"Deleted {card.name}")
+
+    def action_open(self) -> None:
+        card = self._card()
+        if card is not None:
+            self.crm_app.open_customer(card.customer_id)
+
+    def action_new(self) -> None:
+        self.crm_app.open_form("opportunity")
+
+    def action_edit(self) -> None:
+        card = self._card()
+        if card is None:
+            return
+        # Editing needs open_form(..., record_id=...), which arrives with the opportunity
+        # form; until it does, say so rather than open an empty "new deal" form.
+        if "record_id" not in inspect.signature(self.crm_app.open_form).parameters:
+            self.notify("Editing deals is not available in this build", severity="warning")
+            return
+        open_form: Any = self.crm_app.open_form
+        open_form("opportunity", customer_id=card.customer_id, record_id=card.deal_id)
