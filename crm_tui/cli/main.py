@@ -18,6 +18,7 @@ from crm_tui.store import StoreError
 
 from .admin_cmd import backup, check, compact, gdpr, restore
 from .export_cmd import export
+from .import_cmd import import_group
 from .paths import resolve_db_path
 
 
@@ -67,5 +68,5 @@ def main(ctx: click.Context, db: str | None, theme: str | None) -> None:
         run_tui(ctx.obj["db"], theme=theme)
 
 
-for command in (check, backup, restore, compact, gdpr, export):
+for command in (check, backup, restore, compact, gdpr, export, import_group):
     main.add_command(command)

@@ -1,0 +1,122 @@
+"""`crm import`: CSV files of any record kind, seed 000's JSON, full JSON exports, and
+undoing an import by its batch id."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from crm_tui.services.exchange.batches import list_batches
+from crm_tui.services.exchange.dump import import_all
+from crm_tui.services.exchange.importer import import_file
+from crm_tui.services.exchange.legacy import import_legacy
+from crm_tui.services.exchange.mapping import KINDS, parse_map_options
+from crm_tui.services.exchange.reports import ImportReport
+from crm_tui.services.exchange.revert import revert
+
+from .common import open_crm, progress
+
+DUPLICATES = click.Choice(["update", "skip", "error"])
+FILE = click.Path(path_type=Path, exists=True, dir_okay=False)
+
+
+def finish(report: ImportReport) -> None:
+    """Summary on stdout, bad rows on stderr; exit 1 when any row was rejected."""
+    lines = report.summary_lines()
+    errors = [line for line in lines[1:] if "line " in line and ": " in line]
+    for line in lines:
+        click.echo(line, err=line in errors)
+    if report.failed:
+        sys.exit(1)
+
+
+def run_import(ctx: click.Context, label: str, call: Callable[..., ImportReport],
+               **options: Any) -> None:
+    with open_crm(ctx, create=True) as crm, progress(None, label) as tick:
+        report = call(crm, progress=lambda done, _total: tick(1) if done else None, **options)
+    finish(report)
+
+
+@click.group("import")
+def import_group() -> None:
+    """Bring records in from CSV or JSON; undo an import by its batch id.
+
+    \b
+    Columns are matched by name, ignoring case and spaces, with common aliases
+    (E-mail, Customer ID, Qty...); --map COLUMN=field overrides, COLUMN=ignore skips.
+    Rows are upserted on email or external id, never duplicated. Bad rows are reported
+    by line number and reason while good rows still import (exit status 1 if any).
+    """
+
+
+def _kind_command(kind: str) -> click.Command:
+    @click.command(kind, help=f"Import {kind} from a CSV file (UTF-8, with or without BOM).")
+    @click.argument("file", type=FILE)
+    @click.option("--map", "maps", multiple=True, metavar="COLUMN=field",
+                  help="Map a column to a field (repeatable); field 'ignore' skips it.")
+    @click.option("--on-duplicate", type=DUPLICATES, default="update", show_default=True,
+                  help="When a row matches an existing record.")
+    @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+    @click.pass_context
+    def command(ctx: click.Context, file: Path, maps: tuple[str, ...], on_duplicate: str,
+                dry_run: bool) -> None:
+        mapping = parse_map_options(list(maps))
+        run_import(ctx, f"importing {file.name}",
+                   lambda crm, **kw: import_file(crm, kind, file, mapping=mapping, **kw),
+                   on_duplicate=on_duplicate, dry_run=dry_run)
+
+    return command
+
+
+for _kind in KINDS:
+    import_group.add_command(_kind_command(_kind))
+
+
+@import_group.command("legacy")
+@click.argument("file", type=FILE)
+@click.option("--on-duplicate", type=DUPLICATES, default="update", show_default=True)
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.pass_context
+def legacy(ctx: click.Context, file: Path, on_duplicate: str, dry_run: bool) -> None:
+    """Import the seed 000 customers.json (name, contact, points, purchase history)."""
+    run_import(ctx, f"importing {file.name}",
+               lambda crm, **kw: import_legacy(crm, file, **kw),
+               on_duplicate=on_duplicate, dry_run=dry_run)
+
+
+@import_group.command("all")
+@click.argument("file", type=FILE)
+@click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+@click.pass_context
+def everything(ctx: click.Context, file: Path, dry_run: bool) -> None:
+    """Restore `crm export all --format json` into an empty database (same ids)."""
+    run_import(ctx, f"importing {file.name}", lambda crm, **kw: import_all(crm, file, **kw),
+               dry_run=dry_run)
+
+
+@import_group.command("revert")
+@click.argument("batch_id", metavar="BATCH_ID")
+@click.pass_context
+def revert_command(ctx: click.Context, batch_id: str) -> None:
+    """Undo one import: remove what it created, restore what it changed."""
+    with open_crm(ctx) as crm:
+        report = revert(crm, batch_id)
+    for line in report.summary_lines():
+        click.echo(line)
+
+
+@import_group.command("list")
+@click.pass_context
+def list_command(ctx: click.Context) -> None:
+    """The imports made so far, newest first, with their batch ids."""
+    with open_crm(ctx) as crm:
+        batches = list_batches(crm)
+    if not batches:
+        click.echo("no imports yet")
+    for b in batches:
+        click.echo(f"{b.batch_id}  {b.at[:16]}  {b.who:<10} {b.kind:<13} {b.status:<9} "
+                   f"{b.rows} rows, {b.failed} failed  {b.file}")
