@@ -17,6 +17,7 @@ from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.store import StoreError
 
 from .admin_cmd import backup, check, compact, gdpr, restore
+from .demo_cmd import demo, report
 from .export_cmd import export
 from .import_cmd import import_group
 from .paths import resolve_db_path
@@ -68,5 +69,5 @@ def main(ctx: click.Context, db: str | None, theme: str | None) -> None:
         run_tui(ctx.obj["db"], theme=theme)
 
 
-for command in (check, backup, restore, compact, gdpr, export, import_group):
+for command in (check, backup, restore, compact, gdpr, export, import_group, demo, report):
     main.add_command(command)

@@ -80,6 +80,8 @@ class LoyaltyService(CustomerRecords):
 
     def expire_due(self, customer_id: int, as_of: dt.date | None = None) -> int:
         """Record the expirations due as of a date; returns the points expired."""
+        if self.ctx.settings.loyalty.expiry_days is None:
+            return 0  # points never expire: no need to read the ledger at all
         day = self.ctx.as_of(as_of)
         due = due_expirations(self.ledger(customer_id), day, self.ctx.settings.loyalty)
         if not due:
