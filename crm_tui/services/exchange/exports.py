@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from crm_tui.domain.entities.address import default_address
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.segments.evaluate import evaluate
@@ -114,24 +115,49 @@ def _in_period(value: Any, query: Query) -> bool:
         query.until is None or day <= query.until)
 
 
+# Customer fields exported as stored (the rest of CUSTOMER_COLUMNS is computed).
+STORED = ("external_id", "kind", "first_name", "last_name", "company_name", "email", "phone",
+          "company", "industry", "customer_type", "source", "status", "tags")
+
+
+def customer_row(doc_id: int, doc: Mapping[str, Any], p: CustomerProfile) -> Row:
+    """One export row, built straight from the document and its profile: this runs
+    100,000 times per export, so no intermediate copies of the document."""
+    address = default_address(doc.get("addresses")) or {}
+    prefs = doc.get("preferences") or {}
+    totals, rfm = p.totals, p.rfm
+    row = {name: doc.get(name) for name in STORED}
+    row.update(
+        id=doc_id, name=p.name, city=address.get("city"),
+        region=address.get("region") or address.get("city"), country=address.get("country"),
+        order_count=totals.order_count, total_spent=money(totals.total_spent_cents),
+        average_order=money(totals.average_order_cents),
+        first_order_date=_iso(totals.first_order_date),
+        last_order_date=_iso(totals.last_order_date),
+        loyalty_points=p.loyalty_points, loyalty_tier=p.loyalty_tier,
+        lifecycle_segment=p.lifecycle.segment, segment_overridden=p.lifecycle.overridden,
+        rfm_r=rfm.r if rfm else None, rfm_f=rfm.f if rfm else None,
+        rfm_m=rfm.m if rfm else None, rfm_code=rfm.code if rfm else None,
+        rfm_segment=p.rfm_segment, churn_risk=p.churn_risk,
+        email_opt_in=prefs.get("email_opt_in"), sms_opt_in=prefs.get("sms_opt_in"),
+        do_not_contact=prefs.get("do_not_contact"),
+        created_at=str(doc.get("created_at") or "")[:10] or None,
+    )
+    return row
+
+
+def _iso(day: dt.date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def customer_rows(crm: Crm, query: Query) -> Iterator[Row]:
     lens = CustomerLens(crm, query)
-    for doc in crm.db.table(tables.CUSTOMERS):
-        if not lens.accepts(doc.doc_id, doc) or not _in_period(doc.get("created_at"), query):
+    with crm.db.engine.reading():  # a snapshot of the ids; documents are never mutated
+        items = list(crm.db.engine.docs(tables.CUSTOMERS).items())
+    for doc_id, doc in items:
+        if not lens.accepts(doc_id, doc) or not _in_period(doc.get("created_at"), query):
             continue
-        p = lens.profile(doc.doc_id, doc)
-        facts = facts_of(doc, p)
-        prefs = doc.get("preferences") or {}
-        row = {c: facts.get(c) for c in CUSTOMER_COLUMNS}
-        row.update(
-            id=doc.doc_id, total_spent=money(p.totals.total_spent_cents),
-            average_order=money(p.totals.average_order_cents),
-            segment_overridden=p.lifecycle.overridden,
-            email_opt_in=prefs.get("email_opt_in"), sms_opt_in=prefs.get("sms_opt_in"),
-            do_not_contact=prefs.get("do_not_contact"),
-            created_at=str(doc.get("created_at") or "")[:10] or None,
-        )
-        yield row
+        yield customer_row(doc_id, doc, lens.profile(doc_id, doc))
 
 
 def linked_rows(kind: Kind) -> Callable[[Crm, Query], Iterator[Row]]:
