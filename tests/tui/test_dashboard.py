@@ -13,6 +13,7 @@ from textual.color import Color
 
 from crm_tui.domain.money import display_money
 from crm_tui.services.crm import Crm
+from crm_tui.store import StoreError
 from crm_tui.tui.screens import dashboard
 from crm_tui.tui.screens.dashboard import CHARTS, DashboardScreen
 from crm_tui.tui.widgets.charts import Chart, ChartPlot
@@ -56,7 +57,9 @@ def card(app: object, key: str) -> KpiCard:
 
 async def open_dashboard(pilot: object) -> DashboardScreen:
     await settle(pilot)
-    await pilot.press("1")  # type: ignore[attr-defined]
+    # Escape first: on a slow start the Customers screen may leave focus in its search box,
+    # where "1" would be typed rather than open the dashboard.
+    await pilot.press("escape", "1")  # type: ignore[attr-defined]
     await settle(pilot)
     screen = pilot.app.screen  # type: ignore[attr-defined]
     assert isinstance(screen, DashboardScreen)
@@ -197,3 +200,17 @@ async def test_figures_are_computed_in_the_dashboard_worker_thread(
         assert seen == [("dashboard", False)]
         assert screen.figures is not None and screen.figures.customers == 3
         assert not screen.query_one("#dash-body").loading
+
+
+async def test_a_failed_scan_is_reported_not_fatal(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(session: Crm) -> dashboard.DashboardFigures:
+        raise StoreError("purchases.json: unreadable at offset 12")
+
+    monkeypatch.setattr(dashboard, "collect_figures", broken)
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_dashboard(pilot)
+        assert app.is_running and screen.figures is None
+        assert not screen.query_one("#dash-body").loading
+        assert any("offset 12" in n.message for n in app._notifications)

@@ -21,7 +21,7 @@ def business(crm: Crm, people: dict[str, int]) -> Crm:
 
 async def open_dashboard(pilot: Any) -> None:
     await settle(pilot)
-    await pilot.press("1")
+    await pilot.press("escape", "1")  # escape: leave the search box if focus is there
     await settle(pilot)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import ClassVar
 
 from textual import on, work
@@ -95,7 +96,12 @@ class CustomersScreen(CrmScreen):
 
     def _show(self, ids: list[int]) -> None:
         table = self.query_one(CustomerTable)
-        table.loading = False
+        if table.loading:
+            table.loading = False
+            search = self.query_one("#search", Input)
+            if self.focused is None or (self.focused is search and not search.value):
+                table.focus()  # a loading table cannot take focus at mount; it can now
+            gc.freeze()  # 100k loaded customers: spare them from every full GC pass
         table.sort_key, table.descending = self.query_state.sort, self.query_state.descending
         table.show(ids)
         trash = " in the trash" if self.query_state.deleted else ""
