@@ -124,6 +124,7 @@ async def test_changes_within_a_second_start_one_computation(
         screen = await open_dashboard(pilot)
         runs = screen.runs
         now[0] += 0.5
+        crm.sales.record({"customer_id": people["bob"], "item": "Pen", "total": "3"})
         for _ in range(5):
             screen.refresh_data()
         assert screen.runs == runs  # none yet: one is due when the second is up
@@ -214,3 +215,14 @@ async def test_a_failed_scan_is_reported_not_fatal(
         assert app.is_running and screen.figures is None
         assert not screen.query_one("#dash-body").loading
         assert any("offset 12" in n.message for n in app._notifications)
+
+
+async def test_nothing_committed_means_no_new_scan(crm: Crm, people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        screen = await open_dashboard(pilot)
+        runs = screen.runs
+        for _ in range(3):
+            screen.refresh_data()
+        await settle(pilot)
+        assert screen.runs == runs and screen._timer is None

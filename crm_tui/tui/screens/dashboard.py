@@ -141,6 +141,9 @@ class DashboardScreen(CrmScreen):
     # ----- computing ---------------------------------------------------------------------
     def refresh_data(self) -> None:
         """Recompute, at most once per REFRESH_GAP: a burst of changes gives one run."""
+        if self._stamp is not None and self._stamp == (self.crm.db.generation,
+                                                       self.crm.ctx.as_of()):
+            return  # nothing committed since the figures on screen (a stat, no scan)
         if self._busy:
             self._again = True  # once this run ends: its scan may have missed the change
             return
