@@ -25,6 +25,7 @@ from .pipeline import PipelineService
 from .products import ProductService
 from .sales import SalesService
 from .segments import SegmentService
+from .settings_service import SettingsService
 from .tasks import TaskService
 
 
@@ -43,6 +44,7 @@ class Crm:
         self.tasks = TaskService(self.ctx, self.changes)
         self.feedback = FeedbackService(self.ctx, self.changes)
         self.segments = SegmentService(self.ctx, self.changes)
+        self.settings = SettingsService(self.ctx, self.changes)
         self.analytics = AnalyticsService(self.ctx)
         self.audit = AuditService(self.ctx)
         self.gdpr = GdprService(self.ctx, self.changes, self.audit)

@@ -76,10 +76,11 @@ async def test_edit_a_custom_segment(crm: Crm, people: dict[str, int]) -> None:
     app = make_app(crm)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
+        before = (app.focused, app.current_mode)
         await pilot.press("5")
         await settle(pilot)
         screen = app.screen
-        assert isinstance(screen, SegmentsScreen)
+        assert isinstance(screen, SegmentsScreen), (before, app.focused, app.current_mode)
         assert screen.select(str(segment_id))
         await pilot.press("e")
         await settle(pilot)
@@ -133,3 +134,18 @@ async def test_delete_asks_first_and_built_ins_cannot_be_edited(
         await settle(pilot)
         assert crm.segments.find_by_name("Tagged") is None
         assert str(segment_id) not in [k for k, _ in screen._listing.rows]
+
+
+async def test_match_any_widens_the_preview(crm: Crm, people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        await pilot.press("n", *"Either", "tab", "tab", "tab",
+                          *"tags has vip", "enter", *"tags has newsletter")
+        await settle(pilot)
+        assert preview_text(app) == "0 customers match"  # nobody has both tags
+        await pilot.press("shift+tab", "shift+tab", "enter", "down", "enter")  # match: any
+        await settle(pilot)
+        assert preview_text(app) == "2 customers match"  # Ann and Cyan Corp

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from contextlib import suppress
 from typing import ClassVar
 
 from textual import on, work
@@ -10,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets._select import InvalidSelectValueError
 from textual.worker import get_current_worker
 
 from crm_tui.domain.entities.customer import CUSTOMER_STATUSES, CUSTOMER_TYPES
@@ -119,14 +121,34 @@ class CustomersScreen(CrmScreen):
         self.listing.warm()
 
     def _fill_filters(self) -> None:
-        if self._filters_filled:  # once: the choices do not depend on the query
+        """Segment and tag choices, re-read after data changes (a new custom segment or
+        tag appears); what is selected stays selected."""
+        if self._filters_filled:
             return
         self._filters_filled = True
-        options = [(f"{c.kind}: {c.name}", c.key) for c in self.crm.segments.counts()]
-        self.query_one("#segment", Select).set_options(options)
-        self.query_one("#tag", Select).set_options([(t, t) for t in self.listing.tags()])
+        segments = [(f"{c.kind}: {c.name}", c.key) for c in self.crm.segments.counts()]
+        self._set_choices("#segment", segments, self.query_state.segment)
+        self._set_choices("#tag", [(t, t) for t in self.listing.tags()], self.query_state.tag)
+
+    def _set_choices(self, selector: str, options: list[tuple[str, object]],
+                     selected: object) -> None:
+        picker = self.query_one(selector, Select)
+        with picker.prevent(Select.Changed):
+            picker.set_options(options)
+            if selected is not None and any(value == selected for _, value in options):
+                picker.value = selected
+
+    def show_segment(self, key: str | int) -> None:
+        """Filter the table to one segment's members (from the Segments screen)."""
+        self.query_state = ListQuery(**{**self.query_state.__dict__, "segment": key,
+                                        "deleted": False})
+        picker = self.query_one("#segment", Select)
+        with picker.prevent(Select.Changed), suppress(InvalidSelectValueError):
+            picker.value = key
+        self.load()
 
     def refresh_data(self) -> None:
+        self._filters_filled = False
         self.query_one(CustomerTable).invalidate()
         self.load()
         self.show_detail()

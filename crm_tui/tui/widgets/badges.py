@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from rich.color import Color, ColorParseError
 from rich.style import Style
 from rich.text import Text
 
@@ -54,3 +55,17 @@ def segment_badges(lifecycle: str, overridden: bool, rfm: str | None, tier: str,
     for name, color in custom:
         parts.append(badge(name, color if color in theme else "accent", theme))
     return Text(" ").join(parts)
+
+
+def rich_colors(variables: Mapping[str, str]) -> dict[str, str]:
+    """The theme variables Rich can draw: "ansi_yellow" (the ANSI theme) becomes "yellow";
+    CSS-only values ("auto 87%", colors with alpha) are left out, so callers fall back."""
+    colors = {}
+    for name, value in variables.items():
+        color = value.removeprefix("ansi_")
+        try:
+            Color.parse(color)
+        except ColorParseError:
+            continue
+        colors[name] = color
+    return colors

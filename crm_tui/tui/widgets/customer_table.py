@@ -25,7 +25,7 @@ from textual.strip import Strip
 from crm_tui.domain.money import display_money
 from crm_tui.services.customer_list import CustomerRow
 
-from .badges import LIFECYCLE_COLORS, RFM_COLORS, TIER_COLORS, lifecycle_label
+from .badges import LIFECYCLE_COLORS, RFM_COLORS, TIER_COLORS, lifecycle_label, rich_colors
 
 
 @dataclass(frozen=True)
@@ -219,7 +219,7 @@ class CustomerTable(ScrollView, can_focus=True):
 
     def _row_strip(self, index: int, width: int) -> Strip:
         row = self._row_of(self.ids[index])
-        theme = self.app.theme_variables
+        theme = rich_colors(self.app.theme_variables)
         if index == self.cursor:
             base = self.get_component_rich_style("customer-table--cursor")
         elif index % 2:

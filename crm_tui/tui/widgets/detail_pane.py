@@ -14,7 +14,7 @@ from crm_tui.domain.money import display_money
 from crm_tui.domain.rules.loyalty import next_tier
 from crm_tui.services.customer_view import CustomerDetail
 
-from .badges import segment_badges
+from .badges import rich_colors, segment_badges
 
 SHOWN = 8  # history rows per section before "and N more"
 
@@ -92,7 +92,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         yield Static(id="detail-body")
 
     def show(self, detail: CustomerDetail) -> None:
-        theme = self.app.theme_variables
+        theme = rich_colors(self.app.theme_variables)
         c, p, b = detail.customer, detail.profile, detail.badges
         title = Text(p.name, style="bold")
         if c.get("deleted_at"):
@@ -146,7 +146,7 @@ class DetailPane(VerticalScroll, can_focus=True):
             ("Loyalty ledger", _rows(d.ledger, _ledger)),
         ]
         text = Text()
-        accent = self.app.theme_variables.get("accent", "default")
+        accent = rich_colors(self.app.theme_variables).get("accent", "default")
         for heading, lines in sections:
             text.append(f"\n{heading}\n", style=f"bold {accent}")
             for line in lines:

@@ -1,0 +1,182 @@
+"""Settings: every threshold of the business rules as a form, and the theme chooser.
+
+Each setting is typed as people write it (money in dollars, lists with commas, tiers and
+stages as "Gold 1000, ..."); every keystroke re-validates the whole set through
+`Settings.from_dict`, and errors appear under the field they name (`lifecycle.vip_orders`).
+ctrl+s saves through the settings service; the data change makes every screen recompute
+its badges and counts. The theme applies as soon as it is chosen and the app remembers it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Footer, Header, Input, Label, Select, Static
+
+from crm_tui.domain.errors import ValidationError
+from crm_tui.domain.settings import RFM_MODES
+from crm_tui.services.settings_service import (
+    SECTIONS,
+    SETTINGS,
+    SettingsService,
+    owner,
+    read,
+    show,
+)
+
+from .base import CrmScreen
+from .confirm import ConfirmScreen
+
+
+def widget_id(path: str) -> str:
+    return "set-" + path.replace(".", "-")
+
+
+class SettingsScreen(CrmScreen):
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="settings.save", priority=True),
+        Binding("escape", "back", "Leave field / discard", id="settings.back"),
+    ]
+    CSS_PATH = "settings.tcss"
+    AUTO_FOCUS = None  # number keys switch screens until tab enters the form
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._shown: dict[str, str] = {}  # what was filled in: edits differ from it
+
+    @property
+    def service(self) -> SettingsService:
+        return self.crm.settings
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="settings-form"):
+            yield Static("Appearance", classes="settings-heading")
+            with Horizontal(classes="settings-row"):
+                yield Label("Theme", classes="settings-label")
+                yield Select([(name, name) for name in sorted(self.app.available_themes)],
+                             value=self.app.theme, id="theme", compact=True,
+                             allow_blank=False)
+            for heading, group in SECTIONS:
+                yield Static(heading, classes="settings-heading")
+                for setting in group:
+                    with Horizontal(classes="settings-row"):
+                        yield Label(setting.label, classes="settings-label")
+                        wid = widget_id(setting.path)
+                        if setting.kind == "choice":
+                            yield Select([(m, m) for m in RFM_MODES], id=wid, compact=True,
+                                         allow_blank=False)
+                        else:
+                            yield Input(id=wid, compact=True,
+                                        placeholder="never" if setting.kind == "int?" else "")
+                    yield Static("", id=f"error-{wid}", classes="settings-error")
+        yield Static("", id="settings-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Settings"
+        self._fill()
+
+    # ----- filling and reading -----------------------------------------------------------
+    def _texts(self) -> dict[str, str]:
+        texts = {}
+        for setting in SETTINGS:
+            widget = self.query_one(f"#{widget_id(setting.path)}")
+            texts[setting.path] = str(widget.value) if isinstance(widget, Select | Input) else ""
+        return texts
+
+    def _fill(self) -> None:
+        stored = self.service.get().to_dict()
+        for setting in SETTINGS:
+            section, key = setting.path.split(".")
+            text = self._shown[setting.path] = show(setting, stored[section][key])
+            widget = self.query_one(f"#{widget_id(setting.path)}")
+            if isinstance(widget, Select | Input):
+                widget.value = text
+        self.check()
+
+    @property
+    def dirty(self) -> bool:
+        return self._texts() != self._shown
+
+    def refresh_data(self) -> None:
+        if not self.dirty:  # never overwrite what someone is typing
+            self._fill()
+        self.query_one("#theme", Select).value = self.app.theme
+
+    def check(self) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+        """The typed settings and every problem with them, shown under their fields."""
+        data: dict[str, dict[str, Any]] = {}
+        errors: dict[str, str] = {}
+        texts = self._texts()
+        for setting in SETTINGS:
+            section, key = setting.path.split(".")
+            try:
+                data.setdefault(section, {})[key] = read(setting, texts[setting.path])
+            except ValidationError as exc:
+                errors.update(exc.errors)
+        if not errors:
+            try:  # rules across fields (at risk before inactive, tiers ascending...)
+                self.service.merged(data)
+            except ValidationError as exc:
+                errors.update(exc.errors)
+        self._show_errors(errors)
+        return data, errors
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        placed: dict[str, str] = {}
+        loose = []
+        for name, message in errors.items():
+            setting = owner(name)
+            if setting is None:
+                loose.append(f"{name}: {message}")
+            else:
+                placed.setdefault(setting.path, f"{name}: {message}")
+        for setting in SETTINGS:
+            error = self.query_one(f"#error-{widget_id(setting.path)}", Static)
+            error.update(placed.get(setting.path, ""))
+            error.set_class(setting.path in placed, "shown")
+        status = "; ".join(loose) or (f"{len(errors)} problem(s): fix them to save" if errors
+                                      else "ctrl+s saves · tab moves · changes apply everywhere")
+        self.query_one("#settings-status", Static).update(status)
+        self.query_one("#settings-status").set_class(bool(errors), "error")
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _edited(self, event: Input.Changed | Select.Changed) -> None:
+        if event.control.id == "theme":
+            if isinstance(event.value, str) and event.value != self.app.theme:
+                self.app.theme = event.value  # the app remembers it in the user's config
+            return
+        self.check()
+
+    # ----- saving ------------------------------------------------------------------------
+    def action_save(self) -> None:
+        data, errors = self.check()
+        if errors:
+            first = owner(next(iter(errors)))
+            if first is not None:
+                self.query_one(f"#{widget_id(first.path)}").focus()
+            self.notify(next(iter(errors)) + ": " + next(iter(errors.values())),
+                        title="Not saved", severity="error")
+            return
+        if self.service.merged(data) == self.service.get():
+            self.notify("Nothing changed", timeout=2)
+            return
+        if self.crm_app.run_change(lambda: self.service.update(data),
+                                   "Settings saved: badges and counts follow"):
+            self._fill()
+
+    def action_back(self) -> None:
+        if self.focused is not None:
+            self.set_focus(None)  # keys 1-8 move between screens again
+        elif self.dirty:
+            def answered(discard: bool | None) -> None:
+                if discard:
+                    self._fill()
+
+            self.app.push_screen(ConfirmScreen("Discard the unsaved settings?"), answered)
