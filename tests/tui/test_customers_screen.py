@@ -66,3 +66,16 @@ async def test_a_bad_email_is_refused_with_the_reason(crm: Crm) -> None:
         assert "email" in str(error.render()).lower() or "valid" in str(error.render())
         assert app.focused is app.screen.query_one("#field-email")
         assert crm.customers.find_by_email("not-an-email") is None
+
+
+async def test_every_theme_draws_the_customers_screen(crm: Crm, people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        for theme in sorted(app.available_themes):
+            app.theme = theme
+            await settle(pilot)
+            table = app.screen.query_one(CustomerTable)
+            table.invalidate()
+            await settle(pilot)
+            assert table.render_line(1).text.startswith("Ann Lee"), theme
