@@ -21,6 +21,7 @@ async def test_search_narrows_the_table_as_you_type(crm: Crm, people: dict[str, 
         assert table_names(app) == ["Ann Lee", "Bob Stone", "Cyan Corp"]
         await pilot.press("slash", "c")
         await settle(pilot)
+        assert app.screen.query_one("#search").value == "c"
         assert table_names(app) == ["Ann Lee", "Cyan Corp"]  # acme, cyan
         await pilot.press("y")
         await settle(pilot)

@@ -26,25 +26,38 @@ WIDE = 110  # columns from which the detail pane sits beside the table
 
 
 class CustomersScreen(CrmScreen):
+    # Keys act on the list until "/" is pressed: the table takes the focus once loaded
+    # (a loading widget cannot), unless "/" was pressed meanwhile.
+    AUTO_FOCUS = None
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="customers.search"),
-        Binding("n", "form('customer')", "New", id="customers.new"),
-        Binding("e", "form('customer', True)", "Edit", id="customers.edit"),
-        Binding("p", "form('purchase', True)", "Purchase", id="customers.purchase"),
-        Binding("i", "form('interaction', True)", "Interaction", id="customers.interaction"),
-        Binding("t", "form('task', True)", "Task", id="customers.task"),
-        Binding("a", "form('note', True)", "Note", show=False, id="customers.note"),
-        Binding("o", "form('opportunity', True)", "Deal", show=False,
-                id="customers.opportunity"),
-        Binding("f", "form('feedback', True)", "Feedback", show=False, id="customers.feedback"),
-        Binding("r", "form('redeem', True)", "Redeem", show=False, id="customers.redeem"),
-        Binding("d,delete", "delete", "Delete", show=False, id="customers.delete"),
-        Binding("u", "restore", "Restore", show=False, id="customers.restore"),
-        Binding("x", "trash", "Trash", show=False, id="customers.trash"),
-        Binding("s", "sort", "Sort", show=False, id="customers.sort"),
-        Binding("S", "reverse", "Reverse", show=False, id="customers.reverse"),
+        *(Binding(key, action, description, show=show, id=f"customers.{name}", priority=True)
+          for key, action, description, show, name in (
+              ("slash", "search", "Search", True, "search"),
+              ("n", "form('customer')", "New", True, "new"),
+              ("e", "form('customer', True)", "Edit", True, "edit"),
+              ("p", "form('purchase', True)", "Purchase", True, "purchase"),
+              ("i", "form('interaction', True)", "Interaction", True, "interaction"),
+              ("t", "form('task', True)", "Task", True, "task"),
+              ("a", "form('note', True)", "Note", False, "note"),
+              ("o", "form('opportunity', True)", "Deal", False, "opportunity"),
+              ("f", "form('feedback', True)", "Feedback", False, "feedback"),
+              ("r", "form('redeem', True)", "Redeem", False, "redeem"),
+              ("d,delete", "delete", "Delete", False, "delete"),
+              ("u", "restore", "Restore", False, "restore"),
+              ("x", "trash", "Trash", False, "trash"),
+              ("s", "sort", "Sort", False, "sort"),
+              ("S", "reverse", "Reverse", False, "reverse"),
+          )),
         Binding("escape", "back", "Back", show=False, id="customers.back"),
     ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Letter keys are priority bindings, so a key typed right after "/" or "n" is not
+        already queued for the table; while the search box has the focus they type."""
+        focused = self.focused
+        typing = focused is not None and any(
+            isinstance(node, Input | Select) for node in focused.ancestors_with_self)
+        return action == "back" or not typing
 
     def __init__(self) -> None:
         super().__init__()
@@ -52,6 +65,7 @@ class CustomersScreen(CrmScreen):
         self._listing: CustomerList | None = None
         self._filters_filled = False
         self._warmed = False
+        self._searching = False
 
     @property
     def listing(self) -> CustomerList:
@@ -82,7 +96,6 @@ class CustomersScreen(CrmScreen):
         self.query_one("#detail").display = False
         table = self.query_one(CustomerTable)
         table.loading = True
-        table.focus()  # keys act on the list; "/" moves to the search box
         self.load()
 
     def on_resize(self) -> None:
@@ -100,8 +113,7 @@ class CustomersScreen(CrmScreen):
         table = self.query_one(CustomerTable)
         if table.loading:
             table.loading = False
-            search = self.query_one("#search", Input)
-            if self.focused is None or (self.focused is search and not search.value):
+            if not self._searching:
                 table.focus()  # a loading table cannot take focus at mount; it can now
             gc.freeze()  # 100k loaded customers: spare them from every full GC pass
         table.sort_key, table.descending = self.query_state.sort, self.query_state.descending
@@ -175,7 +187,10 @@ class CustomersScreen(CrmScreen):
             self._requery(**{name: value})
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        self._searching = True  # "/" pressed while loading: the table must not take focus
+        # set_focus, not focus(): focus() waits for the next idle moment, and keys typed
+        # right after "/" would still reach the table (as "i" for interaction...).
+        self.set_focus(self.query_one("#search", Input))
 
     def action_sort(self) -> None:
         keys = [c.key for c in COLUMNS]
