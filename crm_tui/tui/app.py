@@ -26,7 +26,7 @@ from .commands.actions import ActionCommands
 from .commands.customers import CustomerCommands
 from .commands.screens import ScreenCommands
 from .config import UserConfig
-from .messages import DataChanged
+from .messages import DataChanged, Deliver, deliver
 from .screens.confirm import ConfirmScreen
 from .screens.help import HelpScreen
 from .screens.registry import available
@@ -116,13 +116,22 @@ class CrmApp(App[None]):
         """Another session committed? (a stat of the journal; catch-up applies its lines)"""
         generation = self.crm.db.generation
         if generation != self._generation:
-            self.call_from_thread(self.data_changed, generation)
+            deliver(self, self.data_changed, generation)
+
+    def on_deliver(self, message: Deliver) -> None:
+        message.apply(*message.args)
 
     def data_changed(self, generation: int | None = None) -> None:
-        first = self._generation < 0
-        self._generation = generation if generation is not None else self.crm.db.generation
-        if not first:
-            self.screen.post_message(DataChanged())
+        """Refresh the visible screen: after a save here (no argument), or when the poll
+        saw another session's commit (the generation it saw; the first look is a baseline)."""
+        if generation is None:
+            self._generation = self.crm.db.generation
+        else:
+            first = self._generation < 0
+            self._generation = generation
+            if first:
+                return
+        self.screen.post_message(DataChanged())
 
     # ----- doing things ------------------------------------------------------------------
     def run_change(self, change: Callable[[], object], done: str | None = None) -> bool:

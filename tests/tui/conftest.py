@@ -42,11 +42,16 @@ async def settle(pilot: object) -> None:
     """Let messages and workers finish (never a fixed sleep). The app's periodic poll is
     left alone: it restarts every second and is not what a test waits for."""
     app = pilot.app  # type: ignore[attr-defined]
-    for _ in range(100):
+    idle = 0
+    for _ in range(200):
         await pilot.pause()  # type: ignore[attr-defined]
         busy = [w for w in app.workers if w.group != "poll" and not w.is_finished]
         if not busy:
-            return
+            idle += 1
+            if idle == 2:  # twice: results workers posted have been applied too
+                return
+            continue
+        idle = 0
         with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await app.workers.wait_for_complete(busy)
     raise AssertionError(f"workers still busy: {busy}")

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header
 
 from crm_tui.services.customer_view import CustomerDetail, customer_detail
+from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.detail_pane import DetailPane
 
 from .base import CrmScreen
@@ -47,7 +48,7 @@ class CustomerDetailScreen(CrmScreen):
     @work(thread=True, exclusive=True, group="customer-detail")
     def fetch(self) -> None:
         detail = customer_detail(self.crm, self.customer_id)
-        self.app.call_from_thread(self._ready, detail)
+        deliver(self.app, self._ready, detail)
 
     def _ready(self, detail: CustomerDetail) -> None:
         self.query_one(DetailPane).show(detail)

@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 from crm_tui.domain.entities.customer import CUSTOMER_STATUSES, CUSTOMER_TYPES
 from crm_tui.services.customer_list import CustomerList, ListQuery
 from crm_tui.services.customer_view import CustomerDetail, customer_detail
+from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.customer_table import COLUMNS, CustomerTable
 from crm_tui.tui.widgets.detail_pane import DetailPane
 
@@ -107,7 +108,7 @@ class CustomersScreen(CrmScreen):
         """Query in a worker: the first query loads the table (100k customers: ~1 s)."""
         ids = self.listing.query(self.query_state)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, ids)
+            deliver(self.app, self._show, ids)
 
     def _show(self, ids: list[int]) -> None:
         table = self.query_one(CustomerTable)
@@ -233,7 +234,7 @@ class CustomersScreen(CrmScreen):
     def fetch_detail(self, customer_id: int) -> None:
         detail = customer_detail(self.crm, customer_id)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._detail_ready, detail)
+            deliver(self.app, self._detail_ready, detail)
 
     def _detail_ready(self, detail: CustomerDetail) -> None:
         if detail.customer["id"] == self.query_one(CustomerTable).current_id:

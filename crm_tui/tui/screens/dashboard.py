@@ -28,6 +28,7 @@ from textual.widgets import Footer, Header, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm_tui.services.crm import Crm
+from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.charts import Chart, ChartData
 from crm_tui.tui.widgets.kpi import (
     KPIS,
@@ -171,7 +172,7 @@ class DashboardScreen(CrmScreen):
         with cyclic_gc_paused():
             figures = None if stamp == known else collect_figures(crm)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._computed, stamp, figures)
+            deliver(self.app, self._computed, stamp, figures)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A scan that failed (say, a database file gone bad) is reported, not fatal."""

@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.money import display_money
 from crm_tui.domain.rules.pipeline import PipelineSummary, open_stage_names, pipeline_summary
+from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.pipeline_board import Card, PipelineBoard, Stage
 
 from .base import CrmScreen
@@ -121,7 +122,7 @@ class PipelineScreen(CrmScreen):
     def load(self) -> None:
         data = board_data(self.crm, self.owner, self.text)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, data)
+            deliver(self.app, self._show, data)
 
     def _show(self, data: BoardData) -> None:
         self.query_one("#pipeline-summary", Static).update(summary_markup(data.summary))

@@ -21,6 +21,7 @@ from textual.theme import Theme
 from textual.widgets import DataTable, Footer, Header, Static
 from textual.worker import get_current_worker
 
+from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.badges import rich_colors
 
 from .base import CrmScreen
@@ -97,7 +98,7 @@ class RecordListScreen(CrmScreen):
     def _load(self, theme: dict[str, str]) -> None:
         listing = self.fetch(theme)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, listing)
+            deliver(self.app, self._show, listing)
 
     def _show(self, listing: Listing) -> None:
         self._listing = listing

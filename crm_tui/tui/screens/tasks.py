@@ -21,6 +21,7 @@ from textual.worker import get_current_worker
 
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.services.agenda import UPCOMING_DAYS, Agenda
+from crm_tui.tui.messages import deliver
 
 from .base import CrmScreen
 
@@ -138,7 +139,7 @@ class TasksScreen(CrmScreen):
     def load(self) -> None:
         data = agenda_data(self.crm, self.crm.ctx.staff if self.mine else None)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, data)
+            deliver(self.app, self._show, data)
 
     def _show(self, data: AgendaData) -> None:
         listing = self.query_one(OptionList)

@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
 from crm_tui.services.crm import Crm
+from crm_tui.tui.messages import deliver
 
 DEMO_CUSTOMERS = 300
 
@@ -62,12 +63,13 @@ class WelcomeScreen(ModalScreen[str | None]):
             self.add_class("loading")
             self.load_demo()
 
+    def _progress(self, done: int) -> None:
+        self.query_one(ProgressBar).update(progress=done)
+
     @work(thread=True, exclusive=True, group="demo")
     def load_demo(self) -> None:
         from crm_tui.services.demo import fill_demo
 
-        bar = self.query_one(ProgressBar)
         fill_demo(self.crm, customers=DEMO_CUSTOMERS,
-                  progress=lambda done, _total: self.app.call_from_thread(bar.update,
-                                                                         progress=done))
-        self.app.call_from_thread(self.dismiss, "demo")
+                  progress=lambda done, _total: deliver(self.app, self._progress, done))
+        deliver(self.app, self.dismiss, "demo")
