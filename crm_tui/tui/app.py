@@ -159,12 +159,16 @@ class CrmApp(App[None]):
 
         self.push_screen(ConfirmScreen(question), answered)
 
-    def open_form(self, name: str, *, customer_id: int | None = None) -> None:
+    def open_form(self, name: str, *, customer_id: int | None = None,
+                  record_id: int | None = None) -> None:
+        """Open a form by name: new, or editing `record_id`."""
         from .forms.registry import make_form
 
-        form = make_form(name, self.crm, customer_id)
-        if form is not None:
-            self.push_screen(form, lambda saved: self.data_changed() if saved else None)
+        form = make_form(name, self.crm, customer_id, record_id)
+        if form is None:
+            self.notify(f"No form named {name!r}", severity="error")
+            return
+        self.push_screen(form, lambda saved: self.data_changed() if saved else None)
 
     def open_customer(self, customer_id: int) -> None:
         from .screens.customer_detail import CustomerDetailScreen

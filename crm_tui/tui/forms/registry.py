@@ -19,21 +19,23 @@ from .task_form import TaskForm
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
 
-FormFactory = Callable[["Crm", int | None], RecordForm]
+# (crm, customer id, record id): a record id opens the form to edit that record.
+FormFactory = Callable[["Crm", int | None, int | None], RecordForm]
 
 FORMS: dict[str, FormFactory] = {
-    "customer": lambda crm, cid: CustomerForm(crm, customer_id=cid),
-    "purchase": lambda crm, cid: PurchaseForm(crm, customer_id=cid),
-    "interaction": lambda crm, cid: InteractionForm(crm, customer_id=cid),
-    "note": lambda crm, cid: NoteForm(crm, customer_id=cid),
-    "task": lambda crm, cid: TaskForm(crm, customer_id=cid),
-    "feedback": lambda crm, cid: FeedbackForm(crm, customer_id=cid),
-    "redeem": lambda crm, cid: RedeemForm(crm, customer_id=cid),
-    "opportunity": lambda crm, cid: OpportunityForm(crm, customer_id=cid),
-    "product": lambda crm, cid: ProductForm(crm),
+    "customer": lambda crm, cid, rid: CustomerForm(crm, customer_id=cid, record_id=rid),
+    "purchase": lambda crm, cid, rid: PurchaseForm(crm, customer_id=cid, record_id=rid),
+    "interaction": lambda crm, cid, rid: InteractionForm(crm, customer_id=cid, record_id=rid),
+    "note": lambda crm, cid, rid: NoteForm(crm, customer_id=cid, record_id=rid),
+    "task": lambda crm, cid, rid: TaskForm(crm, customer_id=cid, record_id=rid),
+    "feedback": lambda crm, cid, rid: FeedbackForm(crm, customer_id=cid, record_id=rid),
+    "redeem": lambda crm, cid, rid: RedeemForm(crm, customer_id=cid, record_id=rid),
+    "opportunity": lambda crm, cid, rid: OpportunityForm(crm, customer_id=cid, record_id=rid),
+    "product": lambda crm, cid, rid: ProductForm(crm, record_id=rid),
 }
 
 
-def make_form(name: str, crm: Crm, customer_id: int | None) -> RecordForm | None:
+def make_form(name: str, crm: Crm, customer_id: int | None,
+              record_id: int | None = None) -> RecordForm | None:
     factory = FORMS.get(name)
-    return factory(crm, customer_id) if factory else None
+    return factory(crm, customer_id, record_id) if factory else None

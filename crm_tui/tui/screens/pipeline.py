@@ -8,7 +8,6 @@ counts) covers the deals the filters show, and follows every change.
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -218,10 +217,5 @@ class PipelineScreen(CrmScreen):
         card = self._card()
         if card is None:
             return
-        # Editing needs open_form(..., record_id=...), which arrives with the opportunity
-        # form; until it does, say so rather than open an empty "new deal" form.
-        if "record_id" not in inspect.signature(self.crm_app.open_form).parameters:
-            self.notify("Editing deals is not available in this build", severity="warning")
-            return
-        open_form: Any = self.crm_app.open_form
-        open_form("opportunity", customer_id=card.customer_id, record_id=card.deal_id)
+        self.crm_app.open_form("opportunity", customer_id=card.customer_id,
+                               record_id=card.deal_id)

@@ -3,9 +3,8 @@ retire and reactivate (products are never deleted: revenue by product must stay 
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
@@ -50,21 +49,11 @@ class ProductsScreen(RecordListScreen):
 
     # ----- actions -----------------------------------------------------------------------
     def action_form(self, edit: bool) -> None:
-        from crm_tui.tui.forms.registry import FORMS
 
         product_id = self.current_id() if edit else None
         if edit and product_id is None:
             return
-        if "product" not in FORMS:
-            self.notify("The product form is not in this build", severity="warning")
-            return
-        open_form: Any = self.crm_app.open_form
-        if product_id is None:
-            open_form("product")
-        elif "record_id" in inspect.signature(open_form).parameters:
-            open_form("product", record_id=product_id)
-        else:  # the app cannot open a form on a given record yet
-            self.notify("Editing a product needs open_form(record_id=...)", severity="warning")
+        self.crm_app.open_form("product", record_id=product_id)
 
     def action_toggle(self) -> None:
         product_id = self.current_id()
