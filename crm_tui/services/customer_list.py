@@ -223,6 +223,11 @@ class CustomerList:
         return sorted(ids, key=lambda i: (key(docs[i], standing.get(i)), i),
                       reverse=q.descending)
 
+    def row_now(self, customer_id: int) -> CustomerRow | None:
+        """The row, or None when the store is busy (a worker is loading a big table)."""
+        with self.ctx.db.engine.try_reading() as free:
+            return self.row(customer_id) if free else None
+
     def row(self, customer_id: int) -> CustomerRow:
         with self.ctx.db.engine.reading():
             doc = self._docs[customer_id]

@@ -353,6 +353,20 @@ class Engine:
             self.refresh()
             yield
 
+    @contextmanager
+    def try_reading(self) -> Iterator[bool]:
+        """Like `reading()`, but never waits: yields False (holding nothing) when another
+        thread holds the lock, e.g. while loading a million events. Screens drawing from
+        the UI thread use it so a long load never freezes them."""
+        if not self._rlock.acquire(blocking=False):
+            yield False
+            return
+        try:
+            self.refresh()
+            yield True
+        finally:
+            self._rlock.release()
+
     def table_names(self) -> set[str]:
         with self.reading():
             on_disk = {p.stem for p in self.tables_dir.glob("*.json")}

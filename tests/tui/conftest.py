@@ -55,3 +55,9 @@ async def settle(pilot: object) -> None:
         with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await app.workers.wait_for_complete(busy)
     raise AssertionError(f"workers still busy: {busy}")
+
+
+@pytest.fixture(autouse=True)
+def no_detail_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 360 view waits for the cursor to rest; in tests it is fetched at once."""
+    monkeypatch.setattr("crm_tui.tui.screens.customers.DETAIL_DELAY", 0.001)

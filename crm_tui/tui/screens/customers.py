@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
+from textual.timer import Timer
 from textual.widgets import Footer, Header, Input, Select, Static
 from textual.widgets._select import InvalidSelectValueError
 from textual.worker import get_current_worker
@@ -24,6 +25,7 @@ from crm_tui.tui.widgets.detail_pane import DetailPane
 from .base import CrmScreen
 
 WIDE = 110  # columns from which the detail pane sits beside the table
+DETAIL_DELAY = 0.15  # seconds the cursor rests on a row before its 360 view is fetched
 
 
 class CustomersScreen(CrmScreen):
@@ -67,6 +69,7 @@ class CustomersScreen(CrmScreen):
         self._filters_filled = False
         self._warmed = False
         self._searching = False
+        self._detail_timer: Timer | None = None
 
     @property
     def listing(self) -> CustomerList:
@@ -88,7 +91,7 @@ class CustomersScreen(CrmScreen):
             yield Select([(t, t) for t in CUSTOMER_TYPES], prompt="type", id="type",
                          compact=True)
         with Horizontal(id="main"):
-            yield CustomerTable(self.listing.row, id="table")
+            yield CustomerTable(self.listing.row, self.listing.row_now, id="table")
             yield DetailPane(id="detail")
         yield Footer()
 
@@ -139,9 +142,19 @@ class CustomersScreen(CrmScreen):
         if self._filters_filled:
             return
         self._filters_filled = True
+        self.load_filters()
+
+    @work(thread=True, exclusive=True, group="customers-filters")
+    def load_filters(self) -> None:
+        """Segment counts score every customer: never on the UI thread."""
         segments = [(f"{c.kind}: {c.name}", c.key) for c in self.crm.segments.counts()]
+        tags = [(t, t) for t in self.listing.tags()]
+        deliver(self.app, self._filters_ready, segments, tags)
+
+    def _filters_ready(self, segments: list[tuple[str, object]],
+                       tags: list[tuple[str, object]]) -> None:
         self._set_choices("#segment", segments, self.query_state.segment)
-        self._set_choices("#tag", [(t, t) for t in self.listing.tags()], self.query_state.tag)
+        self._set_choices("#tag", tags, self.query_state.tag)
 
     def _set_choices(self, selector: str, options: list[tuple[str, object]],
                      selected: object) -> None:
@@ -214,7 +227,11 @@ class CustomersScreen(CrmScreen):
     # ----- the detail pane ---------------------------------------------------------------
     @on(CustomerTable.Highlighted)
     def _highlighted(self) -> None:
-        self.show_detail()
+        # Debounced: holding j/k through a list fetches only the row it stops on, and the
+        # first paint of the table is not queued behind loading the event tables.
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self.show_detail)
 
     @on(CustomerTable.Opened)
     def _opened(self, event: CustomerTable.Opened) -> None:

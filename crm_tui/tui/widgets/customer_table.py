@@ -127,12 +127,18 @@ class CustomerTable(ScrollView, can_focus=True):
             super().__init__()
             self.customer_id = customer_id
 
-    def __init__(self, row_of: Callable[[int], CustomerRow], *, id: str | None = None) -> None:
+    def __init__(self, row_of: Callable[[int], CustomerRow],
+                 row_now: Callable[[int], CustomerRow | None] | None = None, *,
+                 id: str | None = None) -> None:
         super().__init__(id=id)
         self._row_of = row_of
+        # Drawing asks without waiting: if the store is busy loading, the row is drawn as
+        # "…" and drawn again shortly, instead of freezing the whole screen meanwhile.
+        self._row_now = row_now or row_of
         self.ids: list[int] = []
         self.sort_key = "name"
         self.descending = False
+        self._retry_pending = False
         self._lines: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
 
     # ----- data --------------------------------------------------------------------------
@@ -205,8 +211,18 @@ class CustomerTable(ScrollView, can_focus=True):
         key = (index, width, index == self.cursor)
         cached = self._lines.get(key)
         if cached is None:
-            cached = self._lines[key] = self._row_strip(index, width)
+            strip = self._row_strip(index, width)
+            if strip is None:
+                if not self._retry_pending:
+                    self._retry_pending = True
+                    self.set_timer(0.2, self._retry)
+                return self._strip(Text("…"), width, self.rich_style)
+            cached = self._lines[key] = strip
         return cached
+
+    def _retry(self) -> None:
+        self._retry_pending = False
+        self.refresh()
 
     def _header(self, width: int) -> Strip:
         style = self.get_component_rich_style("customer-table--header")
@@ -217,8 +233,10 @@ class CustomerTable(ScrollView, can_focus=True):
             text.append((title.rjust(size) if column.right else title.ljust(size)) + " ")
         return self._strip(text, width, style)
 
-    def _row_strip(self, index: int, width: int) -> Strip:
-        row = self._row_of(self.ids[index])
+    def _row_strip(self, index: int, width: int) -> Strip | None:
+        row = self._row_now(self.ids[index])
+        if row is None:
+            return None
         theme = rich_colors(self.app.theme_variables)
         if index == self.cursor:
             base = self.get_component_rich_style("customer-table--cursor")
