@@ -1,0 +1,109 @@
+"""Seeing what the running app draws: frame timestamps, and which customer rows each drew.
+
+The benchmark drives the real app headless (`App.run_test`). Textual's headless driver
+skips turning a frame into terminal bytes; `FrameWatch` does that step itself (what a real
+terminal session pays for, minus the write) and, after each frame, resolves the waits whose
+condition now holds, stamped with the time that frame was finished.
+
+`row_probe()` wraps `CustomerTable._row_strip` (the one place a table row is drawn; a
+placeholder drawn while the store is busy does not count as a row) and
+`DetailPane.show` for the duration of a run, remembering the text last drawn for each
+customer, which list of ids it was drawn from, and which customer the detail pane shows.
+Nothing in the product is changed; the wrappers are removed on exit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual._compositor import CompositorUpdate
+from textual.app import App
+from textual.strip import Strip
+
+from crm_tui.services.customer_view import CustomerDetail
+from crm_tui.tui.widgets.customer_table import CustomerTable
+from crm_tui.tui.widgets.detail_pane import DetailPane
+
+
+@dataclass
+class RowLog:
+    """Every row strip drawn since the probe was installed."""
+
+    drawn: int = 0
+    last_ids: list[int] | None = None  # the table's ids when a row was last drawn
+    text: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (seq, text)
+    detail_id: int | None = None  # the customer the detail pane last showed
+
+
+@contextmanager
+def row_probe() -> Iterator[RowLog]:
+    log = RowLog()
+    original = CustomerTable._row_strip
+    original_show = DetailPane.show
+
+    def drawn(self: CustomerTable, index: int, width: int) -> Strip | None:
+        strip = original(self, index, width)
+        if strip is not None:  # None: the store was busy, a placeholder is drawn instead
+            log.drawn += 1
+            log.last_ids = self.ids
+            log.text[self.ids[index]] = (log.drawn, strip.text)
+        return strip
+
+    def shown(self: DetailPane, detail: CustomerDetail) -> None:
+        original_show(self, detail)
+        log.detail_id = detail.customer["id"]
+
+    CustomerTable._row_strip = drawn  # type: ignore[method-assign]
+    DetailPane.show = shown  # type: ignore[method-assign]
+    try:
+        yield log
+    finally:
+        CustomerTable._row_strip = original  # type: ignore[method-assign]
+        DetailPane.show = original_show  # type: ignore[method-assign]
+
+
+@dataclass
+class _Wait:
+    condition: Callable[[], bool]
+    done: asyncio.Future[float]
+
+
+class FrameWatch:
+    """Counts the app's frames and stamps the first frame after which a condition holds."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self.app = app
+        self.frames = 0
+        self._waits: list[_Wait] = []
+        original = app._display
+
+        def display(screen: Any, renderable: Any) -> None:
+            original(screen, renderable)
+            if renderable is None or app._batch_count:
+                return
+            if isinstance(renderable, CompositorUpdate):
+                renderable.render_segments(app.console)  # the bytes a terminal would get
+            self.frames += 1
+            now = time.perf_counter()
+            for wait in list(self._waits):
+                if wait.condition():
+                    self._waits.remove(wait)
+                    if not wait.done.done():
+                        wait.done.set_result(now)
+
+        app._display = display  # type: ignore[method-assign]
+
+    def expect(self, condition: Callable[[], bool]) -> asyncio.Future[float]:
+        """A future resolved with the perf_counter time of the first frame after which
+        `condition()` is true. Register it before causing the change."""
+        done: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+        self._waits.append(_Wait(condition, done))
+        return done
+
+    async def until(self, condition: Callable[[], bool], timeout: float = 300.0) -> float:
+        return await asyncio.wait_for(self.expect(condition), timeout)

@@ -1,0 +1,174 @@
+"""The TUI figures, measured on the real app (headless, 120x40) driven by Textual's Pilot.
+
+- open: from before `Crm.open` to the end of the first frame that drew customer rows, and
+  to the frame after the detail pane showed the highlighted customer (which loads the
+  event tables);
+- search: from a key press in the search box to the end of the first frame that drew rows
+  of the new result;
+- badge: from `crm.sales.record(...)` + `app.data_changed()` (what a form's save does) to
+  the end of the first frame that drew that customer's row with its new total.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import os
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled, WorkerFailed
+
+from crm_tui.domain.money import display_money
+from crm_tui.services.context import Clock
+from crm_tui.services.crm import Crm
+from crm_tui.tui.app import CrmApp
+from crm_tui.tui.config import UserConfig
+from crm_tui.tui.widgets.customer_table import CustomerTable
+
+from .frames import FrameWatch, RowLog, row_probe
+
+AS_OF = dt.date(2026, 6, 15)
+SIZE = (120, 40)
+# "sara" typed, three backspaces, then "mi" ("smi"th): the result narrows, widens back to
+# the 1-letter answer, narrows again.
+SEARCH_KEYS = ["s", "a", "r", "a", "backspace", "backspace", "backspace", "m", "i"]
+TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "600"))
+
+
+def open_crm(path: Path) -> Crm:
+    return Crm.open(path, clock=Clock.at(AS_OF), staff="bench")
+
+
+def private_config(folder: Path) -> None:
+    """Never read or write the user's own ~/.config/crm-tui (subprocesses inherit it)."""
+    os.environ["CRM_CONFIG"] = str(folder / "bench-config.json")
+
+
+@dataclass
+class Session:
+    app: CrmApp
+    pilot: Pilot[Any]
+    watch: FrameWatch
+    log: RowLog
+    times: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def table(self) -> CustomerTable:
+        return self.app.screen.query_one(CustomerTable)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    """Let messages and workers finish (the app's periodic poll excepted)."""
+    app = pilot.app
+    for _ in range(1000):
+        await pilot.pause()
+        busy = [w for w in app.workers if w.group != "poll" and not w.is_finished]
+        if not busy:
+            return
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
+            await app.workers.wait_for_complete(busy)
+    raise RuntimeError(f"workers still busy: {busy}")
+
+
+@asynccontextmanager
+async def running_app(path: Path, log: RowLog) -> AsyncIterator[Session]:
+    """Open the database and start the app; `times` holds open_s and detail_s (seconds
+    from before `Crm.open`) and wall_start (time.time() then)."""
+    wall_start, started = time.time(), time.perf_counter()
+    crm = open_crm(path)
+    try:
+        app = CrmApp(crm, config=UserConfig(), theme_name="crm-dark")
+        watch = FrameWatch(app)
+        rows = watch.expect(lambda: log.drawn > 0)
+        detail = watch.expect(lambda: log.detail_id is not None)
+        async with app.run_test(size=SIZE) as pilot:
+            rows_at = await asyncio.wait_for(rows, TIMEOUT)
+            detail_at = await asyncio.wait_for(detail, TIMEOUT)
+            times = {"open_s": rows_at - started, "detail_s": detail_at - started,
+                     "wall_start": wall_start}
+            await settle(pilot)
+            yield Session(app, pilot, watch, log, times)
+    finally:
+        crm.close()
+
+
+async def time_search(s: Session, keys: list[str]) -> list[float]:
+    """Seconds from each key press to the frame that drew the new result's rows."""
+    await s.pilot.press("slash")
+    await settle(s.pilot)
+    table = s.table
+    seconds = []
+    for key in keys:
+        old = table.ids
+
+        def redrawn(old: list[int] = old) -> bool:
+            return table.ids is not old and (not table.ids or s.log.last_ids is table.ids)
+
+        done = s.watch.expect(redrawn)
+        started = time.perf_counter()
+        await s.pilot.press(key)
+        seconds.append(await asyncio.wait_for(done, TIMEOUT) - started)
+        await settle(s.pilot)
+    return seconds
+
+
+async def clear_search(s: Session) -> None:
+    await s.pilot.press("escape", "escape")  # focus the table, then empty the search box
+    await settle(s.pilot)
+    await s.pilot.press("home")  # back to the top: the cursor followed the last match
+    await settle(s.pilot)
+
+
+async def time_badge(s: Session, reps: int) -> list[float]:
+    """Seconds from recording a purchase for a visible customer (and telling the app, as
+    a saved form does) to the frame that drew that row with the new total."""
+    while s.app._generation < 0:  # the first poll: before it, data_changed() is a no-op
+        await s.pilot.pause(0.05)
+    table, listing = s.table, s.app.screen.listing  # type: ignore[attr-defined]
+    seconds = []
+    top = table.scroll_offset.y  # rows on screen: top .. top + height
+    for i in range(min(reps, len(table.ids) - top, table.size.height - 2)):
+        customer_id = table.ids[top + i]
+        expected = display_money(listing.row(customer_id).spent_cents + 999)
+        seq = s.log.drawn
+
+        def redrawn(cid: int = customer_id, seq: int = seq, text: str = expected) -> bool:
+            entry = s.log.text.get(cid)
+            return entry is not None and entry[0] > seq and text in entry[1]
+
+        done = s.watch.expect(redrawn)
+        started = time.perf_counter()
+        s.app.crm.sales.record({"customer_id": customer_id, "item": "Cable", "total": "9.99",
+                                "date": AS_OF.isoformat()})
+        s.app.data_changed()
+        seconds.append(await asyncio.wait_for(done, TIMEOUT) - started)
+        await settle(s.pilot)
+    return seconds
+
+
+async def measure(path: Path, badge_reps: int) -> dict[str, Any]:
+    """Every in-app figure from one session: open, search keystrokes, badge updates."""
+    with row_probe() as log:
+        async with running_app(path, log) as s:
+            first = s.table.ids[0] if s.table.ids else None
+            search = await time_search(s, SEARCH_KEYS)
+            await clear_search(s)
+            badge = await time_badge(s, badge_reps)
+            return {"open_s": s.times["open_s"], "detail_s": s.times["detail_s"],
+                    "search_ms": [x * 1000 for x in search],
+                    "badge_ms": [x * 1000 for x in badge], "first_customer": first,
+                    "frames": s.watch.frames}
+
+
+async def time_open(path: Path) -> dict[str, float]:
+    """One more start of the app: open_s and detail_s only."""
+    with row_probe() as log:
+        async with running_app(path, log) as s:
+            return {"open_s": s.times["open_s"], "detail_s": s.times["detail_s"]}
