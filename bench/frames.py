@@ -35,6 +35,7 @@ class RowLog:
     """Every row strip drawn since the probe was installed."""
 
     drawn: int = 0
+    placeholders: int = 0  # rows drawn as '…' because the store was busy
     last_ids: list[int] | None = None  # the table's ids when a row was last drawn
     text: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (seq, text)
     detail_id: int | None = None  # the customer the detail pane last showed
@@ -48,7 +49,9 @@ def row_probe() -> Iterator[RowLog]:
 
     def drawn(self: CustomerTable, index: int, width: int) -> Strip | None:
         strip = original(self, index, width)
-        if strip is not None:  # None: the store was busy, a placeholder is drawn instead
+        if strip is None:  # the store was busy: the table draws a placeholder instead
+            log.placeholders += 1
+        else:
             log.drawn += 1
             log.last_ids = self.ids
             log.text[self.ids[index]] = (log.drawn, strip.text)

@@ -24,6 +24,7 @@ class Op:
 
 OPS = [
     Op("open", "open TUI, first rows drawn (median, in-process)", "s", 1.5),
+    Op("painted", "  table first painted (rows or '…' placeholders)", "s"),
     Op("open_process", "open TUI, new process (spawn -> rows)", "s", 1.5),
     Op("detail", "  + one customer's detail (new process)", "s"),
     Op("search", "search keystroke -> table updated (median)", "ms", 50),

@@ -135,11 +135,12 @@ class SizeRun:
                  f"and {self.options.badge_reps} badge updates")
         opens = [asyncio.run(time_open(paths.crm)) for _ in range(reps - 1)]
         tui = asyncio.run(measure(paths.crm, self.options.badge_reps))
-        opens.append({"open_s": tui["open_s"], "detail_s": tui["detail_s"]})
+        opens.append({k: tui[k] for k in ("open_s", "painted_s", "detail_s")})
         self.samples["tui"], self.samples["opens"] = tui, opens
         self.first_customer = tui["first_customer"] or 1
         open_s = [o["open_s"] for o in opens]
         self.put("open", "crm", statistics.median(open_s))
+        self.put("painted", "crm", statistics.median(o["painted_s"] for o in opens))
         if len(open_s) > 1:
             self.notes.append("crm-tui open in-process, each start (s): "
                               + ", ".join(f"{x:.2f}" for x in open_s))
@@ -258,13 +259,13 @@ def _git(*args: str) -> str:
                               check=False, timeout=30)
     except (OSError, subprocess.SubprocessError):
         return ""
-    return done.stdout.strip()
+    return done.stdout.rstrip()
 
 
 def machine() -> dict[str, Any]:
     changed = _git("status", "--porcelain", "--", "crm_tui").splitlines()
     return {"cpus": os.cpu_count(), "load_before": os.getloadavg(), "python": sys.version,
-            "date": time.strftime("%Y-%m-%d %H:%M:%S"), "commit": _git("rev-parse", "HEAD"),
+            "date": time.strftime("%Y-%m-%d %H:%M:%S"), "commit": _git("rev-parse", "HEAD").strip(),
             "uncommitted": [line[3:] for line in changed]}
 
 

@@ -16,7 +16,7 @@ import pytest
 from bench.__main__ import main
 from bench.report import OPS
 
-NO_BASELINE = {"badge"}  # only crm-tui has a screen to redraw
+NO_BASELINE = {"badge", "painted"}  # only crm-tui has a screen to draw
 
 
 def test_the_benchmark_measures_every_operation(tmp_path: Path,
