@@ -80,3 +80,9 @@ class ServiceContext:
             self._settings = Settings.from_dict(dict(stored) if stored else None)
             self._settings_generation = generation
         return self._settings
+
+    @property
+    def last_settings(self) -> Settings | None:
+        """The settings as last read, without touching the store (None before the first
+        read): for drawing from the UI thread while a worker holds the store."""
+        return self._settings

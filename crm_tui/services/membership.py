@@ -230,7 +230,7 @@ class SegmentMembership:
             today = self.ctx.clock.today()
             if not self._refresh(today):
                 self._groups = self._scan(today, self.ctx.settings, self._definitions[1])
-                self._key, self._rules_changed = self._wanted_key(today), set()
+                self._key, self._rules_changed = self._wanted_key(today, self.ctx.settings), set()
             if as_of is None or as_of == today:
                 return self._groups
             return self._scan(as_of, self.ctx.settings, self._definitions[1])
@@ -256,6 +256,21 @@ class SegmentMembership:
             self.evaluations += 1
             return standing_of(customer_id, doc, day, self.ctx.settings, self.definitions())
 
+    def standing_unlocked(self, customer_id: int, doc: Doc) -> Standing | None:
+        """Today's standing without taking the store's lock, from what this process last
+        read: for drawing a row while a worker holds the lock (loading a million events,
+        scoring everyone). None when the settings or rules have not been read yet or have
+        changed since: the caller draws a placeholder and asks again later."""
+        settings = self.ctx.last_settings
+        version, definitions = self._definitions
+        if settings is None or version != self._watch.version:
+            return None
+        today = self.ctx.clock.today()
+        current = (self._key == self._wanted_key(today, settings) and self._rules_changed == set()
+                   and customer_id not in self._dirty)
+        found = self._groups.standing.get(customer_id) if current else None
+        return found or standing_of(customer_id, doc, today, settings, definitions)
+
     def matching(self, rule: Doc, as_of: dt.date | None = None) -> list[int]:
         """Ids of live customers an unsaved rule set would hold (the rule editor's preview)."""
         with self.ctx.db.engine.reading():
@@ -280,15 +295,17 @@ class SegmentMembership:
             return self._definitions[1]
 
     # ----- keeping current ---------------------------------------------------------------
-    def _wanted_key(self, today: dt.date) -> tuple[Any, ...]:
-        return (today, self.ctx.settings)
+    @staticmethod
+    def _wanted_key(today: dt.date, settings: Settings) -> tuple[Any, ...]:
+        """What the live groups must have been computed for to be current."""
+        return (today, settings)
 
     def _refresh(self, today: dt.date) -> bool:
         """Catch up with the store; re-evaluate the customers changed since the last query,
         then the rules edited since. False when a full scan is due instead."""
         definitions = self.definitions()
         len(self.customers)  # catch up and load: our add/discard/rebuild run now
-        if self._wanted_key(today) != self._key or self._rules_changed is None:
+        if self._wanted_key(today, self.ctx.settings) != self._key or self._rules_changed is None:
             self._dirty.clear()  # the scan due will cover them
             return False
         settings = self.ctx.settings

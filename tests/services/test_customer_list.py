@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from crm_tui.services.crm import Crm
 from crm_tui.services.customer_list import CustomerList, ListQuery
 
@@ -78,3 +82,50 @@ def test_commits_of_another_session_show_up(crm: Crm) -> None:
     other.customers.create({"first_name": "Dee", "email": "dee@example.com"})
     other.close()
     assert "Dee" in names(listing, listing.query(ListQuery(text="dee")))
+
+
+@contextmanager
+def store_busy(crm: Crm) -> Iterator[None]:
+    """Another thread holds the store (as a worker loading a million events does)."""
+    held, release = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with crm.db.engine.reading():
+            held.set()
+            release.wait()
+
+    worker = threading.Thread(target=hold)
+    worker.start()
+    held.wait()
+    try:
+        yield
+    finally:
+        release.set()
+        worker.join()
+
+
+def test_rows_draw_while_another_thread_holds_the_store(crm: Crm) -> None:
+    listing, ids = make(crm)
+    listing.query(ListQuery())
+    before = listing.row(ids["ann"])
+    crm.sales.record({"customer_id": ids["ann"], "item": "Desk", "total": "900.00",
+                      "date": "2026-06-01"})  # re-scores Ann: her stored standing is stale
+    with store_busy(crm):
+        row = listing.row_now(ids["ann"])
+    assert row is not None, "the row waited for the store instead of drawing"
+    assert (row.orders, row.spent_cents) == (1, 90_000)
+    assert row.standing != before.standing
+    assert row == listing.row(ids["ann"])  # the same as when the store is free
+
+
+def test_a_busy_store_before_anything_was_read_draws_placeholders(crm: Crm) -> None:
+    listing, ids = make(crm)
+    fresh = Crm.open(crm.db.engine.path, clock=crm.ctx.clock)
+    try:
+        cold = CustomerList(fresh.ctx, fresh.segments)
+        with store_busy(fresh):
+            assert cold.row_now(ids["ann"]) is None  # nothing loaded yet: '…' until it is
+        cold.query(ListQuery())  # what the screen does first: loads the table
+        assert cold.row_now(ids["ann"]) == listing.row(ids["ann"])
+    finally:
+        fresh.close()

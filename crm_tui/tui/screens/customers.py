@@ -124,12 +124,17 @@ class CustomersScreen(CrmScreen):
         table.show(ids)
         trash = " in the trash" if self.query_state.deleted else ""
         self.query_one("#count", Static).update(f"{len(ids):,} customers{trash}")
+        # After the frame that draws these rows: the filters' counts score every customer
+        # and warming makes 100k search texts, and either would slow the first paint.
+        self.call_after_refresh(self._after_paint)
+        if not ids and self.query_state == ListQuery():
+            self.crm_app.offer_welcome()
+
+    def _after_paint(self) -> None:
         self._fill_filters()
         if not self._warmed:
             self._warmed = True
             self.warm_search()
-        if not ids and self.query_state == ListQuery():
-            self.crm_app.offer_welcome()
 
     @work(thread=True, group="customers-warm")
     def warm_search(self) -> None:
