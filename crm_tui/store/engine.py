@@ -12,6 +12,12 @@ allocate ids, apply changes in memory, append one line and fsync it. Readers tak
 before each read they stat the journal and apply only lines appended since their offset
 (or follow a compaction, which replaces the journal with a new epoch). Tables are loaded
 on first use, from their snapshot plus the journal lines that mention them.
+
+Loading a big table takes seconds. `preload(name)` does it from a worker thread without
+holding the engine's lock while the snapshot is parsed, so other threads keep reading the
+tables already loaded (`try_reading()` stays free); only the install, which replays the
+journal over the parsed documents, takes the lock. One parse per table is shared by every
+thread that needs it meanwhile.
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,8 +37,15 @@ from filelock import FileLock
 from .errors import CorruptFileError, NotADatabaseError, TransactionError
 from .files import atomic_write, file_mode_for, read_bytes, write_all
 from .indexes import DocObserver
+from .interning import Interner
 from .journal import decode_line, encode_line, mentions, new_header, read_header, scan
-from .snapshot import SnapshotHeader, read_snapshot, read_snapshot_header, write_snapshot
+from .snapshot import (
+    SNAPSHOT_VERSION,
+    SnapshotHeader,
+    read_snapshot,
+    read_snapshot_header,
+    write_snapshot,
+)
 
 MANIFEST = "crm.json"
 JOURNAL = "journal.log"
@@ -57,6 +70,27 @@ class TableState:
     last_id: int | None = None
     version: int = 0  # bumped on every change: lets query caches know they are stale
     indexes: dict[str, DocObserver] = field(default_factory=dict)
+
+
+Parsed = tuple[SnapshotHeader | None, dict[int, Doc], Interner]
+
+
+@dataclass
+class ParseJob:
+    """One parse of a table's snapshot, shared by every thread that needs the table.
+
+    `epoch` is the journal epoch this process knew when the parse began: the file read
+    is at least as new as that journal (see `Engine._snapshot_current`). `result` is
+    taken by the one install that uses it, so its dicts never become a table twice.
+    """
+
+    epoch: int
+    done: threading.Event = field(default_factory=threading.Event)
+    result: Parsed | None = None
+    error: Exception | None = None
+
+    def wait(self) -> None:
+        self.done.wait()
 
 
 @dataclass
@@ -119,6 +153,10 @@ class Engine:
         self._tables: dict[str, TableState] = {}
         self._txn: Transaction | None = None
         self._fd = -1
+        # Guards `_parsing` only, held for a few instructions: never wait for the RLock
+        # while holding it (a thread holding the RLock may be waiting for a parse).
+        self._parse_mutex = threading.Lock()
+        self._parsing: dict[str, ParseJob] = {}
         self._open(create)
 
     # ----- paths -------------------------------------------------------------------------
@@ -312,22 +350,23 @@ class Engine:
         self._gen = generation
 
     def _apply_to_table(self, state: TableState, record: dict[str, Any],
-                        *, notify: bool = True) -> None:
-        """Apply one commit to a table; `notify=False` while loading (observers rebuild after)."""
+                        *, loading: Callable[[Doc], Doc] | None = None) -> None:
+        """Apply one commit to a table. While `loading` (observers rebuild after) documents
+        go through the load's `Interner.share` instead of being announced to observers."""
         name = state.name
         if state.docs is not None:
             if name in record.get("t", ()):
-                if notify:
+                if loading is None:
                     self._clear_docs(state)
                 else:
                     state.docs.clear()
             for key, doc in record.get("c", {}).get(name, {}).items():
-                if notify:
+                if loading is None:
                     self._set(state, int(key), doc)
                 elif doc is None:
                     state.docs.pop(int(key), None)
                 else:
-                    state.docs[int(key)] = doc
+                    state.docs[int(key)] = loading(doc)
             state.version += 1
         last = record.get("i", {}).get(name)
         if last is not None and state.last_id is not None:
@@ -343,8 +382,26 @@ class Engine:
         return state
 
     def docs(self, name: str) -> dict[int, Doc]:
-        """The loaded documents of a table (caller holds `reading()` or a transaction)."""
+        """The loaded documents of a table (caller holds `reading()` or a transaction).
+
+        Loads the table if needed, holding the lock all along: call `preload(name)` from a
+        worker first to keep other threads reading meanwhile."""
         return self._ensure_loaded(self.state(name))
+
+    def preload(self, name: str) -> None:
+        """Load a table, parsing its snapshot without holding the engine's lock.
+
+        For worker threads: while a million events parse, other threads keep reading (and
+        `try_reading()` keeps succeeding); the lock is taken only to install the documents
+        and replay the journal over them. A thread that needs the table meanwhile waits for
+        this parse instead of starting its own. Returns at once if the table is loaded.
+        """
+        with self._rlock:
+            state = self.state(name)
+        while state.docs is None:
+            job = self._parse(name)
+            with self._rlock:
+                self._install(state, job)
 
     @contextmanager
     def reading(self) -> Iterator[None]:
@@ -381,32 +438,87 @@ class Engine:
             return self._gen
 
     def _ensure_loaded(self, state: TableState) -> dict[int, Doc]:
+        """The table's documents, loading them if needed (caller holds the RLock)."""
+        docs = state.docs
+        while docs is None:
+            self._install(state, self._parse(state.name))
+            docs = state.docs
+        return docs
+
+    def _parse(self, name: str) -> ParseJob:
+        """Parse a table's snapshot, or wait for the parse another thread is running.
+
+        Needs no lock: the parse only reads the file. A thread holding the RLock may wait
+        here for a parse in a thread that does not hold it, never the other way round.
+        """
+        with self._parse_mutex:
+            job = self._parsing.get(name)
+            owner = job is None
+            if job is None:
+                job = self._parsing[name] = ParseJob(self._epoch)
+        if not owner:
+            job.wait()
+            return job
+        try:
+            interner = Interner()
+            try:
+                header, docs = read_snapshot(self.snapshot_path(name), name, interner)
+            except FileNotFoundError:
+                job.result = (None, {}, interner)
+            else:
+                job.result = (header, docs, interner)
+        except Exception as exc:  # every thread waiting for this parse reports it
+            job.error = exc
+        finally:
+            job.done.set()
+        return job
+
+    def _install(self, state: TableState, job: ParseJob) -> None:
+        """Make a finished parse plus the journal the table's documents (RLock held).
+
+        Leaves the table unloaded when the parse is of no use (stale since a compaction,
+        or already installed, or interrupted): the caller parses again.
+        """
+        with self._parse_mutex:
+            if self._parsing.get(state.name) is job:
+                del self._parsing[state.name]  # whatever happens next, the next load reparses
         if state.docs is not None:
-            return state.docs
-        snapshot = self.snapshot_path(state.name)
-        header, docs = (
-            read_snapshot(snapshot, state.name) if snapshot.exists() else (None, {})
-        )
-        if not self._snapshot_current(state, header):
+            return
+        if job.error is not None:
+            raise job.error
+        parsed = job.result
+        if parsed is None:
+            return
+        header, docs, interner = parsed
+        if header is not None and header.epoch > self._epoch and self._lock_depth == 0:
+            # Written by a compaction this process has not followed yet: follow it (under
+            # the lock, which also settles a compaction that died half-way), judge again.
             with self.locked():
                 self._catch_up(locked=True)
-                return self._ensure_loaded(state)
-        pending_last_id = state.last_id or 0
+                self._install(state, job)
+            return
+        job.result = None  # these dicts become the table once, or never (stale)
+        if not self._snapshot_current(state, header, job.epoch):
+            return
+        old_last_id = state.last_id
         state.docs = docs
         state.last_id = max(header.last_id if header else 0, max(docs, default=0))
-        for offset, line in scan(self._fd, self.journal_path, self._header_end, self._offset):
-            if mentions(line, state.name):
-                record = decode_line(line, self.journal_path, offset)
-                self._apply_to_table(state, record, notify=False)
+        try:
+            for offset, line in scan(self._fd, self.journal_path, self._header_end, self._offset):
+                if mentions(line, state.name):
+                    record = decode_line(line, self.journal_path, offset)
+                    self._apply_to_table(state, record, loading=interner.share)
+        except BaseException:
+            state.docs, state.last_id = None, old_last_id  # never half a table
+            raise
         if self._txn is not None and state.name in self._txn.blind:
             # Appended to in this transaction before it was loaded: those writes are not
             # in the journal yet, so lay them over what was read.
             docs.update(self._txn.changes.get(state.name, {}))
-            state.last_id = max(state.last_id, pending_last_id)
+            state.last_id = max(state.last_id, old_last_id or 0)
         for index in state.indexes.values():
             index.rebuild(docs)
         state.version += 1
-        return docs
 
     def _ensure_last_id(self, state: TableState) -> int:
         """The highest id ever used in a table, without loading its documents."""
@@ -414,7 +526,7 @@ class Engine:
             return state.last_id
         snapshot = self.snapshot_path(state.name)
         header = read_snapshot_header(snapshot, state.name) if snapshot.exists() else None
-        if not self._snapshot_current(state, header):
+        if not self._snapshot_current(state, header, self._epoch):
             with self.locked():
                 self._catch_up(locked=True)
                 return self._ensure_last_id(state)
@@ -427,15 +539,24 @@ class Engine:
         state.last_id = last
         return last
 
-    def _snapshot_current(self, state: TableState, header: SnapshotHeader | None) -> bool:
-        """May this snapshot be combined with the journal we are reading?
+    def _snapshot_current(self, state: TableState, header: SnapshotHeader | None,
+                          read_in_epoch: int) -> bool:
+        """May this snapshot (None: there was no file) be combined with our journal?
+
+        `read_in_epoch` is the journal epoch this process knew when the file was opened.
+        A snapshot of our journal's epoch always may. An older one (of a table the last
+        compactions did not rewrite) may only if no compaction ran since it was read:
+        one that did may have rewritten it (or created it), folding away commits that our
+        journal no longer holds.
 
         A snapshot newer than our journal means a compaction ran meanwhile (catch up under
         the lock and retry) or died between writing snapshots and replacing the journal.
         In that second case, seen under the lock, the snapshot equals the state at the end
         of this journal and we are at its end, so replaying the journal over it is harmless.
         """
-        if header is None or header.epoch <= self._epoch:
+        if header is None or header.epoch < self._epoch:
+            return read_in_epoch == self._epoch
+        if header.epoch == self._epoch:
             return True
         if self._lock_depth == 0:
             return False
@@ -614,22 +735,43 @@ class Engine:
 
     # ----- compaction --------------------------------------------------------------------
     def compact(self) -> None:
-        """Fold the journal into fresh table snapshots and start an empty journal."""
+        """Fold the journal into fresh table snapshots and start an empty journal.
+
+        Also rewrites every snapshot of an older format in the current one."""
         with self.locked():
             self._catch_up(locked=True)
-            self._compact_locked()
+            self._compact_locked(self._outdated_snapshots(loaded_only=False))
 
     def _compact_quietly(self) -> None:
         # Runs after a commit that is already durable: failing to compact (disk full)
         # must not turn that success into an error. The journal just stays longer.
+        # Old-format snapshots are upgraded only if loaded: loading a million events to
+        # convert them would stall the save that set compaction off.
         with suppress(OSError):
-            self._compact_locked()
+            self._compact_locked(self._outdated_snapshots(loaded_only=True))
 
-    def _compact_locked(self) -> None:
+    def _outdated_snapshots(self, *, loaded_only: bool) -> set[str]:
+        """Tables whose snapshot file is of an older format version than we write."""
+        names = set()
+        for path in self.tables_dir.glob("*.json"):
+            name = path.stem
+            state = self._tables.get(name)
+            loaded = state is not None and state.docs is not None
+            if not _TABLE_NAME.match(name) or (loaded_only and not loaded):
+                continue
+            try:
+                header = read_snapshot_header(path, name)
+            except (CorruptFileError, OSError):
+                continue  # never rewrite what cannot be read: loading it reports the damage
+            if header.version < SNAPSHOT_VERSION:
+                names.add(name)
+        return names
+
+    def _compact_locked(self, outdated: set[str]) -> None:
         for stale in [*self.tables_dir.glob("*.tmp"), self.path / (JOURNAL + ".tmp")]:
             stale.unlink(missing_ok=True)  # a killed compaction's leftovers (may hold erased data)
         epoch = self._epoch + 1
-        for name in sorted(self._journal_tables):
+        for name in sorted(self._journal_tables | outdated):
             state = self.state(name)
             was_loaded = state.docs is not None
             docs = self._ensure_loaded(state)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -40,11 +41,19 @@ def atomic_write(path: Path, data: bytes, mode: int) -> None:
 
     A crash at any point leaves either the old file or the new one, never a mix.
     """
+    atomic_write_chunks(path, (data,), mode)
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes], mode: int) -> None:
+    """`atomic_write` of data produced piece by piece (a snapshot of a million documents
+    need never exist as one bytes object). If producing a chunk fails, `path` is untouched
+    and the temp file is left for the next compaction to remove."""
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     try:
         os.fchmod(fd, mode)  # the umask may have narrowed the mode given to open()
-        write_all(fd, data)
+        for chunk in chunks:
+            write_all(fd, chunk)
         os.fsync(fd)
     finally:
         os.close(fd)

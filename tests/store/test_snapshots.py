@@ -1,0 +1,274 @@
+"""Table snapshots: the line-per-document format (version 2), reading version 1 files,
+damage reported by file, offset and line, and values shared between flat documents."""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import orjson
+import pytest
+
+from crm_tui.store import CorruptFileError, Database
+from crm_tui.store.interning import GIVE_UP_AFTER, Interner
+from crm_tui.store.snapshot import SNAPSHOT_VERSION, gc_paused
+
+ITEMS = "tables/items.json"
+
+
+def lines_of(path: Path) -> list[bytes]:
+    data = path.read_bytes()
+    assert data.endswith(b"\n")
+    return data[:-1].split(b"\n")
+
+
+def header_of(path: Path) -> dict[str, object]:
+    header = orjson.loads(lines_of(path)[0])
+    assert isinstance(header, dict)
+    return header
+
+
+def rewrite_as_v1(path: Path) -> None:
+    """Turn a version 2 snapshot into the version 1 layout older crm-tui wrote."""
+    first, *rest = lines_of(path)
+    header = orjson.loads(first)
+    header["version"] = 1
+    docs = {key.decode(): orjson.loads(body) for key, _, body in (r.partition(b" ") for r in rest)}
+    path.write_bytes(orjson.dumps(header) + b"\n" + orjson.dumps(docs) + b"\n")
+
+
+def make_items(path: Path, count: int = 20) -> Database:
+    db = Database(path)
+    items = db.table("items")
+    items.insert_multiple({"n": n, "name": f"item {n}", "tags": ["x"] * (n % 3)}
+                          for n in range(count))
+    db.compact()
+    return db
+
+
+def test_v2_round_trip(db_path: Path) -> None:
+    db = Database(db_path)
+    items = db.table("items")
+    docs = [
+        {"name": "Zoë ☕", "tags": ["a", "b"], "address": {"city": "Köln", "lines": []}},
+        {},
+        {"n": 1, "f": 1.0, "t": True, "z": 0, "no": False, "none": None, "big": 10**15},
+        {"text": 'line\nbreak "quoted" \\ back'},
+    ]
+    items.insert_multiple(docs)
+    items.remove(doc_ids=[4])  # the highest id is gone, yet never reused
+    db.table("empty").insert({"n": 1})
+    db.table("empty").truncate()
+    db.compact()
+
+    snapshot = db_path / ITEMS
+    rest = lines_of(snapshot)[1:]
+    assert header_of(snapshot) == {"format": "crm-tui-table", "version": SNAPSHOT_VERSION,
+                                   "table": "items", "epoch": 2, "last_id": 4, "count": 3}
+    assert [line.partition(b" ")[0] for line in rest] == [b"1", b"2", b"3"]
+    assert orjson.loads(rest[0].partition(b" ")[2]) == docs[0]
+    assert lines_of(db_path / "tables/empty.json")[1:] == []
+
+    again = Database(db_path)
+    assert [(d.doc_id, dict(d)) for d in again.table("items")] == list(
+        zip([1, 2, 3], docs[:3], strict=True))
+    assert len(again.table("empty")) == 0
+    assert again.table("items").insert({"n": 5}) == 5
+
+
+def test_v1_is_read_and_the_next_compaction_rewrites_it_as_v2(db_path: Path) -> None:
+    make_items(db_path).close()
+    snapshot = db_path / ITEMS
+    expected = [(d.doc_id, dict(d)) for d in Database(db_path).table("items")]
+    rewrite_as_v1(snapshot)
+    v1 = snapshot.read_bytes()
+
+    db = Database(db_path)
+    assert [(d.doc_id, dict(d)) for d in db.table("items")] == expected
+    assert snapshot.read_bytes() == v1  # reading never rewrites
+    db.table("other").insert({"n": 1})  # the items table is not in the journal...
+    db.compact()  # ...yet its old-format snapshot is rewritten
+    assert header_of(snapshot)["version"] == SNAPSHOT_VERSION
+    assert [(d.doc_id, dict(d)) for d in Database(db_path).table("items")] == expected
+
+
+def test_automatic_compaction_upgrades_only_loaded_v1_tables(db_path: Path) -> None:
+    db = make_items(db_path)
+    db.table("events").insert_multiple({"n": n} for n in range(50))
+    db.compact()
+    db.close()
+    for name in ("items", "events"):
+        rewrite_as_v1(db_path / f"tables/{name}.json")
+
+    db = Database(db_path, compact_bytes=1)  # every commit compacts
+    assert len(db.table("items")) == 20  # loaded
+    db.table("other").insert({"n": 1})
+    assert header_of(db_path / ITEMS)["version"] == SNAPSHOT_VERSION
+    assert header_of(db_path / "tables/events.json")["version"] == 1  # not loaded: left
+    assert db.engine.state("events").docs is None
+    assert len(Database(db_path).table("events")) == 50
+
+
+def damage_line(path: Path, index: int, new: bytes) -> int:
+    """Replace line `index` (0 = header) of a snapshot; return the offset it starts at."""
+    lines = lines_of(path)
+    offset = sum(len(line) + 1 for line in lines[:index])
+    lines[index] = new
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return offset
+
+
+def load_error(db_path: Path) -> CorruptFileError:
+    with pytest.raises(CorruptFileError) as caught:
+        Database(db_path).table("items").all()
+    return caught.value
+
+
+def test_a_bad_document_line_names_the_file_the_offset_and_the_line(db_path: Path) -> None:
+    make_items(db_path).close()
+    snapshot = db_path / ITEMS
+    start = damage_line(snapshot, 3, b'3 {"n": 2, "name": oops}')
+    before = snapshot.read_bytes()
+
+    error = load_error(db_path)
+    assert error.path == snapshot
+    assert error.offset == start + len(b'3 {"n": 2, "name": ')
+    assert "line 4" in str(error) and "not JSON" in str(error)
+    assert str(snapshot) in str(error)
+    db = Database(db_path)
+    db.table("items").insert({"n": 99})  # the write lands in the journal...
+    with pytest.raises(CorruptFileError):
+        db.compact()  # ...but a table that cannot be read is never rewritten
+    assert snapshot.read_bytes() == before
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    (b'x3 {"n": 2}', "integer id"),
+    (b"3", "not JSON"),
+    (b"3 [1, 2]", "not a JSON object"),
+    (b"", "not JSON"),
+])
+def test_malformed_lines(db_path: Path, line: bytes, reason: str) -> None:
+    make_items(db_path).close()
+    start = damage_line(db_path / ITEMS, 20, line)
+    error = load_error(db_path)
+    assert reason in error.reason and "line 21" in error.reason
+    assert start <= (error.offset or 0) <= start + len(line)
+
+
+def test_truncated_snapshots_are_detected(db_path: Path) -> None:
+    make_items(db_path).close()
+    snapshot = db_path / ITEMS
+    data = snapshot.read_bytes()
+    last_line = data.rindex(b"\n", 0, len(data) - 1) + 1
+
+    snapshot.write_bytes(data[:-5])  # cut inside the last line
+    error = load_error(db_path)
+    assert "truncated" in error.reason and "line 21" in error.reason
+    assert error.offset == last_line
+
+    snapshot.write_bytes(data[:last_line])  # cut at a line boundary: one document short
+    error = load_error(db_path)
+    assert "header says 20 documents, file holds 19" in error.reason
+
+
+def test_a_repeated_document_id_is_an_error(db_path: Path) -> None:
+    make_items(db_path).close()
+    snapshot = db_path / ITEMS
+    damage_line(snapshot, 5, lines_of(snapshot)[4])
+    assert "two lines" in load_error(db_path).reason
+
+
+def test_flat_documents_share_their_values(db_path: Path) -> None:
+    db = Database(db_path)
+    events = db.table("events")
+    events.insert_multiple({"status": "completed", "customer_id": 40_000 + n % 2, "n": n}
+                           for n in range(10))
+    db.compact()
+    events.insert({"status": "completed", "customer_id": 40_000, "n": 10})  # journal only
+    db.close()
+
+    docs = Database(db_path).engine
+    with docs.reading():
+        loaded = docs.docs("events")
+    assert loaded[1] == {"status": "completed", "customer_id": 40_000, "n": 0}
+    assert loaded[11] == {"status": "completed", "customer_id": 40_000, "n": 10}
+    assert loaded[1]["status"] is loaded[2]["status"] is loaded[11]["status"]
+    assert loaded[1]["customer_id"] is loaded[3]["customer_id"] is loaded[11]["customer_id"]
+
+
+def test_sharing_keeps_types_and_never_shares_mutable_values(db_path: Path) -> None:
+    db = Database(db_path)
+    t = db.table("t")
+    docs: list[dict[str, object]] = [
+        {"v": True, "w": 1.0}, {"v": 1, "w": 1}, {"v": 1.0, "w": True},
+        {"v": False, "w": 0}, {"v": 0, "w": 0.0}, {"v": 0.0, "w": False},
+        {"v": 12345678, "w": 12345678.0}, {"v": "1", "w": None},
+        {"tags": ["a"], "v": "x"}, {"tags": ["a"], "v": "x"},
+        {"address": {"city": "Oslo"}}, {"address": {"city": "Oslo"}},
+    ]
+    t.insert_multiple(docs)
+    db.compact()
+    t.insert({"tags": ["a"], "v": "x"})  # from the journal too
+    db.close()
+
+    engine = Database(db_path).engine
+    with engine.reading():
+        loaded = engine.docs("t")
+    assert [orjson.dumps(loaded[i + 1]) for i in range(len(docs))] == [
+        orjson.dumps(d) for d in docs]
+    assert loaded[9]["tags"] is not loaded[10]["tags"]
+    assert loaded[9]["tags"] is not loaded[13]["tags"]
+    assert loaded[11]["address"] is not loaded[12]["address"]
+    loaded[9]["tags"].append("b")  # type: ignore[attr-defined]
+    assert loaded[10]["tags"] == ["a"] and loaded[13]["tags"] == ["a"]
+
+
+def test_interner_gives_up_on_tables_of_nested_documents() -> None:
+    intern = Interner()
+    flat = intern.share({"a": "x"})
+    for _ in range(GIVE_UP_AFTER + 1):
+        doc = {"tags": ["a"]}
+        assert intern.share(doc) is doc
+    intern.review(GIVE_UP_AFTER + 2)
+    doc = {"a": "x"}
+    assert intern.share(doc) is doc and flat == doc
+
+
+def in_thread(target: Callable[[], None]) -> threading.Thread:
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread
+
+
+def test_gc_pauses_of_overlapping_loads_are_counted() -> None:
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        second_in, first_out = threading.Event(), threading.Event()
+        seen: list[bool] = []
+
+        def second() -> None:
+            with gc_paused():
+                second_in.set()
+                first_out.wait(30)
+                seen.append(gc.isenabled())  # the other load has ended: this one still runs
+
+        with gc_paused():
+            thread = in_thread(second)
+            assert second_in.wait(30)
+        first_out.set()
+        thread.join(30)
+        assert seen == [False] and gc.isenabled()
+
+        gc.disable()  # an application that turned collection off keeps it off
+        with gc_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        if was_enabled:
+            gc.enable()
+        else:
+            gc.disable()
