@@ -42,6 +42,69 @@ def _describe(doc: Mapping[str, Any]) -> str:
     return display_name(doc)
 
 
+class CustomerKeys:
+    """Who has which email and external id, kept in step with the customers table by the
+    store (an observer, see DocObserver), for imports: a purchase row names its customer
+    by one of them, and asking the table costs several store calls per row. Built on the
+    first question after the table (re)loads, like the table's own indexes.
+    """
+
+    def __init__(self) -> None:
+        self.name = f"customer_keys:{id(self)}"  # unique: a taken name would replace one
+        self._email: dict[str, set[int]] = {}
+        self._external: dict[str, set[int]] = {}
+        self._deleted: set[int] = set()
+        self._pending: Mapping[int, Mapping[str, Any]] | None = None
+        self._live = False  # only once the table is loaded (never after an unload)
+
+    # ----- observer (called by the store under its lock; must not read the store) --------
+    def add(self, doc_id: int, doc: Mapping[str, Any]) -> None:
+        if self._pending is not None:
+            return  # the pending build sees this document (the mapping is the live table)
+        for keys, key in ((self._email, email_key(doc)), (self._external, external_key(doc))):
+            if key is not None:
+                keys.setdefault(key, set()).add(doc_id)
+        if doc.get("deleted_at"):
+            self._deleted.add(doc_id)
+
+    def discard(self, doc_id: int, doc: Mapping[str, Any]) -> None:
+        if self._pending is not None:
+            return
+        for keys, key in ((self._email, email_key(doc)), (self._external, external_key(doc))):
+            ids = keys.get(key) if key is not None else None
+            if ids is not None:
+                ids.discard(doc_id)
+                if not ids:
+                    del keys[key]
+        self._deleted.discard(doc_id)
+
+    def rebuild(self, docs: Mapping[int, Mapping[str, Any]]) -> None:
+        self._email, self._external, self._deleted = {}, {}, set()
+        self._pending, self._live = docs, True
+
+    def clear(self) -> None:
+        self.rebuild({})
+        self._live = False
+
+    # ----- questions ---------------------------------------------------------------------
+    def ids(self, email: str | None, external_id: str | None
+            ) -> tuple[set[int], set[int]] | None:
+        """The customers (deleted ones too) with this email key and with this external id,
+        as the table's indexes would answer; None when the table is not loaded (ask it)."""
+        if not self._live:
+            return None
+        if self._pending is not None:
+            docs, self._pending = self._pending, None
+            for doc_id, doc in docs.items():
+                self.add(doc_id, doc)
+        return (self._email.get(email, set()) if email else set(),
+                self._external.get(external_id, set()) if external_id else set())
+
+    def deleted(self, customer_id: int) -> bool:
+        """Whether the customer is soft-deleted (valid right after `ids` answered)."""
+        return customer_id in self._deleted
+
+
 class CustomerService:
     def __init__(self, ctx: ServiceContext, changes: Changes) -> None:
         self.ctx = ctx
@@ -49,6 +112,15 @@ class CustomerService:
         self.table: StoreTable = ctx.db.table(TABLE)
         self.table.create_index("email", email_key)
         self.table.create_index("external_id", external_key)
+        self._keys: CustomerKeys | None = None
+
+    def keys(self) -> CustomerKeys:
+        """Emails and external ids -> customers, for imports (observed from the first call
+        on, so sessions that never import never pay for it)."""
+        if self._keys is None:
+            self._keys = CustomerKeys()
+            self.ctx.db.observe(TABLE, self._keys)
+        return self._keys
 
     # ----- reading -----------------------------------------------------------------------
     def get(self, customer_id: int, *, include_deleted: bool = False) -> dict[str, Any]:
@@ -75,18 +147,28 @@ class CustomerService:
     # ----- writing -----------------------------------------------------------------------
     def _validated(self, data: Mapping[str, Any], *, exclude: int | None = None) -> dict[str, Any]:
         values = validate_customer(data, today=self.ctx.clock.today())
+        if self._surely_unique(values, exclude):
+            return values
         ensure_unique(self.table, "email", email_key(values), "email",
                       exclude=exclude, describe=_describe)
         ensure_unique(self.table, "external_id", external_key(values), "external_id",
                       exclude=exclude, describe=_describe)
         return values
 
-    def create(self, data: Mapping[str, Any]) -> int:
-        """Add a customer; returns its id. Raises ValidationError naming every bad field."""
+    def _surely_unique(self, values: Mapping[str, Any], exclude: int | None) -> bool:
+        """Whether `keys` (kept during imports) shows nobody else has the email or the
+        external id: then the uniqueness checks, two store reads, can be skipped."""
+        found = None if self._keys is None else self._keys.ids(email_key(values),
+                                                              external_key(values))
+        return found is not None and not any(ids - {exclude} for ids in found)
+
+    def create(self, data: Mapping[str, Any], *, stamp: Mapping[str, Any] | None = None) -> int:
+        """Add a customer; returns its id. Raises ValidationError naming every bad field.
+        `stamp`: bookkeeping fields to write with it (an import's batch)."""
         with self.changes.change("New customer"):
             values = self._validated(data)
             doc = stamped_new({**values, **ZERO_TOTALS}, self.ctx.clock.stamp(), self.ctx.staff)
-            return self.table.insert(doc)
+            return self.table.insert({**doc, **stamp} if stamp else doc)
 
     def update(self, customer_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
         """Edit fields; the whole record is re-validated so cross-field rules hold."""

@@ -175,14 +175,14 @@ def test_a_row_refused_after_its_first_write_leaves_nothing(
     # The ledger refuses one row's points after its purchase was written: the chunk is
     # rolled back and replayed row by row, so that row leaves nothing behind and the
     # others still import.
-    record_earn = crm.loyalty.record_earn
+    purchase_earning = crm.loyalty.purchase_earning
 
-    def refusing(customer_id: int, points: int, day: str, purchase_id: int) -> None:
+    def refusing(customer_id: int, points: int, day: str, purchase_id: int) -> int:
         if points == 7:
             raise ValidationError("points", "refused by the ledger")
-        record_earn(customer_id, points, day, purchase_id)
+        return purchase_earning(customer_id, points, day, purchase_id)
 
-    monkeypatch.setattr(crm.loyalty, "record_earn", refusing)
+    monkeypatch.setattr(crm.loyalty, "purchase_earning", refusing)
     john = crm.customers.create({"first_name": "John", "email": "j@x.com"})
     text = ("customer_email,customer_name,item,total\nj@x.com,,Pen,10\n"
             "j@x.com,,Island,70\nnew@x.com,New Person,Boat,75\nj@x.com,,Ink,20\n")

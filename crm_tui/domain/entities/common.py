@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from crm_tui.domain.errors import ValidationError
 
@@ -17,6 +18,10 @@ MEDIUM_TEXT = 200
 LONG_TEXT = 10_000
 MAX_TAGS = 50
 TAG_MAX_LEN = 40
+MAX_ID = 2**53  # the largest record id (JSON numbers stay exact up to it)
+# What a validator's shortcut returns for input it leaves to the full validator (the
+# `fast` of schema.Parser).
+MISS: Any = object()
 
 # C0/C1 controls (tab and newline are handled separately) and lone surrogates, which
 # JSON encoders and terminals choke on.
@@ -110,16 +115,53 @@ def check_email(value: object, field: str) -> str:
     return text
 
 
+def fast_email(value: object) -> object:
+    """check_email's answer for an address typed plainly (printable ASCII, no spaces), or
+    schema.MISS: anything else, every refusal included, is check_email's to word."""
+    if (type(value) is str and len(value) <= 254 and value.isascii() and value.isprintable()
+            and " " not in value):
+        text = value.lower()
+        if _EMAIL_RE.match(text) and len(text.partition("@")[0]) <= 64:
+            return text
+    return MISS
+
+
+def _phone_digits(text: str) -> int | None:
+    """How many digits the number has, None when it is not written as a phone number."""
+    match = _PHONE_RE.match(text)
+    return None if match is None else sum(map(str.isdigit, match["main"]))
+
+
+def fast_phone(value: object) -> object:
+    """check_phone's answer for a number typed in printable ASCII, or MISS."""
+    if type(value) is str:
+        text = " ".join(value.split())
+        if text and len(text) <= 40 and text.isascii() and text.isprintable():
+            digits = _phone_digits(text)
+            if digits is not None and 7 <= digits <= 15:
+                return text
+    return MISS
+
+
 def check_phone(value: object, field: str) -> str:
     """The number as typed (trimmed), once it has 7-15 digits and only phone punctuation."""
     text = clean_text(value, field, max_len=40)
-    match = _PHONE_RE.match(text)
-    if match is None:
+    digits = _phone_digits(text)
+    if digits is None:
         raise ValidationError(field, f"is not a phone number: {text!r}; expected {PHONE_HINT}")
-    digits = sum(ch.isdigit() for ch in match["main"])
     if not 7 <= digits <= 15:
         raise ValidationError(field, f"has {digits} digits: {text!r}; expected {PHONE_HINT}")
     return text
+
+
+_BOOL_WORDS = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
+
+
+def fast_bool(value: object) -> object:
+    """parse_bool's answer for a bool or a word spelt exactly as listed, else MISS."""
+    if type(value) is bool:
+        return value
+    return _BOOL_WORDS.get(value, MISS) if type(value) is str else MISS
 
 
 def parse_bool(value: object, field: str) -> bool:
@@ -198,7 +240,7 @@ def range_text(minimum: object, maximum: object, noun: str) -> str:
 def parse_id(value: object, field: str) -> int:
     """A record id: a positive whole number (TinyDB document ids)."""
     try:
-        return parse_int(value, field, minimum=1, maximum=2**53)
+        return parse_int(value, field, minimum=1, maximum=MAX_ID)
     except ValidationError:
         raise ValidationError(
             field, f"must be a record id (a positive whole number); got {value!r}"

@@ -7,6 +7,7 @@ show all messages at once and a record is either wholly valid or rejected.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -23,12 +24,23 @@ Validator = Callable[..., dict[str, Any]]
 Rules = Callable[[dict[str, Any], dict[str, str], date, frozenset[str]], None]
 
 
+MISS = common.MISS
+
+
 @dataclass(frozen=True)
 class Parser:
-    """Turns one raw value into its stored form; `expected` describes valid input for messages."""
+    """Turns one raw value into its stored form; `expected` describes valid input for messages.
+
+    `fast` is an optional shortcut for the commonest input (plain text as a CSV cell or a
+    form field holds it): the value `fn` would return, or MISS for anything else, blanks
+    and every value `fn` refuses included, so messages only ever come from `fn`. Imports
+    validate every cell of every row, and the general path's checks cost several times
+    the shortcut's.
+    """
 
     fn: Callable[[Any, str, date], Any]
     expected: str
+    fast: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,10 +75,9 @@ def validate_record(
 
     Input is in typed form (money in dollars); `current` is in stored form (cents).
     """
-    values, errors = check_fields(data, fields, today=today, partial=partial)
+    values, errors, given = _check_fields(data, fields, today=today, partial=partial)
     if not (partial and current is not None):
         if rules:
-            given = (name for name in fields if not common.is_blank(data.get(name)))
             rules(values, errors, today, frozenset(given))
         return finish(values, errors)
     failed = {_root(name) for name in errors}
@@ -100,25 +111,58 @@ def check_fields(
     Keys not in `fields` (ids, timestamps, computed totals, typos) are left out of the result:
     services own those. With `partial`, missing fields are skipped instead of defaulted.
     """
+    values, errors, _ = _check_fields(data, fields, today=today, partial=partial)
+    return values, errors
+
+
+# Each field table as (name, field, shortcut) tuples, made once: the loop over them runs
+# for every cell an import validates, and looking the shortcut up through Field and
+# Parser each time was a good part of it. Keyed by identity (the tables are constants);
+# the table is kept with its tuples, so an id is never reused while cached.
+_SPECS: dict[int, tuple[Mapping[str, Field], list[tuple[str, Field, Any]]]] = {}
+
+
+def _specs(fields: Mapping[str, Field]) -> list[tuple[str, Field, Any]]:
+    cached = _SPECS.get(id(fields))
+    if cached is None or cached[0] is not fields:
+        cached = _SPECS[id(fields)] = (
+            fields, [(name, spec, spec.parser.fast) for name, spec in fields.items()])
+    return cached[1]
+
+
+def _check_fields(
+    data: Mapping[str, Any], fields: Mapping[str, Field], *, today: date, partial: bool
+) -> tuple[dict[str, Any], dict[str, str], list[str]]:
+    """check_fields, and the fields given (not blank), which the rules are told: noting
+    them here spares testing every value for blankness a second time."""
     if not isinstance(data, Mapping):
         raise TypeError(f"expected a mapping of fields, got {type(data).__name__}")
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
-    for name, spec in fields.items():
-        if name not in data and partial:
-            continue
-        raw = data.get(name)
-        if common.is_blank(raw):
+    given: list[str] = []
+    for name, spec, fast in _specs(fields):
+        if name not in data:
+            if partial:
+                continue
+            raw = None
+        else:
+            raw = data[name]
+            if fast is not None and (value := fast(raw)) is not MISS:
+                values[name] = value
+                given.append(name)
+                continue
+        if raw is None or common.is_blank(raw):  # most absent fields are None: no call
             if spec.required:
                 errors[name] = f"is required: expected {spec.parser.expected}"
             else:
                 values[name] = spec.default_value(today)
             continue
+        given.append(name)
         try:
             values[name] = spec.parser.fn(raw, name, today)
         except ValidationError as exc:
             errors.update(exc.errors)
-    return values, errors
+    return values, errors, given
 
 
 def finish(values: dict[str, Any], errors: Mapping[str, str]) -> dict[str, Any]:
@@ -130,7 +174,8 @@ def finish(values: dict[str, Any], errors: Mapping[str, str]) -> dict[str, Any]:
 
 def present(values: Mapping[str, Any], *names: str) -> bool:
     """Whether a cross-field rule can be checked: all its fields were validated (partial edits)."""
-    return all(name in values for name in names)
+    # map() rather than a generator: rules ask this for every row an import validates.
+    return all(map(values.__contains__, names))
 
 
 def settle_date(values: dict[str, Any], field: str, applies: bool, today: date) -> None:
@@ -146,9 +191,18 @@ def settle_date(values: dict[str, Any], field: str, applies: bool, today: date) 
 
 
 def text(max_len: int = common.MEDIUM_TEXT, *, multiline: bool = False) -> Parser:
+    def fast(value: Any) -> Any:
+        # Printable ASCII holds no control character: clean_text's checks all pass.
+        if type(value) is str:
+            cleaned = " ".join(value.split())
+            if cleaned and len(cleaned) <= max_len and cleaned.isascii() and cleaned.isprintable():
+                return cleaned
+        return MISS
+
     return Parser(
         lambda v, f, t: common.clean_text(v, f, max_len=max_len, multiline=multiline),
         f"text up to {max_len} characters",
+        None if multiline else fast,
     )
 
 
@@ -156,31 +210,84 @@ def choice(
     choices: Sequence[str], *, free_form: bool = False, aliases: Mapping[str, str] | None = None
 ) -> Parser:
     listed = ", ".join(choices)
+    # Input spelt exactly as its match key maps straight to what coerce_enum returns:
+    # the first choice with that key, else the alias (aliases are keyed by enum_key).
+    spelt: dict[str, str] = {}
+    for option in choices:
+        spelt.setdefault(common.enum_key(option), option)
+    for key, target in (aliases or {}).items():
+        if common.enum_key(key) == key:
+            spelt.setdefault(key, target)
+    spelt = {key: value for key, value in spelt.items() if key.isascii() and key.isprintable()}
     return Parser(
         lambda v, f, t: common.coerce_enum(v, f, choices, free_form=free_form, aliases=aliases),
         f"one of {listed}, or another short word" if free_form else f"one of {listed}",
+        lambda v: spelt.get(v, MISS) if type(v) is str else MISS,
     )
+
+
+def _whole_fast(minimum: int | None, maximum: int | None) -> Callable[[Any], Any]:
+    def fast(value: Any) -> Any:
+        if type(value) is int:
+            number = value
+        elif type(value) is str and value.isascii() and value.isdigit() and len(value) <= 18:
+            number = int(value)
+        else:
+            return MISS
+        if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
+            return MISS
+        return number
+
+    return fast
 
 
 def whole(minimum: int | None = None, maximum: int | None = None) -> Parser:
     return Parser(
         lambda v, f, t: common.parse_int(v, f, minimum=minimum, maximum=maximum),
         common.range_text(minimum, maximum, "a whole number"),
+        _whole_fast(minimum, maximum),
     )
+
+
+# Plain dollars and cents: at most 12 digits of dollars stays under money.MAX_CENTS.
+_PLAIN_AMOUNT = re.compile(r"(\d{1,12})(?:\.(\d{1,2}))?", re.ASCII)
+
+
+def _amount_fast(value: Any) -> Any:
+    match = _PLAIN_AMOUNT.fullmatch(value) if type(value) is str else None
+    if match is None:
+        return MISS
+    dollars, cents = match.groups()
+    return int(dollars) * 100 + (int(cents.ljust(2, "0")) if cents else 0)
 
 
 def amount(*, allow_negative: bool = False) -> Parser:
     return Parser(
-        lambda v, f, t: money.parse_money(v, f, allow_negative=allow_negative), money.MONEY_HINT
+        lambda v, f, t: money.parse_money(v, f, allow_negative=allow_negative),
+        money.MONEY_HINT,
+        _amount_fast,
     )
 
 
-EMAIL = Parser(lambda v, f, t: common.check_email(v, f), common.EMAIL_HINT)
-PHONE = Parser(lambda v, f, t: common.check_phone(v, f), common.PHONE_HINT)
-FLAG = Parser(lambda v, f, t: common.parse_bool(v, f), common.BOOL_HINT)
-RECORD_ID = Parser(lambda v, f, t: common.parse_id(v, f), "a record id (a positive whole number)")
+_PLAIN_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+
+
+def _day_fast(value: Any) -> Any:
+    if type(value) is str and _PLAIN_DAY.fullmatch(value):
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            return MISS  # not a real date: parse_date says so
+    return MISS
+
+
+EMAIL = Parser(lambda v, f, t: common.check_email(v, f), common.EMAIL_HINT, common.fast_email)
+PHONE = Parser(lambda v, f, t: common.check_phone(v, f), common.PHONE_HINT, common.fast_phone)
+FLAG = Parser(lambda v, f, t: common.parse_bool(v, f), common.BOOL_HINT, common.fast_bool)
+RECORD_ID = Parser(lambda v, f, t: common.parse_id(v, f), "a record id (a positive whole number)",
+                   _whole_fast(1, common.MAX_ID))
 TAGS = Parser(lambda v, f, t: common.parse_tags(v, f), "tags separated by commas")
-DAY = Parser(lambda v, f, t: dates.parse_date(v, f, t).isoformat(), dates.DATE_HINT)
+DAY = Parser(lambda v, f, t: dates.parse_date(v, f, t).isoformat(), dates.DATE_HINT, _day_fast)
 MOMENT = Parser(lambda v, f, t: dates.parse_datetime(v, f).isoformat(), dates.DATETIME_HINT)
 
 

@@ -66,6 +66,11 @@ class BatchTracker:
         self._new_undo: dict[tuple[str, int], int] = {}
         self._pending: dict[tuple[str, int], Any] = {}
 
+    @property
+    def stamp(self) -> dict[str, str]:
+        """The field marking a document as this batch's (see `created`)."""
+        return {BATCH_FIELD: self.id}
+
     def _stamp(self, table: str, doc_id: int) -> None:
         # replace() copies the document once; update() would copy it twice.
         store = self.crm.db.table(table)
@@ -73,8 +78,11 @@ class BatchTracker:
         if doc is not None and doc.get(BATCH_FIELD) != self.id:
             store.replace(doc_id, {**doc, BATCH_FIELD: self.id})
 
-    def created(self, table: str, doc_id: int) -> None:
-        self._stamp(table, doc_id)
+    def created(self, table: str, doc_id: int, *, stamped: bool = False) -> None:
+        """Mark a document the batch created; `stamped` when it was written with `stamp`
+        (which spares reading it back)."""
+        if not stamped:
+            self._stamp(table, doc_id)
         self._pending[(table, doc_id)] = _CREATED
 
     def before_change(self, table: str, doc_id: int) -> None:

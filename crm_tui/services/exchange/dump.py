@@ -38,7 +38,7 @@ from .csv_rows import SourceRow, file_error
 from .customer_rows import CustomerInput, match_customer, validated_customer
 from .importer import Pipeline, Progress, run_import
 from .legacy import Balances, load_json_file
-from .plans import ImportContext, Plan, given
+from .plans import ImportContext, Plan, RowHandler, given
 from .record_rows import ACTIVITIES
 from .reports import ImportReport
 
@@ -60,7 +60,7 @@ def _stamp(value: Any) -> str | None:
     return f"{text}T00:00:00" if len(text) == 10 else text
 
 
-class ExactRows:
+class ExactRows(RowHandler):
     """Insert each record under its exported id, validated as the services would."""
 
     def __init__(self, ctx: ImportContext, kind: str, earned: dict[int, list[tuple]]) -> None:
@@ -68,9 +68,6 @@ class ExactRows:
         self.table = ctx.crm.db.table(TABLES[kind])
         self.earned = earned  # customer id -> [(purchase id, points, date)] for later
         self.build: Builder = BUILDERS[kind]
-
-    def reset(self) -> None:
-        pass
 
     @property
     def stamp(self) -> str:
@@ -177,16 +174,13 @@ BUILDERS: dict[str, Builder] = {
 }
 
 
-class Earnings:
+class Earnings(RowHandler):
     """Per customer: totals rebuilt from the purchases, points earned through the ledger."""
 
     kind = "ledger"
 
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
-
-    def reset(self) -> None:
-        pass
 
     def prepare(self, fields: Mapping[str, Any]) -> Plan:
         return Plan([], lambda: self._settle(fields["customer_id"], fields["earned"]))

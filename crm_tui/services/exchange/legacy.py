@@ -34,7 +34,7 @@ from crm_tui.services import tables
 from .csv_rows import SourceRow, file_error
 from .customer_rows import CustomerRows, match_customer
 from .importer import Pipeline, Progress, run_import
-from .plans import ImportContext, Plan
+from .plans import ImportContext, Plan, RowHandler
 from .record_rows import PurchaseRows
 from .reports import ImportReport, RowError
 
@@ -116,7 +116,7 @@ def _purchase(entry: Any, index: int) -> dict[str, Any]:
     return fields
 
 
-class Balances:
+class Balances(RowHandler):
     """Carry loyalty balances over: customers this batch created get an `adjust` entry
     for the difference between the balance given and what their purchases earned."""
 
@@ -124,9 +124,6 @@ class Balances:
 
     def __init__(self, ctx: ImportContext, note: str) -> None:
         self.ctx, self.note = ctx, note
-
-    def reset(self) -> None:
-        pass
 
     def prepare(self, fields: Mapping[str, Any]) -> Plan:
         if is_blank(fields.get("loyalty_points")):

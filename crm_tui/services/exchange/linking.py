@@ -21,7 +21,7 @@ from .customer_rows import (
     CUSTOMERS,
     CustomerInput,
     column_name,
-    match_customer,
+    match_customer_id,
     refuse_deleted,
     validated_customer,
 )
@@ -68,10 +68,9 @@ class CustomerLinker:
                 refuse_deleted(found, "customer_id")
                 return Link(found["id"])
             external, key = link["customer_id"], "customer_id"  # another system's id
-        found, matched = match_customer(self.ctx, email, external, prefix="customer_")
-        if found is not None:
-            refuse_deleted(found, matched)
-            return Link(found["id"])
+        customer_id = match_customer_id(self.ctx, email, external, prefix="customer_")
+        if customer_id is not None:
+            return Link(customer_id)
         name = self._name(link)
         if email is None and external is None:
             found = self._by_name(name)
@@ -89,8 +88,8 @@ class CustomerLinker:
         """The customer id, creating the customer first when the link says so."""
         if link.new is None:
             return link.customer_id
-        customer_id = self.ctx.crm.customers.create(link.new)
-        self.ctx.batch.created(CUSTOMERS, customer_id)
+        customer_id = self.ctx.crm.customers.create(link.new, stamp=self.ctx.batch.stamp)
+        self.ctx.batch.created(CUSTOMERS, customer_id, stamped=True)
         if self._names is not None:
             self._names.setdefault(self._name_key(link.new), []).append(customer_id)
         return customer_id

@@ -51,14 +51,20 @@ class ImportContext:
 
 
 class RowHandler(Protocol):
-    """Turns the mapped fields of one row into a Plan (or raises ValidationError)."""
+    """Turns the mapped fields of one row into a Plan (or raises ValidationError).
+    Handlers subclass it for the default (no-op) `reset` and `flush`."""
 
     kind: str
 
     def prepare(self, fields: Mapping[str, Any]) -> Plan: ...
 
     def reset(self) -> None:
-        """Forget caches: the chunk they were built in was rolled back."""
+        """Forget caches and deferred writes: the chunk they were made in rolled back."""
+
+    def flush(self) -> None:
+        """Make the writes the chunk's plans deferred (called inside the chunk's commit,
+        after its last row): a handler may gather what many rows change in one record
+        and write it once."""
 
 
 def check_on_duplicate(value: str) -> str:

@@ -1,11 +1,13 @@
 """Rows of products, purchases and customer activity (interactions, deals, tasks, feedback).
 
-Every write goes through the area's service, so its validation and rules apply: a purchase
-is recorded by `crm.sales.record`, which keeps the customer's totals and loyalty points
-exactly as a purchase typed in the app does. Products upsert on their name, purchases on
-their `external_id` (the order number elsewhere: a re-import does not double them). Other
-rows are added, unless a row is one of our own records exported and brought back as it
-was (its `id`, its customer and its content all match): that one is left unchanged.
+Every write goes through the area's service, so its validation and rules apply: purchases
+are recorded by the sales service's `PurchaseWriter`, which keeps the customers' totals and
+loyalty points exactly as `crm.sales.record` does for a purchase typed in the app, writing
+each customer once per chunk rather than after every purchase. Products upsert on their
+name, purchases on their `external_id` (the order number elsewhere: a re-import does not
+double them). Other rows are added, unless a row is one of our own records exported and
+brought back as it was (its `id`, its customer and its content all match): that one is
+left unchanged.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from .linking import CustomerLinker, Link
 from .plans import (
     ImportContext,
     Plan,
+    RowHandler,
     duplicate_plan,
     given,
     key_text,
@@ -66,14 +69,11 @@ def already_there(ctx: ImportContext, table: str, fields: Mapping[str, Any], lin
     return unchanged(current, edit(current))
 
 
-class ProductRows:
+class ProductRows(RowHandler):
     kind = "products"
 
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
-
-    def reset(self) -> None:
-        pass
 
     def prepare(self, fields: Mapping[str, Any]) -> Plan:
         data = given(fields, PRODUCT_FIELDS)
@@ -103,7 +103,7 @@ class ProductRows:
         self.ctx.batch.after_change(tables.PRODUCTS, product_id)
 
 
-class PurchaseRows:
+class PurchaseRows(RowHandler):
     kind = "purchases"
 
     def __init__(self, ctx: ImportContext, linker: CustomerLinker | None = None) -> None:
@@ -111,21 +111,37 @@ class PurchaseRows:
         self.linker = linker or CustomerLinker(ctx)
         self.table = ctx.crm.sales.table
         self.index = external_index(self.table)
+        self.writer = ctx.crm.sales.writer()
+        self._catalogue: dict[str, int | None] = {}  # item name -> product, this chunk
 
     def reset(self) -> None:
         self.linker.reset()
+        self.writer.discard()
+        self._catalogue.clear()
+
+    def flush(self) -> None:
+        self.writer.flush()
+        self._catalogue.clear()
+
+    def _catalogue_id(self, name: str) -> int | None:
+        """The product so named, read once per chunk: the chunk holds the store's lock and
+        a purchase import adds no products, so the answer holds until the chunk ends."""
+        if name not in self._catalogue:
+            try:
+                product = self.ctx.crm.products.find_by_name(name)
+            except NotFoundError:
+                product = None
+            self._catalogue[name] = None if product is None else product["id"]
+        return self._catalogue[name]
 
     def _product(self, data: dict[str, Any]) -> None:
         """Link the catalogue product the item names (its name wins over a product_id,
         which may come from another database); an unknown item stays free text."""
         if "item" in data:
-            try:
-                product = self.ctx.crm.products.find_by_name(key_text(data["item"], "item"))
-            except NotFoundError:
-                product = None
+            product_id = self._catalogue_id(key_text(data["item"], "item"))
             data.pop("product_id", None)
-            if product is not None:
-                data["product_id"] = product["id"]
+            if product_id is not None:
+                data["product_id"] = product_id
         elif "product_id" in data:
             product_id = data["product_id"]
             try:
@@ -145,10 +161,12 @@ class PurchaseRows:
                                          current=current)):
             return Plan([(self.kind, "unchanged")])
         if not ids:
-            if link.new is not None:  # the customer is written first: check the purchase now
-                validate_purchase({**data, "customer_id": PLACEHOLDER_ID}, today=self.ctx.today)
+            # Checked in full now (a customer to create has no id yet: any id validates the
+            # same), so writing the row cannot refuse it.
+            values, points = self.ctx.crm.sales.checked(
+                {**data, "customer_id": link.customer_id or PLACEHOLDER_ID})
             return Plan([*link.outcomes, (self.kind, "created")],
-                        lambda: self._create(link, data), checked_by_apply=link.new is None)
+                        lambda: self._create(link, values, points))
         existing = {"id": min(ids), **self.table.get(doc_id=min(ids))}
         what = f"purchase #{existing['id']}"
         duplicate = duplicate_plan(self.ctx, self.kind, "external_id", what)
@@ -162,12 +180,14 @@ class PurchaseRows:
             return Plan([(self.kind, "unchanged")])
         return Plan([(self.kind, "updated")], lambda: self._update(existing["id"], data))
 
-    def _create(self, link: Link, data: dict[str, Any]) -> None:
+    def _create(self, link: Link, values: dict[str, Any], points: int) -> None:
         customer_id = self.linker.ensure(link)
-        purchase_id = self.ctx.crm.sales.record({**data, "customer_id": customer_id})
-        self.ctx.batch.created(tables.PURCHASES, purchase_id)
+        purchase_id = self.writer.add({**values, "customer_id": customer_id}, points,
+                                      self.ctx.batch.stamp)
+        self.ctx.batch.created(tables.PURCHASES, purchase_id, stamped=True)
 
     def _update(self, purchase_id: int, data: dict[str, Any]) -> None:
+        self.writer.flush()  # the edit moves totals the writer may still hold
         self.ctx.batch.before_change(tables.PURCHASES, purchase_id)
         self.ctx.crm.sales.update(purchase_id, data)
         self.ctx.batch.after_change(tables.PURCHASES, purchase_id)
@@ -204,7 +224,7 @@ ACTIVITIES: dict[str, ActivityKind] = {
 }
 
 
-class ActivityRows:
+class ActivityRows(RowHandler):
     """Interactions, deals, tasks and feedback: always new records, about a customer."""
 
     def __init__(self, ctx: ImportContext, kind: str,
