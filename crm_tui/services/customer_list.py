@@ -8,7 +8,7 @@ display values on demand, so a screen showing 40 rows of 100,000 does 40 lookups
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,6 +117,7 @@ class CustomerList:
         self._orders: dict[tuple[Any, ...], Matches] = {}  # sorted ids, per sort and state
         self._last_text: tuple[Matches, str, Matches] | None = None
         self._version = 0
+        self._filled = False  # the store has handed over the table's documents
         ctx.db.observe(tables.CUSTOMERS, self)
 
     # ----- observer (called under the store's lock: no store reads here) -----------------
@@ -134,9 +135,12 @@ class CustomerList:
         self._docs = dict(docs)
         self._hay = {}  # search text is made on first search, not on load
         self._version += 1
+        self._filled = True
 
     def clear(self) -> None:
+        """The store let go of the table: the next query loads it again."""
         self.rebuild({})
+        self._filled = False
 
     # ----- queries -----------------------------------------------------------------------
     def _loaded(self) -> None:
@@ -154,11 +158,26 @@ class CustomerList:
             self._cache = (key, ids)
             return ids
 
+    def query_now(self, q: ListQuery) -> list[int] | None:
+        """The query's answer if it is quick to give: the store free, the table loaded and
+        the sorted rows' search text made. None otherwise: ask `query` in a worker."""
+        with self.ctx.db.engine.try_reading() as free:
+            if not free or not self._filled:
+                return None
+            base = self._orders.get(self._order_state(q))
+            if base is None or len(base.hays) != len(base.ids) or q.segment is not None:
+                return None  # a sort, a save or segment members to score: not instant
+            return self.query(q)
+
+    def _order_state(self, q: ListQuery) -> tuple[Any, ...]:
+        """What a sorted base list depends on."""
+        return (q.sort, q.descending, q.deleted, self._version, self.ctx.clock.today())
+
     def _base(self, q: ListQuery) -> Matches:
         """Live (or trashed) ids in the query's sort order with their search text, kept
         until the data changes: filtering an ordered list keeps its order, so a keystroke
         never re-sorts 100,000 rows."""
-        state = (q.sort, q.descending, q.deleted, self._version, self.ctx.clock.today())
+        state = self._order_state(q)
         base = self._orders.get(state)
         if base is None:
             self._orders = {}  # older states are stale
@@ -226,18 +245,23 @@ class CustomerList:
         by_id = sorted(ids)
         return sorted(by_id, key=lambda i: key(docs[i], standing.get(i)), reverse=q.descending)
 
-    def row_now(self, customer_id: int) -> CustomerRow | None:
-        """The row without waiting for the store. While a worker holds it (loading a
-        million events, scoring everyone) the row is made from this list's own copy of the
-        documents, which the store keeps current; None when that cannot be done yet."""
+    def rows_now(self, ids: Iterable[int]) -> dict[int, CustomerRow]:
+        """The rows of these customers, without waiting for the store: what a screenful
+        needs, with one catch-up. While a worker holds the store (loading a million events,
+        scoring everyone) rows are made from this list's own copy of the documents, which
+        the store keeps current; ids missing from the answer cannot be drawn yet."""
         with self.ctx.db.engine.try_reading() as free:
             if free:
-                return self.row(customer_id)
-        doc = self._docs.get(customer_id)
-        if doc is None:
-            return None
-        standing = self.segments.membership.standing_unlocked(customer_id, doc)
-        return None if standing is None else _row(customer_id, doc, standing)
+                docs = {i: self._docs[i] for i in ids if i in self._docs}
+                standings = self.segments.membership.standings(docs)
+                return {i: _row(i, doc, standings[i]) for i, doc in docs.items()}
+        rows = {}
+        for i in ids:
+            doc = self._docs.get(i)
+            standing = None if doc is None else self.segments.membership.standing_unlocked(i, doc)
+            if doc is not None and standing is not None:
+                rows[i] = _row(i, doc, standing)
+        return rows
 
     def row(self, customer_id: int) -> CustomerRow:
         with self.ctx.db.engine.reading():

@@ -246,15 +246,25 @@ class SegmentMembership:
         Taken from the live groups when they are current; otherwise computed for this one
         customer rather than scoring everyone, so badges show at once after start-up.
         """
+        return self.standings({customer_id: doc}, as_of)[customer_id]
+
+    def standings(self, docs: Mapping[int, Doc], as_of: dt.date | None = None
+                  ) -> dict[int, Standing]:
+        """Several customers' standings with one catch-up with the store (a screenful of
+        rows asks for forty at once)."""
         with self.ctx.db.engine.reading():
             today = self.ctx.clock.today()
             day = self.ctx.as_of(as_of)
-            if day == today and self._refresh(today):
-                found = self._groups.standing.get(customer_id)
-                if found is not None:
-                    return found
-            self.evaluations += 1
-            return standing_of(customer_id, doc, day, self.ctx.settings, self.definitions())
+            live = self._groups.standing if day == today and self._refresh(today) else {}
+            settings, definitions = self.ctx.settings, self.definitions()
+            found = {}
+            for customer_id, doc in docs.items():
+                standing = live.get(customer_id)
+                if standing is None:
+                    self.evaluations += 1
+                    standing = standing_of(customer_id, doc, day, settings, definitions)
+                found[customer_id] = standing
+            return found
 
     def standing_unlocked(self, customer_id: int, doc: Doc) -> Standing | None:
         """Today's standing without taking the store's lock, from what this process last

@@ -111,7 +111,7 @@ def test_rows_draw_while_another_thread_holds_the_store(crm: Crm) -> None:
     crm.sales.record({"customer_id": ids["ann"], "item": "Desk", "total": "900.00",
                       "date": "2026-06-01"})  # re-scores Ann: her stored standing is stale
     with store_busy(crm):
-        row = listing.row_now(ids["ann"])
+        row = listing.rows_now([ids["ann"]]).get(ids["ann"])
     assert row is not None, "the row waited for the store instead of drawing"
     assert (row.orders, row.spent_cents) == (1, 90_000)
     assert row.standing != before.standing
@@ -124,8 +124,21 @@ def test_a_busy_store_before_anything_was_read_draws_placeholders(crm: Crm) -> N
     try:
         cold = CustomerList(fresh.ctx, fresh.segments)
         with store_busy(fresh):
-            assert cold.row_now(ids["ann"]) is None  # nothing loaded yet: '…' until it is
+            assert cold.rows_now([ids["ann"]]) == {}  # nothing loaded yet: '…' until it is
         cold.query(ListQuery())  # what the screen does first: loads the table
-        assert cold.row_now(ids["ann"]) == listing.row(ids["ann"])
+        assert cold.rows_now([ids["ann"]]) == {ids["ann"]: listing.row(ids["ann"])}
     finally:
         fresh.close()
+
+
+def test_quick_answers_only_when_they_are_quick(crm: Crm) -> None:
+    listing, ids = make(crm)
+    search = ListQuery(text="acme")
+    assert listing.query_now(search) is None  # table not handed over yet: ask a worker
+    listing.warm()  # what the screen's worker does after the first paint
+    assert listing.query_now(search) == listing.query(search) == [ids["ann"], ids["bob"]]
+    with store_busy(crm):
+        assert listing.query_now(ListQuery(text="ann")) is None  # never wait for the store
+    assert listing.query_now(ListQuery(text="a", sort="spent")) is None  # a sort to make
+    crm.customers.update(ids["ann"], {"last_name": "Acme-Lee"})
+    assert listing.query_now(search) is None  # data changed: the sorted rows are remade

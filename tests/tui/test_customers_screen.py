@@ -80,3 +80,27 @@ async def test_every_theme_draws_the_customers_screen(crm: Crm, people: dict[str
             table.invalidate()
             await settle(pilot)
             assert table.render_line(1).text.startswith("Ann Lee"), theme
+
+
+async def test_a_screenful_of_rows_is_fetched_in_one_request(crm: Crm) -> None:
+    for n in range(60):
+        crm.customers.create({"first_name": f"P{n:02d}", "last_name": "Row",
+                              "email": f"p{n}@rows.example"})
+    app = make_app(crm)
+    asked: list[int] = []
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(CustomerTable)
+        fetch = table._rows_now
+
+        def counted(ids: object) -> object:
+            found = fetch(ids)  # type: ignore[arg-type]
+            asked.append(len(found))
+            return found
+
+        table._rows_now = counted  # type: ignore[assignment]
+        table.invalidate()
+        await settle(pilot)
+        visible = table.size.height - 1  # less the header line
+        assert asked[:1] == [visible], "the first row drawn should fetch the whole screenful"
+        assert len(asked) == 1  # and the other rows come from that one request

@@ -91,7 +91,7 @@ class CustomersScreen(CrmScreen):
             yield Select([(t, t) for t in CUSTOMER_TYPES], prompt="type", id="type",
                          compact=True)
         with Horizontal(id="main"):
-            yield CustomerTable(self.listing.row, self.listing.row_now, id="table")
+            yield CustomerTable(self.listing.row, self.listing.rows_now, id="table")
             yield DetailPane(id="detail")
         yield Footer()
 
@@ -109,11 +109,14 @@ class CustomersScreen(CrmScreen):
     @work(thread=True, exclusive=True, group="customers-query")
     def load(self) -> None:
         """Query in a worker: the first query loads the table (100k customers: ~1 s)."""
-        ids = self.listing.query(self.query_state)
+        state = self.query_state
+        ids = self.listing.query(state)
         if not get_current_worker().is_cancelled:
-            deliver(self.app, self._show, ids)
+            deliver(self.app, self._show, ids, state)
 
-    def _show(self, ids: list[int]) -> None:
+    def _show(self, ids: list[int], state: ListQuery) -> None:
+        if state != self.query_state:
+            return  # typed on meanwhile: a newer answer is on its way or already shown
         table = self.query_one(CustomerTable)
         if table.loading:
             table.loading = False
@@ -123,7 +126,7 @@ class CustomersScreen(CrmScreen):
         table.sort_key, table.descending = self.query_state.sort, self.query_state.descending
         table.show(ids)
         trash = " in the trash" if self.query_state.deleted else ""
-        self.query_one("#count", Static).update(f"{len(ids):,} customers{trash}")
+        self.query_one("#count", Static).update(f"{len(ids):,} customers{trash}", layout=False)
         # After the frame that draws these rows: the filters' counts score every customer
         # and warming makes 100k search texts, and either would slow the first paint.
         self.call_after_refresh(self._after_paint)
@@ -187,7 +190,14 @@ class CustomersScreen(CrmScreen):
     # ----- search, filters, sort ---------------------------------------------------------
     def _requery(self, **changes: object) -> None:
         self.query_state = ListQuery(**{**self.query_state.__dict__, **changes})
-        self.load()
+        # Narrowing a search answers in a few ms: do it here, so the keystroke and its
+        # rows reach the screen in one frame. Anything slower goes to the worker.
+        ids = self.listing.query_now(self.query_state)
+        if ids is None:
+            self.load()
+        else:
+            self.workers.cancel_group(self, "customers-query")
+            self._show(ids, self.query_state)
 
     @on(Input.Changed, "#search")
     def _search_changed(self, event: Input.Changed) -> None:

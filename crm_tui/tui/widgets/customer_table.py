@@ -1,14 +1,16 @@
 """The customers table: a Line API view over any number of rows.
 
-Only the visible lines are rendered: each asks the `CustomerList` service for one row, and
-rendered rows are cached until the data changes. Cost is proportional to the screen height,
-not to the 100,000 customers behind it.
+Only the visible lines are rendered: the rows on screen are asked of the `CustomerList`
+service together (one catch-up with the store per screenful), and rendered rows are cached
+until the data changes. Cost is proportional to the screen height, not to the 100,000
+customers behind it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -55,7 +57,8 @@ PRIORITY = ["name", "segment", "spent", "email", "tier", "rfm", "orders", "last_
             "phone", "company", "status"]
 
 
-def fit_columns(width: int) -> list[tuple[Column, int]]:
+@lru_cache(maxsize=16)
+def fit_columns(width: int) -> tuple[tuple[Column, int], ...]:
     """Choose the columns that fit `width` and share the spare room among flexible ones."""
     chosen: list[Column] = []
     used = 0
@@ -70,7 +73,7 @@ def fit_columns(width: int) -> list[tuple[Column, int]]:
     widths = {c.key: c.width + (spare // len(flex) if c in flex else 0) for c in ordered}
     if flex:
         widths[flex[0].key] += spare % len(flex)
-    return [(c, widths[c.key]) for c in ordered]
+    return tuple((c, widths[c.key]) for c in ordered)
 
 
 def cell_text(row: CustomerRow, key: str) -> tuple[str, str | None]:
@@ -128,25 +131,27 @@ class CustomerTable(ScrollView, can_focus=True):
             self.customer_id = customer_id
 
     def __init__(self, row_of: Callable[[int], CustomerRow],
-                 row_now: Callable[[int], CustomerRow | None] | None = None, *,
+                 rows_now: Callable[[Iterable[int]], dict[int, CustomerRow]] | None = None, *,
                  id: str | None = None) -> None:
         super().__init__(id=id)
         self._row_of = row_of
-        # Drawing asks without waiting: if the store is busy loading, the row is drawn as
-        # "…" and drawn again shortly, instead of freezing the whole screen meanwhile.
-        self._row_now = row_now or row_of
+        # Drawing asks without waiting: if the store is busy loading, a row it cannot make
+        # yet is drawn as "…" and drawn again shortly, instead of freezing the screen.
+        self._rows_now = rows_now or (lambda ids: {i: row_of(i) for i in ids})
         self.ids: list[int] = []
         self.sort_key = "name"
         self.descending = False
         self._retry_pending = False
         self._lines: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
+        self._rows: dict[int, CustomerRow] = {}  # fetched rows, until the data changes
+        self._colors: tuple[str, dict[str, str]] | None = None  # (theme, its Rich colors)
 
     # ----- data --------------------------------------------------------------------------
     def show(self, ids: list[int], *, keep: int | None = None) -> None:
         """Display these ids; keep the cursor on customer `keep` if it is still listed."""
         current = keep if keep is not None else self.current_id
         self.ids = ids
-        self._lines.clear()
+        self._forget()
         self.virtual_size = Size(self.size.width, len(ids) + 1)
         try:
             index = ids.index(current) if current is not None else 0
@@ -158,8 +163,12 @@ class CustomerTable(ScrollView, can_focus=True):
 
     def invalidate(self) -> None:
         """Data behind the rows changed (a save, another session): redraw from the source."""
-        self._lines.clear()
+        self._forget()
         self.refresh()
+
+    def _forget(self) -> None:
+        self._lines.clear()
+        self._rows.clear()
 
     @property
     def current_id(self) -> int | None:
@@ -233,27 +242,50 @@ class CustomerTable(ScrollView, can_focus=True):
             text.append((title.rjust(size) if column.right else title.ljust(size)) + " ")
         return self._strip(text, width, style)
 
+    def _row(self, index: int) -> CustomerRow | None:
+        """The row at `index`; a miss fetches every visible row not fetched yet."""
+        wanted = self.ids[index]
+        row = self._rows.get(wanted)
+        if row is None:
+            if len(self._rows) > 4096:  # scrolled through many: start afresh
+                self._rows.clear()
+            top = self.scroll_offset.y
+            visible = self.ids[top:top + self.size.height - 1]  # less the header line
+            missing = {i for i in visible if i not in self._rows}
+            self._rows.update(self._rows_now(missing | {wanted}))
+            row = self._rows.get(wanted)
+        return row
+
+    def _theme_colors(self) -> dict[str, str]:
+        theme = self.app.theme
+        if self._colors is None or self._colors[0] != theme:
+            self._colors = (theme, rich_colors(self.app.theme_variables))
+        return self._colors[1]
+
     def _row_strip(self, index: int, width: int) -> Strip | None:
-        row = self._row_now(self.ids[index])
+        row = self._row(index)
         if row is None:
             return None
-        theme = rich_colors(self.app.theme_variables)
+        theme = self._theme_colors()
         if index == self.cursor:
             base = self.get_component_rich_style("customer-table--cursor")
         elif index % 2:
             base = self.get_component_rich_style("customer-table--odd")
         else:
             base = self.rich_style
-        text = Text(style=base, no_wrap=True, overflow="ellipsis")
+        # Segments built directly (not through rich Text): a screenful is redrawn on every
+        # search keystroke and rendering Text took most of that frame.
+        segments = []
         for column, size in fit_columns(width):
             value, variable = cell_text(row, column.key)
             if len(value) > size:
                 value = value[: size - 1] + "…"
             value = value.rjust(size) if column.right else value.ljust(size)
             color = theme.get(variable) if variable and index != self.cursor else None
-            text.append(value, Style(color=color, bold=bool(variable)) if color else None)
-            text.append(" ")
-        return self._strip(text, width, base)
+            segments.append(Segment(value, base + Style(color=color, bold=True) if color
+                                    else base))
+            segments.append(Segment(" ", base))
+        return Strip(segments).extend_cell_length(width, base).crop(0, width)
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
         segments = [Segment(s.text, s.style) for s in text.render(self.app.console)]
