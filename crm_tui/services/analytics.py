@@ -103,6 +103,13 @@ class AnalyticsService:
         self.tasks: StoreTable = db.table(tables.TASKS)
         self.feedback: StoreTable = db.table(tables.FEEDBACK)
 
+    def preload(self) -> None:
+        """Load every table the figures read without holding the store while they parse
+        (from a worker, before a dashboard scan)."""
+        self.ctx.db.preload(*(t.name for t in (
+            self.customers, self.purchases, self.products, self.interactions,
+            self.opportunities, self.tasks, self.feedback)))
+
     def _of_shown_customers(self, records: Iterable[Document]) -> list[Document]:
         """The records that are anonymous or about a customer who is not soft-deleted."""
         deleted = {c.doc_id for c in self.customers if c.get("deleted_at")}

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from crm_tui.domain.rules.loyalty import LoyaltySummary
 
+from . import tables
 from .profiles import CustomerProfile
 from .segments import SegmentBadges
 
@@ -36,7 +37,14 @@ class CustomerDetail:
     ledger: list[Record]
 
 
+HISTORY = (tables.LEDGER, tables.PURCHASES, tables.INTERACTIONS, tables.OPPORTUNITIES,
+           tables.TASKS, tables.FEEDBACK)
+
+
 def customer_detail(crm: Crm, customer_id: int, as_of: dt.date | None = None) -> CustomerDetail:
+    # The first 360 view loads every history table: parse them without holding the store,
+    # so the screen keeps drawing rows meanwhile.
+    crm.db.preload(*HISTORY)
     return CustomerDetail(
         customer=crm.customers.get(customer_id, include_deleted=True),
         profile=crm.customers.profile(customer_id, as_of),

@@ -62,6 +62,7 @@ def collect_figures(crm: Crm, as_of: dt.date | None = None) -> DashboardFigures:
     started = time.perf_counter()
     day = crm.ctx.as_of(as_of)
     analytics = crm.analytics
+    analytics.preload()
     summary = analytics.customer_summary(day)
     pipeline = analytics.pipeline(day)
     follow_ups = analytics.follow_ups(day)
