@@ -184,7 +184,9 @@ class CustomersScreen(CrmScreen):
     def refresh_data(self) -> None:
         self._filters_filled = False
         self.query_one(CustomerTable).invalidate()
-        self.load()
+        # The rows on screen redraw first: re-sorting 100k customers in a worker meanwhile
+        # would hold up that frame (a save's new badge) for no gain.
+        self.call_after_refresh(self.load)
         self.show_detail()
 
     # ----- search, filters, sort ---------------------------------------------------------
