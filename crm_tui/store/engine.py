@@ -743,11 +743,12 @@ class Engine:
             self._compact_locked(self._outdated_snapshots(loaded_only=False))
 
     def _compact_quietly(self) -> None:
-        # Runs after a commit that is already durable: failing to compact (disk full)
-        # must not turn that success into an error. The journal just stays longer.
+        # Runs after a commit that is already durable: failing to compact (disk full, a
+        # snapshot gone bad) must not turn that success into an error. The journal just
+        # stays longer; a bad snapshot is reported by the read that needs it (`crm check`).
         # Old-format snapshots are upgraded only if loaded: loading a million events to
         # convert them would stall the save that set compaction off.
-        with suppress(OSError):
+        with suppress(OSError, CorruptFileError):
             self._compact_locked(self._outdated_snapshots(loaded_only=True))
 
     def _outdated_snapshots(self, *, loaded_only: bool) -> set[str]:

@@ -125,3 +125,20 @@ def test_torn_last_line_is_ignored_then_dropped_by_next_writer(db_path: Path) ->
     reopened = Database(db_path).table("items")
     assert len(reopened) == 21 and reopened.get(doc_id=21) == {"n": 20}
     assert b'"g":99' not in journal.read_bytes()
+
+
+def test_a_save_that_sets_off_compaction_over_a_bad_snapshot_still_succeeds(
+        tmp_path: Path) -> None:
+    path = tmp_path / "crm.db"
+    make_database(path)
+    snapshot = path / "tables" / "items.json"
+    data = snapshot.read_bytes()
+    snapshot.write_bytes(data[:data.index(b"\n") + 10])  # the documents cut short
+    before = fingerprint(snapshot)
+    db = Database(path, compact_bytes=1)  # every commit is followed by a compaction
+    db.table("items").append({"n": 99})  # durable: must not be reported as failed
+    db.close()
+    assert fingerprint(snapshot) == before  # never overwritten
+    assert b'"n":99' in (path / "journal.log").read_bytes()
+    with pytest.raises(CorruptFileError, match=r"items\.json"):
+        len(Database(path).table("items"))  # the damage is still reported when read
