@@ -117,18 +117,21 @@ def _check_names(
         errors.update(problems)
 
 
-def display_name(customer: Mapping[str, Any]) -> str:
+def display_name(customer: Mapping[str, Any], customer_id: int | None = None) -> str:
     """How a customer is named on screen: the company for corporate customers, else the
-    person's name, falling back to whatever identifies them."""
-    person = " ".join(
-        str(customer.get(k) or "").strip() for k in ("first_name", "last_name")
-    ).strip()
+    person's name, falling back to whatever identifies them (`customer_id`, else the
+    document's own "id", which spares callers a copy of the document just to add it)."""
+    # Written out rather than joined from generators: this names every exported row.
+    person = (str(customer.get("first_name") or "").strip() + " "
+              + str(customer.get("last_name") or "").strip()).strip()
     company = str(customer.get("company_name") or "").strip()
-    candidates = (company, person) if customer.get("kind") == "corporate" else (person, company)
-    for name in (*candidates, str(customer.get("email") or "")):
-        if name:
-            return name
-    return f"Customer #{customer['id']}" if customer.get("id") is not None else "(unnamed)"
+    first, second = (company, person) if customer.get("kind") == "corporate" else (person, company)
+    name = first or second or str(customer.get("email") or "")
+    if name:
+        return name
+    if customer_id is None:
+        customer_id = customer.get("id")
+    return f"Customer #{customer_id}" if customer_id is not None else "(unnamed)"
 
 
 def split_full_name(name: str) -> tuple[str | None, str | None]:

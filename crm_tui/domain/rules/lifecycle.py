@@ -35,17 +35,23 @@ def lifecycle_segment(
     totals: CustomerTotals, as_of: dt.date, settings: LifecycleSettings = _DEFAULT
 ) -> str:
     """The computed lifecycle segment as of a date."""
-    days = days_since_last_order(totals, as_of)
+    return segment_for(days_since_last_order(totals, as_of), totals.order_count,
+                       totals.total_spent_cents, settings)
+
+
+def segment_for(days: int | None, order_count: int, spent_cents: int,
+                settings: LifecycleSettings = _DEFAULT) -> str:
+    """The computed lifecycle segment from the measures it depends on (days since the last
+    order, None without orders)."""
     if days is None:
         return PROSPECT
     if days >= settings.inactive_days:
         return INACTIVE
     if days >= settings.at_risk_days:
         return AT_RISK
-    if (totals.order_count >= settings.vip_orders
-            or totals.total_spent_cents >= settings.vip_spent_cents):
+    if order_count >= settings.vip_orders or spent_cents >= settings.vip_spent_cents:
         return VIP
-    if totals.order_count >= settings.returning_orders:
+    if order_count >= settings.returning_orders:
         return RETURNING
     return NEW
 
@@ -80,7 +86,11 @@ def effective_segment(
     `overridden` is true whenever an override is set, even when it equals the computed
     segment, so the badge keeps saying that a person chose it.
     """
-    computed = lifecycle_segment(totals, as_of, settings)
+    return with_override(lifecycle_segment(totals, as_of, settings), override)
+
+
+def with_override(computed: str, override: str | None) -> EffectiveSegment:
+    """The segment to show given the computed one and the stored override."""
     chosen = validate_override(override)
     if chosen is None:
         return EffectiveSegment(computed, False, computed)

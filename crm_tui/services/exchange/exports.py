@@ -8,7 +8,7 @@ until), so `--segment vip` works for purchases as well as for customers.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,9 +18,10 @@ from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.segments.evaluate import evaluate
 from crm_tui.services import tables
 from crm_tui.services.crm import Crm
-from crm_tui.services.profiles import CustomerProfile, facts_of, profile_of
+from crm_tui.services.profiles import CustomerProfile, Memo, Scorer, Scores, facts_of
 
-from .cells import money
+from .cells import money, money_text, text_cells
+from .writers import csv_line
 
 Row = dict[str, Any]
 
@@ -57,7 +58,7 @@ class Kind:
     columns: list[str]
     money: tuple[str, ...] = ()
     date_field: str = "created_at"
-    rows: Callable[[Crm, Query], Iterator[Row]] | None = None  # else derived from the table
+    rows: Callable[[Crm, Query], Iterable[Row]] | None = None  # else derived from the table
     linked: bool = False  # records belong to customers: add the customer's identity
 
 
@@ -66,7 +67,8 @@ class CustomerLens:
 
     def __init__(self, crm: Crm, query: Query) -> None:
         self.crm, self.query = crm, query
-        self.settings = crm.ctx.settings
+        self.scorer = Scorer(query.as_of, crm.ctx.settings)
+        self.filtered = bool(query.segment or query.tag or query.status)
         self._profiles: dict[int, CustomerProfile] = {}
         self._custom = self._custom_segment(query.segment)
 
@@ -80,8 +82,7 @@ class CustomerLens:
 
     def profile(self, customer_id: int, doc: Mapping[str, Any]) -> CustomerProfile:
         if customer_id not in self._profiles:
-            self._profiles[customer_id] = profile_of(customer_id, doc, self.query.as_of,
-                                                     self.settings)
+            self._profiles[customer_id] = self.scorer.profile(customer_id, doc)
         return self._profiles[customer_id]
 
     def accepts(self, customer_id: int, doc: Mapping[str, Any]) -> bool:
@@ -115,49 +116,111 @@ def _in_period(value: Any, query: Query) -> bool:
         query.until is None or day <= query.until)
 
 
-# Customer fields exported as stored (the rest of CUSTOMER_COLUMNS is computed).
-STORED = ("external_id", "kind", "first_name", "last_name", "company_name", "email", "phone",
-          "company", "industry", "customer_type", "source", "status", "tags")
+# Stored fields exported as they are, from kind to tags.
+_STORED = ("kind", "first_name", "last_name", "company_name", "email", "phone", "company",
+           "industry", "customer_type", "source", "status", "tags")
+# Where the cells `_varied` leaves out go in a row (see `customer_row`).
+_MONEY = CUSTOMER_COLUMNS.index("total_spent")  # then average_order and the order dates
+_STANDING = CUSTOMER_COLUMNS.index("loyalty_tier")  # to rfm_segment
+_TAGS = CUSTOMER_COLUMNS.index("tags")  # the cell that most often needs CSV quotes
 
 
-def customer_row(doc_id: int, doc: Mapping[str, Any], p: CustomerProfile) -> Row:
-    """One export row, built straight from the document and its profile: this runs
-    100,000 times per export, so no intermediate copies of the document."""
-    address = default_address(doc.get("addresses")) or {}
-    prefs = doc.get("preferences") or {}
-    totals, rfm = p.totals, p.rfm
-    row = {name: doc.get(name) for name in STORED}
-    row.update(
-        id=doc_id, name=p.name, city=address.get("city"),
-        region=address.get("region") or address.get("city"), country=address.get("country"),
-        order_count=totals.order_count, total_spent=money(totals.total_spent_cents),
-        average_order=money(totals.average_order_cents),
-        first_order_date=_iso(totals.first_order_date),
-        last_order_date=_iso(totals.last_order_date),
-        loyalty_points=p.loyalty_points, loyalty_tier=p.loyalty_tier,
-        lifecycle_segment=p.lifecycle.segment, segment_overridden=p.lifecycle.overridden,
-        rfm_r=rfm.r if rfm else None, rfm_f=rfm.f if rfm else None,
-        rfm_m=rfm.m if rfm else None, rfm_code=rfm.code if rfm else None,
-        rfm_segment=p.rfm_segment, churn_risk=p.churn_risk,
-        email_opt_in=prefs.get("email_opt_in"), sms_opt_in=prefs.get("sms_opt_in"),
-        do_not_contact=prefs.get("do_not_contact"),
-        created_at=str(doc.get("created_at") or "")[:10] or None,
-    )
-    return row
+def _varied(doc_id: int, doc: Mapping[str, Any], s: Scores) -> list[Any]:
+    """A customer row's values in column order, but for the money, the order dates and
+    the standing, which the typed rows and the CSV lines each render their own way."""
+    get = doc.get
+    addresses = get("addresses")
+    address = default_address(addresses) if addresses else None  # mostly none
+    city, region, country = (address.get("city"), address.get("region"),
+                             address.get("country")) if address else (None, None, None)
+    prefs = get("preferences") or {}
+    return [doc_id, get("external_id"), s.name, *map(get, _STORED), city, region or city,
+            country, s.order_count, s.loyalty_points, s.churn_risk, prefs.get("email_opt_in"),
+            prefs.get("sms_opt_in"), prefs.get("do_not_contact"),
+            str(get("created_at") or "")[:10] or None]
+
+
+def _standing(s: Scores) -> list[Any]:
+    """Columns loyalty_tier to rfm_segment: a few hundred combinations in a whole table."""
+    rfm = s.rfm
+    return [s.loyalty_tier, s.lifecycle.segment, s.lifecycle.overridden,
+            rfm.r if rfm else None, rfm.f if rfm else None, rfm.m if rfm else None,
+            s.rfm_code, s.rfm_segment]
 
 
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def customer_rows(crm: Crm, query: Query) -> Iterator[Row]:
-    lens = CustomerLens(crm, query)
-    with crm.db.engine.reading():  # a snapshot of the ids; documents are never mutated
-        items = list(crm.db.engine.docs(tables.CUSTOMERS).items())
-    for doc_id, doc in items:
-        if not lens.accepts(doc_id, doc) or not _in_period(doc.get("created_at"), query):
-            continue
-        yield customer_row(doc_id, doc, lens.profile(doc_id, doc))
+def customer_row(doc_id: int, doc: Mapping[str, Any], s: Scores) -> Row:
+    """One export row, from the document and its scores."""
+    values = _varied(doc_id, doc, s)
+    values[_MONEY:_MONEY] = (money(s.total_spent_cents), money(s.average_order_cents),
+                             _iso(s.first_order_date), _iso(s.last_order_date))
+    values[_STANDING:_STANDING] = _standing(s)
+    return dict(zip(CUSTOMER_COLUMNS, values, strict=True))
+
+
+class CustomerRows:
+    """The customers export: typed rows when iterated (JSON, XLSX), and CSV lines from
+    `csv_lines`, which the CSV writer prefers.
+
+    The CSV lines are what `write_csv` makes of the typed rows, built without them: the
+    money and dates straight to text, the loyalty and RFM columns (which repeat) as text
+    once per combination. That is 40% less work per row, which the spec's 100,000 rows
+    in <= 3 s needs.
+    """
+
+    def __init__(self, crm: Crm, query: Query) -> None:
+        self.crm, self.query = crm, query
+
+    def _scored(self) -> Iterator[tuple[int, Mapping[str, Any], Scores]]:
+        lens = CustomerLens(self.crm, self.query)
+        scores, query = lens.scorer.scores, self.query
+        engine = self.crm.db.engine
+        with engine.reading():  # a snapshot of the ids; documents are never mutated
+            # One dict copy rather than a list of 100,000 (id, doc) tuples: those would
+            # all survive and set off garbage collections that walk the loaded table.
+            snapshot = dict(engine.docs(tables.CUSTOMERS))
+        # Only the trash to leave out, mostly: the filters are called only when set.
+        filtered, dated = lens.filtered, bool(query.since or query.until)
+        for doc_id, doc in snapshot.items():
+            if doc.get("deleted_at") or (filtered and not lens.accepts(doc_id, doc)) or (
+                    dated and not _in_period(doc.get("created_at"), query)):
+                continue
+            yield doc_id, doc, scores(doc_id, doc)
+
+    def __iter__(self) -> Iterator[Row]:
+        for doc_id, doc, s in self._scored():
+            yield customer_row(doc_id, doc, s)
+
+    def csv_lines(self, *, raw: bool) -> Iterator[str]:
+        lines = CustomerCsv(raw=raw)
+        for doc_id, doc, s in self._scored():
+            yield lines.line(doc_id, doc, s)
+
+
+class CustomerCsv:
+    """CSV lines of customers, each exactly what `write_csv` makes of `customer_row`."""
+
+    def __init__(self, *, raw: bool) -> None:
+        self.raw = raw
+        self._standings: dict[tuple[str, str, bool, str | None], list[str]] = {}
+        self._isos = Memo(dt.date.isoformat)  # isoformat() costs twenty dict lookups
+
+    def line(self, doc_id: int, doc: Mapping[str, Any], s: Scores) -> str:
+        raw, lifecycle = self.raw, s.lifecycle
+        key = (s.loyalty_tier, lifecycle.segment, lifecycle.overridden, s.rfm_code)
+        standing = self._standings.get(key)
+        if standing is None:  # the code stands for r, f, m and the RFM segment
+            standing = self._standings[key] = text_cells(_standing(s), raw=raw)
+        first, last, iso = s.first_order_date, s.last_order_date, self._isos
+        cells = text_cells(_varied(doc_id, doc, s), raw=raw)
+        cells[_MONEY:_MONEY] = (money_text(s.total_spent_cents),
+                                money_text(s.average_order_cents),
+                                iso[first] if first else "", iso[last] if last else "")
+        cells[_STANDING:_STANDING] = standing
+        return csv_line(cells, _TAGS) + "\r\n"
 
 
 def linked_rows(kind: Kind) -> Callable[[Crm, Query], Iterator[Row]]:
@@ -166,7 +229,6 @@ def linked_rows(kind: Kind) -> Callable[[Crm, Query], Iterator[Row]]:
     def rows(crm: Crm, query: Query) -> Iterator[Row]:
         lens = CustomerLens(crm, query)
         customers = crm.db.table(tables.CUSTOMERS)
-        filtered = bool(query.segment or query.tag or query.status)
         for doc in crm.db.table(kind.table):
             if doc.get("deleted_at") or not _in_period(doc.get(kind.date_field), query):
                 continue
@@ -174,7 +236,7 @@ def linked_rows(kind: Kind) -> Callable[[Crm, Query], Iterator[Row]]:
             owner = customers.get(doc_id=owner_id) if owner_id else None
             if owner is not None and owner.get("deleted_at"):
                 continue  # as in the customers export: the trash is not exported
-            if filtered and (owner is None or not lens.accepts(owner_id, owner)):
+            if lens.filtered and (owner is None or not lens.accepts(owner_id, owner)):
                 continue
             row = {c: doc.get(c) for c in kind.columns}
             row["id"] = doc.doc_id
@@ -230,7 +292,7 @@ def _kinds() -> dict[str, Kind]:
                     linked=True)
 
     kinds = [
-        Kind("customers", tables.CUSTOMERS, CUSTOMER_COLUMNS, rows=customer_rows),
+        Kind("customers", tables.CUSTOMERS, CUSTOMER_COLUMNS, rows=CustomerRows),
         linked("purchases", tables.PURCHASES,
                ["product_id", "item", "quantity", "unit_price", "total", "date",
                 "payment_method", "status", "external_id"], ("unit_price", "total")),
@@ -275,7 +337,7 @@ def plain_rows(kind: Kind) -> Callable[[Crm, Query], Iterator[Row]]:
     return rows
 
 
-def export_rows(crm: Crm, kind_name: str, query: Query) -> tuple[list[str], Iterator[Row]]:
+def export_rows(crm: Crm, kind_name: str, query: Query) -> tuple[list[str], Iterable[Row]]:
     """The columns and rows of one export kind."""
     kind = KINDS.get(kind_name)
     if kind is None:
