@@ -272,3 +272,22 @@ def test_gc_pauses_of_overlapping_loads_are_counted() -> None:
             gc.enable()
         else:
             gc.disable()
+
+
+def test_loaded_documents_are_kept_out_of_the_collectors_sight(tmp_path: Path) -> None:
+    was_enabled = gc.isenabled()
+    gc.enable()
+    try:
+        db = Database(tmp_path / "crm.db")
+        db.table("items").insert_multiple({"n": n, "tags": [str(n)]} for n in range(50))
+        db.compact()
+        db.close()
+        gc.unfreeze()
+        db = Database(tmp_path / "crm.db")
+        docs = db.engine.docs("items")
+        assert gc.get_freeze_count() >= 2 * len(docs)  # every document and its list
+        db.close()
+    finally:
+        gc.unfreeze()
+        if not was_enabled:
+            gc.disable()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from contextlib import suppress
 from typing import ClassVar
 
@@ -122,7 +121,6 @@ class CustomersScreen(CrmScreen):
             table.loading = False
             if not self._searching:
                 table.focus()  # a loading table cannot take focus at mount; it can now
-            gc.freeze()  # 100k loaded customers: spare them from every full GC pass
         table.sort_key, table.descending = self.query_state.sort, self.query_state.descending
         table.show(ids)
         trash = " in the trash" if self.query_state.deleted else ""
