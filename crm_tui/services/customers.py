@@ -90,7 +90,9 @@ class CustomerKeys:
     def ids(self, email: str | None, external_id: str | None
             ) -> tuple[set[int], set[int]] | None:
         """The customers (deleted ones too) with this email key and with this external id,
-        as the table's indexes would answer; None when the table is not loaded (ask it)."""
+        as the table's indexes would answer; None when the table is not loaded (ask it).
+        Ask inside a transaction (the store's lock keeps the answer current) and treat the
+        sets as read-only: they are the live ones."""
         if not self._live:
             return None
         if self._pending is not None:
