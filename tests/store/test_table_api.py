@@ -195,3 +195,18 @@ def test_observers_see_local_changes_and_rollbacks(db: Database) -> None:
         db.table("people").insert({"n": 3})
         raise RuntimeError
     assert seen == [("rebuild", 1), ("discard", 1), ("add", 1), ("add", 2), ("discard", 2)]
+
+
+def test_compaction_held_during_a_bulk_load_runs_once_at_the_end(tmp_path: Path) -> None:
+    db = Database(tmp_path / "crm.db", compact_bytes=1)  # due after every commit
+    items = db.table("items")
+    items.insert({"n": 0})
+    epoch = db.engine.journal_facts()["epoch"]
+    with db.engine.compaction_held():
+        for n in range(1, 20):
+            items.insert({"n": n})
+        assert db.engine.journal_facts()["epoch"] == epoch  # not once meanwhile
+    assert db.engine.journal_facts()["epoch"] == epoch + 1  # folded at the end
+    assert db.engine.journal_facts()["journal_bytes"] < 200  # an empty journal
+    db.close()
+    assert [d["n"] for d in Database(tmp_path / "crm.db").table("items")] == list(range(20))

@@ -197,14 +197,15 @@ def run_import(crm: Crm, report: ImportReport, path: str | os.PathLike[str], *,
         except _DryRunOver:
             pass
         return report
-    report.batch_id = open_batch(crm, report.kind, path, options)
-    try:
-        body(ImportContext(crm, BatchTracker(crm, report.batch_id), on_duplicate))
-    except BaseException:
-        with suppress(Exception):  # the original error is the one to report
-            close_batch(crm, report.batch_id, report, "failed")
-        raise
-    close_batch(crm, report.batch_id, report, "done")
+    with crm.db.engine.compaction_held():  # folded once, after the last row
+        report.batch_id = open_batch(crm, report.kind, path, options)
+        try:
+            body(ImportContext(crm, BatchTracker(crm, report.batch_id), on_duplicate))
+        except BaseException:
+            with suppress(Exception):  # the original error is the one to report
+                close_batch(crm, report.batch_id, report, "failed")
+            raise
+        close_batch(crm, report.batch_id, report, "done")
     return report
 
 
