@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from itertools import compress
 from typing import Any
 
 from crm_tui.domain.entities.customer import display_name
@@ -102,6 +103,7 @@ SORT_KEYS: dict[str, Callable[[Doc, Standing | None], Any]] = {
     "tier": lambda d, s: s.tier if s else "",
 }
 NEEDS_STANDING = {"segment", "rfm", "tier"}
+MAX_TYPED = 64  # search answers remembered per sorted list
 
 
 class CustomerList:
@@ -115,7 +117,8 @@ class CustomerList:
         self._hay: dict[int, str] = {}
         self._cache: tuple[tuple[Any, ...], list[int]] | None = None
         self._orders: dict[tuple[Any, ...], Matches] = {}  # sorted ids, per sort and state
-        self._last_text: tuple[Matches, str, Matches] | None = None
+        # The base list answers are narrowed from, and its answers by search text.
+        self._typed: tuple[Matches | None, dict[str, Matches]] = (None, {})
         self._version = 0
         self._filled = False  # the store has handed over the table's documents
         ctx.db.observe(tables.CUSTOMERS, self)
@@ -204,19 +207,25 @@ class CustomerList:
             self._hays(self._base(ListQuery()))
 
     def _text_matches(self, q: ListQuery, text: str) -> Matches:
-        """Rows containing every word. Typing on narrows the previous answer instead of
-        scanning everything again: "ann" can only match rows that matched "an"."""
+        """Rows containing every word, remembered per text while the rows stay the same
+        (backspace answers at once). Typing on narrows the longest remembered answer it
+        extends instead of scanning everything again: "ann" can only match rows that
+        matched "an"."""
         base = self._base(q)
-        start = base
-        last = self._last_text
-        if last is not None and last[0] is base and last[1] and text.startswith(last[1]):
-            start = last[2]
-        ids, hays = start.ids, self._hays(start)
-        for word in text.split():
-            kept = [(i, h) for i, h in zip(ids, hays, strict=True) if word in h]
-            ids, hays = [i for i, _ in kept], [h for _, h in kept]
-        found = Matches(ids, hays)
-        self._last_text = (base, text, found)
+        if self._typed[0] is not base:
+            self._typed = (base, {})
+        answers = self._typed[1]
+        found = answers.get(text)
+        if found is None:
+            prefix = max((t for t in answers if text.startswith(t)), key=len, default=None)
+            start = base if prefix is None else answers[prefix]
+            ids, hays = start.ids, self._hays(start)
+            for word in text.split():
+                mask = [word in h for h in hays]
+                ids, hays = list(compress(ids, mask)), list(compress(hays, mask))
+            if len(answers) >= MAX_TYPED:
+                answers.clear()
+            found = answers[text] = Matches(ids, hays)
         return found
 
     def _filter(self, q: ListQuery) -> list[int]:

@@ -134,10 +134,6 @@ class _GcPause:
             with self._lock:
                 self._depth -= 1
                 if self._depth == 0 and self._resume:
-                    # The documents just loaded live as long as the table: move them out
-                    # of the collector's sight, or the next collection walks 100k of them
-                    # (a fifth of a second, and again and again as they age).
-                    gc.freeze()
                     gc.enable()
 
 

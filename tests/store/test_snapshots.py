@@ -291,3 +291,17 @@ def test_loaded_documents_are_kept_out_of_the_collectors_sight(tmp_path: Path) -
         gc.unfreeze()
         if not was_enabled:
             gc.disable()
+
+
+def test_a_lazily_built_index_is_kept_out_of_the_collectors_sight(tmp_path: Path) -> None:
+    db = Database(tmp_path / "crm.db")
+    items = db.table("items")
+    items.insert_multiple({"group": n % 7} for n in range(50))
+    items.create_index("group", lambda d: d["group"])
+    gc.unfreeze()
+    try:
+        assert items.find_ids("group", 3)  # built now, on first use
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        db.close()
