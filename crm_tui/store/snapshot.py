@@ -134,6 +134,10 @@ class _GcPause:
             with self._lock:
                 self._depth -= 1
                 if self._depth == 0 and self._resume:
+                    # What was just parsed lives as long as the table: out of the
+                    # collector's sight before collecting resumes, or the allocations
+                    # of installing it set off full passes over 100k documents.
+                    gc.freeze()
                     gc.enable()
 
 
