@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
+import pytest
+
 from crm_tui.services.crm import Crm
+from crm_tui.tui.screens import customers as customers_screen
 from crm_tui.tui.widgets.customer_table import CustomerTable
 from crm_tui.tui.widgets.detail_pane import DetailPane
 
@@ -104,3 +110,26 @@ async def test_a_screenful_of_rows_is_fetched_in_one_request(crm: Crm) -> None:
         visible = table.size.height - 1  # less the header line
         assert asked[:1] == [visible], "the first row drawn should fetch the whole screenful"
         assert len(asked) == 1  # and the other rows come from that one request
+
+
+async def test_the_first_360_view_says_it_is_loading(crm: Crm, people: dict[str, int],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    real = customers_screen.customer_detail
+
+    def slow_detail(*args: Any) -> Any:
+        assert release.wait(30)  # the event tables of a big database take seconds
+        return real(*args)
+
+    monkeypatch.setattr(customers_screen, "customer_detail", slow_detail)
+    app = make_app(crm)
+    async with app.run_test(size=WIDE) as pilot:
+        title = app.screen.query_one(DetailPane).query_one("#detail-title")
+        for _ in range(500):  # polls for the state (bounded); times nothing
+            if str(title.render()) != DetailPane.EMPTY:
+                break
+            await pilot.pause(0.01)
+        assert str(title.render()) == DetailPane.LOADING
+        release.set()
+        await settle(pilot)
+        assert str(title.render()).startswith("Ann Lee")

@@ -260,6 +260,7 @@ class CustomersScreen(CrmScreen):
     def show_detail(self) -> None:
         customer_id = self.query_one(CustomerTable).current_id
         if customer_id is not None and self.query_one("#detail").display:
+            self.query_one(DetailPane).waiting()
             self.fetch_detail(customer_id)
 
     @work(thread=True, exclusive=True, group="customer-detail")

@@ -87,9 +87,19 @@ class DetailPane(VerticalScroll, can_focus=True):
     DetailPane > #detail-title { text-style: bold; }
     """
 
+    EMPTY = "Select a customer to see everything about them."
+    LOADING = "Loading the history (the first view reads every purchase and interaction)…"
+
     def compose(self) -> ComposeResult:
-        yield Static("Select a customer to see everything about them.", id="detail-title")
+        yield Static(self.EMPTY, id="detail-title")
         yield Static(id="detail-body")
+
+    def waiting(self) -> None:
+        """A customer is on its way: say so while nothing has been shown yet (the first
+        view after start-up loads the event tables, seconds on a million events)."""
+        title = self.query_one("#detail-title", Static)
+        if str(title.render()) == self.EMPTY:
+            title.update(self.LOADING)
 
     def show(self, detail: CustomerDetail) -> None:
         theme = rich_colors(self.app.theme_variables)
