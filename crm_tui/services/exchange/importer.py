@@ -93,7 +93,7 @@ class Pipeline:
             self._chunk(chunk, handler, counted)
             # The documents the chunk added stay (the store holds them): freeze them out of
             # the cycle collector, whose full passes otherwise walk every document imported
-            # so far, a sixth of a large import's time (the TUI freezes loaded data alike).
+            # so far, a sixth of a large import's time (the store freezes loaded tables alike).
             gc.freeze()
             if counted:
                 self.done += len(chunk)
