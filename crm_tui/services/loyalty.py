@@ -52,7 +52,7 @@ class LoyaltyService(CustomerRecords):
         return entry_id
 
     def purchase_earning(self, customer_id: int, points: int, day: str,
-                         purchase_id: int) -> int:
+                         purchase_id: int, stamp: str) -> int:
         """Write the ledger entry of the points a new purchase earns; returns its id. The
         purchase writer adds them to the customer's balance and lifetime points itself,
         once per customer for a whole batch of purchases (see `sales.PurchaseWriter`).
@@ -60,11 +60,12 @@ class LoyaltyService(CustomerRecords):
         The entry is the one validate_ledger_entry makes of these values, built directly:
         they come checked from the purchase (a day, and points above zero and within
         MAX_POINTS: `SalesService._points`), and an import writes one per purchase row.
+        `stamp` is the purchase's `created_at`.
         """
-        return self.table.insert({
+        return self.table.insert_owned({
             "customer_id": customer_id, "program_id": None, "kind": "earn", "points": points,
             "date": day, "purchase_id": purchase_id, "note": None,
-            "created_at": self.ctx.clock.stamp(), "created_by": self.ctx.staff})
+            "created_at": stamp, "created_by": self.ctx.staff})
 
     def record_earn(self, customer_id: int, points: int, day: str,
                     purchase_id: int) -> None:

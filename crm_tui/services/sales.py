@@ -9,7 +9,7 @@ there are, and segment badges recompute from the customer document alone.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from crm_tui.domain.entities.common import is_blank, parse_id
@@ -21,6 +21,7 @@ from crm_tui.domain.rules.loyalty import points_for_purchase
 from crm_tui.domain.rules.totals import (
     COMPLETED,
     CustomerTotals,
+    NewOrders,
     add_purchase,
     compute_totals,
     remove_purchase,
@@ -145,43 +146,44 @@ class SalesService(CustomerRecords):
             # Removing the first or last order: the new first/last date is in this
             # customer's other purchases (found through the index, not a table scan).
             totals = compute_totals(self._customer_documents(customer_id))
-        self._store_totals(customer_id, totals)
+        self._store_totals(customer_id, totals.to_dict())
 
-    def _store_totals(self, customer_id: int, totals: CustomerTotals, earned: int = 0,
+    def _store_totals(self, customer_id: int, totals: Mapping[str, Any], earned: int = 0,
                       current: Mapping[str, Any] | None = None) -> None:
-        """Totals go on the customer without the per-day histogram: it would make every
-        customer document (and so loading 100k of them) several times bigger, and the
-        purchases index answers the rare question it exists for. `earned`: loyalty points
-        new purchases earned, added to the balance and the lifetime points in the same
-        write (their ledger entries are the writer's). `current`: the customer document,
-        when the caller holds it as stored."""
+        """Put totals fields (`CustomerTotals.to_dict()`, or `NewOrders.stored_after`) on
+        the customer, without the per-day histogram: it would make every customer document
+        (and so loading 100k of them) several times bigger, and the purchases index answers
+        the rare question it exists for. `earned`: loyalty points new purchases earned,
+        added to the balance and the lifetime points in the same write (their ledger
+        entries are the writer's). `current`: the customer document, when the caller holds
+        it as stored."""
         if current is None:
             current = self.customers.get(doc_id=customer_id)
         if current is None:  # removed since (a revert settling a purchase): nothing to keep
             return
-        # A shallow copy for replace(), which copies it deeply once (update() copies twice).
+        # A new dict of the stored one's values and numbers: the store takes it as it is
+        # (an import rewrites a customer per purchase; a JSON copy was most of that cost).
         doc = dict(current)
         doc.pop("order_days", None)
-        doc.update((k, v) for k, v in totals.to_dict().items() if k != "order_days")
+        doc.update((k, v) for k, v in totals.items() if k != "order_days")
         if earned:
             doc["loyalty_points"] = (doc.get("loyalty_points") or 0) + earned
             doc["points_earned"] = (doc.get("points_earned") or 0) + earned
-        self.customers.replace(customer_id, doc)
+        self.customers.replace_owned(customer_id, doc)
 
     def rebuild_totals(self, customer_id: int) -> None:
         """Recompute one customer's totals from scratch (used after imports and reverts)."""
         with self.changes.change("Rebuild totals", audit="none", undoable=False):
             totals = compute_totals(self._customer_documents(customer_id))
-            self._store_totals(int(customer_id), totals)
+            self._store_totals(int(customer_id), totals.to_dict())
 
 
 @dataclass
 class _Pending:
-    """A customer as the writer read them, their totals with the writer's purchases so
-    far, and the points those earned."""
+    """A customer's purchases the writer has written and not yet added to their totals,
+    and the points those earned."""
 
-    customer: Mapping[str, Any]
-    totals: CustomerTotals
+    orders: NewOrders = field(default_factory=NewOrders)
     earned: int = 0
 
 
@@ -191,45 +193,51 @@ class PurchaseWriter:
 
     Each purchase and its ledger entry are written at once (ids in order, and a later row
     of the same commit finds the purchase). The customer's totals and points are added up
-    here, purchase by purchase as `record` does, and written once per customer by `flush`,
-    which must run in the same commit, before anything else reads or writes those
-    customers: a customer document is the largest thing a purchase rewrites, so writing it
-    once per batch rather than two or three times per purchase is most of the saving.
+    and written once per customer by `flush`, which must run in the same commit, before
+    anything else reads or writes those customers: a customer document is the largest
+    thing a purchase rewrites, so writing it once per batch rather than two or three times
+    per purchase is most of the saving.
     """
 
     def __init__(self, sales: SalesService) -> None:
         self.sales = sales
         self._pending: dict[int, _Pending] = {}
+        self._stamp: str | None = None
 
     def add(self, values: Mapping[str, Any], points: int,
             stamp: Mapping[str, Any] | None = None) -> int:
         """Write one purchase (with `stamp`'s bookkeeping fields, e.g. its import batch)
         and its ledger entry; returns its id."""
         sales = self.sales
-        doc = {**stamped_new(values, sales.ctx.clock.stamp(), sales.ctx.staff),
-               "points": points, **(stamp or {})}
-        purchase_id = sales.table.insert(doc)
+        if self._stamp is None:  # one time for the batch: it is saved in one commit
+            self._stamp = sales.ctx.clock.stamp()
+        doc = stamped_new(values, self._stamp, sales.ctx.staff)
+        doc["points"] = points
+        if stamp:
+            doc.update(stamp)
+        purchase_id = sales.table.insert_owned(doc)
         customer_id = doc["customer_id"]
         pending = self._pending.get(customer_id)
         if pending is None:
-            customer = sales._customer(customer_id, include_deleted=True)
-            pending = self._pending[customer_id] = _Pending(
-                customer, CustomerTotals.from_dict(customer))
-        pending.totals = add_purchase(pending.totals, doc)
+            pending = self._pending[customer_id] = _Pending()
+        pending.orders.add(doc["date"], doc["total"], doc["status"])
         if points:
-            sales.loyalty.purchase_earning(customer_id, points, doc["date"], purchase_id)
+            sales.loyalty.purchase_earning(customer_id, points, doc["date"], purchase_id,
+                                           self._stamp)
             pending.earned += points
         return purchase_id
 
     def flush(self) -> None:
         """Write each customer's totals and points (inside the purchases' commit)."""
-        # Nothing else writes these customers before the flush (see the class), so the
-        # documents read by `add` are still the stored ones.
+        sales = self.sales
         for customer_id, pending in self._pending.items():
-            self.sales._store_totals(customer_id, pending.totals, pending.earned,
-                                     pending.customer)
-        self._pending.clear()
+            customer = sales.customers.get(doc_id=customer_id)
+            if customer is not None:
+                sales._store_totals(customer_id, pending.orders.stored_after(customer),
+                                    pending.earned, customer)
+        self.discard()
 
     def discard(self) -> None:
         """Forget what was added: the commit it was written in rolled back."""
         self._pending.clear()
+        self._stamp = None

@@ -27,7 +27,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -105,6 +105,16 @@ class Transaction:
     def empty(self) -> bool:
         return not self.truncated and not any(self.changes.values())
 
+    def written(self) -> dict[str, int]:
+        """Per table, how many documents this transaction wrote or removed (a rewrite
+        that changed nothing counts too; `changed` tells those apart, at a cost)."""
+        counts = {name: len(docs) for name, docs in self.changes.items() if docs}
+        for name in self.truncated:  # what it removed, and what it wrote afterwards
+            count = len(self.changes.get(name, {}).keys() | self.undo.get(name, {}).keys())
+            if count:
+                counts[name] = count
+        return counts
+
     def changed(self) -> dict[str, dict[int, tuple[Doc | None, Doc | None]]]:
         """Per table, per document id: (before, after) of this transaction; None = absent.
 
@@ -140,6 +150,29 @@ def describe_foreign(path: Path) -> str:
     return "is a file, not a crm-tui database (a database is a directory)"
 
 
+class _Reading:
+    """`Engine.reading()`: a plain class, not a generator, as every read of every table
+    enters it (a generator-based context manager cost more than most reads). Holds no
+    state of its own, so one per engine serves every thread and nesting."""
+
+    __slots__ = ("_engine",)
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def __enter__(self) -> None:
+        engine = self._engine
+        engine._rlock.acquire()
+        try:
+            engine.refresh()
+        except BaseException:
+            engine._rlock.release()
+            raise
+
+    def __exit__(self, *exc: object) -> None:
+        self._engine._rlock.release()
+
+
 class Engine:
     """One open database directory. Thread-safe; safe against other processes."""
 
@@ -154,11 +187,13 @@ class Engine:
         self._compaction_held = 0  # bulk loads under way in this process
         self._tables: dict[str, TableState] = {}
         self._txn: Transaction | None = None
+        self._txn_thread: int | None = None  # the thread whose transaction `_txn` is
         self._fd = -1
         # Guards `_parsing` only, held for a few instructions: never wait for the RLock
         # while holding it (a thread holding the RLock may be waiting for a parse).
         self._parse_mutex = threading.Lock()
         self._parsing: dict[str, ParseJob] = {}
+        self._reading = _Reading(self)
         self._open(create)
 
     # ----- paths -------------------------------------------------------------------------
@@ -405,12 +440,9 @@ class Engine:
             with self._rlock:
                 self._install(state, job)
 
-    @contextmanager
-    def reading(self) -> Iterator[None]:
+    def reading(self) -> AbstractContextManager[None]:
         """Hold the in-process lock for a read, after catching up with other processes."""
-        with self._rlock:
-            self.refresh()
-            yield
+        return self._reading
 
     @contextmanager
     def try_reading(self) -> Iterator[bool]:
@@ -606,31 +638,34 @@ class Engine:
                 index.rebuild(state.docs)
 
     # ----- transactions ------------------------------------------------------------------
-    @contextmanager
-    def transaction(self) -> Iterator[Transaction]:
+    def transaction(self) -> AbstractContextManager[Transaction]:
         """Group writes into one atomic, durable commit, holding the inter-process lock.
 
         Nested transactions join the outermost one. On an exception nothing is written
         and every in-memory change is rolled back.
         """
-        with self._rlock:
-            if self._txn is not None:
-                yield self._txn
-                return
-            with self.locked():
-                self._catch_up(locked=True)
-                txn = self._txn = Transaction()
-                try:
-                    yield txn
-                    if not txn.empty():
-                        self._commit(txn)
-                except BaseException:
-                    self._rollback(txn)
-                    raise
-                finally:
-                    self._txn = None
-                if not self._compaction_held and self._compaction_due():
-                    self._compact_quietly()
+        txn = self._txn
+        if txn is not None and self._txn_thread == threading.get_ident():
+            return nullcontext(txn)  # joining costs nothing: every write of an import does
+        return self._transaction()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Transaction]:
+        with self.locked():  # the RLock too: another thread's transaction holds it to the end
+            self._catch_up(locked=True)
+            txn = self._txn = Transaction()
+            self._txn_thread = threading.get_ident()
+            try:
+                yield txn
+                if not txn.empty():
+                    self._commit(txn)
+            except BaseException:
+                self._rollback(txn)
+                raise
+            finally:
+                self._txn = self._txn_thread = None
+            if not self._compaction_held and self._compaction_due():
+                self._compact_quietly()
 
     @contextmanager
     def compaction_held(self) -> Iterator[None]:
@@ -671,6 +706,13 @@ class Engine:
             raise RuntimeError("store writes must happen inside Engine.transaction()")
         return self._txn
 
+    def require_own_transaction(self) -> None:
+        """RuntimeError unless the calling thread has a transaction open: what a bulk
+        writer checks once per write instead of entering `transaction()` (whose lock and
+        context manager cost more than the write itself)."""
+        if self._txn is None or self._txn_thread != threading.get_ident():
+            raise RuntimeError("this write must happen inside this thread's transaction")
+
     def next_id(self, name: str) -> int:
         """Allocate the next id of a table (inside a transaction, so under the lock)."""
         self._require_txn()
@@ -680,6 +722,11 @@ class Engine:
         """Insert or replace one document. Works on tables not loaded yet (append only)."""
         txn = self._require_txn()
         state = self.state(name)
+        if state.docs is None and self._compaction_held:
+            # A bulk load compacts once at its end, which needs every table it wrote in
+            # memory: loaded now, a table takes the load's writes as they come, instead of
+            # the compaction decoding the whole journal back (half a large import's time).
+            self._ensure_loaded(state)
         if state.docs is not None:
             self._remember(txn, state, doc_id)
             self._set(state, doc_id, doc)

@@ -177,6 +177,26 @@ class StoreTable(Table):
             self._engine.put(self.name, doc_id, own(document))
             return doc_id
 
+    def insert_owned(self, document: Doc) -> int:
+        """insert() for a bulk writer, without the copy: see `replace_owned`."""
+        engine = self._engine
+        engine.require_own_transaction()
+        doc_id = engine.next_id(self.name)
+        engine.put(self.name, doc_id, document)
+        return doc_id
+
+    def replace_owned(self, doc_id: int, document: Doc) -> None:
+        """replace() for a bulk writer (an import writes millions of documents), inside a
+        transaction this thread holds, without the JSON copy that is most of a write's cost.
+
+        The store takes the dict itself: the caller built it fresh of JSON values (str,
+        int, bool, None; no float NaN or infinity) and never changes it afterwards. Nested
+        lists and dicts may be ones read from the store (a customer's tags, carried over
+        unchanged): stored documents are never changed in place, only replaced.
+        """
+        self._engine.require_own_transaction()
+        self._engine.put(self.name, int(doc_id), document)
+
     def replace(self, doc_id: int, document: Mapping[str, Any]) -> None:
         """Store `document` as the whole new content of `doc_id` (insert if absent)."""
         with self._engine.transaction():

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.rules.totals import (
     CustomerTotals,
+    NewOrders,
     PurchaseFacts,
     add_purchase,
     change_purchase,
@@ -158,3 +159,41 @@ def test_change_equals_from_scratch(stored: list[PurchaseFacts], data) -> None:
     totals = change_purchase(compute_totals(stored), stored[i], new)
     stored[i] = new
     assert totals == compute_totals(stored)
+
+
+def _stored(totals: CustomerTotals) -> dict[str, object]:
+    """A customer document's totals fields, as the sales service stores them."""
+    data = totals.to_dict()
+    del data["order_days"]
+    return data
+
+
+@given(st.lists(purchases, max_size=10), st.lists(purchases, max_size=10))
+def test_new_orders_leave_what_adding_one_at_a_time_leaves(
+    earlier: list[PurchaseFacts], new: list[PurchaseFacts]
+) -> None:
+    """NewOrders (a bulk writer's shortcut) works on the stored document; adding the same
+    purchases one at a time to the totals read from it must store the same fields."""
+    document = {**_stored(compute_totals(earlier)), "email": "x@example.com"}
+    totals = CustomerTotals.from_dict(document)
+    orders = NewOrders()
+    for purchase in new:
+        totals = add_purchase(totals, purchase)
+        orders.add(purchase.date.isoformat(), purchase.total_cents, purchase.status)
+    expected = {k: v for k, v in _stored(totals).items() if document.get(k) != v}
+    changed = orders.stored_after(document)
+    assert {k: v for k, v in changed.items() if document.get(k) != v} == expected
+    assert {**document, **changed} == {**document, **_stored(totals)}
+
+
+def test_new_orders_ignore_dates_left_on_a_customer_without_orders() -> None:
+    # from_dict reads a count of 0 as "no orders", whatever dates were left behind.
+    orders = NewOrders()
+    orders.add("2025-03-01", 500, "Completed")
+    orders.add("2025-03-09", 700, "refunded")
+    stale = {"order_count": 0, "total_spent": 0, "first_order_date": "2020-01-01",
+             "last_order_date": "2020-01-02"}
+    assert orders.stored_after(stale) == {"order_count": 1, "total_spent": 500,
+                                          "first_order_date": "2025-03-01",
+                                          "last_order_date": "2025-03-01"}
+    assert NewOrders().stored_after(stale) == {}

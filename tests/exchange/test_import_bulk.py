@@ -164,7 +164,8 @@ def test_links_follow_other_sessions_and_deletions(crm: Crm, tmp_path: Path) -> 
 def test_a_purchase_earning_is_the_entry_the_ledger_validates(crm: Crm, points: int,
                                                              day: str) -> None:
     ann = crm.customers.create({"first_name": "Ann"})
-    entry_id = crm.loyalty.purchase_earning(ann, points, day, 7)
+    with crm.changes.change("Import"):
+        entry_id = crm.loyalty.purchase_earning(ann, points, day, 7, "2026-06-15T12:00:00")
     expected = validate_ledger_entry({"customer_id": ann, "kind": "earn", "points": points,
                                       "date": day, "purchase_id": 7, "note": None},
                                      today=AS_OF)

@@ -177,10 +177,11 @@ def test_a_row_refused_after_its_first_write_leaves_nothing(
     # others still import.
     purchase_earning = crm.loyalty.purchase_earning
 
-    def refusing(customer_id: int, points: int, day: str, purchase_id: int) -> int:
+    def refusing(customer_id: int, points: int, day: str, purchase_id: int,
+                 stamp: str) -> int:
         if points == 7:
             raise ValidationError("points", "refused by the ledger")
-        return purchase_earning(customer_id, points, day, purchase_id)
+        return purchase_earning(customer_id, points, day, purchase_id, stamp)
 
     monkeypatch.setattr(crm.loyalty, "purchase_earning", refusing)
     john = crm.customers.create({"first_name": "John", "email": "j@x.com"})

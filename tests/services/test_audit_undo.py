@@ -255,3 +255,16 @@ def test_nothing_to_undo(crm: Crm) -> None:
         crm.undo()
     assert caught.value.field == "undo"
     assert crm.changes.undo_labels == []
+
+
+@pytest.mark.parametrize("undoable", [False, True])
+def test_a_summary_entry_counts_the_documents_a_change_wrote(crm: Crm, undoable: bool) -> None:
+    ann = crm.customers.create({"first_name": "Ann"})
+    with crm.changes.change("Bulk", audit="summary", undoable=undoable):
+        crm.sales.record({"customer_id": ann, "item": "Pen", "total": "10"})
+        crm.sales.record({"customer_id": ann, "item": "Ink", "total": "20"})
+    entries = [e for e in crm.db.table(tables.AUDIT) if e["action"] == "Bulk"]
+    assert len(entries) == 1 and entries[0]["op"] == "batch"
+    # Two purchases and their two ledger entries; the customer, written three times, once.
+    assert entries[0]["changes"] == {"documents": {"purchases": 2, "ledger": 2, "customers": 1}}
+    assert crm.changes.undo_labels[:1] == (["Bulk"] if undoable else ["New customer"])

@@ -210,3 +210,71 @@ def test_compaction_held_during_a_bulk_load_runs_once_at_the_end(tmp_path: Path)
     assert db.engine.journal_facts()["journal_bytes"] < 200  # an empty journal
     db.close()
     assert [d["n"] for d in Database(tmp_path / "crm.db").table("items")] == list(range(20))
+
+
+def test_a_bulk_load_keeps_the_tables_it_writes_loaded(tmp_path: Path) -> None:
+    # Appending to a table that is not loaded writes blind; during a bulk load the table is
+    # loaded first, so the compaction at the end writes it from memory instead of decoding
+    # the whole journal back. Either way the documents are the same.
+    Database(tmp_path / "crm.db").table("events").insert({"n": 0})
+    db = Database(tmp_path / "crm.db")
+    events = db.table("events")
+    with db.transaction():
+        events.append({"n": 1})
+    assert db.engine.state("events").docs is None  # blind, outside a bulk load
+    with db.engine.compaction_held():
+        events.append({"n": 2})
+        assert db.engine.state("events").docs is not None
+    assert [d["n"] for d in events] == [0, 1, 2]
+    db.close()
+    assert [d["n"] for d in Database(tmp_path / "crm.db").table("events")] == [0, 1, 2]
+
+
+def test_owned_writes_take_the_dict_and_need_this_threads_transaction(db: Database) -> None:
+    import threading
+
+    table = db.table("items")
+    doc = {"n": 1, "tags": ["a"]}
+    with pytest.raises(RuntimeError):
+        table.insert_owned(doc)  # no transaction: refused, nothing written
+    with db.transaction():
+        doc_id = table.insert_owned(doc)
+        table.replace_owned(doc_id, {**doc, "n": 2})
+        errors: list[BaseException] = []
+
+        def other_thread() -> None:
+            try:
+                table.insert_owned({"n": 3})
+            except RuntimeError as exc:
+                errors.append(exc)
+
+        worker = threading.Thread(target=other_thread)
+        worker.start()
+        worker.join()
+        assert len(errors) == 1  # another thread may not write into this transaction
+    assert len(table) == 1 and table.get(doc_id=doc_id) == {"n": 2, "tags": ["a"]}
+    db.close()
+    assert Database(db.path).table("items").get(doc_id=doc_id) == {"n": 2, "tags": ["a"]}
+
+
+def test_a_value_json_cannot_hold_rolls_an_owned_write_back(db: Database) -> None:
+    table = db.table("items")
+    table.insert({"n": 0})
+    with pytest.raises(TypeError), db.transaction():
+        table.insert_owned({"n": object()})  # caught when the commit encodes it
+    assert [d["n"] for d in table] == [0]
+
+
+def test_written_counts_documents_per_table(db: Database) -> None:
+    items = db.table("items")
+    items.insert_multiple([{"n": 1}, {"n": 2}])
+    with db.transaction() as txn:
+        items.update({"n": 5}, doc_ids=[1])
+        items.update({"n": 2}, doc_ids=[2])  # rewritten unchanged: still written
+        db.table("other").insert({"x": 1})
+    assert txn.written() == {"items": 2, "other": 1}
+    assert set(txn.changed()) == {"items", "other"} and len(txn.changed()["items"]) == 1
+    with db.transaction() as txn:
+        items.truncate()
+        items.insert({"n": 9})
+    assert txn.written() == {"items": 3}  # two removed, one added

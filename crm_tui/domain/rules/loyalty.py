@@ -67,8 +67,10 @@ def points_for_purchase(total_cents: int, settings: LoyaltySettings = _LOYALTY) 
         raise ValidationError("total_cents", "cannot be negative")
     if total_cents < settings.min_purchase_cents:
         return 0
-    units = total_cents // settings.unit_cents
-    raw = Decimal(units * settings.points_per_unit) * settings.multiplier
+    points = total_cents // settings.unit_cents * settings.points_per_unit
+    if settings.multiplier == 1:
+        return points  # the default: no decimal arithmetic (an import asks a million times)
+    raw = Decimal(points) * settings.multiplier
     return int(raw.to_integral_value(rounding=ROUND_FLOOR))
 
 

@@ -49,6 +49,9 @@ def _own(fields: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(name for name in fields if name != "customer_id")
 
 
+_PURCHASE_INPUT = _own(PURCHASE_FIELDS)
+
+
 def external_index(table: StoreTable) -> str:
     """An index on `external_id` (purchases have none of their own), made on first use."""
     try:
@@ -151,14 +154,14 @@ class PurchaseRows(RowHandler):
 
     def prepare(self, fields: Mapping[str, Any]) -> Plan:
         link = self.linker.resolve(fields, required=True)
-        data = given(fields, _own(PURCHASE_FIELDS))
+        data = given(fields, _PURCHASE_INPUT)
         self._product(data)
         external = key_text(data["external_id"], "external_id") if "external_id" in data else None
         ids = self.table.find_ids(self.index, external) if external else frozenset()
-        if not ids and already_there(self.ctx, tables.PURCHASES, fields, link,
-                                     lambda current: validate_purchase(
-                                         data, today=self.ctx.today, partial=True,
-                                         current=current)):
+        if not ids and "id" in fields and already_there(
+                self.ctx, tables.PURCHASES, fields, link,
+                lambda current: validate_purchase(data, today=self.ctx.today, partial=True,
+                                                  current=current)):
             return Plan([(self.kind, "unchanged")])
         if not ids:
             # Checked in full now (a customer to create has no id yet: any id validates the
