@@ -38,6 +38,8 @@ class Clock:
 
     fixed: dt.datetime | None = None
     wall: Callable[[], dt.datetime] = field(default=lambda: _wall_now())
+    _last_stamp: tuple[dt.datetime, str] | None = field(default=None, init=False, repr=False,
+                                                        compare=False)
 
     @classmethod
     def at(cls, when: dt.date | dt.datetime | str) -> Clock:
@@ -54,7 +56,11 @@ class Clock:
         return self.now().date()
 
     def stamp(self) -> str:
-        return self.now().isoformat(timespec="seconds")
+        now = self.now()
+        last = self._last_stamp
+        if last is None or last[0] != now:  # the same second: an import stamps 100k rows
+            last = self._last_stamp = (now, now.isoformat(timespec="seconds"))
+        return last[1]
 
 
 class ServiceContext:

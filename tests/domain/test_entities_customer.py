@@ -280,3 +280,36 @@ def test_display_name(customer: dict[str, Any], name: str) -> None:
 )
 def test_split_full_name(name: str, parts: tuple[str | None, str | None]) -> None:
     assert split_full_name(name) == parts
+
+
+def _containers(value: Any) -> list[Any]:
+    """Every list and dict inside a value, the value included."""
+    if isinstance(value, dict):
+        return [value, *(c for v in value.values() for c in _containers(v))]
+    if isinstance(value, list):
+        return [value, *(c for v in value for c in _containers(v))]
+    return []
+
+
+def _json_types_only(value: Any) -> bool:
+    if type(value) is dict:
+        return all(type(k) is str and _json_types_only(v) for k, v in value.items())
+    if type(value) is list:
+        return all(map(_json_types_only, value))
+    return type(value) in (str, int, bool, type(None))
+
+
+@pytest.mark.parametrize("tags", ["vip, trade", ["vip", "trade"], ("vip",)])
+def test_a_validated_customer_shares_nothing_with_its_input(tags: Any) -> None:
+    # The service hands the validator's result to the store without copying it: it must
+    # be made of JSON types only, and of containers of its own (never the caller's).
+    data = {"first_name": "Ann", "email": "ann@x.com", "tags": tags,
+            "addresses": [{"city": "Paris", "street": "1 Rue"}],
+            "preferences": {"email_opt_in": "yes", "gdpr_consent": True},
+            "notes": [{"text": "Met at the fair"}]}
+    customer = validate_customer(data, today=TODAY)
+    assert _json_types_only(customer)
+    theirs = {id(c) for c in _containers(data)}
+    assert not theirs & {id(c) for c in _containers(customer)}
+    assert validate_customer({"first_name": "Bo"}, today=TODAY)["tags"] is not (
+        validate_customer({"first_name": "Cy"}, today=TODAY)["tags"])
