@@ -163,6 +163,8 @@ class _Reading:
     def __enter__(self) -> None:
         engine = self._engine
         engine._rlock.acquire()
+        if engine._txn is not None:
+            return  # ours (we hold the RLock now): the transaction is current already
         try:
             engine.refresh()
         except BaseException:
