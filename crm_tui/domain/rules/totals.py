@@ -180,9 +180,9 @@ class NewOrders:
 
     def stored_after(self, customer: Mapping[str, Any]) -> dict[str, Any]:
         """The totals fields of a stored customer document with these purchases added."""
-        count = customer.get("order_count") or 0
         if not self.count:
             return {}
+        count = customer.get("order_count") or 0
         first, last = self.first, self.last
         if count:  # as from_dict reads them: dates count only with orders
             stored_first, stored_last = (customer.get("first_order_date"),
