@@ -134,6 +134,9 @@ class CustomerList:
         self._hay.pop(doc_id, None)
         self._version += 1
 
+    def replace(self, doc_id: int, old: Doc, new: Doc) -> None:
+        self.add(doc_id, new)
+
     def rebuild(self, docs: Mapping[int, Doc]) -> None:
         self._docs = dict(docs)
         self._hay = {}  # search text is made on first search, not on load

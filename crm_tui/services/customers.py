@@ -78,6 +78,12 @@ class CustomerKeys:
                     del keys[key]
         self._deleted.discard(doc_id)
 
+    def replace(self, doc_id: int, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+        if (email_key(old) != email_key(new) or external_key(old) != external_key(new)
+                or bool(old.get("deleted_at")) != bool(new.get("deleted_at"))):
+            self.discard(doc_id, old)
+            self.add(doc_id, new)
+
     def rebuild(self, docs: Mapping[int, Mapping[str, Any]]) -> None:
         self._email, self._external, self._deleted = {}, {}, set()
         self._pending, self._live = docs, True
@@ -101,6 +107,19 @@ class CustomerKeys:
                 self.add(doc_id, doc)
         return (self._email.get(email, set()) if email else set(),
                 self._external.get(external_id, set()) if external_id else set())
+
+    def live(self, email: str | None, external_id: str | None) -> int | None:
+        """The live customer these keys name for sure (one has the email, one the external
+        id, and they agree), or None: ask the table (not loaded, nobody, a conflict, a
+        deleted customer: the long way says which). Ask as for `ids`."""
+        known = self.ids(email, external_id)
+        if known is None:
+            return None
+        by_email, by_external = (min(ids) if ids else None for ids in known)
+        if by_email is not None and by_external is not None and by_email != by_external:
+            return None
+        found = by_email if by_email is not None else by_external
+        return None if found is None or found in self._deleted else found
 
     def deleted(self, customer_id: int) -> bool:
         """Whether the customer is soft-deleted (valid right after `ids` answered)."""

@@ -174,6 +174,9 @@ class _DefinitionsWatch:
 
     discard = add
 
+    def replace(self, doc_id: int, old: Doc, new: Doc) -> None:
+        self.add(doc_id, new)
+
     def rebuild(self, docs: Mapping[int, Doc] | None = None) -> None:
         self.version += 1
         self.changed = None
@@ -214,6 +217,9 @@ class SegmentMembership:
     def discard(self, doc_id: int, doc: Doc) -> None:
         self._docs.pop(doc_id, None)
         self._dirty.add(doc_id)
+
+    def replace(self, doc_id: int, old: Doc, new: Doc) -> None:
+        self.add(doc_id, new)
 
     def rebuild(self, docs: Mapping[int, Doc]) -> None:
         self._docs = dict(docs)

@@ -231,7 +231,7 @@ class PurchaseWriter:
         """Write each customer's totals and points (inside the purchases' commit)."""
         sales = self.sales
         for customer_id, pending in self._pending.items():
-            customer = sales.customers.get(doc_id=customer_id)
+            customer = sales.customers.stored(customer_id)
             if customer is not None:
                 sales._store_totals(customer_id, pending.orders.stored_after(customer),
                                     pending.earned, customer)

@@ -469,6 +469,8 @@ class Engine:
     @property
     def generation(self) -> int:
         """Number of commits ever made to this database, as of the last catch-up."""
+        if self._txn is not None and self._txn_thread == threading.get_ident():
+            return self._gen  # this thread's transaction holds the lock: nothing to catch up
         with self._rlock:
             self.refresh()
             return self._gen
@@ -610,6 +612,11 @@ class Engine:
     def _set(self, state: TableState, doc_id: int, doc: Doc | None) -> None:
         assert state.docs is not None
         old = state.docs.get(doc_id)
+        if old is not None and doc is not None:
+            state.docs[doc_id] = doc
+            for index in state.indexes.values():
+                index.replace(doc_id, old, doc)
+            return
         if old is not None:
             for index in state.indexes.values():
                 index.discard(doc_id, old)

@@ -18,14 +18,18 @@ class DocObserver(Protocol):
     """Anything kept in step with a table's documents (an Index, or a service's own view).
 
     `add` and `discard` are called for every change, made here or caught up from another
-    process, and during rollbacks; `rebuild` when the table (re)loads; `clear` on truncate
-    or unload. Observers must be cheap and must not write to the store.
+    process, and during rollbacks; `replace` when a stored document is replaced (it must
+    leave the observer as `discard` then `add` would; an index whose keys did not move has
+    nothing to do, which is most replaces: a purchase rewrites its customer's totals, not
+    their email); `rebuild` when the table (re)loads; `clear` on truncate or unload.
+    Observers must be cheap and must not write to the store.
     """
 
     name: str
 
     def add(self, doc_id: int, doc: Mapping[str, Any]) -> None: ...
     def discard(self, doc_id: int, doc: Mapping[str, Any]) -> None: ...
+    def replace(self, doc_id: int, old: Mapping[str, Any], new: Mapping[str, Any]) -> None: ...
     def rebuild(self, docs: Mapping[int, Mapping[str, Any]]) -> None: ...
     def clear(self) -> None: ...
 
@@ -69,6 +73,14 @@ class Index:
                 ids.discard(doc_id)
                 if not ids:
                     del self._ids[key]
+
+    def replace(self, doc_id: int, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+        if self._pending is not None:
+            return
+        key = self.key
+        if self.multi or key(old) != key(new):
+            self.discard(doc_id, old)
+            self.add(doc_id, new)
 
     def rebuild(self, docs: Mapping[int, Mapping[str, Any]]) -> None:
         """Index `docs` (the table's live mapping) when first asked."""

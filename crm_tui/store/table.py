@@ -185,6 +185,12 @@ class StoreTable(Table):
         engine.put(self.name, doc_id, document)
         return doc_id
 
+    def stored(self, doc_id: int) -> Doc | None:
+        """get() for a bulk writer, without the copy: the stored document itself, to read
+        (never change) inside the transaction this thread holds."""
+        self._engine.require_own_transaction()
+        return self._docs().get(doc_id)
+
     def replace_owned(self, doc_id: int, document: Doc) -> None:
         """replace() for a bulk writer (an import writes millions of documents), inside a
         transaction this thread holds, without the JSON copy that is most of a write's cost.

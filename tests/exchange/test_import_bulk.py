@@ -126,6 +126,9 @@ def test_each_customer_is_written_once_per_chunk(crm: Crm, tmp_path: Path) -> No
         def discard(self, doc_id: int, doc: Any) -> None:
             pass
 
+        def replace(self, doc_id: int, old: Any, new: Any) -> None:
+            writes.append(doc_id)
+
         def rebuild(self, docs: Any) -> None:
             pass
 

@@ -135,6 +135,8 @@ def test_secondary_index_follows_every_change(db: Database) -> None:
     t.update({"email": "ann@y.com", "tags": ["b2b"]}, doc_ids=[1])
     assert t.find("email", "ann@x.com") == []
     assert t.find_ids("tag", "vip") == {2}
+    t.update({"n": 1}, doc_ids=[1])  # keys unchanged: the index keeps its entries
+    assert t.find_ids("email", "ann@y.com") == {1} and t.find_ids("tag", "b2b") == {1}
     t.remove(doc_ids=[2])
     assert t.find_ids("tag", "vip") == frozenset()
     with pytest.raises(RuntimeError), db.transaction():
@@ -182,6 +184,9 @@ def test_observers_see_local_changes_and_rollbacks(db: Database) -> None:
         def discard(self, doc_id: int, doc: object) -> None:
             seen.append(("discard", doc_id))
 
+        def replace(self, doc_id: int, old: object, new: object) -> None:
+            seen.append(("replace", doc_id))
+
         def rebuild(self, docs: dict[int, object]) -> None:
             seen.append(("rebuild", len(docs)))
 
@@ -194,7 +199,7 @@ def test_observers_see_local_changes_and_rollbacks(db: Database) -> None:
     with pytest.raises(RuntimeError), db.transaction():
         db.table("people").insert({"n": 3})
         raise RuntimeError
-    assert seen == [("rebuild", 1), ("discard", 1), ("add", 1), ("add", 2), ("discard", 2)]
+    assert seen == [("rebuild", 1), ("replace", 1), ("add", 2), ("discard", 2)]
 
 
 def test_compaction_held_during_a_bulk_load_runs_once_at_the_end(tmp_path: Path) -> None:
@@ -239,7 +244,9 @@ def test_owned_writes_take_the_dict_and_need_this_threads_transaction(db: Databa
         table.insert_owned(doc)  # no transaction: refused, nothing written
     with db.transaction():
         doc_id = table.insert_owned(doc)
+        assert table.stored(doc_id) is doc  # the stored dict itself, no copy
         table.replace_owned(doc_id, {**doc, "n": 2})
+        assert table.stored(doc_id) == {"n": 2, "tags": ["a"]} and table.stored(99) is None
         errors: list[BaseException] = []
 
         def other_thread() -> None:
@@ -253,6 +260,8 @@ def test_owned_writes_take_the_dict_and_need_this_threads_transaction(db: Databa
         worker.join()
         assert len(errors) == 1  # another thread may not write into this transaction
     assert len(table) == 1 and table.get(doc_id=doc_id) == {"n": 2, "tags": ["a"]}
+    with pytest.raises(RuntimeError):
+        table.stored(doc_id)  # outside the transaction: a copy from get() is the way
     db.close()
     assert Database(db.path).table("items").get(doc_id=doc_id) == {"n": 2, "tags": ["a"]}
 

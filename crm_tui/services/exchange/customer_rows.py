@@ -147,7 +147,9 @@ def validated_customer(data: Mapping[str, Any], today: Any) -> dict[str, Any]:
         raise renamed(exc, column_name) from None
 
 
-def _match_keys(email: Any, external_id: Any, prefix: str) -> tuple[str | None, str | None]:
+def match_keys(email: Any, external_id: Any, prefix: str) -> tuple[str | None, str | None]:
+    """A row's email and external id as the customers' keys hold them (ValidationError
+    naming `{prefix}external_id` for an id no customer could have)."""
     email_key = str(email).strip().lower() if email is not None else None
     ext_key = key_text(external_id, f"{prefix}external_id") if external_id is not None else None
     return email_key, ext_key
@@ -158,7 +160,7 @@ def match_customer(ctx: ImportContext, email: Any, external_id: Any, *,
     """The stored customer with this email or external id (None), and the field that
     matched; ValidationError when the two name different customers."""
     service = ctx.crm.customers
-    email_key, ext_key = _match_keys(email, external_id, prefix)
+    email_key, ext_key = match_keys(email, external_id, prefix)
     known = service.keys().ids(email_key, ext_key)
     if known is not None and not any(known):  # nobody has either: no store call needed
         return None, f"{prefix}external_id"
@@ -178,14 +180,9 @@ def match_customer_id(ctx: ImportContext, email: Any, external_id: Any, *,
     """The id of the customer `match_customer` finds, or None; ValidationError as it
     raises, and for a deleted customer (`refuse_deleted`). A live customer the keys name
     for sure is found without reading the store: a purchase import asks for every row."""
-    keys = ctx.crm.customers.keys()
-    known = keys.ids(*_match_keys(email, external_id, prefix))
-    if known is not None:
-        by_email, by_external = (min(ids) if ids else None for ids in known)
-        found = by_email if by_email is not None else by_external
-        agree = by_email is None or by_external is None or by_email == by_external
-        if agree and (found is None or not keys.deleted(found)):
-            return found
+    found = ctx.crm.customers.keys().live(*match_keys(email, external_id, prefix))
+    if found is not None:
+        return found
     match, key = match_customer(ctx, email, external_id, prefix=prefix)
     if match is None:
         return None
