@@ -68,20 +68,25 @@ PURCHASE_FIELDS: dict[str, Field] = {
 }
 
 
+# For validating many purchases (an import): see `schema.remembering`.
+BULK_PURCHASE_FIELDS = schema.remembering(PURCHASE_FIELDS)
+
+
 def validate_purchase(
     data: Mapping[str, Any],
     *,
     today: date,
     partial: bool = False,
     current: Mapping[str, Any] | None = None,
+    fields: Mapping[str, Field] = PURCHASE_FIELDS,
 ) -> dict[str, Any]:
     """Normalise a purchase. It names a product or a free-text item. The total is quantity
     x unit price unless given (a discount, a legacy "amount"); given only a total, the unit
     price is total / quantity, rounded. In an edit, changing the quantity or unit price
-    without a new total recomputes the total.
+    without a new total recomputes the total. `fields`: BULK_PURCHASE_FIELDS for many rows.
     """
     return schema.validate_record(
-        data, PURCHASE_FIELDS, _settle_amounts, today=today, partial=partial, current=current
+        data, fields, _settle_amounts, today=today, partial=partial, current=current
     )
 
 
