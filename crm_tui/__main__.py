@@ -2,4 +2,5 @@
 
 from crm_tui.cli.main import main
 
-main()
+if __name__ == "__main__":  # not when an import's reader process loads this module
+    main()

@@ -70,7 +70,7 @@ class SalesService(CustomerRecords):
         with self.changes.change("Record purchase"):
             values = self._validated_purchase(data)
             self._customer(values["customer_id"])
-            points = self._points(values)
+            points = self.points(values)
             writer = self.writer()
             purchase_id = writer.add(values, points)
             writer.flush()
@@ -83,7 +83,7 @@ class SalesService(CustomerRecords):
         parsed once (`BULK_PURCHASE_FIELDS`)."""
         values = validate_purchase(self._with_product(data), today=self.ctx.clock.today(),
                                    fields=BULK_PURCHASE_FIELDS)
-        return values, self._points(values)
+        return values, self.points(values)
 
     def writer(self) -> PurchaseWriter:
         """Records many checked purchases in one commit: see `PurchaseWriter`."""
@@ -104,7 +104,7 @@ class SalesService(CustomerRecords):
             if edit.get("customer_id", old["customer_id"]) != old["customer_id"]:
                 raise ValidationError("customer_id", "cannot change: record a new purchase")
             values = {**old, **edit}
-            points = self._points(values)
+            points = self.points(values)
             new = {**values, "points": points, "updated_at": self.ctx.clock.stamp()}
             self.table.replace(old.doc_id, new)
             self._apply_totals(old["customer_id"], old=old, new=new)
@@ -126,7 +126,9 @@ class SalesService(CustomerRecords):
                 self.loyalty.record_earn(old["customer_id"], -old["points"], old["date"],
                                          old.doc_id)
 
-    def _points(self, purchase: Mapping[str, Any]) -> int:
+    def points(self, purchase: Mapping[str, Any]) -> int:
+        """The loyalty points a purchase (validated) earns; ValidationError naming `total`
+        when more than one ledger entry can hold."""
         if purchase.get("status") != COMPLETED:
             return 0
         points = points_for_purchase(purchase["total"], self.ctx.settings.loyalty)

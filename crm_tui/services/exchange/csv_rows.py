@@ -26,6 +26,7 @@ from .mapping import ColumnMapping
 from .reports import RowError
 
 _SCAN_BYTES = 1 << 20
+NOT_READ = object()  # SourceRow.ahead of a row not read ahead
 
 
 @dataclass
@@ -39,6 +40,7 @@ class SourceRow:
     error: RowError | None = None
     prefix: str = ""
     extra: dict[str, Any] | None = None
+    ahead: Any = NOT_READ  # what the handler's `read_ahead` made of it, if it was read ahead
 
 
 def file_error(path: str | os.PathLike[str], problem: str) -> ValidationError:

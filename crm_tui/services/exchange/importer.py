@@ -22,7 +22,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import replace
 from itertools import islice
 from typing import Any
@@ -32,10 +32,11 @@ from crm_tui.services.crm import Crm
 from crm_tui.store import StoreError, Transaction, TransactionError
 
 from .batches import DRY_RUN_BATCH, BatchTracker, close_batch, open_batch
-from .csv_rows import CsvSource, SourceRow, file_error
+from .csv_rows import NOT_READ, CsvSource, SourceRow, file_error
 from .customer_rows import CustomerRows
-from .mapping import build_mapping, check_kind
+from .mapping import ColumnMapping, build_mapping, check_kind
 from .plans import ImportContext, Plan, RowHandler, check_on_duplicate
+from .read_ahead import WORTH_LINES, RowsReadAhead
 from .record_rows import ACTIVITIES, ActivityRows, ProductRows, PurchaseRows
 from .reports import ImportReport, RowError
 
@@ -49,13 +50,13 @@ class _DryRunOver(Exception):
     """Raised at the end of a dry run to roll its one transaction back."""
 
 
+HANDLERS: dict[str, type[CustomerRows | ProductRows | PurchaseRows]] = {
+    "customers": CustomerRows, "products": ProductRows, "purchases": PurchaseRows}
+
+
 def make_handler(ctx: ImportContext, kind: str) -> RowHandler:
-    if kind == "customers":
-        return CustomerRows(ctx)
-    if kind == "products":
-        return ProductRows(ctx)
-    if kind == "purchases":
-        return PurchaseRows(ctx)
+    if kind in HANDLERS:
+        return HANDLERS[kind](ctx)
     if kind in ACTIVITIES:
         return ActivityRows(ctx, kind)
     raise ValidationError("kind", f"cannot import {kind!r}")
@@ -152,7 +153,8 @@ class Pipeline:
         if row.error is not None:
             return [replace(row.error, kind=handler.kind)]
         try:
-            plan: Plan = handler.prepare(row.fields)
+            plan: Plan = (handler.prepare(row.fields) if row.ahead is NOT_READ
+                          else handler.prepare_read(row.fields, row.ahead))
         except (ValidationError, NotFoundError) as exc:
             return _row_errors(row, exc, handler.kind)
         if plan.apply is None:
@@ -231,7 +233,21 @@ def import_file(crm: Crm, kind: str, path: str | os.PathLike[str], *,
             pipeline = Pipeline(ctx, report, dry_run=dry_run, progress=progress,
                                 expected=max(source.lines - source.header_line, 0),
                                 label=f"Import {kind}")
-            pipeline.run(source.rows(columns), make_handler(ctx, kind))
+            pipeline.run(rows, make_handler(ctx, kind))
 
         options = {"on_duplicate": on_duplicate, "map": dict(mapping or {})}
-        return run_import(crm, report, path, options=options, dry_run=dry_run, body=body)
+        # Started before the batch opens: the reader starts up while this process loads
+        # the tables the import writes.
+        with _rows(crm, kind, source, columns) as rows:
+            return run_import(crm, report, path, options=options, dry_run=dry_run, body=body)
+
+
+def _rows(crm: Crm, kind: str, source: CsvSource, columns: ColumnMapping
+          ) -> AbstractContextManager[Iterable[SourceRow]]:
+    """The file's rows: read ahead by a second process when the handler can use it and
+    the file is big enough (see read_ahead.py), else read here as they are needed."""
+    handler = HANDLERS.get(kind)
+    read = handler.read_ahead if handler is not None else None
+    if read is None or source.lines < WORTH_LINES:
+        return nullcontext(source.rows(columns))
+    return RowsReadAhead(source.path, columns, read, crm.ctx.clock.today())

@@ -21,7 +21,7 @@ from crm_tui.domain.entities.feedback import FEEDBACK_FIELDS, validate_feedback
 from crm_tui.domain.entities.interaction import INTERACTION_FIELDS, validate_interaction
 from crm_tui.domain.entities.opportunity import OPPORTUNITY_FIELDS, validate_opportunity
 from crm_tui.domain.entities.product import PRODUCT_FIELDS, validate_product
-from crm_tui.domain.entities.purchase import PURCHASE_FIELDS, validate_purchase
+from crm_tui.domain.entities.purchase import validate_purchase
 from crm_tui.domain.entities.task import TASK_FIELDS, validate_task
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.services import tables
@@ -39,17 +39,14 @@ from .plans import (
     stored_record,
     unchanged,
 )
+from .purchase_lane import PLACEHOLDER_ID, PURCHASE_INPUT, UsualPurchase, read_usual
 
-# Validators need some customer id; the real one is known only once the row is written.
-PLACEHOLDER_ID = 1
 EXTERNAL_INDEX = "import_external_id"
 
 
 def _own(fields: Mapping[str, Any]) -> frozenset[str]:
     return frozenset(name for name in fields if name != "customer_id")
 
-
-_PURCHASE_INPUT = _own(PURCHASE_FIELDS)
 
 
 def external_index(table: StoreTable) -> str:
@@ -108,10 +105,12 @@ class ProductRows(RowHandler):
 
 class PurchaseRows(RowHandler):
     kind = "purchases"
+    read_ahead = staticmethod(read_usual)
 
     def __init__(self, ctx: ImportContext, linker: CustomerLinker | None = None) -> None:
         self.ctx = ctx
         self.linker = linker or CustomerLinker(ctx)
+        self.keys = ctx.crm.customers.keys()
         self.table = ctx.crm.sales.table
         self.index = external_index(self.table)
         self.writer = ctx.crm.sales.writer()
@@ -153,8 +152,32 @@ class PurchaseRows(RowHandler):
                 raise ValidationError("product_id", f"no product #{product_id}") from None
 
     def prepare(self, fields: Mapping[str, Any]) -> Plan:
+        return self.prepare_read(fields, read_usual(fields, self.ctx.today))
+
+    def prepare_read(self, fields: Mapping[str, Any], usual: UsualPurchase | None) -> Plan:
+        """`prepare`, given what `read_usual` made of the row (perhaps in another process)."""
+        plan = None if usual is None else self._usual(usual)
+        return plan if plan is not None else self._general(fields)
+
+    def _usual(self, usual: UsualPurchase) -> Plan | None:
+        """A usual row's plan (see purchase_lane), or None when the store says it is not
+        one after all: its customer is unknown or not live, or its order exists."""
+        customer_id = self.keys.live(usual.email, usual.external)
+        if customer_id is None or (
+                usual.order is not None and self.table.find_ids(self.index, usual.order)):
+            return None
+        values = {**usual.values, "customer_id": customer_id,
+                  "product_id": self._catalogue_id(usual.item)}
+        try:
+            points = self.ctx.crm.sales.points(values)
+        except ValidationError:
+            return None
+        return Plan([(self.kind, "created")],
+                    lambda: self._create(Link(customer_id), values, points))
+
+    def _general(self, fields: Mapping[str, Any]) -> Plan:
         link = self.linker.resolve(fields, required=True)
-        data = given(fields, _PURCHASE_INPUT)
+        data = given(fields, PURCHASE_INPUT)
         self._product(data)
         external = key_text(data["external_id"], "external_id") if "external_id" in data else None
         ids = self.table.find_ids(self.index, external) if external else frozenset()

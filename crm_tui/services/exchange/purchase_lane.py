@@ -1,0 +1,65 @@
+"""The usual row of a purchase import, read without the store.
+
+A million-row purchase file is almost all one kind of row: a new order of a customer named
+by email or external id, for an item named in words, with its amounts. Everything that
+row's plan needs from its cells alone (the customer's keys, the order's key, the item's
+name, the validated purchase) is worked out here by a pure function of the cells, which
+the pipeline may run in another process (`read_ahead`) while this one writes. The handler
+(`PurchaseRows.prepare_read`) then only asks the store what the cells cannot say: is the
+customer live, is the order new, is the item in the catalogue.
+
+`read_usual` answers None for any other row (an `id` of ours, a `product_id`, no item, no
+amounts, a customer named only by name, any cell the validators refuse): the general path
+takes it, with its messages. Both paths leave the same documents (a test holds them equal).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any, NamedTuple
+
+from crm_tui.domain.entities.common import is_blank
+from crm_tui.domain.entities.purchase import (
+    BULK_PURCHASE_FIELDS,
+    PURCHASE_FIELDS,
+    validate_purchase,
+)
+from crm_tui.domain.errors import ValidationError
+
+from .customer_rows import match_keys
+from .plans import given, key_text
+
+# Validators need some customer id; the real one is known only once the row is written.
+PLACEHOLDER_ID = 1
+PURCHASE_INPUT = frozenset(name for name in PURCHASE_FIELDS if name != "customer_id")
+
+
+class UsualPurchase(NamedTuple):
+    """What a usual row's cells say (a tuple: it crosses processes by the million)."""
+
+    email: str | None  # the customer's keys, as `match_keys` makes them
+    external: str | None
+    order: str | None  # the purchase's own external id, as a lookup key
+    item: str  # the item's name, as the catalogue is looked up
+    values: dict[str, Any]  # validated with PLACEHOLDER_ID and no product
+
+
+def read_usual(fields: Mapping[str, Any], today: date) -> UsualPurchase | None:
+    """The usual row's facts, or None: the general path must read this row."""
+    get = fields.get
+    item, email, external = get("item"), get("customer_email"), get("customer_external_id")
+    if (is_blank(item) or not is_blank(get("id")) or not is_blank(get("product_id"))
+            or (is_blank(get("unit_price")) and is_blank(get("total")))
+            or (is_blank(email) and is_blank(external))):
+        return None
+    data = given(fields, PURCHASE_INPUT)
+    try:
+        keys = match_keys(None if is_blank(email) else email,
+                          None if is_blank(external) else external, "customer_")
+        order = key_text(data["external_id"], "external_id") if "external_id" in data else None
+        values = validate_purchase({**data, "customer_id": PLACEHOLDER_ID}, today=today,
+                                   fields=BULK_PURCHASE_FIELDS)
+        return UsualPurchase(*keys, order, key_text(item, "item"), values)
+    except ValidationError:
+        return None

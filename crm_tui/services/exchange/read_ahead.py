@@ -1,0 +1,125 @@
+"""An import's rows read ahead in a second process, while this one writes.
+
+A large import is two kinds of work: reading (parsing the CSV, mapping its columns, and
+whatever a handler can make of a row's cells alone: `RowHandler.read_ahead`) and writing
+(the store, under its lock). They share nothing, so on a machine with two cores the reader
+runs in a child process and hands rows over in pickled batches: the writer never waits for
+the CSV, and the reading costs it only the unpickling.
+
+The child is this module run as a program (`python -m`), not a multiprocessing "spawn",
+which would re-run the caller's main script; it is started only for files big enough to
+repay its start-up (`WORTH_LINES`). It reads the same file with the same `CsvSource`, so
+rows, line numbers and row errors are exactly what the writer would have read itself. An
+error in the child is raised here as the file's error, a child that dies is reported as
+such, and the child writes nothing anywhere but to its pipe.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pickle
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import suppress
+from datetime import date
+from typing import IO, Any
+
+from crm_tui.domain.errors import ValidationError
+
+from .csv_rows import CsvSource, SourceRow
+from .mapping import ColumnMapping
+
+WORTH_LINES = 20_000  # below this, starting a process costs more than it saves
+BATCH_ROWS = 1000
+PIPE_BYTES = 1 << 20  # ~8 batches in flight: the writer takes 2000 rows at a time
+ReadAhead = Callable[[Mapping[str, Any], date], Any]
+_END, _FAILED = "end", "failed"  # the child's last message: all sent, or (_FAILED, why)
+
+
+def read_rows(path: str, mapping: ColumnMapping, read: ReadAhead, today: date,
+              out: IO[bytes]) -> None:
+    """The child's work: every row as (line, fields, error, ahead), pickled in batches,
+    then _END; or what stopped it, (_FAILED, why)."""
+    try:
+        with CsvSource(path) as source:
+            batch: list[tuple[Any, ...]] = []
+            for row in source.rows(mapping):
+                ahead = None if row.error is not None else read(row.fields, today)
+                batch.append((row.line, row.fields, row.error, ahead))
+                if len(batch) >= BATCH_ROWS:
+                    pickle.dump(batch, out, pickle.HIGHEST_PROTOCOL)
+                    batch = []
+            pickle.dump(batch, out, pickle.HIGHEST_PROTOCOL)
+        message: Any = _END
+    except Exception as exc:  # every failure must reach the writer, as the file's error
+        message = (_FAILED, str(exc))
+    pickle.dump(message, out, pickle.HIGHEST_PROTOCOL)
+    out.flush()
+
+
+class RowsReadAhead:
+    """The rows of `path`, read by a child process with `read` applied (a module-level
+    function, so the child can import it). Iterate once; close (or use as a context
+    manager) to stop the child early."""
+
+    def __init__(self, path: str | os.PathLike[str], mapping: ColumnMapping, read: ReadAhead,
+                 today: date) -> None:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE)
+        assert self._process.stdin is not None and self._process.stdout is not None
+        self._out = self._process.stdout
+        with suppress(OSError, AttributeError):  # Linux: let the child get batches ahead
+            fcntl.fcntl(self._out.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        with self._process.stdin as job:
+            # The path first: the child must find the modules `read` and `mapping` live in.
+            pickle.dump(sys.path, job)
+            pickle.dump((os.fspath(path), mapping, read, today), job)
+
+    def __enter__(self) -> RowsReadAhead:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __iter__(self) -> Iterator[SourceRow]:
+        while True:
+            try:
+                message = pickle.load(self._out)
+            except EOFError:
+                raise self._died() from None
+            if message == _END:
+                return
+            if isinstance(message, tuple):
+                raise ValidationError("file", f"could not be read: {message[1]}")
+            for line, fields, error, ahead in message:
+                yield SourceRow(line, fields, error, ahead=ahead)
+
+    def _died(self) -> ValidationError:
+        code = self._process.wait()
+        assert self._process.stderr is not None
+        last = self._process.stderr.read().decode(errors="replace").strip().splitlines()
+        said = f": {last[-1]}" if last else ""
+        return ValidationError("file", f"could not be read: the reading process stopped "
+                                       f"(exit code {code}){said}")
+
+    def close(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._process.wait()
+        self._out.close()
+        if self._process.stderr is not None:
+            self._process.stderr.close()
+
+
+def _main() -> None:
+    job = sys.stdin.buffer
+    sys.path[:] = pickle.load(job)
+    path, mapping, read, today = pickle.load(job)
+    read_rows(path, mapping, read, today, sys.stdout.buffer)
+
+
+if __name__ == "__main__":
+    _main()
