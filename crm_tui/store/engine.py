@@ -736,14 +736,19 @@ class Engine:
             # memory: loaded now, a table takes the load's writes as they come, instead of
             # the compaction decoding the whole journal back (half a large import's time).
             self._ensure_loaded(state)
+        last = self._ensure_last_id(state)
         if state.docs is not None:
-            self._remember(txn, state, doc_id)
+            # An id above the table's last id when the transaction began is new: rolling
+            # back removes it (see _rollback), with nothing to remember (most of a bulk
+            # load's writes).
+            began = txn.old_last_ids.get(name, last)
+            if began is None or doc_id <= began:
+                self._remember(txn, state, doc_id)
             self._set(state, doc_id, doc)
             state.version += 1
         else:
             txn.blind.add(name)
         txn.changes.setdefault(name, {})[doc_id] = doc
-        last = self._ensure_last_id(state)
         if doc_id > last:
             txn.old_last_ids.setdefault(name, last)
             state.last_id = doc_id
@@ -782,7 +787,12 @@ class Engine:
                     self._set(state, doc_id, old)
                 state.version += 1
         for name, last in txn.old_last_ids.items():
-            self._tables[name].last_id = last
+            state = self._tables[name]
+            if state.docs is not None:
+                for doc_id in [i for i in txn.changes.get(name, ()) if i > (last or 0)]:
+                    self._set(state, doc_id, None)
+                state.version += 1
+            state.last_id = last
         for name in txn.blind:
             self._unload(self._tables[name])  # holds writes we cannot undo: reload lazily
 

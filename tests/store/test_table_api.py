@@ -287,3 +287,19 @@ def test_written_counts_documents_per_table(db: Database) -> None:
         items.truncate()
         items.insert({"n": 9})
     assert txn.written() == {"items": 3}  # two removed, one added
+
+
+def test_rolling_back_removes_new_documents_written_twice_and_their_index_keys(
+        db: Database) -> None:
+    t = db.table("items")
+    t.create_index("name", lambda d: d.get("name"))
+    kept = t.insert({"name": "kept"})
+    with pytest.raises(RuntimeError), db.transaction():
+        new = t.insert({"name": "new"})
+        t.replace(new, {"name": "renamed"})  # a new id written twice: still just removed
+        t.update({"name": "changed"}, doc_ids=[kept])
+        raise RuntimeError
+    assert [dict(d) for d in t.all()] == [{"name": "kept"}]
+    assert t.find_ids("name", "renamed") == frozenset() == t.find_ids("name", "new")
+    assert t.find_ids("name", "kept") == {kept}
+    assert t.insert({"name": "again"}) == kept + 1  # the rolled-back id was never used
