@@ -55,6 +55,8 @@ def test_a_shortcut_returns_what_the_parser_returns_or_leaves_it_to_it(
     except ValidationError as exc:  # pragma: no cover - what the test exists to catch
         pytest.fail(f"the shortcut took {value!r}, which the parser refuses: {exc}")
     assert (quick, type(quick)) == (full, type(full))
+    # Immutable answers: remembering them (schema.remembering) is safe.
+    assert type(quick) in (str, int, bool)
 
 
 @pytest.mark.parametrize(("parser", "value", "expected"), [
@@ -121,14 +123,3 @@ def test_a_remembering_table_validates_every_row_as_the_plain_one(
         expected = _outcome(row, PURCHASE_FIELDS)
         assert _outcome(row, small) == expected
         assert _outcome(row, large) == expected
-
-
-@pytest.mark.parametrize("where", sorted(PARSERS))
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(value=st.one_of(VALUES, NEAR_MISSES))
-def test_shortcut_answers_are_immutable_so_remembering_them_is_safe(
-        where: str, value: Any) -> None:
-    parser = PARSERS[where]
-    assert parser.fast is not None
-    quick = parser.fast(value)
-    assert quick is MISS or type(quick) in (str, int, bool)

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crm_tui.domain.entities.common import clean_text, is_blank, parse_id
+from crm_tui.domain.entities.common import clean_text, parse_id
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.errors import ValidationError
 
@@ -22,7 +22,6 @@ from .customer_rows import (
     CustomerInput,
     column_name,
     match_customer_id,
-    match_keys,
     refuse_deleted,
     validated_customer,
 )
@@ -55,18 +54,6 @@ class CustomerLinker:
 
     def resolve(self, fields: Mapping[str, Any], *, required: bool) -> Link:
         """The row's customer: existing, to be created, or none (when not required)."""
-        email, external = fields.get("customer_email"), fields.get("customer_external_id")
-        if not (is_blank(email) and is_blank(external)):
-            # The usual row of a large import: a customer the keys know for sure by their
-            # email or external id needs none of the checks below.
-            try:
-                found = self.ctx.crm.customers.keys().live(*match_keys(
-                    None if is_blank(email) else email,
-                    None if is_blank(external) else external, "customer_"))
-            except ValidationError:
-                found = None
-            if found is not None:
-                return Link(found)
         link = given(fields, _LINK)
         if not link:
             if required:

@@ -27,6 +27,8 @@ from crm_tui.services.crm import Crm
 from .batches import BatchTracker
 
 ON_DUPLICATE = ("update", "skip", "error")
+# Validators need some customer id; the real one is known only once the row is written.
+PLACEHOLDER_ID = 1
 
 
 @dataclass

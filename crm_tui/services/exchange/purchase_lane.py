@@ -28,10 +28,8 @@ from crm_tui.domain.entities.purchase import (
 from crm_tui.domain.errors import ValidationError
 
 from .customer_rows import match_keys
-from .plans import given, key_text
+from .plans import PLACEHOLDER_ID, given, key_text
 
-# Validators need some customer id; the real one is known only once the row is written.
-PLACEHOLDER_ID = 1
 PURCHASE_INPUT = frozenset(name for name in PURCHASE_FIELDS if name != "customer_id")
 
 

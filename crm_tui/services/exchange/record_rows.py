@@ -30,6 +30,7 @@ from crm_tui.store import StoreTable
 
 from .linking import CustomerLinker, Link
 from .plans import (
+    PLACEHOLDER_ID,
     ImportContext,
     Plan,
     RowHandler,
@@ -39,7 +40,7 @@ from .plans import (
     stored_record,
     unchanged,
 )
-from .purchase_lane import PLACEHOLDER_ID, PURCHASE_INPUT, UsualPurchase, read_usual
+from .purchase_lane import PURCHASE_INPUT, UsualPurchase, read_usual
 
 EXTERNAL_INDEX = "import_external_id"
 
