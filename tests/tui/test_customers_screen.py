@@ -37,6 +37,24 @@ async def test_search_narrows_the_table_as_you_type(crm: Crm, people: dict[str, 
         assert len(table_names(app)) == 3
 
 
+async def test_a_search_keystroke_and_its_rows_share_a_frame(
+        crm: Crm, people: dict[str, int]) -> None:
+    """The rows answering a keystroke are ready before the screen draws the echoed letter:
+    no message hop (and frame) separates the box's new text from the table's new ids."""
+    app = make_app(crm)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        table = app.screen.query_one(CustomerTable)
+        box = app.screen.query_one("#search")
+        box.insert_text_at_cursor("cy")  # what a keystroke does; nothing awaited after it
+        assert app.screen.query_state.text == "cy"  # type: ignore[attr-defined]
+        assert table.ids == [people["cyan"]]
+        box.value = ""  # cleared by code (escape): the whole list again, as promptly
+        assert len(table.ids) == 3
+
+
 async def test_create_a_customer_then_purchases_flip_the_badge(crm: Crm) -> None:
     app = make_app(crm)
     async with app.run_test(size=WIDE) as pilot:

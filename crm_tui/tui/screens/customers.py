@@ -20,6 +20,7 @@ from crm_tui.services.customer_view import CustomerDetail, customer_detail
 from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.customer_table import COLUMNS, CustomerTable
 from crm_tui.tui.widgets.detail_pane import DetailPane
+from crm_tui.tui.widgets.search_box import SearchBox
 
 from .base import CrmScreen
 
@@ -79,8 +80,8 @@ class CustomersScreen(CrmScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="search-row"):
-            yield Input(placeholder="/ search name, email, phone, company, tags", id="search",
-                        compact=True)
+            yield SearchBox(self._search_changed, id="search", compact=True,
+                            placeholder="/ search name, email, phone, company, tags")
             yield Static("", id="count")
         with Horizontal(id="filter-row"):
             yield Select([], prompt="segment", id="segment", compact=True)
@@ -199,9 +200,8 @@ class CustomersScreen(CrmScreen):
             self.workers.cancel_group(self, "customers-query")
             self._show(ids, self.query_state)
 
-    @on(Input.Changed, "#search")
-    def _search_changed(self, event: Input.Changed) -> None:
-        self._requery(text=event.value)
+    def _search_changed(self, text: str) -> None:
+        self._requery(text=text)
 
     @on(Input.Submitted, "#search")
     def _search_done(self) -> None:
