@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 import statistics
 import time
@@ -10,6 +11,8 @@ from typing import Any
 
 FIRST = ["Ann", "Bob", "Chen", "Dina", "Omar", "Sara", "Youssef", "Lea", "Ivan", "Maya"]
 LAST = ["Doe", "Smith", "Alaoui", "Garcia", "Kim", "Novak", "Rossi", "Haddad", "Berg", "Ito"]
+
+AS_OF = dt.date(2026, 6, 15)  # every figure's "today": the generated data's
 
 
 def customer_doc(n: int, rng: random.Random) -> dict[str, Any]:

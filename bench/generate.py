@@ -24,9 +24,8 @@ from crm_tui.domain.rules.loyalty import points_for_purchase
 from crm_tui.services import tables
 from crm_tui.store import Database
 
-from .common import customer_doc
+from .common import AS_OF, customer_doc
 
-AS_OF = dt.date(2026, 6, 15)
 CHUNK = 50_000
 ITEMS = [("Laptop", 120_000), ("Monitor", 32_000), ("Keyboard", 7_900), ("Mouse", 2_500),
          ("Dock", 18_900), ("Headset", 9_900), ("Cable", 999), ("Support plan", 49_900)]

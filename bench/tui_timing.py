@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import os
 import time
 from collections.abc import AsyncIterator
@@ -28,13 +27,14 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from crm_tui.domain.money import display_money
 from crm_tui.services.context import Clock
 from crm_tui.services.crm import Crm
+from crm_tui.services.list_preview import PreviewProcess
 from crm_tui.tui.app import CrmApp
 from crm_tui.tui.config import UserConfig
 from crm_tui.tui.widgets.customer_table import CustomerTable
 
+from .common import AS_OF
 from .frames import FrameWatch, RowLog, row_probe
 
-AS_OF = dt.date(2026, 6, 15)
 SIZE = (120, 40)
 # "sara" typed, three backspaces, then "mi" ("smi"th): the result narrows, widens back to
 # the 1-letter answer, narrows again.
@@ -78,15 +78,19 @@ async def settle(pilot: Pilot[Any]) -> None:
 
 
 @asynccontextmanager
-async def running_app(path: Path, log: RowLog) -> AsyncIterator[Session]:
-    """Open the database and start the app; `times` holds, in seconds from before
-    `Crm.open`: open_s (first frame with real rows), painted_s (first frame with the table
-    body, rows or the '…' placeholders drawn while the store is busy), detail_s; and
-    wall_start (time.time() then)."""
+async def running_app(path: Path, log: RowLog, preview: PreviewProcess | None = None,
+                      ) -> AsyncIterator[Session]:
+    """Open the database and start the app as `crm` does (with the customers table's
+    preview process, started here unless given, closed here either way); `times` holds,
+    in seconds from before `Crm.open`: open_s (first frame with rows), painted_s (first
+    frame with the table body, rows or the '…' placeholders drawn while the store is
+    busy), detail_s; and wall_start (time.time() then)."""
     wall_start, started = time.time(), time.perf_counter()
+    if preview is None:
+        preview = PreviewProcess(path, AS_OF)
     crm = open_crm(path)
     try:
-        app = CrmApp(crm, config=UserConfig(), theme_name="crm-dark")
+        app = CrmApp(crm, config=UserConfig(), theme_name="crm-dark", preview=preview)
         watch = FrameWatch(app)
         painted = watch.expect(lambda: log.drawn > 0 or log.placeholders > 0)
         rows = watch.expect(lambda: log.drawn > 0)
@@ -100,6 +104,7 @@ async def running_app(path: Path, log: RowLog) -> AsyncIterator[Session]:
             yield Session(app, pilot, watch, log, times)
     finally:
         crm.close()
+        preview.close()
 
 
 async def time_search(s: Session, keys: list[str]) -> list[float]:

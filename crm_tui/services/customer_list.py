@@ -121,6 +121,7 @@ class CustomerList:
         self._typed: tuple[Matches | None, dict[str, Matches]] = (None, {})
         self._version = 0
         self._filled = False  # the store has handed over the table's documents
+        self._preview: Mapping[int, CustomerRow] = {}  # rows to draw until then
         ctx.db.observe(tables.CUSTOMERS, self)
 
     # ----- observer (called under the store's lock: no store reads here) -----------------
@@ -142,6 +143,7 @@ class CustomerList:
         self._hay = {}  # search text is made on first search, not on load
         self._version += 1
         self._filled = True
+        self._preview = {}
 
     def clear(self) -> None:
         """The store let go of the table: the next query loads it again."""
@@ -149,6 +151,16 @@ class CustomerList:
         self._filled = False
 
     # ----- queries -----------------------------------------------------------------------
+    @property
+    def filled(self) -> bool:
+        """Whether the table's documents are here (queries answer without loading)."""
+        return self._filled
+
+    def preview(self, rows: Mapping[int, CustomerRow]) -> None:
+        """Rows worked out elsewhere (`list_preview`), drawn until the table is here."""
+        if not self._filled:
+            self._preview = rows
+
     def _loaded(self) -> None:
         """Load the table if needed: loading is what fills this observer."""
         self.ctx.db.engine.docs(tables.CUSTOMERS)
@@ -261,7 +273,11 @@ class CustomerList:
         """The rows of these customers, without waiting for the store: what a screenful
         needs, with one catch-up. While a worker holds the store (loading a million events,
         scoring everyone) rows are made from this list's own copy of the documents, which
-        the store keeps current; ids missing from the answer cannot be drawn yet."""
+        the store keeps current; ids missing from the answer cannot be drawn yet. Before
+        the table is here at all, the preview's rows are drawn."""
+        if not self._filled:
+            preview = self._preview
+            return {i: preview[i] for i in ids if i in preview}
         with self.ctx.db.engine.try_reading() as free:
             if free:
                 docs = {i: self._docs[i] for i in ids if i in self._docs}
@@ -277,6 +293,7 @@ class CustomerList:
 
     def row(self, customer_id: int) -> CustomerRow:
         with self.ctx.db.engine.reading():
+            self._loaded()  # a row of the preview, acted on before the table was here
             doc = self._docs[customer_id]
             return _row(customer_id, doc, self.segments.membership.standing(customer_id, doc))
 

@@ -6,7 +6,7 @@ Knows nothing of the CRM. The service layer uses TinyDB's Table/Query API on `Da
 from tinydb import Query, where
 
 from .database import Database
-from .engine import Transaction
+from .engine import Transaction, snapshot_file
 from .errors import CorruptFileError, NotADatabaseError, StoreError, TransactionError
 from .indexes import DocObserver, Index
 from .table import StoreTable
@@ -22,5 +22,6 @@ __all__ = [
     "StoreTable",
     "Transaction",
     "TransactionError",
+    "snapshot_file",
     "where",
 ]

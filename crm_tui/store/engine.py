@@ -175,6 +175,11 @@ class _Reading:
         self._engine._rlock.release()
 
 
+def snapshot_file(db_path: str | os.PathLike[str], name: str) -> Path:
+    """Where a table's snapshot lives in the database at `db_path` (it may not exist)."""
+    return Path(db_path).expanduser() / TABLES / f"{name}.json"
+
+
 class Engine:
     """One open database directory. Thread-safe; safe against other processes."""
 
@@ -208,7 +213,7 @@ class Engine:
         return self.path / TABLES
 
     def snapshot_path(self, name: str) -> Path:
-        return self.tables_dir / f"{name}.json"
+        return snapshot_file(self.path, name)
 
     # ----- opening -----------------------------------------------------------------------
     def _open(self, create: bool) -> None:

@@ -20,6 +20,7 @@ from textual.theme import Theme
 
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.services.crm import Crm
+from crm_tui.services.list_preview import PreviewProcess
 from crm_tui.store import StoreError
 
 from .commands.actions import ActionCommands
@@ -53,10 +54,12 @@ class CrmApp(App[None]):
     DEFAULT_MODE = "customers"
 
     def __init__(self, crm: Crm, *, theme_name: str | None = None,
-                 config: UserConfig | None = None) -> None:
+                 config: UserConfig | None = None,
+                 preview: PreviewProcess | None = None) -> None:
         super().__init__()
         self.crm = crm
         self.config = config if config is not None else UserConfig.load()
+        self._preview = preview
         self._requested_theme = theme_name
         self._generation = -1
         self._welcomed_once = False
@@ -75,6 +78,12 @@ class CrmApp(App[None]):
             self.notify(problem, severity="warning")
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.set_interval(POLL_SECONDS, self.poll)
+
+    def take_preview(self) -> PreviewProcess | None:
+        """The customers table's preview started with the app (see `list_preview`; its
+        starter closes it), for the first customers screen to draw from; None after."""
+        preview, self._preview = self._preview, None
+        return preview
 
     def offer_welcome(self) -> None:
         """Called by the customers screen when the database turns out to be empty."""

@@ -5,13 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 
 from crm_tui.services.crm import Crm
+from crm_tui.services.list_preview import PreviewProcess
 
 from .app import CrmApp
 
 
-def run_tui(db_path: Path, *, theme: str | None = None) -> None:
+def run_tui(db_path: Path, *, theme: str | None = None,
+            preview: PreviewProcess | None = None) -> None:
+    """`preview`: the customers table's first rows, started (and closed) by the caller,
+    before Textual was imported (see `list_preview`)."""
     crm = Crm.open(db_path)
     try:
-        CrmApp(crm, theme_name=theme).run()
+        CrmApp(crm, theme_name=theme, preview=preview).run()
     finally:
         crm.close()

@@ -6,12 +6,11 @@ whatever a handler can make of a row's cells alone: `RowHandler.read_ahead`) and
 runs in a child process and hands rows over in pickled batches: the writer never waits for
 the CSV, and the reading costs it only the unpickling.
 
-The child is this module run as a program (`python -m`), not a multiprocessing "spawn",
-which would re-run the caller's main script; it is started only for files big enough to
-repay its start-up (`WORTH_LINES`). It reads the same file with the same `CsvSource`, so
-rows, line numbers and row errors are exactly what the writer would have read itself. An
-error in the child is raised here as the file's error, a child that dies is reported as
-such, and the child writes nothing anywhere but to its pipe.
+The child is this module run as a program (see `child_process`), started only for files
+big enough to repay its start-up (`WORTH_LINES`). It reads the same file with the same
+`CsvSource`, so rows, line numbers and row errors are exactly what the writer would have
+read itself. An error in the child is raised here as the file's error, a child that dies
+is reported as such, and the child writes nothing anywhere but to its pipe.
 """
 
 from __future__ import annotations
@@ -19,7 +18,6 @@ from __future__ import annotations
 import fcntl
 import os
 import pickle
-import subprocess
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import suppress
@@ -28,6 +26,7 @@ from typing import IO, Any
 
 from crm_tui.domain.errors import ValidationError
 
+from ..child_process import read_job, start_child, stop
 from .csv_rows import CsvSource, SourceRow
 from .mapping import ColumnMapping
 
@@ -66,17 +65,11 @@ class RowsReadAhead:
 
     def __init__(self, path: str | os.PathLike[str], mapping: ColumnMapping, read: ReadAhead,
                  today: date) -> None:
-        self._process = subprocess.Popen(
-            [sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE)
-        assert self._process.stdin is not None and self._process.stdout is not None
+        self._process = start_child(__name__, (os.fspath(path), mapping, read, today))
+        assert self._process.stdout is not None
         self._out = self._process.stdout
         with suppress(OSError, AttributeError):  # Linux: let the child get batches ahead
             fcntl.fcntl(self._out.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
-        with self._process.stdin as job:
-            # The path first: the child must find the modules `read` and `mapping` live in.
-            pickle.dump(sys.path, job)
-            pickle.dump((os.fspath(path), mapping, read, today), job)
 
     def __enter__(self) -> RowsReadAhead:
         return self
@@ -106,18 +99,11 @@ class RowsReadAhead:
                                        f"(exit code {code}){said}")
 
     def close(self) -> None:
-        if self._process.poll() is None:
-            self._process.kill()
-        self._process.wait()
-        self._out.close()
-        if self._process.stderr is not None:
-            self._process.stderr.close()
+        stop(self._process)
 
 
 def _main() -> None:
-    job = sys.stdin.buffer
-    sys.path[:] = pickle.load(job)
-    path, mapping, read, today = pickle.load(job)
+    path, mapping, read, today = read_job()
     read_rows(path, mapping, read, today, sys.stdout.buffer)
 
 

@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 from crm_tui.domain.entities.customer import CUSTOMER_STATUSES, CUSTOMER_TYPES
 from crm_tui.services.customer_list import CustomerList, ListQuery
 from crm_tui.services.customer_view import CustomerDetail, customer_detail
+from crm_tui.services.list_preview import ListPreview, PreviewProcess
 from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.customer_table import COLUMNS, CustomerTable
 from crm_tui.tui.widgets.detail_pane import DetailPane
@@ -101,6 +102,9 @@ class CustomersScreen(CrmScreen):
         table = self.query_one(CustomerTable)
         table.loading = True
         self.load()
+        preview = self.crm_app.take_preview()
+        if preview is not None:
+            self.await_preview(preview)
 
     def on_resize(self) -> None:
         self.query_one("#detail").display = self.size.width >= WIDE
@@ -114,9 +118,30 @@ class CustomersScreen(CrmScreen):
         if not get_current_worker().is_cancelled:
             deliver(self.app, self._show, ids, state)
 
+    @work(thread=True, group="customers-preview")
+    def await_preview(self, preview: PreviewProcess) -> None:
+        """The first rows from the preview process, unless the table got here first."""
+        found = preview.result()
+        if found is not None and not self.listing.filled:
+            deliver(self.app, self._show_preview, found)
+
+    def _show_preview(self, preview: ListPreview) -> None:
+        if self.listing.filled or self.query_state != ListQuery():
+            return  # the table's own answer is shown, or on its way for another query
+        self.listing.preview(preview.rows)
+        self._display(preview.ids)
+
     def _show(self, ids: list[int], state: ListQuery) -> None:
         if state != self.query_state:
             return  # typed on meanwhile: a newer answer is on its way or already shown
+        self._display(ids)
+        # After the frame that draws these rows: the filters' counts score every customer
+        # and warming makes 100k search texts, and either would slow the first paint.
+        self.call_after_refresh(self._after_paint)
+        if not ids and self.query_state == ListQuery():
+            self.crm_app.offer_welcome()
+
+    def _display(self, ids: list[int]) -> None:
         table = self.query_one(CustomerTable)
         if table.loading:
             table.loading = False
@@ -126,11 +151,6 @@ class CustomersScreen(CrmScreen):
         table.show(ids)
         trash = " in the trash" if self.query_state.deleted else ""
         self.query_one("#count", Static).update(f"{len(ids):,} customers{trash}", layout=False)
-        # After the frame that draws these rows: the filters' counts score every customer
-        # and warming makes 100k search texts, and either would slow the first paint.
-        self.call_after_refresh(self._after_paint)
-        if not ids and self.query_state == ListQuery():
-            self.crm_app.offer_welcome()
 
     def _after_paint(self) -> None:
         self._fill_filters()
