@@ -70,24 +70,27 @@ class PreviewProcess:
 def make_preview(path: str, today: dt.date | None, min_bytes: int = WORTH_BYTES
                  ) -> ListPreview | None:
     """The child's work: None when the customers snapshot is under `min_bytes`."""
+    # Only what the list needs (not every service): the child's imports delay its answer.
     from crm_tui.store import Database, snapshot_file
 
-    from .context import Clock
-    from .crm import Crm
+    from .changes import Changes
+    from .context import Clock, ServiceContext
     from .customer_list import CustomerList, ListQuery
+    from .segments import SegmentService
 
     try:
         if snapshot_file(path, tables.CUSTOMERS).stat().st_size < min_bytes:
             return None
     except OSError:  # no customers yet, or no database: the app's own start says which
         return None
-    crm = Crm(Database(path, create=False), clock=Clock() if today is None else Clock.at(today))
+    db = Database(path, create=False)
     try:
-        listing = CustomerList(crm.ctx, crm.segments)
+        ctx = ServiceContext(db, clock=Clock() if today is None else Clock.at(today))
+        listing = CustomerList(ctx, SegmentService(ctx, Changes(ctx)))
         ids = listing.query(ListQuery())
         return ListPreview(ids, listing.rows_now(ids[:PAGE]))
     finally:
-        crm.close()
+        db.close()
 
 
 def _main() -> None:
