@@ -167,9 +167,8 @@ class SalesService(CustomerRecords):
             return
         # A new dict of the stored one's values and numbers: the store takes it as it is
         # (an import rewrites a customer per purchase; a JSON copy was most of that cost).
-        doc = dict(current)
+        doc = {**current, **totals}
         doc.pop("order_days", None)
-        doc.update((k, v) for k, v in totals.items() if k != "order_days")
         if earned:
             doc["loyalty_points"] = (doc.get("loyalty_points") or 0) + earned
             doc["points_earned"] = (doc.get("points_earned") or 0) + earned
