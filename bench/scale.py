@@ -11,7 +11,6 @@ to stdout, progress to stderr, every figure and sample to a JSON file under benc
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import shutil
@@ -29,7 +28,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from . import baselines, crm_ops, dataset, report
-from .tui_timing import AS_OF, SEARCH_KEYS, measure, private_config, time_open
+from .tui_timing import AS_OF, SEARCH_KEYS, private_config
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
@@ -70,14 +69,19 @@ def budgeted(action: Callable[[int], object], reps: int, budget_s: float) -> lis
     return samples
 
 
+def in_process(module: str, *args: str) -> dict[str, Any]:
+    """`python -m <module> <args>` in a new process; the JSON object it prints last."""
+    done = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def probe(engine: str, path: Path, customer: int) -> dict[str, Any]:
     """`bench.probe` in a new process (cold-ish: fresh interpreter, warm page cache)."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.probe", engine, str(path), "--customer", str(customer),
-         "--spawned", repr(time.time())], cwd=ROOT, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"bench.probe {engine} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return in_process("bench.probe", engine, str(path), "--customer", str(customer),
+                      "--spawned", repr(time.time()))
 
 
 def search_states(keys: list[str]) -> list[str]:
@@ -133,8 +137,12 @@ class SizeRun:
         reps = max(1, self.options.open_reps)
         self.say(f"{self.size:,}: the app: open x {reps}, then {len(SEARCH_KEYS)} keystrokes "
                  f"and {self.options.badge_reps} badge updates")
-        opens = [asyncio.run(time_open(paths.crm)) for _ in range(reps - 1)]
-        tui = asyncio.run(measure(paths.crm, self.options.badge_reps))
+        # Each session in a fresh process (see bench.session): this one holds gigabytes of
+        # generated data and baselines, which are not the app's.
+        opens = [in_process("bench.session", str(paths.crm), "--open-only")
+                 for _ in range(reps - 1)]
+        tui = in_process("bench.session", str(paths.crm),
+                         "--badge-reps", str(self.options.badge_reps))
         opens.append({k: tui[k] for k in ("open_s", "painted_s", "detail_s")})
         self.samples["tui"], self.samples["opens"] = tui, opens
         self.first_customer = tui["first_customer"] or 1

@@ -22,9 +22,9 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterator
-from itertools import islice
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
