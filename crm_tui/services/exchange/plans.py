@@ -95,6 +95,11 @@ def duplicate_plan(ctx: ImportContext, kind: str, field_name: str, what: str) ->
     return None
 
 
+def own_fields(fields: Mapping[str, Any]) -> frozenset[str]:
+    """A record's field names less `customer_id`, which a row links instead of giving."""
+    return frozenset(name for name in fields if name != "customer_id")
+
+
 def given(fields: Mapping[str, Any], names: Collection[str]) -> dict[str, Any]:
     """The non-blank values among `names`: a blank cell means "not given" (on an update,
     it leaves the stored value alone rather than erasing it)."""

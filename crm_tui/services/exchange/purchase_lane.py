@@ -28,9 +28,9 @@ from crm_tui.domain.entities.purchase import (
 from crm_tui.domain.errors import ValidationError
 
 from .customer_rows import match_keys
-from .plans import PLACEHOLDER_ID, given, key_text
+from .plans import PLACEHOLDER_ID, given, key_text, own_fields
 
-PURCHASE_INPUT = frozenset(name for name in PURCHASE_FIELDS if name != "customer_id")
+PURCHASE_INPUT = own_fields(PURCHASE_FIELDS)
 
 
 class UsualPurchase(NamedTuple):

@@ -37,17 +37,13 @@ from .plans import (
     duplicate_plan,
     given,
     key_text,
+    own_fields,
     stored_record,
     unchanged,
 )
 from .purchase_lane import PURCHASE_INPUT, UsualPurchase, read_usual
 
 EXTERNAL_INDEX = "import_external_id"
-
-
-def _own(fields: Mapping[str, Any]) -> frozenset[str]:
-    return frozenset(name for name in fields if name != "customer_id")
-
 
 
 def external_index(table: StoreTable) -> str:
@@ -239,14 +235,14 @@ class ActivityKind:
 
 
 ACTIVITIES: dict[str, ActivityKind] = {
-    "interactions": ActivityKind(tables.INTERACTIONS, _own(INTERACTION_FIELDS),
+    "interactions": ActivityKind(tables.INTERACTIONS, own_fields(INTERACTION_FIELDS),
                                  validate_interaction, lambda crm: crm.interactions.log, True),
-    "opportunities": ActivityKind(tables.OPPORTUNITIES, _own(OPPORTUNITY_FIELDS),
+    "opportunities": ActivityKind(tables.OPPORTUNITIES, own_fields(OPPORTUNITY_FIELDS),
                                   validate_opportunity, lambda crm: crm.pipeline.create, True,
                                   _deal_input),
-    "tasks": ActivityKind(tables.TASKS, _own(TASK_FIELDS), validate_task,
+    "tasks": ActivityKind(tables.TASKS, own_fields(TASK_FIELDS), validate_task,
                           lambda crm: crm.tasks.create, False),
-    "feedback": ActivityKind(tables.FEEDBACK, _own(FEEDBACK_FIELDS), validate_feedback,
+    "feedback": ActivityKind(tables.FEEDBACK, own_fields(FEEDBACK_FIELDS), validate_feedback,
                              lambda crm: crm.feedback.submit, False),
 }
 
