@@ -18,6 +18,7 @@ from crm_tui.store import StoreTable
 from . import tables
 from .changes import Changes
 from .context import ServiceContext
+from .edits import check_edit
 from .records import Record, fetch, live_customer, save_edit, stamped_new, with_id
 
 KeyFunc = Callable[[Mapping[str, Any]], Any]
@@ -92,7 +93,13 @@ class CustomerRecords:
             self._require_customer(customer_id)
         return current, edit
 
-    def _save(self, current: Document, edit: Mapping[str, Any]) -> bool:
+    def _save(self, current: Document, edit: Mapping[str, Any],
+              base: Mapping[str, Any] | None = None) -> bool:
+        """Write the edit; with `base` (the record as the editor read it), refuse it with
+        EditConflict when it changes a field someone else changed since (see `edits`)."""
+        if base is not None:
+            check_edit(self.ctx, self.table_name, current.doc_id, base, current,
+                       {**current, **edit}, shown=with_id(current))
         return save_edit(self.table, current, edit, self.ctx.clock.stamp())
 
     def _remove(self, label: str, record_id: int) -> None:

@@ -11,9 +11,10 @@ from crm_tui.domain.entities.note import validate_note
 from crm_tui.domain.errors import ValidationError
 from crm_tui.store import StoreTable
 
-from . import tables
+from . import customer_fields, tables
 from .changes import Changes
 from .context import ServiceContext
+from .edits import check_edit
 from .profiles import CustomerProfile, profile_of
 from .records import ensure_unique, fetch, stamped_new, with_id
 
@@ -195,12 +196,18 @@ class CustomerService:
             # to that): the store may take the document without copying it.
             return self.table.insert_owned(doc)
 
-    def update(self, customer_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
-        """Edit fields; the whole record is re-validated so cross-field rules hold."""
+    def update(self, customer_id: int, changes: Mapping[str, Any], *,
+               base: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Edit fields; the whole record is re-validated so cross-field rules hold.
+
+        `changes` may name parts of the default address and single preferences as a form
+        does (`address.city`, `preferences.sms_opt_in`: see `customer_fields`). With
+        `base` (the record as the editor read it) the edit is refused with EditConflict
+        when it changes a field someone else changed since (see `edits`)."""
         with self.changes.change("Edit customer"):
             current = fetch(self.table, "customer", customer_id)
             editable = {k: v for k, v in current.items() if k not in SERVICE_FIELDS}
-            merged = {**editable, **changes}
+            merged = customer_fields.apply(editable, changes)
             values = self._validated(merged, exclude=current.doc_id)
             # Notes keep their numbers (the note validator does not know about them).
             for note, given in zip(values.get("notes") or [], merged.get("notes") or [],
@@ -208,8 +215,12 @@ class CustomerService:
                 if isinstance(given, dict) and given.get("id") is not None:
                     note["id"] = given["id"]
             kept = {k: current[k] for k in SERVICE_FIELDS if k in current}
-            self.table.replace(current.doc_id,
-                               {**values, **kept, "updated_at": self.ctx.clock.stamp()})
+            after = {**values, **kept, "updated_at": self.ctx.clock.stamp()}
+            if base is not None:
+                flat = customer_fields.flat
+                check_edit(self.ctx, TABLE, current.doc_id, flat(base), flat(current),
+                           flat(after), shown=with_id(current), source=customer_fields.source)
+            self.table.replace(current.doc_id, after)
         return self.get(customer_id)
 
     def _patch(self, label: str, customer_id: int, fields: Mapping[str, Any], *,
@@ -268,7 +279,10 @@ class CustomerService:
             self._patch("Add note", customer_id, {"notes": [*notes, note]})
             return int(note["id"])
 
-    def update_note(self, customer_id: int, note_id: int, changes: Mapping[str, Any]) -> None:
+    def update_note(self, customer_id: int, note_id: int, changes: Mapping[str, Any], *,
+                    base: Mapping[str, Any] | None = None) -> None:
+        """Edit a note's fields; with `base` (the note as the editor read it), refused with
+        EditConflict when another session changed the same fields since (see `edits`)."""
         with self.changes.change("Edit note"):
             doc = fetch(self.table, "customer", customer_id)
             notes = [dict(n) for n in doc.get("notes") or []]
@@ -276,6 +290,10 @@ class CustomerService:
                 if note.get("id") == note_id:
                     merged = validate_note({**note, **changes}, today=self.ctx.clock.today())
                     notes[i] = {**merged, "id": note_id}
+                    if base is not None:
+                        check_edit(self.ctx, TABLE, customer_id, base, note, notes[i],
+                                   shown={**note, "customer_id": customer_id},
+                                   source=lambda _: "notes")
                     break
             else:
                 raise ValidationError("note", f"customer #{customer_id} has no note {note_id}")

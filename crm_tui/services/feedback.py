@@ -63,8 +63,10 @@ class FeedbackService(CustomerRecords):
             values.update(self._resolution({}, values))
             return self._insert_new(values)
 
-    def update(self, feedback_id: int, changes: Mapping[str, Any]) -> Record:
-        return self._edit("Edit feedback", feedback_id, changes)
+    def update(self, feedback_id: int, changes: Mapping[str, Any], *,
+               base: Mapping[str, Any] | None = None) -> Record:
+        """Edit fields; `base` as for `TaskService.update`."""
+        return self._edit("Edit feedback", feedback_id, changes, base)
 
     def resolve(self, feedback_id: int, notes: str | None = None) -> Record:
         """Resolved by whoever is working, today, with what was done about it."""
@@ -80,13 +82,14 @@ class FeedbackService(CustomerRecords):
     def delete(self, feedback_id: int) -> None:
         self._remove("Delete feedback", feedback_id)
 
-    def _edit(self, label: str, feedback_id: int, changes: Mapping[str, Any]) -> Record:
+    def _edit(self, label: str, feedback_id: int, changes: Mapping[str, Any],
+              base: Mapping[str, Any] | None = None) -> Record:
         with self.changes.change(label):
             current, edit = self._validated_edit(validate_feedback, feedback_id, changes)
             if "rating" in edit:
                 edit["sentiment"] = self._sentiment(edit["rating"])
             edit.update(self._resolution(current, {**current, **edit}))
-            self._save(current, edit)
+            self._save(current, edit, base)
         return self.get(feedback_id)
 
     def _sentiment(self, rating: int) -> str:

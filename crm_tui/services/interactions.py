@@ -55,8 +55,10 @@ class InteractionService(CustomerRecords):
             values["staff"] = values.get("staff") or self.ctx.staff
             return self._insert_new(values)
 
-    def update(self, interaction_id: int, changes: Mapping[str, Any]) -> Record:
-        return self._edit("Edit interaction", interaction_id, changes)
+    def update(self, interaction_id: int, changes: Mapping[str, Any], *,
+               base: Mapping[str, Any] | None = None) -> Record:
+        """Edit fields; `base` as for `TaskService.update`."""
+        return self._edit("Edit interaction", interaction_id, changes, base)
 
     def complete_follow_up(self, interaction_id: int) -> Record:
         """Mark the follow-up handled: it leaves the due and overdue lists."""
@@ -67,11 +69,12 @@ class InteractionService(CustomerRecords):
     def delete(self, interaction_id: int) -> None:
         self._remove("Delete interaction", interaction_id)
 
-    def _edit(self, label: str, interaction_id: int, changes: Mapping[str, Any]) -> Record:
+    def _edit(self, label: str, interaction_id: int, changes: Mapping[str, Any],
+              base: Mapping[str, Any] | None = None) -> Record:
         with self.changes.change(label):
             current, edit = self._validated_edit(validate_interaction, interaction_id, changes)
             rescheduled = edit.get("follow_up_date", current.get("follow_up_date"))
             if rescheduled != current.get("follow_up_date") and "follow_up_done" not in changes:
                 edit["follow_up_done"] = False  # a new date is a new follow-up to do
-            self._save(current, edit)
+            self._save(current, edit, base)
         return self.get(interaction_id)

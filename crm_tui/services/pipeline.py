@@ -131,9 +131,11 @@ class PipelineService(CustomerRecords):
             values = self._settled(values, manual=False, given=given)
             return self._insert_new(values)
 
-    def update(self, opportunity_id: int, changes: Mapping[str, Any]) -> Record:
+    def update(self, opportunity_id: int, changes: Mapping[str, Any], *,
+               base: Mapping[str, Any] | None = None) -> Record:
         """Edit a deal. A new stage is a move; a probability given is hand-set, a blank one
-        goes back to the stage default. Status, dates and the manual flag follow the stage."""
+        goes back to the stage default. Status, dates and the manual flag follow the stage.
+        `base` as for `TaskService.update`."""
         with self.changes.change("Edit deal"):
             current, edit = self._validated_edit(validate_opportunity, opportunity_id, changes)
             cleared = "probability" in changes and is_blank(changes["probability"])
@@ -141,37 +143,48 @@ class PipelineService(CustomerRecords):
             deal = self._settled({**current, **edit},
                                  manual=bool(current.get("probability_manual")) and not cleared,
                                  given=edit["probability"] if typed else None)
-            self._save(current, deal)
+            self._save(current, deal, base)
         return self.get(opportunity_id)
 
-    def move(self, opportunity_id: int, stage: str, *, probability: int | None = None) -> Record:
+    def move(self, opportunity_id: int, stage: str, *, probability: int | None = None,
+             base: Mapping[str, Any] | None = None) -> Record:
         """Move to a stage today: probability back to the stage default unless hand-set (or
-        given now); closing sets status and closed date, reopening clears them."""
+        given now); closing sets status and closed date, reopening clears them. With `base`
+        (the deal as the board showed it), a deal someone else moved or closed since is
+        not moved: EditConflict says who, when and where it is now."""
         with self.changes.change("Move deal"):
             current = self._fetch(opportunity_id)
             moved = move_deal(current, stage, self.ctx.clock.today(), self.ctx.settings.pipeline,
                               probability)
-            self._save(current, moved.to_dict())
+            self._save(current, moved.to_dict(), base)
         return self.get(opportunity_id)
 
-    def move_next(self, opportunity_id: int) -> Record:
-        stage = next_stage(self.get(opportunity_id)["stage"], self.ctx.settings.pipeline)
+    def move_next(self, opportunity_id: int, *,
+                  base: Mapping[str, Any] | None = None) -> Record:
+        """One stage on from where the deal is (or was in `base`, which guards the move)."""
+        seen = base if base is not None else self.get(opportunity_id)
+        stage = next_stage(seen["stage"], self.ctx.settings.pipeline)
         if stage is None:
             raise ValidationError("stage", "the deal is closed: there is no next stage")
-        return self.move(opportunity_id, stage)
+        return self.move(opportunity_id, stage, base=base)
 
-    def move_previous(self, opportunity_id: int) -> Record:
-        """One stage back; from a closed stage, back to the last open stage (reopening)."""
-        stage = previous_stage(self.get(opportunity_id)["stage"], self.ctx.settings.pipeline)
+    def move_previous(self, opportunity_id: int, *,
+                      base: Mapping[str, Any] | None = None) -> Record:
+        """One stage back; from a closed stage, back to the last open stage (reopening).
+        `base` as for `move_next`."""
+        seen = base if base is not None else self.get(opportunity_id)
+        stage = previous_stage(seen["stage"], self.ctx.settings.pipeline)
         if stage is None:
             raise ValidationError("stage", "the deal is at the first stage already")
-        return self.move(opportunity_id, stage)
+        return self.move(opportunity_id, stage, base=base)
 
-    def mark_won(self, opportunity_id: int) -> Record:
-        return self.move(opportunity_id, self.ctx.settings.pipeline.won_stage)
+    def mark_won(self, opportunity_id: int, *,
+                 base: Mapping[str, Any] | None = None) -> Record:
+        return self.move(opportunity_id, self.ctx.settings.pipeline.won_stage, base=base)
 
-    def mark_lost(self, opportunity_id: int) -> Record:
-        return self.move(opportunity_id, self.ctx.settings.pipeline.lost_stage)
+    def mark_lost(self, opportunity_id: int, *,
+                  base: Mapping[str, Any] | None = None) -> Record:
+        return self.move(opportunity_id, self.ctx.settings.pipeline.lost_stage, base=base)
 
     def reopen(self, opportunity_id: int, stage: str | None = None) -> Record:
         """Reopen a closed deal at `stage` (default: the last open stage)."""

@@ -11,6 +11,7 @@ from crm_tui.store import StoreTable
 from . import tables
 from .changes import Changes
 from .context import ServiceContext
+from .edits import check_edit
 from .records import ensure_unique, fetch, stamped_new, with_id
 
 TABLE = tables.PRODUCTS
@@ -51,11 +52,17 @@ class ProductService:
             values = self._validated(data)
             return self.table.insert(stamped_new(values, self.ctx.clock.stamp(), self.ctx.staff))
 
-    def update(self, product_id: int, changes: Mapping[str, Any]) -> dict[str, Any]:
+    def update(self, product_id: int, changes: Mapping[str, Any], *,
+               base: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Edit fields; with `base` (the product as the editor read it), refused with
+        EditConflict when another session changed the same fields since (see `edits`)."""
         with self.changes.change("Edit product"):
             current = fetch(self.table, "product", product_id)
             edit = validate_product(changes, today=self.ctx.clock.today(), partial=True,
                                     current=current)
+            if base is not None:
+                check_edit(self.ctx, TABLE, current.doc_id, base, current,
+                           {**current, **edit}, shown=with_id(current))
             ensure_unique(self.table, "name", _name_key({**current, **edit}), "name",
                           exclude=current.doc_id, describe=lambda d: f"product #{d.doc_id}")
             self.table.update({**edit, "updated_at": self.ctx.clock.stamp()},

@@ -76,8 +76,11 @@ class TaskService(CustomerRecords):
             values["assigned_to"] = values.get("assigned_to") or self.ctx.staff
             return self._insert_new(values)
 
-    def update(self, task_id: int, changes: Mapping[str, Any]) -> Record:
-        return self._edit("Edit task", task_id, changes)
+    def update(self, task_id: int, changes: Mapping[str, Any], *,
+               base: Mapping[str, Any] | None = None) -> Record:
+        """Edit fields; with `base` (the task as the editor read it) a field someone else
+        changed since is not overwritten: EditConflict says who, when and what."""
+        return self._edit("Edit task", task_id, changes, base)
 
     def complete(self, task_id: int) -> Record:
         """Done today: it leaves the due lists and gets a completed date."""
@@ -89,7 +92,8 @@ class TaskService(CustomerRecords):
     def delete(self, task_id: int) -> None:
         self._remove("Delete task", task_id)
 
-    def _edit(self, label: str, task_id: int, changes: Mapping[str, Any]) -> Record:
+    def _edit(self, label: str, task_id: int, changes: Mapping[str, Any],
+              base: Mapping[str, Any] | None = None) -> Record:
         with self.changes.change(label):
-            self._save(*self._validated_edit(validate_task, task_id, changes))
+            self._save(*self._validated_edit(validate_task, task_id, changes), base)
         return self.get(task_id)
