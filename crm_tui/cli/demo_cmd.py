@@ -7,7 +7,8 @@ import datetime as dt
 
 import click
 
-from .common import as_of_option, open_crm, progress
+from .common import as_of_option, open_crm
+from .progress import progress
 
 
 @click.command()
@@ -24,13 +25,7 @@ def demo(ctx: click.Context, customers: int, seed: int, as_of: dt.date | None,
     from crm_tui.services.demo import fill_demo
 
     with open_crm(ctx, as_of=as_of, create=True) as crm, \
-            progress(customers, "writing demo data") as tick:
-        done = [0]
-
-        def advance(written: int, _total: int) -> None:
-            tick(written - done[0])
-            done[0] = written
-
+            progress("writing demo data", customers) as advance:
         summary = fill_demo(crm, customers=customers, seed=seed, as_of=as_of,
                             progress=advance, force=force)
     counts = ", ".join(f"{value} {name}" for name, value in dataclasses.asdict(summary).items()

@@ -1,5 +1,5 @@
-"""`crm import`: CSV files of any record kind, seed 000's JSON, full JSON exports, and
-undoing an import by its batch id."""
+"""`crm import`: CSV files of any record kind, the customers.json of the original
+single-file CRM script, full JSON exports, and undoing an import by its batch id."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ from crm_tui.services.exchange.mapping import KINDS, parse_map_options
 from crm_tui.services.exchange.reports import ImportReport
 from crm_tui.services.exchange.revert import revert
 
-from .common import open_crm, progress
+from .common import open_crm
+from .progress import progress
 
 DUPLICATES = click.Choice(["update", "skip", "error"])
 FILE = click.Path(path_type=Path, exists=True, dir_okay=False)
@@ -36,8 +37,8 @@ def finish(report: ImportReport) -> None:
 
 def run_import(ctx: click.Context, label: str, call: Callable[..., ImportReport],
                **options: Any) -> None:
-    with open_crm(ctx, create=True) as crm, progress(None, label) as tick:
-        report = call(crm, progress=lambda done, _total: tick(1) if done else None, **options)
+    with open_crm(ctx, create=True) as crm, progress(label) as advance:
+        report = call(crm, progress=advance, **options)
     finish(report)
 
 
@@ -82,7 +83,8 @@ for _kind in KINDS:
 @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
 @click.pass_context
 def legacy(ctx: click.Context, file: Path, on_duplicate: str, dry_run: bool) -> None:
-    """Import the seed 000 customers.json (name, contact, points, purchase history)."""
+    """Import the customers.json of the original single-file CRM script (names, contact
+    details, points and purchase history)."""
     run_import(ctx, f"importing {file.name}",
                lambda crm, **kw: import_legacy(crm, file, **kw),
                on_duplicate=on_duplicate, dry_run=dry_run)
