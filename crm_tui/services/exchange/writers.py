@@ -1,4 +1,5 @@
-"""Export writers: CSV (RFC 4180, optional BOM), JSON, JSONL and XLSX, all streaming.
+"""Export writers: CSV (RFC 4180, optional BOM), JSON, JSONL and XLSX (see xlsx.py), all
+streaming.
 
 Each takes the column names and an iterable of row mappings, and writes as it goes, so a
 100,000-row export never holds the whole file in memory.
@@ -127,5 +128,5 @@ def write_rows(fmt: str, columns: list[str], rows: Iterable[Row], out: IO[bytes]
     if fmt == "jsonl":
         return write_jsonl(columns, rows, out)
     if fmt == "xlsx":
-        return write_xlsx(columns, rows, out, raw=raw)
+        return write_xlsx(columns, rows, out)  # typed cells: no formula to neutralise
     raise ValueError(f"unknown format {fmt!r}: use one of {', '.join(FORMATS)}")
