@@ -159,32 +159,24 @@ class PipelineService(CustomerRecords):
             self._save(current, moved.to_dict(), base)
         return self.get(opportunity_id)
 
-    def move_next(self, opportunity_id: int, *,
-                  base: Mapping[str, Any] | None = None) -> Record:
-        """One stage on from where the deal is (or was in `base`, which guards the move)."""
-        seen = base if base is not None else self.get(opportunity_id)
-        stage = next_stage(seen["stage"], self.ctx.settings.pipeline)
+    def move_next(self, opportunity_id: int) -> Record:
+        stage = next_stage(self.get(opportunity_id)["stage"], self.ctx.settings.pipeline)
         if stage is None:
             raise ValidationError("stage", "the deal is closed: there is no next stage")
-        return self.move(opportunity_id, stage, base=base)
+        return self.move(opportunity_id, stage)
 
-    def move_previous(self, opportunity_id: int, *,
-                      base: Mapping[str, Any] | None = None) -> Record:
-        """One stage back; from a closed stage, back to the last open stage (reopening).
-        `base` as for `move_next`."""
-        seen = base if base is not None else self.get(opportunity_id)
-        stage = previous_stage(seen["stage"], self.ctx.settings.pipeline)
+    def move_previous(self, opportunity_id: int) -> Record:
+        """One stage back; from a closed stage, back to the last open stage (reopening)."""
+        stage = previous_stage(self.get(opportunity_id)["stage"], self.ctx.settings.pipeline)
         if stage is None:
             raise ValidationError("stage", "the deal is at the first stage already")
-        return self.move(opportunity_id, stage, base=base)
+        return self.move(opportunity_id, stage)
 
-    def mark_won(self, opportunity_id: int, *,
-                 base: Mapping[str, Any] | None = None) -> Record:
-        return self.move(opportunity_id, self.ctx.settings.pipeline.won_stage, base=base)
+    def mark_won(self, opportunity_id: int) -> Record:
+        return self.move(opportunity_id, self.ctx.settings.pipeline.won_stage)
 
-    def mark_lost(self, opportunity_id: int, *,
-                  base: Mapping[str, Any] | None = None) -> Record:
-        return self.move(opportunity_id, self.ctx.settings.pipeline.lost_stage, base=base)
+    def mark_lost(self, opportunity_id: int) -> Record:
+        return self.move(opportunity_id, self.ctx.settings.pipeline.lost_stage)
 
     def reopen(self, opportunity_id: int, stage: str | None = None) -> Record:
         """Reopen a closed deal at `stage` (default: the last open stage)."""

@@ -159,7 +159,7 @@ def test_a_deal_moved_meanwhile_is_not_moved_again(crm: Crm, bob: Crm, ann: int)
                                 "stage": "Qualification"})
     shown = crm.pipeline.get(deal)  # what the board shows
     bob.pipeline.move(deal, "Negotiation", base=bob.pipeline.get(deal))
-    conflict = conflict_of(crm.pipeline.move_next, deal, base=shown)
+    conflict = conflict_of(crm.pipeline.move, deal, "Proposal", base=shown)
     stage = next(c for c in conflict.clashes if c.field == "stage")
     assert (stage.base, stage.theirs, stage.mine, stage.who) == \
         ("Qualification", "Negotiation", "Proposal", "bob")
@@ -172,8 +172,8 @@ def test_a_deal_moved_meanwhile_is_not_moved_again(crm: Crm, bob: Crm, ann: int)
 def test_a_deal_closed_meanwhile_is_not_closed_again(crm: Crm, bob: Crm, ann: int) -> None:
     deal = crm.pipeline.create({"customer_id": ann, "name": "Renewal", "value": "900"})
     shown = crm.pipeline.get(deal)
-    bob.pipeline.mark_won(deal, base=bob.pipeline.get(deal))
-    conflict = conflict_of(crm.pipeline.mark_lost, deal, base=shown)
+    bob.pipeline.move(deal, "Closed Won", base=bob.pipeline.get(deal))
+    conflict = conflict_of(crm.pipeline.move, deal, "Closed Lost", base=shown)
     assert {c.field for c in conflict.clashes} >= {"stage", "status"}
     assert crm.pipeline.get(deal)["status"] == "won"
 
