@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from crm_tui.domain.entities.order_lines import line_shares
 from crm_tui.domain.rules._records import as_date, cents_of, div_half_up, get, is_deleted, norm
 from crm_tui.domain.rules.totals import purchase_facts
 
@@ -131,18 +132,23 @@ class ProductRevenue:
 def revenue_by_product(
     purchases: Iterable[object], product_names: Mapping[Any, str] | None = None
 ) -> list[ProductRevenue]:
-    """Revenue per catalogue product (by `product_id`) or per free-text item, highest first."""
+    """Revenue per catalogue product (by `product_id`) or per free-text item, highest first.
+    An order of several lines counts for each of its products, with its share of the
+    order's total (`line_shares`): the products' revenue adds up to the orders'."""
     names = product_names or {}
     groups: dict[tuple[Any, str], list[int]] = {}
     for p, f in _completed(purchases):
-        pid = get(p, "product_id", "product")
-        item = str(get(p, "item", default="")).strip()
-        key = (pid, "") if pid is not None else (None, item)
-        qty = get(p, "quantity", default=1)
-        row = groups.setdefault(key, [0, 0, 0])
-        row[0] += 1
-        row[1] += qty if isinstance(qty, int) and not isinstance(qty, bool) else 1
-        row[2] += f.total_cents
+        lines = (line_shares(p) if isinstance(p, Mapping) and p.get("lines")
+                 else [(p, f.total_cents)])
+        for line, revenue in lines:
+            pid = get(line, "product_id", "product")
+            item = str(get(line, "item", default="")).strip()
+            key = (pid, "") if pid is not None else (None, item)
+            qty = get(line, "quantity", default=1)
+            row = groups.setdefault(key, [0, 0, 0])
+            row[0] += 1
+            row[1] += qty if isinstance(qty, int) and not isinstance(qty, bool) else 1
+            row[2] += revenue
     rows = []
     for (pid, item), (count, qty, revenue) in groups.items():
         name = names.get(pid) if pid is not None else item
