@@ -1,4 +1,5 @@
-"""`python -m bench`: the scale benchmark of SPEC section 8 (see bench/scale.py).
+"""`python -m bench`: the scale benchmark, each target beside stock TinyDB and SQLite (see
+bench/scale.py).
 
     python -m bench [--sizes 10000,100000] [--events-per-customer 10] [--out bench/out/x.json]
 """
@@ -14,7 +15,7 @@ from .scale import Options, run
 def parse(argv: list[str] | None = None) -> Options:
     parser = argparse.ArgumentParser(prog="python -m bench",
                                      description="crm-tui at scale, beside stock TinyDB "
-                                                 "and SQLite (SPEC section 8)")
+                                                 "and SQLite, against the product's scale targets")
     parser.add_argument("--sizes", default="10000,100000",
                         help="customer counts, comma-separated (default: 10000,100000)")
     parser.add_argument("--events-per-customer", type=int, default=10,

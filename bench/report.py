@@ -1,4 +1,4 @@
-"""The operations of SPEC section 8, their targets, and the printed tables.
+"""The operations the product sets scale targets for, their targets, and the printed tables.
 
 Ratios are baseline time / crm-tui time (memory: baseline MB / crm-tui MB): above 1 means
 crm-tui is faster (smaller). Throughput targets (import, export) are stated for 100,000

@@ -1,4 +1,4 @@
-"""SPEC section 8 at scale: every target operation on crm-tui, beside stock TinyDB and SQLite.
+"""The scale targets: every target operation on crm-tui, beside stock TinyDB and SQLite.
 
     python -m bench [--sizes 10000,100000] [--events-per-customer 10] [--out FILE.json]
 

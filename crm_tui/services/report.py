@@ -1,8 +1,9 @@
-"""`crm report`: the plain-text summary of seed 001's sample output, and more.
+"""`crm report`: the plain-text summary in the layout of the sample report of the earlier
+SQLite-based CRM system, and more.
 
     print(summary_report(crm, date(2026, 6, 15)))
 
-The seed's sections (customer metrics, sales metrics, sales pipeline, top 5 customers) with
+That report's sections (customer metrics, sales metrics, sales pipeline, top 5 customers) with
 the same figures and wording, then lifecycle, RFM, loyalty and custom segment counts, top
 products, interactions by channel, feedback and NPS, and today's follow-ups and tasks.
 Plain ASCII (friendlier than emoji in cron mail), money as $12,450.00, rates with one

@@ -1,4 +1,5 @@
-"""Seed 000's customers.json: John Doe buys a $1,200 laptop -> 120 points, and variants."""
+"""The original CRM script's customers.json: John Doe buys a $1,200 laptop -> 120 points,
+and variants."""
 
 from __future__ import annotations
 

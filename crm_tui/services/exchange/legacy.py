@@ -1,4 +1,5 @@
-"""`crm import legacy customers.json`: the file of seed 000's script (CRMSystem).
+"""`crm import legacy customers.json`: the customers.json of the original single-file CRM
+script (its CRMSystem class).
 
 The script keeps its customers keyed by name:
 
@@ -179,7 +180,7 @@ def _rows(people: list[tuple[str | None, Mapping[str, Any]]]) -> tuple[
 
 def import_legacy(crm: Any, path: str | os.PathLike[str], *, on_duplicate: str = "update",
                   dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
-    """Import seed 000's customers.json (see the module docstring)."""
+    """Import the original CRM script's customers.json (see the module docstring)."""
     people = legacy_customers(load_json_file(path, json.loads), path)
     customers, purchases, balances = _rows(people)
     report = ImportReport(kind="legacy", file=str(path), dry_run=dry_run)

@@ -1,4 +1,5 @@
-"""Seed 000's example through the services: John Doe buys a $1,200 laptop -> 120 points."""
+"""The original single-file CRM script's example, through the services: John Doe buys a
+$1,200 laptop -> 120 points."""
 
 from __future__ import annotations
 
