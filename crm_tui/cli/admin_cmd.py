@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 import orjson
 
-from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.domain.errors import ValidationError
 from crm_tui.services.backups import create_backup, scrub_backups
 from crm_tui.services.context import Clock
-from crm_tui.services.crm import Crm
+from crm_tui.services.selection import find_customer
 from crm_tui.store.backup import restore_database
 from crm_tui.store.check import CheckReport, check_database
 
@@ -68,16 +68,6 @@ def compact(ctx: click.Context) -> None:
     with open_crm(ctx) as crm:
         crm.db.compact()
     click.echo("compacted")
-
-
-def find_customer(crm: Crm, key: str) -> int:
-    """A customer by id, email or external id (including deleted ones)."""
-    if key.isdigit() and crm.db.table("customers").get(doc_id=int(key)) is not None:
-        return int(key)
-    found = crm.customers.find_by_email(key) or crm.customers.find_by_external_id(key)
-    if found is None:
-        raise NotFoundError("customer", key)
-    return int(found["id"])
 
 
 @click.group()

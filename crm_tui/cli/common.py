@@ -1,4 +1,4 @@
-"""What the headless commands share: opening the database, date options, output, progress."""
+"""What the headless commands share: opening the database, date options, output."""
 
 from __future__ import annotations
 
@@ -13,15 +13,36 @@ from typing import IO, Any
 import click
 
 from crm_tui.domain.dates import DATE_HINT, parse_date
-from crm_tui.domain.errors import ValidationError
+from crm_tui.domain.errors import ChoiceError, ValidationError
 from crm_tui.services.context import Clock
 from crm_tui.services.crm import Crm
 from crm_tui.store import Database
+
+from .paths import resolve_db_path
+
+DB_HELP = "Database directory (default: $CRM_DB, else ~/.local/share/crm-tui/crm.db)."
 
 
 def db_path(ctx: click.Context) -> Path:
     path: Path = ctx.find_root().obj["db"]
     return path
+
+
+def _take_db(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    # The root command has put $CRM_DB or the default there already: only a --db given
+    # after the command replaces it (the last one given wins, as for any option).
+    if value is not None:
+        ctx.find_root().obj["db"] = resolve_db_path(value)
+
+
+def give_db_option(group: click.Group) -> None:
+    """Let every command under `group` take --db too, so that it may come before or
+    after the command's name: `crm --db X report` and `crm report --db X` are the same."""
+    for command in group.commands.values():
+        command.params.append(click.Option(["--db"], metavar="PATH", expose_value=False,
+                                           callback=_take_db, help=DB_HELP))
+        if isinstance(command, click.Group):
+            give_db_option(command)
 
 
 @contextmanager
@@ -34,6 +55,18 @@ def open_crm(ctx: click.Context, *, as_of: dt.date | None = None,
         yield crm
     finally:
         crm.close()
+
+
+@contextmanager
+def options_named(options: tuple[str, ...]) -> Iterator[None]:
+    """Name the command's option in a ChoiceError about one of `options` ("--segment",
+    not "segment"): the service knows the value, not how it was given."""
+    try:
+        yield
+    except ChoiceError as exc:
+        if exc.field not in options:
+            raise
+        raise ChoiceError(f"--{exc.field}", exc.message, exc.choices) from None
 
 
 class DateType(click.ParamType):
@@ -60,20 +93,6 @@ def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--as-of", type=DATE, default=None,
                         help="Compute time-dependent figures as of this date (default today).")(
         func)
-
-
-def on_terminal() -> bool:
-    return sys.stdout.isatty()
-
-
-@contextmanager
-def progress(total: int | None, label: str) -> Iterator[Callable[[int], None]]:
-    """A progress bar on stderr when stdout is a terminal; silent when piped."""
-    if not on_terminal() or not sys.stderr.isatty():
-        yield lambda _n: None
-        return
-    with click.progressbar(length=total, label=label, file=sys.stderr) as bar:
-        yield bar.update
 
 
 @contextmanager

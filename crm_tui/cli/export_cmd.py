@@ -9,12 +9,19 @@ from typing import IO
 import click
 
 from crm_tui.services.crm import Crm
-from crm_tui.services.exchange.exports import DUMP_KINDS, KINDS, Query, export_rows
+from crm_tui.services.exchange.exports import (
+    DUMP_KINDS,
+    KINDS,
+    Query,
+    export_rows,
+    resolve_query,
+)
 from crm_tui.services.exchange.writers import FORMATS, write_json, write_rows
 
-from .common import DATE, as_of_option, open_crm, output_stream
+from .common import DATE, as_of_option, open_crm, options_named, output_stream
 
 DUMP_FORMAT = "crm-tui-export"
+SELECTING = ("segment", "tag", "status")  # the options that pick customers by name
 
 
 def _format_for(fmt: str | None, output: str) -> str:
@@ -55,9 +62,13 @@ def export_all_files(crm: Crm, query: Query, fmt: str, folder: Path, *, bom: boo
               help="Output format (default: from -o's extension, else csv).")
 @click.option("-o", "--output", default="-", metavar="PATH|-",
               help="Write to PATH (a folder for `all` in csv/xlsx/jsonl); - is stdout.")
-@click.option("--segment", help="Only customers in this segment (lifecycle, RFM, tier or custom).")
-@click.option("--tag", help="Only customers with this tag.")
-@click.option("--status", help="Only customers with this status (active, inactive).")
+@click.option("--segment", metavar="SEGMENT",
+              help="Only customers in this segment (and their records): lifecycle:vip, "
+                   '"rfm:At Risk", tier:Gold, or a custom segment\'s name; a bare name '
+                   "is enough when only one segment has it.")
+@click.option("--tag", help="Only customers with this tag (and their records).")
+@click.option("--status", help="Only customers with this status, active or inactive "
+                               "(and their records).")
 @click.option("--since", type=DATE, help="Only records dated on or after this date.")
 @click.option("--until", type=DATE, help="Only records dated on or before this date.")
 @as_of_option
@@ -81,8 +92,9 @@ def export(ctx: click.Context, kind: str, fmt: str | None, output: str, segment:
     """
     fmt = _format_for(fmt, output)
     with open_crm(ctx, as_of=as_of) as crm:
-        query = Query(as_of=crm.ctx.as_of(as_of), segment=segment, tag=tag, status=status,
-                      since=since, until=until)
+        with options_named(SELECTING):
+            query = resolve_query(crm, Query(as_of=crm.ctx.as_of(as_of), segment=segment,
+                                             tag=tag, status=status, since=since, until=until))
         if kind == "all" and fmt == "json":
             with output_stream(output, binary_ok=True) as out:
                 count = write_dump(crm, query, out)

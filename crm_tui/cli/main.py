@@ -13,11 +13,12 @@ from typing import Any
 import click
 
 from crm_tui import __version__
-from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.domain.errors import ChoiceError, NotFoundError, ValidationError
 from crm_tui.services.list_preview import PreviewProcess
 from crm_tui.store import StoreError
 
 from .admin_cmd import backup, check, compact, gdpr, restore
+from .common import DB_HELP, give_db_option
 from .demo_cmd import demo, report
 from .export_cmd import export
 from .import_cmd import import_group
@@ -38,6 +39,12 @@ class CrmGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("crm: interrupted", err=True)
             sys.exit(130)
+        except ChoiceError as exc:
+            # A name that picks nothing is a usage error: say what there is to pick.
+            click.echo(f"crm: error: {_one_line(exc)}", err=True)
+            for line in exc.choices:
+                click.echo(f"  {line}", err=True)
+            sys.exit(2)
         except (StoreError, ValidationError, NotFoundError, OSError) as exc:
             click.echo(f"crm: error: {_one_line(exc)}", err=True)
             sys.exit(1)
@@ -53,15 +60,15 @@ def _one_line(exc: BaseException) -> str:
 
 @click.group(cls=CrmGroup, invoke_without_command=True,
              context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--db", "db", metavar="PATH",
-              help="Database directory (default: $CRM_DB, else ~/.local/share/crm-tui/crm.db).")
+@click.option("--db", "db", metavar="PATH", help=DB_HELP)
 @click.option("--theme", metavar="NAME", help="Colour theme for the TUI (remembered).")
 @click.version_option(__version__, prog_name="crm")
 @click.pass_context
 def main(ctx: click.Context, db: str | None, theme: str | None) -> None:
     """crm-tui: a keyboard-driven terminal CRM. With no command, opens the app.
 
-    Every command takes --db; errors are one line on stderr with a non-zero exit status.
+    Every command takes --db, before or after its name; errors are one line on stderr
+    with a non-zero exit status.
     """
     ctx.ensure_object(dict)
     ctx.obj["db"] = resolve_db_path(db)
@@ -79,3 +86,4 @@ def main(ctx: click.Context, db: str | None, theme: str | None) -> None:
 
 for command in (check, backup, restore, compact, gdpr, export, import_group, demo, report):
     main.add_command(command)
+give_db_option(main)

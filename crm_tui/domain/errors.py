@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 
 class ValidationError(ValueError):
@@ -37,6 +37,16 @@ class ValidationError(ValueError):
 
     def describe(self) -> str:
         return "; ".join(f"{name}: {text}" for name, text in self.errors.items())
+
+
+class ChoiceError(ValidationError):
+    """A name given to pick something (a segment, a tag, a status, a customer) picks
+    nothing, or could mean several things. `choices` says what there is to pick from, or
+    what the name could mean, one line each, for a message to list below itself."""
+
+    def __init__(self, field: str, message: str, choices: Sequence[str] = ()) -> None:
+        super().__init__(field, message)
+        self.choices = tuple(choices)
 
 
 class NotFoundError(LookupError):

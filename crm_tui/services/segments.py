@@ -5,7 +5,8 @@ with names unique case-insensitively. Membership is never stored: `SegmentMember
 it current as customers change, so counts and badges follow every write at once.
 
 Segments are named by a key: a custom segment by its id (or its name), a built-in one as
-"lifecycle:vip", "rfm:Champions" or "tier:Gold" (value matched case-insensitively).
+"lifecycle:vip", "rfm:Champions" or "tier:Gold" (value matched case-insensitively), or
+by a bare name that picks one segment only (see `SegmentService.resolve`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crm_tui.domain.entities.segment import validate_segment
-from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.domain.errors import ChoiceError, ValidationError
 from crm_tui.domain.rules.lifecycle import LIFECYCLE_SEGMENTS
 from crm_tui.domain.rules.rfm import RFM_SEGMENTS
 from crm_tui.domain.segments import describe_segment
@@ -37,7 +38,19 @@ from .membership import (
 from .records import ensure_unique, fetch, stamped_new, with_id
 
 TABLE = tables.SEGMENTS
+CUSTOM = "custom"  # the kind of a segment defined by its own rules, beside BUILTIN_KINDS
 KEPT = ("created_at", "created_by")
+
+
+def _spelling(name: str) -> str:
+    """A segment name as compared when picking one: "At Risk", "at_risk", "AT-RISK" agree."""
+    return "_".join(name.casefold().replace("-", " ").replace("_", " ").split())
+
+
+def _written(kind: str, name: str) -> str:
+    """How to pick a segment on the command line, quoted when the name has spaces."""
+    key = f"{kind}:{name}"
+    return f'"{key}"' if " " in key else key
 
 
 def _name_key(doc: Mapping[str, Any]) -> str | None:
@@ -139,22 +152,53 @@ class SegmentService:
         return {"match": values["match"], "conditions": values["conditions"]}
 
     def resolve(self, key: int | str) -> MemberKey:
-        """The member key a segment id, name or built-in key names (NotFoundError if none)."""
+        """The member key of a segment named by its id, its name or a built-in key.
+
+        Built-in segments are written "lifecycle:vip", "rfm:At Risk", "tier:Gold", and a
+        custom one may be written "custom:Name"; a bare name is enough when it names one
+        segment only ("champions", "gold", a custom segment's name). Case, and spaces
+        against underscores, do not matter. A name that picks nothing, or several ("vip":
+        lifecycle, RFM and tier), raises ChoiceError saying what there is, or what it
+        could mean. An id that is not a custom segment raises NotFoundError."""
         if isinstance(key, int) and not isinstance(key, bool):
             return fetch(self.table, "segment", key).doc_id
         text = str(key).strip()
         kind, sep, value = text.partition(":")
-        if sep and kind.strip().lower() in BUILTIN_KINDS:
-            kind = kind.strip().lower()
-            for name in self._builtin_names(kind):
-                if name.casefold() == value.strip().casefold():
-                    return builtin_key(kind, name)
-        found = self.find_by_name(text)
-        if found is not None:
-            return int(found["id"])
-        if text.isdigit():
-            return self.resolve(int(text))
-        raise NotFoundError("segment", key)
+        kind = kind.strip().lower()
+        prefixed = bool(sep) and kind in (*BUILTIN_KINDS, CUSTOM)
+        if prefixed:
+            found = [named for named in self._named(value) if named[0] == kind]
+        else:
+            found = self._named(text)
+            if not found and text.isdigit() and self.table.contains(doc_id=int(text)):
+                return int(text)
+        if len(found) == 1:
+            return found[0][2]
+        if found:
+            raise ChoiceError("segment", f"{text!r} could mean any of these; write the one "
+                              "you mean:", [_written(kind, name) for kind, name, _ in found])
+        named = (f"no {kind} segment is named {value.strip()!r}" if prefixed
+                 else f"no segment is named {text!r}")
+        raise ChoiceError("segment", f"{named}; there are:",
+                          [*(f"{kind}: {', '.join(names)}" for kind, names in self._catalogue()
+                             if names),
+                           'write kind:name (lifecycle:vip, "rfm:At Risk", tier:Gold) '
+                           "or a custom segment's name"])
+
+    def _named(self, name: str) -> list[tuple[str, str, MemberKey]]:
+        """(kind, name, member key) of every segment called `name`, built-in or custom."""
+        wanted = _spelling(name)
+        found: list[tuple[str, str, MemberKey]] = [
+            (kind, value, builtin_key(kind, value)) for kind in BUILTIN_KINDS
+            for value in self._builtin_names(kind) if _spelling(value) == wanted]
+        found += [(CUSTOM, doc["name"], doc.doc_id) for doc in self.table
+                  if _spelling(str(doc.get("name", ""))) == wanted]
+        return found
+
+    def _catalogue(self) -> list[tuple[str, list[str]]]:
+        customs = sorted((str(doc.get("name", "")) for doc in self.table), key=str.casefold)
+        return [*((kind, list(self._builtin_names(kind))) for kind in BUILTIN_KINDS),
+                (CUSTOM, customs)]
 
     def members(self, key: int | str, as_of: dt.date | None = None) -> list[int]:
         """Ids of the live customers in a segment, ascending."""
@@ -171,7 +215,7 @@ class SegmentService:
                              groups.count(builtin_key(kind, name)))
                 for kind in BUILTIN_KINDS for name in self._builtin_names(kind)]
         customs = sorted(self.table, key=lambda d: str(d.get("name", "")).casefold())
-        rows += [SegmentCount(d.doc_id, "custom", d["name"], groups.count(d.doc_id))
+        rows += [SegmentCount(d.doc_id, CUSTOM, d["name"], groups.count(d.doc_id))
                  for d in customs]
         return rows
 

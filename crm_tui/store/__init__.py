@@ -7,17 +7,26 @@ from tinydb import Query, where
 
 from .database import Database
 from .engine import Transaction, snapshot_file
-from .errors import CorruptFileError, NotADatabaseError, StoreError, TransactionError
+from .errors import (
+    CorruptFileError,
+    DamagedError,
+    NotADatabaseError,
+    ReadOnlyError,
+    StoreError,
+    TransactionError,
+)
 from .indexes import DocObserver, Index
 from .table import StoreTable
 
 __all__ = [
     "CorruptFileError",
+    "DamagedError",
     "Database",
     "DocObserver",
     "Index",
     "NotADatabaseError",
     "Query",
+    "ReadOnlyError",
     "StoreError",
     "StoreTable",
     "Transaction",

@@ -1,8 +1,9 @@
 """Consistent copies of a database (`crm backup`) and putting one back (`crm restore`).
 
-A backup is taken under the database's lock, so no commit or compaction runs meanwhile:
-the manifest, every table snapshot and the journal up to its last commit are copied and
-fsync'd into a new directory, which is itself a database (`crm check` verifies it).
+A backup is taken under the database's lock (shared: a read-only database can be backed
+up), so no commit or compaction runs meanwhile: crm.json, every table snapshot and the
+journal up to its last commit are copied and fsync'd into a new directory, with an end
+mark for that journal, and the copy is itself a database (`crm check` verifies it).
 A restore never overwrites: the backup is verified, copied beside the database, and swapped
 in by renames; the replaced database is kept as `<name>.pre-restore-<stamp>`.
 """
@@ -15,9 +16,10 @@ import time
 from pathlib import Path
 
 from .check import CheckReport, check_database
+from .endmark import END, EndMark
 from .engine import JOURNAL, MANIFEST, TABLES, Engine
 from .errors import StoreError
-from .files import fsync_dir, read_bytes, write_all
+from .files import atomic_write, fsync_dir, read_bytes, write_all
 
 
 def _copy_file(src: Path, dest: Path, mode: int, limit: int | None = None) -> None:
@@ -37,15 +39,18 @@ def backup_database(source: str | os.PathLike[str], dest: str | os.PathLike[str]
         raise StoreError(f"{target}: already exists; a backup never overwrites anything")
     engine = Engine(source, create=False)
     try:
-        with engine.locked():  # the whole copy sees one committed state
+        with engine.locked(shared=True):  # the whole copy sees one committed state
             engine.refresh()
-            end = engine.journal_facts()["journal_bytes"]
+            facts = engine.journal_facts()
+            end = facts["journal_bytes"]
             target.mkdir(mode=0o700, parents=True)
             (target / TABLES).mkdir(mode=0o700)
             _copy_file(engine.path / MANIFEST, target / MANIFEST, engine.mode)
             for snapshot in sorted(engine.tables_dir.glob("*.json")):
                 _copy_file(snapshot, target / TABLES / snapshot.name, engine.mode)
             _copy_file(engine.journal_path, target / JOURNAL, engine.mode, limit=end)
+            mark = EndMark(facts["epoch"], facts["generation"], end).encode()
+            atomic_write(target / END, mark, engine.mode)
             fsync_dir(target / TABLES)
             fsync_dir(target)
     finally:

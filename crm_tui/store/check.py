@@ -1,4 +1,11 @@
-"""Verify a database without changing it: every file readable, every commit intact."""
+"""Verify a database without changing it: every file readable, every commit intact.
+
+`crm check` opens the database read-only (nothing is created, written or truncated, not
+even the lock file) and holds the lock shared, so no writer is mid-commit while it looks
+(writers wait for it). It reads every table through, checking every checksum, and
+compares the files with what the journal's manifest and end mark record. Problems are
+all collected, each naming its file and offset; any problem makes the check fail.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .engine import Engine
+from .errors import CorruptFileError, StoreError
+from .journal import unterminated
+from .snapshot import SNAPSHOT_VERSION, read_snapshot_header
 
 
 @dataclass
@@ -17,30 +27,72 @@ class CheckReport:
     journal_bytes: int
     tables: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    problems: list[CorruptFileError] = field(default_factory=list)
+
+
+class CheckFailed(StoreError):
+    """The database is damaged; `report` says everything that was found."""
+
+    def __init__(self, report: CheckReport) -> None:
+        self.report = report
+        problems = report.problems
+        more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+        super().__init__(f"{problems[0]}{more}; the database is damaged: "
+                         "'crm check --repair' keeps everything still readable")
 
 
 def check_database(path: str | os.PathLike[str]) -> CheckReport:
-    """Open read-only and load every table. Raises the store's errors on damage."""
-    engine = Engine(path, create=False)
+    """Check the database at `path`; raises CheckFailed (or, when it cannot be opened at
+    all, the store's error saying why) if anything is damaged."""
     try:
-        facts = engine.journal_facts()
-        report = CheckReport(
-            engine.path, facts["epoch"], facts["generation"], facts["journal_bytes"]
-        )
-        if facts["torn_bytes"]:
-            report.notes.append(
-                f"{engine.journal_path}: ends with {facts['torn_bytes']} bytes of an interrupted "
-                "write (never acknowledged; ignored, and removed by the next write)"
-            )
-        for name in sorted(engine.table_names()):
-            with engine.reading():
-                report.tables[name] = len(engine.docs(name))
-        leftovers = sorted(p.name for p in engine.path.rglob("*.tmp"))
-        if leftovers:
-            report.notes.append(
-                f"leftovers of an interrupted compaction: {', '.join(leftovers)} "
-                "(removed by the next compaction)"
-            )
-        return report
+        engine = Engine(path, create=False, read_only=True)
+    except CorruptFileError as exc:  # too damaged to open: nothing more can be looked at
+        raise CheckFailed(CheckReport(Path(path).expanduser(), 0, 0, 0, problems=[exc])) from None
+    try:
+        with engine.locked(shared=True):
+            report = _look(engine)
     finally:
         engine.close()
+    if report.problems:
+        raise CheckFailed(report)
+    return report
+
+
+def _look(engine: Engine) -> CheckReport:
+    engine.refresh()
+    facts = engine.journal_facts()
+    report = CheckReport(engine.path, facts["epoch"], facts["generation"],
+                         facts["journal_bytes"])
+    for name in sorted(engine.table_names()):
+        try:
+            with engine.reading():
+                report.tables[name] = len(engine.docs(name))
+        except CorruptFileError:
+            continue  # the engine remembered it: listed with the rest below
+        snapshot = engine.snapshot_path(name)
+        if snapshot.exists() and read_snapshot_header(snapshot, name).version < SNAPSHOT_VERSION:
+            report.notes.append(f"{snapshot}: an older format without checksums (a changed "
+                                "byte inside a value cannot be seen); 'crm compact' rewrites it")
+    report.problems = engine.damage
+    if facts["version"] < 2:
+        report.notes.append(f"{engine.journal_path}: from an older crm-tui, it does not record "
+                            "which snapshots must exist; 'crm compact' upgrades it")
+    if facts["torn_bytes"] and not report.problems:
+        report.notes.append(_tail_note(engine, facts["journal_bytes"], facts["torn_bytes"]))
+    leftovers = sorted(p.name for p in engine.path.rglob("*.tmp"))
+    if leftovers:
+        report.notes.append(f"leftovers of an interrupted compaction: {', '.join(leftovers)} "
+                            "(removed by the next compaction)")
+    return report
+
+
+def _tail_note(engine: Engine, start: int, length: int) -> str:
+    with open(engine.journal_path, "rb") as handle:
+        handle.seek(start)
+        fragment = handle.read(length)
+    if unterminated(fragment) == "missing":
+        return (f"{engine.journal_path}: its last commit lacks its newline (its writer was "
+                "stopped at the very end, before saying it was saved); the commit is whole, "
+                "and the next write keeps it")
+    return (f"{engine.journal_path}: ends with {length} bytes of an interrupted write (never "
+            "acknowledged; ignored, and removed by the next write)")

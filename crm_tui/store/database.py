@@ -18,6 +18,7 @@ from typing import Any
 from tinydb import TinyDB
 
 from .engine import DEFAULT_COMPACT_BYTES, Engine, Transaction
+from .errors import CorruptFileError
 from .indexes import DocObserver
 from .table import StoreTable
 
@@ -30,9 +31,10 @@ class Database(TinyDB):
     # Not calling TinyDB.__init__: it would build a stock storage we do not want.
     def __init__(
         self, path: str | os.PathLike[str], *, create: bool = True,
-        compact_bytes: int = DEFAULT_COMPACT_BYTES,
+        compact_bytes: int = DEFAULT_COMPACT_BYTES, read_only: bool = False,
     ) -> None:
-        self._storage = Engine(path, create=create, compact_bytes=compact_bytes)  # type: ignore[assignment]
+        self._storage = Engine(  # type: ignore[assignment]
+            path, create=create, compact_bytes=compact_bytes, read_only=read_only)
         self._opened = True
         self._tables: dict[str, StoreTable] = {}  # type: ignore[assignment]
 
@@ -79,6 +81,22 @@ class Database(TinyDB):
     @property
     def generation(self) -> int:
         return self.engine.generation
+
+    @property
+    def read_only(self) -> bool:
+        """True when changes cannot be saved here (a read-only mount, no permission to
+        write, or opened with `read_only=True`); `read_only_reason` says which."""
+        return self.engine.read_only is not None
+
+    @property
+    def read_only_reason(self) -> str | None:
+        return self.engine.read_only
+
+    @property
+    def damage(self) -> list[CorruptFileError]:
+        """Damage met so far (each names its file and offset). While there is any, every
+        write raises `DamagedError`; reads that do not need the damaged file go on."""
+        return self.engine.damage
 
     def compact(self) -> None:
         self.engine.compact()

@@ -2,10 +2,12 @@
 
 On disk a database is a directory:
 
-    crm.json          manifest (format marker); its presence means "a crm-tui database"
-    journal.log       fsync'd append-only journal of committed transactions (journal.py)
+    crm.json          format marker; its presence means "a crm-tui database"
+    journal.log       fsync'd append-only journal of committed transactions (journal.py);
+                      its header lists the snapshots that must exist (manifest.py)
+    journal.end       how far acknowledged commits reach (endmark.py)
     tables/<t>.json   per-table snapshots, replaced atomically by compaction (snapshot.py)
-    lock              the inter-process lock file
+    lock              the inter-process lock file (lockfile.py)
 
 Writers hold the lock across the whole read-modify-write: they catch up with the journal,
 allocate ids, apply changes in memory, append one line and fsync it. Readers take no lock:
@@ -18,10 +20,16 @@ holding the engine's lock while the snapshot is parsed, so other threads keep re
 tables already loaded (`try_reading()` stays free); only the install, which replays the
 journal over the parsed documents, takes the lock. One parse per table is shared by every
 thread that needs it meanwhile.
+
+Every byte read is verified (checksums, commit numbers, the manifest, the end mark);
+damage found is remembered and refuses every later write (integrity.py). A database
+that cannot be written here (a read-only mount, no permission) is read without the lock
+file being created or written, and writes say it is read-only.
 """
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import os
 import re
@@ -33,18 +41,31 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from filelock import FileLock
 
-from .errors import CorruptFileError, NotADatabaseError, TransactionError
+from .endmark import END, EndMark
+from .errors import CorruptFileError, DamagedError, NotADatabaseError, StoreError, TransactionError
 from .files import atomic_write, file_mode_for, read_bytes, write_all
 from .indexes import DocObserver
+from .integrity import READ_ONLY_ERRNOS, Integrity, why_read_only
 from .interning import Interner
-from .journal import decode_line, encode_line, mentions, new_header, read_header, scan
+from .journal import (
+    JournalHeader,
+    decode_line,
+    encode_line,
+    mentions,
+    new_header,
+    read_header,
+    scan,
+    unterminated,
+)
+from .lockfile import DatabaseLock
+from .manifest import Manifest, SnapshotEntry, snapshot_names
 from .snapshot import (
     SNAPSHOT_VERSION,
     SnapshotHeader,
     read_snapshot,
     read_snapshot_header,
+    verify_snapshot_bytes,
     write_snapshot,
 )
 
@@ -55,9 +76,12 @@ TABLES = "tables"
 DB_FORMAT = "crm-tui-database"
 DB_VERSION = 1
 DEFAULT_COMPACT_BYTES = 16 * 1024 * 1024
-_TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
+TABLE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,63}$")
 # What a half-initialised database directory (killed during creation) may hold.
-_INIT_LEFTOVERS = {LOCK, JOURNAL, TABLES, JOURNAL + ".tmp", MANIFEST + ".tmp"}
+_INIT_LEFTOVERS = {LOCK, JOURNAL, TABLES, END, JOURNAL + ".tmp", MANIFEST + ".tmp",
+                   END + ".tmp"}
+# crm.json exactly as every crm-tui wrote it: any other bytes there are damage.
+MANIFEST_BYTES = orjson.dumps({"format": DB_FORMAT, "version": DB_VERSION}) + b"\n"
 
 Doc = dict[str, Any]
 
@@ -71,6 +95,7 @@ class TableState:
     last_id: int | None = None
     version: int = 0  # bumped on every change: lets query caches know they are stale
     indexes: dict[str, DocObserver] = field(default_factory=dict)
+    checked: tuple[int, int, int] | None = None  # the snapshot file whose bytes were checked
 
 
 Parsed = tuple[SnapshotHeader | None, dict[int, Doc], Interner]
@@ -175,6 +200,22 @@ class _Reading:
         self._engine._rlock.release()
 
 
+def _holds_commits(path: Path) -> bool:
+    """Does this folder hold a crm-tui journal with commits, or snapshots (so it was a
+    database, not a creation killed before it finished)?"""
+    try:
+        fd = os.open(path / JOURNAL, os.O_RDONLY | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        header = read_header(fd, path / JOURNAL)
+        return header.generation > 0 or os.fstat(fd).st_size > header.size
+    except CorruptFileError:
+        return False
+    finally:
+        os.close(fd)
+
+
 def snapshot_file(db_path: str | os.PathLike[str], name: str) -> Path:
     """Where a table's snapshot lives in the database at `db_path` (it may not exist)."""
     return Path(db_path).expanduser() / TABLES / f"{name}.json"
@@ -185,8 +226,10 @@ class Engine:
 
     def __init__(
         self, path: str | os.PathLike[str], *, create: bool = True,
-        compact_bytes: int = DEFAULT_COMPACT_BYTES,
+        compact_bytes: int = DEFAULT_COMPACT_BYTES, read_only: bool = False,
     ) -> None:
+        """`read_only=True` opens without ever writing, creating or truncating anything
+        (what `crm check` uses); a database that cannot be written is read-only anyway."""
         self.path = Path(path).expanduser()
         self.compact_bytes = compact_bytes
         self._rlock = threading.RLock()
@@ -201,7 +244,7 @@ class Engine:
         self._parse_mutex = threading.Lock()
         self._parsing: dict[str, ParseJob] = {}
         self._reading = _Reading(self)
-        self._open(create)
+        self._open(create, read_only)
 
     # ----- paths -------------------------------------------------------------------------
     @property
@@ -216,46 +259,48 @@ class Engine:
         return snapshot_file(self.path, name)
 
     # ----- opening -----------------------------------------------------------------------
-    def _open(self, create: bool) -> None:
+    def _open(self, create: bool, read_only: bool) -> None:
         path, manifest = self.path, self.path / MANIFEST
         if path.exists() and not path.is_dir():
             raise NotADatabaseError(path, describe_foreign(path))
         if not path.exists():
-            if not create:
+            if not create or read_only:
                 raise NotADatabaseError(path, "no database here")
-            path.mkdir(mode=0o700, parents=True)
+            path.mkdir(mode=0o700, parents=True, exist_ok=True)  # others may be creating it too
         elif not manifest.exists():
+            if _holds_commits(path):
+                raise CorruptFileError(manifest, None, "missing: the folder holds a crm-tui "
+                                       "database's journal, but not this file")
             leftovers = set(os.listdir(path))
             if not leftovers <= _INIT_LEFTOVERS or any((path / TABLES).glob("*.json")):
                 raise NotADatabaseError(
                     path, "directory is not a crm-tui database (no crm.json); refusing to touch it"
                 )
-            if not create:
+            if not create or read_only:
                 raise NotADatabaseError(path, "no database here (crm.json is missing)")
         self.mode = file_mode_for(path)
-        self._lock = FileLock(
-            path / LOCK, mode=self.mode, thread_local=False, poll_interval=0.001,
-            preserve_lock_file=True,
-        )
+        why = "opened read-only" if read_only else why_read_only(path)
+        self._integrity = Integrity(path, self.mode, why)
+        self._lock = DatabaseLock(path / LOCK, self.mode, writable=why is None)
         if not manifest.exists():
             with self.locked():
                 if not manifest.exists():
                     self._initialise()
         self._check_manifest(manifest)
-        if not self.journal_path.exists():
-            with self.locked():
-                self._recreate_missing_journal()
         self._open_journal()
 
     def _initialise(self) -> None:
         """Create an empty database. The manifest is written last: it marks completion."""
         self.tables_dir.mkdir(mode=0o770 if self.mode == 0o660 else 0o700, exist_ok=True)
-        atomic_write(self.journal_path, new_header(1, 0, 0).encode(), self.mode)
-        manifest = orjson.dumps({"format": DB_FORMAT, "version": DB_VERSION})
-        atomic_write(self.path / MANIFEST, manifest + b"\n", self.mode)
+        header = new_header(1, 0, 0, {})
+        atomic_write(self.journal_path, header.encode(), self.mode)
+        atomic_write(self.path / END, EndMark(1, 0, header.size).encode(), self.mode)
+        atomic_write(self.path / MANIFEST, MANIFEST_BYTES, self.mode)
 
     def _check_manifest(self, manifest: Path) -> None:
         data = read_bytes(manifest)
+        if data == MANIFEST_BYTES:
+            return
         if not data.strip():
             raise CorruptFileError(manifest, 0, "empty file: not a crm-tui manifest")
         try:
@@ -268,18 +313,15 @@ class Engine:
             raise CorruptFileError(
                 manifest, 0, f"database version {record.get('version')!r} is not supported"
             )
-
-    def _recreate_missing_journal(self) -> None:
-        if self.journal_path.exists():
-            return
-        if any(self.tables_dir.glob("*.json")):
-            # Snapshots without their journal: commits may be lost. Never paper over that.
-            raise self._journal_missing()
-        self.tables_dir.mkdir(mode=0o700, exist_ok=True)
-        atomic_write(self.journal_path, new_header(1, 0, 0).encode(), self.mode)
+        # What it says is readable, but it is not what was written: something changed it.
+        at = next(i for i, (a, b) in enumerate(zip(data + b"\0", MANIFEST_BYTES + b"\0",
+                                                   strict=False)) if a != b)
+        self._integrity.note(CorruptFileError(manifest, at, "changed: not as crm-tui wrote it"))
 
     def _journal_missing(self) -> CorruptFileError:
-        return CorruptFileError(self.journal_path, None, "missing: the journal is gone")
+        return CorruptFileError(
+            self.journal_path, None, "missing: the journal holds every commit since the last "
+            "compaction, so nothing can be read safely without it")
 
     def _open_journal(self) -> None:
         fd = self._open_journal_fd()
@@ -288,48 +330,108 @@ class Engine:
         except BaseException:
             os.close(fd)
             raise
-        self._adopt_journal(fd, header.epoch, header.generation, header.size)
-        self._read_tail(locked=False)
+        self._adopt_journal(fd, header)
+        self._read_tail(locked=self._lock_depth > 0)
+        self._verify(locked=self._lock_depth > 0)
 
     def _open_journal_fd(self) -> int:
+        flags = os.O_CLOEXEC
         try:
-            return os.open(self.journal_path, os.O_RDWR | os.O_APPEND)
-        except PermissionError:
-            return os.open(self.journal_path, os.O_RDONLY)  # read-only use (e.g. `crm check`)
+            if self._integrity.read_only is None:
+                try:
+                    return os.open(self.journal_path, flags | os.O_RDWR | os.O_APPEND)
+                except OSError as exc:
+                    if exc.errno not in READ_ONLY_ERRNOS:
+                        raise
+                    self._integrity.read_only = f"the journal: {exc.strerror.lower()}"
+                    self._lock.writable = False  # and the lock file is not created either
+            return os.open(self.journal_path, flags | os.O_RDONLY)
         except FileNotFoundError:
             raise self._journal_missing() from None
 
-    def _adopt_journal(self, fd: int, epoch: int, generation: int, header_size: int) -> None:
+    def _adopt_journal(self, fd: int, header: JournalHeader) -> None:
         if self._fd >= 0:
             os.close(self._fd)
         self._fd = fd
         self._ino = os.fstat(fd).st_ino
-        self._epoch = epoch
-        self._gen = generation
-        self._header_end = header_size
-        self._offset = header_size
+        self._epoch = header.epoch
+        self._gen = header.generation
+        self._header_end = header.size
+        self._offset = header.size
+        self._manifest: Manifest | None = header.manifest
+        self._journal_version = 1 if header.manifest is None else 2
         self._seen: tuple[int, int] | None = None
         self._journal_tables: set[str] = set()
+        self._kept_tail: tuple[int, bytes] | None = None  # see _last_fragment
+
+    def _committed_lines(self) -> Iterator[tuple[int, bytes]]:
+        """(offset, line) of every commit this process has read, newline included (the
+        last one's restored when it was kept without it)."""
+        yield from scan(self._fd, self.journal_path, self._header_end, self._offset)
+        if self._kept_tail is not None:
+            yield self._kept_tail
 
     def close(self) -> None:
         with self._rlock:
             if self._fd >= 0:
                 os.close(self._fd)
                 self._fd = -1
+            self._lock.close()
+            self._integrity.close()
+
+    # ----- soundness ---------------------------------------------------------------------
+    @property
+    def read_only(self) -> str | None:
+        """Why this database cannot be written here, or None when it can."""
+        return self._integrity.read_only
+
+    @property
+    def damage(self) -> list[CorruptFileError]:
+        """Damage found so far (each naming its file and offset); writes are refused while
+        there is any. `crm check` looks everywhere; this holds what this process met."""
+        with self._rlock:
+            return self._integrity.damage
+
+    def _verify(self, *, locked: bool) -> None:
+        """Compare the journal with its end mark and the snapshots with the manifest;
+        remember what is wrong. Without the lock a compaction or commit running meanwhile
+        can look like damage, so what looks wrong is looked at again holding it."""
+        problems = self._problems()
+        if problems and not locked:
+            with self.locked(shared=True):
+                self._catch_up(locked=True)
+                problems = self._problems()
+        for problem in problems:
+            self._integrity.note(problem)
+
+    def _problems(self) -> list[CorruptFileError]:
+        return self._integrity.problems(
+            journal=self.journal_path, version=self._journal_version, epoch=self._epoch,
+            generation=self._gen, end=self._offset, manifest=self._manifest)
 
     # ----- locking and catching up -------------------------------------------------------
     @contextmanager
-    def locked(self) -> Iterator[None]:
+    def locked(self, *, shared: bool = False) -> Iterator[None]:
+        """Hold the inter-process lock: exclusive to write; shared to see a stable state
+        (no writer mid-commit or mid-compaction) without needing write access."""
         with self._rlock:
-            if self._lock_depth == 0:
-                self._lock.acquire()
+            if not shared and self._integrity.read_only is not None:
+                self._integrity.require_writable()
+            outer = self._lock.held
+            self._lock.acquire(shared=shared)
             self._lock_depth += 1
             try:
                 yield
             finally:
                 self._lock_depth -= 1
-                if self._lock_depth == 0:
+                if not outer:
                     self._lock.release()
+                elif outer != self._lock.held:
+                    self._lock.downgrade()  # an exclusive section inside a shared one
+
+    @property
+    def _exclusive(self) -> bool:
+        return self._lock.held == fcntl.LOCK_EX
 
     def refresh(self) -> None:
         """Apply other processes' commits made since this process last looked."""
@@ -350,16 +452,69 @@ class Engine:
 
     def _read_tail(self, *, locked: bool) -> None:
         st = os.fstat(self._fd)
+        if st.st_size < self._offset:
+            # Commits this process read are gone from the file: never append after that.
+            self._integrity.note(CorruptFileError(
+                self.journal_path, st.st_size, f"cut short: it held {self._offset} bytes "
+                f"of commits when last read, it now holds {st.st_size}"))
+            self._seen = (st.st_size, st.st_mtime_ns)
+            return
         for offset, line in scan(self._fd, self.journal_path, self._offset):
             self._apply_record(decode_line(line, self.journal_path, offset), offset)
             self._offset = offset + len(line)
-        if locked and st.st_size > self._offset and os.fstat(self._fd).st_size > self._offset:
-            # We hold the lock, so nobody is mid-append: the fragment is a torn write
-            # from a killed writer. Drop it so the next commit starts on a clean line.
-            os.ftruncate(self._fd, self._offset)
-            os.fsync(self._fd)
-            st = os.fstat(self._fd)
+        if os.fstat(self._fd).st_size > self._offset:
+            self._last_fragment(locked=locked)
+        st = os.fstat(self._fd)
         self._seen = (st.st_size, st.st_mtime_ns)
+
+    def _last_fragment(self, *, locked: bool) -> None:
+        """Judge the bytes after the last complete line.
+
+        A whole commit whose newline byte was changed is damage, never a write in
+        progress: kept, and remembered. Anything else may be a write in progress unless
+        we hold the lock. Holding it: a whole commit lacking only its newline was
+        acknowledged if the end mark says so (damage, kept), else its writer was killed
+        just before the newline (a writer ends the line: the commit was complete); a
+        prefix of a line is a torn write, dropped by a writer, unless the end mark says
+        commits were acknowledged past its start (the journal was cut inside a line)."""
+        start = self._offset
+        fragment = os.pread(self._fd, os.fstat(self._fd).st_size - start, start)
+        kind = unterminated(fragment)
+        if kind != "damaged" and not locked:
+            return
+        mark = self._mark_or_none()
+        acknowledged = (mark is not None and mark.epoch == self._epoch
+                        and mark.end > start)
+        if kind == "damaged" or (kind == "missing" and acknowledged):
+            line = (fragment[:-1] if kind == "damaged" else fragment) + b"\n"
+            self._apply_record(decode_line(line, self.journal_path, start), start)
+            self._offset = start + len(fragment)
+            self._kept_tail = (start, line)
+            what = "damaged" if kind == "damaged" else "missing"
+            self._integrity.note(CorruptFileError(
+                self.journal_path, start + len(fragment) - (kind == "damaged"),
+                f"the last commit's newline is {what} (the commit itself is intact, and "
+                "kept)"))
+        elif kind is None and acknowledged:
+            self._integrity.note(CorruptFileError(
+                self.journal_path, start, f"cut short inside a commit's line: commits up "
+                f"to byte {mark.end if mark else 0} were saved"))
+        elif self._exclusive and kind == "missing":
+            write_all(self._fd, b"\n")  # end the line its killed writer wrote whole
+            os.fdatasync(self._fd)
+            self._read_tail(locked=True)
+        elif self._exclusive:
+            # Nobody is mid-append: a torn write from a killed writer, never acknowledged.
+            # Drop it so the next commit starts on a clean line.
+            os.ftruncate(self._fd, start)
+            os.fsync(self._fd)
+
+    def _mark_or_none(self) -> EndMark | None:
+        try:
+            return self._integrity.read_mark(self._journal_version)
+        except CorruptFileError as exc:
+            self._integrity.note(exc)
+            return None
 
     def _switch_journal(self, *, locked: bool) -> None:
         """Another process compacted: finish the old journal, then follow the new one."""
@@ -371,12 +526,15 @@ class Engine:
             os.close(fd)
             raise
         continuous = header.epoch == self._epoch + 1 and header.prev_size == self._offset
-        self._adopt_journal(fd, header.epoch, header.generation, header.size)
+        self._adopt_journal(fd, header)
         if not continuous:
-            # We missed a whole journal: what we hold may be stale. Reload lazily.
+            # We missed a whole journal (or a repair replaced it): what we hold may be
+            # stale, and the damage we knew of may be gone. Reload lazily, look again.
             for state in self._tables.values():
                 self._unload(state)
+            self._integrity.forget()
         self._read_tail(locked=locked)
+        self._verify(locked=locked)
 
     def _apply_record(self, record: dict[str, Any], offset: int) -> None:
         generation = record.get("g")
@@ -420,7 +578,7 @@ class Engine:
     def state(self, name: str) -> TableState:
         state = self._tables.get(name)
         if state is None:
-            if not _TABLE_NAME.match(name):
+            if not TABLE_NAME.match(name):
                 raise ValueError(f"bad table name {name!r}: use letters, digits and _")
             state = self._tables[name] = TableState(name)
         return state
@@ -528,6 +686,8 @@ class Engine:
         if state.docs is not None:
             return
         if job.error is not None:
+            if isinstance(job.error, CorruptFileError):
+                self._integrity.note(job.error)
             raise job.error
         parsed = job.result
         if parsed is None:
@@ -536,18 +696,19 @@ class Engine:
         if header is not None and header.epoch > self._epoch and self._lock_depth == 0:
             # Written by a compaction this process has not followed yet: follow it (under
             # the lock, which also settles a compaction that died half-way), judge again.
-            with self.locked():
+            with self.locked(shared=True):
                 self._catch_up(locked=True)
                 self._install(state, job)
             return
         job.result = None  # these dicts become the table once, or never (stale)
         if not self._snapshot_current(state, header, job.epoch):
             return
+        self._check_listed(state.name, header)
         old_last_id = state.last_id
         state.docs = docs
         state.last_id = max(header.last_id if header else 0, max(docs, default=0))
         try:
-            for offset, line in scan(self._fd, self.journal_path, self._header_end, self._offset):
+            for offset, line in self._committed_lines():
                 if mentions(line, state.name):
                     record = decode_line(line, self.journal_path, offset)
                     self._apply_to_table(state, record, loading=interner.share)
@@ -567,18 +728,45 @@ class Engine:
         # collection caught by a keystroke took 0.3 s).
         gc.freeze()
 
+    def _check_listed(self, name: str, header: SnapshotHeader | None) -> None:
+        """A snapshot just read (None: there was no file) against what the manifest lists.
+
+        Called only for a snapshot that may be combined with our journal (so the file read
+        is the one the manifest describes), except one of the next epoch: a compaction
+        wrote it and has not replaced the journal yet; its own checksums vouch for it."""
+        if self._manifest is None or (header is not None and header.epoch == self._epoch + 1):
+            return
+        path, entry = self.snapshot_path(name), self._manifest.get(name)
+        if header is None:
+            if entry is not None:
+                raise self._integrity.note(CorruptFileError(
+                    path, None, f"missing: the last compaction wrote it with {entry.count} "
+                    "documents"))
+            return
+        if entry is None:
+            raise self._integrity.note(CorruptFileError(
+                path, None, "not written by the last compaction (the journal does not list it)"))
+        found = SnapshotEntry(header.epoch, header.count, header.size)
+        if found != entry:
+            raise self._integrity.note(CorruptFileError(
+                path, None, f"not the file the last compaction wrote (epoch, documents, "
+                f"bytes: {found.encode()}, expected {entry.encode()})"))
+
     def _ensure_last_id(self, state: TableState) -> int:
         """The highest id ever used in a table, without loading its documents."""
         if state.last_id is not None:
             return state.last_id
         snapshot = self.snapshot_path(state.name)
-        header = read_snapshot_header(snapshot, state.name) if snapshot.exists() else None
+        try:
+            header = read_snapshot_header(snapshot, state.name) if snapshot.exists() else None
+        except CorruptFileError as exc:
+            raise self._integrity.note(exc) from None
         if not self._snapshot_current(state, header, self._epoch):
-            with self.locked():
+            with self.locked(shared=True):
                 self._catch_up(locked=True)
                 return self._ensure_last_id(state)
         last = header.last_id if header else 0
-        for offset, line in scan(self._fd, self.journal_path, self._header_end, self._offset):
+        for offset, line in self._committed_lines():
             if mentions(line, state.name):
                 record = decode_line(line, self.journal_path, offset)
                 ids = [int(k) for k in record.get("c", {}).get(state.name, {})]
@@ -667,6 +855,8 @@ class Engine:
     def _transaction(self) -> Iterator[Transaction]:
         with self.locked():  # the RLock too: another thread's transaction holds it to the end
             self._catch_up(locked=True)
+            self._verify(locked=True)
+            self._integrity.require_writable()
             txn = self._txn = Transaction()
             self._txn_thread = threading.get_ident()
             try:
@@ -752,6 +942,8 @@ class Engine:
             self._set(state, doc_id, doc)
             state.version += 1
         else:
+            if name not in txn.blind:
+                self._check_unread(state)
             txn.blind.add(name)
         txn.changes.setdefault(name, {})[doc_id] = doc
         if doc_id > last:
@@ -777,6 +969,22 @@ class Engine:
         state.version += 1
         txn.truncated.append(name)
         txn.changes[name] = {}  # the record applies truncation first, then later puts
+
+    def _check_unread(self, state: TableState) -> None:
+        """Before appending to a table this process has not loaded, check its snapshot's
+        checksums (once per file: a stat after that): a write never lands on a table whose
+        snapshot has a changed byte nobody has noticed yet."""
+        path = self.snapshot_path(state.name)
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return  # a listed snapshot that is missing was found before this transaction
+        if state.checked != (st.st_ino, st.st_size, st.st_mtime_ns):
+            try:
+                verify_snapshot_bytes(path, state.name)
+            except CorruptFileError as exc:
+                raise self._integrity.note(exc) from None
+            state.checked = (st.st_ino, st.st_size, st.st_mtime_ns)
 
     def _remember(self, txn: Transaction, state: TableState, doc_id: int) -> None:
         undo = txn.undo.setdefault(state.name, {})
@@ -825,6 +1033,7 @@ class Engine:
             ) from exc
         self._offset = start + len(line)
         self._gen += 1
+        self._integrity.write_mark(EndMark(self._epoch, self._gen, self._offset))
         self._journal_tables |= set(changes) | set(txn.truncated) | set(txn.old_last_ids)
         st = os.fstat(self._fd)
         self._seen = (st.st_size, st.st_mtime_ns)
@@ -833,10 +1042,20 @@ class Engine:
     def compact(self) -> None:
         """Fold the journal into fresh table snapshots and start an empty journal.
 
-        Also rewrites every snapshot of an older format in the current one."""
+        Also rewrites every snapshot of an older format in the current one, and first
+        reads every other snapshot through, checking its checksums: a compaction never
+        carries damage forward."""
         with self.locked():
             self._catch_up(locked=True)
-            self._compact_locked(self._outdated_snapshots(loaded_only=False))
+            self._verify(locked=True)
+            self._integrity.require_writable()
+            outdated = self._outdated_snapshots(loaded_only=False)
+            for name in sorted(snapshot_names(self.tables_dir) - outdated - self._journal_tables):
+                try:
+                    verify_snapshot_bytes(self.snapshot_path(name), name)
+                except CorruptFileError as exc:
+                    self._integrity.note(exc)
+            self._compact_locked(outdated)
 
     def _compact_quietly(self) -> None:
         # Runs after a commit that is already durable: failing to compact (disk full, a
@@ -844,7 +1063,7 @@ class Engine:
         # stays longer; a bad snapshot is reported by the read that needs it (`crm check`).
         # Old-format snapshots are upgraded only if loaded: loading a million events to
         # convert them would stall the save that set compaction off.
-        with suppress(OSError, CorruptFileError):
+        with suppress(OSError, StoreError):
             self._compact_locked(self._outdated_snapshots(loaded_only=True))
 
     def _outdated_snapshots(self, *, loaded_only: bool) -> set[str]:
@@ -854,7 +1073,7 @@ class Engine:
             name = path.stem
             state = self._tables.get(name)
             loaded = state is not None and state.docs is not None
-            if not _TABLE_NAME.match(name) or (loaded_only and not loaded):
+            if not TABLE_NAME.match(name) or (loaded_only and not loaded):
                 continue
             try:
                 header = read_snapshot_header(path, name)
@@ -865,23 +1084,48 @@ class Engine:
         return names
 
     def _compact_locked(self, outdated: set[str]) -> None:
+        """Write the snapshots the journal touched (and `outdated`), then the next epoch's
+        journal listing every snapshot, then its end mark. Killed at any point, what is on
+        disk opens: new snapshots of epoch + 1 beside the old journal are a compaction that
+        did not finish (see `_snapshot_current`)."""
+        if self._integrity.damage:
+            raise DamagedError(self._integrity.damage)
         for stale in [*self.tables_dir.glob("*.tmp"), self.path / (JOURNAL + ".tmp")]:
             stale.unlink(missing_ok=True)  # a killed compaction's leftovers (may hold erased data)
+        self._integrity.ensure_mark(EndMark(self._epoch, self._gen, self._offset))
         epoch = self._epoch + 1
+        manifest = self._listed_as_is()
         for name in sorted(self._journal_tables | outdated):
             state = self.state(name)
             was_loaded = state.docs is not None
             docs = self._ensure_loaded(state)
             header = SnapshotHeader(name, epoch, state.last_id or 0, len(docs))
-            write_snapshot(self.snapshot_path(name), header, docs, self.mode)
+            size = write_snapshot(self.snapshot_path(name), header, docs, self.mode)
+            manifest[name] = SnapshotEntry(epoch, len(docs), size)
             if not was_loaded:
                 self._unload(state)  # compaction must not leave a million events in memory
-        journal_header = new_header(epoch, self._offset, self._gen)
+        journal_header = new_header(epoch, self._offset, self._gen, manifest)
         atomic_write(self.journal_path, journal_header.encode(), self.mode)
         fd = self._open_journal_fd()
-        self._adopt_journal(fd, epoch, self._gen, journal_header.size)
+        self._adopt_journal(fd, journal_header)
+        self._integrity.write_mark(EndMark(epoch, self._gen, journal_header.size))
         st = os.fstat(fd)
         self._seen = (st.st_size, st.st_mtime_ns)
+
+    def _listed_as_is(self) -> Manifest:
+        """Entries for the snapshots a compaction keeps: as listed, or as read from the
+        file when the manifest does not describe it (a journal from before manifests, or a
+        snapshot a killed compaction of the next epoch wrote, verified just before)."""
+        manifest: Manifest = {}
+        for name in snapshot_names(self.tables_dir):
+            path = self.snapshot_path(name)
+            size = path.stat().st_size
+            entry = self._manifest.get(name) if self._manifest is not None else None
+            if entry is None or entry.size != size:
+                header = read_snapshot_header(path, name)
+                entry = SnapshotEntry(header.epoch, header.count, size)
+            manifest[name] = entry
+        return manifest
 
     # ----- facts for `crm check` ---------------------------------------------------------
     def journal_facts(self) -> dict[str, int]:
@@ -892,4 +1136,5 @@ class Engine:
                 "generation": self._gen,
                 "journal_bytes": self._offset,
                 "torn_bytes": size - self._offset,
+                "version": self._journal_version,
             }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 
@@ -31,3 +32,25 @@ class NotADatabaseError(StoreError):
 
 class TransactionError(StoreError):
     """A write could not be made durable; the in-memory state was rolled back."""
+
+
+class ReadOnlyError(TransactionError):
+    """The database can be read but not written here (a read-only mount, or no permission)."""
+
+    def __init__(self, path: Path | str, why: str) -> None:
+        self.path = Path(path)
+        self.why = why
+        super().__init__(f"{self.path}: the database is read-only here ({why}); nothing was saved")
+
+
+class DamagedError(TransactionError):
+    """Damage was found, so nothing is written until the database is repaired: a write
+    over damage could fold it into the next compaction and make it permanent."""
+
+    def __init__(self, problems: Sequence[CorruptFileError]) -> None:
+        self.problems = list(problems)
+        more = f" (and {len(self.problems) - 1} more)" if len(self.problems) > 1 else ""
+        super().__init__(
+            f"{self.problems[0]}{more}; the database is damaged, so nothing was saved: "
+            "repair it first with 'crm check --repair'"
+        )

@@ -11,6 +11,8 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+READ_CHUNK = 4 * 1024 * 1024  # how much of a big file is read at once
+
 
 def file_mode_for(directory: Path) -> int:
     """0660 in a group-shared directory (group-writable or setgid), else 0600."""
@@ -44,21 +46,25 @@ def atomic_write(path: Path, data: bytes, mode: int) -> None:
     atomic_write_chunks(path, (data,), mode)
 
 
-def atomic_write_chunks(path: Path, chunks: Iterable[bytes], mode: int) -> None:
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes], mode: int) -> int:
     """`atomic_write` of data produced piece by piece (a snapshot of a million documents
-    need never exist as one bytes object). If producing a chunk fails, `path` is untouched
-    and the temp file is left for the next compaction to remove."""
+    need never exist as one bytes object); returns the bytes written. If producing a
+    chunk fails, `path` is untouched and the temp file is left for the next compaction
+    to remove."""
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+    size = 0
     try:
         os.fchmod(fd, mode)  # the umask may have narrowed the mode given to open()
         for chunk in chunks:
             write_all(fd, chunk)
+            size += len(chunk)
         os.fsync(fd)
     finally:
         os.close(fd)
     os.replace(tmp, path)
     fsync_dir(path.parent)
+    return size
 
 
 def read_bytes(path: Path) -> bytes:

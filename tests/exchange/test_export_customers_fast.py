@@ -310,7 +310,7 @@ def test_the_export_file_equals_the_former_export(crm: Crm, raw: bool) -> None:
 
 
 @pytest.mark.parametrize("query", [
-    Query(as_of=AS_OF, segment="vip"), Query(as_of=AS_OF, segment="Champions"),
+    Query(as_of=AS_OF, segment="lifecycle:vip"), Query(as_of=AS_OF, segment="Champions"),
     Query(as_of=AS_OF, tag="VIP"), Query(as_of=AS_OF, status="inactive"),
     Query(as_of=AS_OF, since=AS_OF, until=AS_OF), Query(as_of=dt.date(2025, 1, 1)),
 ])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.domain.errors import ChoiceError, NotFoundError, ValidationError
 from crm_tui.domain.segments import evaluate
 from crm_tui.services.crm import Crm
 from crm_tui.services.profiles import facts_of
@@ -117,9 +117,11 @@ def test_keys_for_built_in_and_custom_segments(segments: SegmentService,
     assert segments.resolve("tier:bronze") == "tier:Bronze"
     assert segments.resolve("2024") == segments.resolve(sid) == sid
     assert segments.resolve(str(sid)) == sid
-    for unknown in ("lifecycle:nope", "nothing", 999):
-        with pytest.raises(NotFoundError):
+    for unknown in ("lifecycle:nope", "nothing", "999"):
+        with pytest.raises(ChoiceError):
             segments.resolve(unknown)
+    with pytest.raises(NotFoundError):
+        segments.resolve(999)
     assert segments.members("lifecycle:prospect") == [people[0]]
     assert segments.members("lifecycle:new") == [people[1], people[6]]
     assert segments.members("tier:Bronze") == [people[3], people[4], people[5], people[7]]

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-import subprocess
-import sys
+import errno
 from pathlib import Path
 
 import pytest
 
-from crm_tui.store import CorruptFileError, Database, NotADatabaseError, StoreError
+from crm_tui.store import CorruptFileError, DamagedError, Database, NotADatabaseError, StoreError
+from crm_tui.store import engine as engine_module
 
-ROOT = Path(__file__).resolve().parents[2]
+from .damage import crm_check, fingerprint
+
 STOCK_TINYDB = b'{"_default": {"1": {"name": "John Doe", "contact": "john@example.com"}}}'
-
-
-def fingerprint(path: Path) -> dict[str, str]:
-    files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
-    return {str(p): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-
-
-def crm_check(db: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "crm_tui", "--db", str(db), "check"],
-                          capture_output=True, text=True, cwd=ROOT, timeout=60)
 
 
 def make_database(path: Path) -> None:
@@ -127,18 +117,39 @@ def test_torn_last_line_is_ignored_then_dropped_by_next_writer(db_path: Path) ->
     assert b'"g":99' not in journal.read_bytes()
 
 
-def test_a_save_that_sets_off_compaction_over_a_bad_snapshot_still_succeeds(
+def test_a_save_over_a_damaged_snapshot_is_refused_and_nothing_is_written(
         tmp_path: Path) -> None:
     path = tmp_path / "crm.db"
     make_database(path)
     snapshot = path / "tables" / "items.json"
     data = snapshot.read_bytes()
     snapshot.write_bytes(data[:data.index(b"\n") + 10])  # the documents cut short
-    before = fingerprint(snapshot)
-    db = Database(path, compact_bytes=1)  # every commit is followed by a compaction
-    db.table("items").append({"n": 99})  # durable: must not be reported as failed
+    before = fingerprint(path)
+    db = Database(path, compact_bytes=1)  # every commit would be followed by a compaction
+    with pytest.raises(DamagedError, match=r"items\.json: offset \d+: cut short"):
+        db.table("other").append({"n": 99})
+    with pytest.raises(DamagedError, match=r"items\.json"):
+        db.compact()
     db.close()
-    assert fingerprint(snapshot) == before  # never overwritten
-    assert b'"n":99' in (path / "journal.log").read_bytes()
+    assert fingerprint(path) == before  # nothing appended, nothing rewritten
     with pytest.raises(CorruptFileError, match=r"items\.json"):
         len(Database(path).table("items"))  # the damage is still reported when read
+
+
+def test_a_save_whose_compaction_fails_still_succeeds(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The commit is durable before compaction starts: a full disk while compacting
+    must not turn the save into an error."""
+    path = tmp_path / "crm.db"
+    make_database(path)
+
+    def disk_full(*args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(engine_module, "write_snapshot", disk_full)
+    db = Database(path, compact_bytes=1)
+    assert db.table("items").append({"n": 99}) == 21
+    db.close()
+    monkeypatch.undo()
+    reopened = Database(path)
+    assert reopened.table("items").get(doc_id=21) == {"n": 99} and reopened.damage == []

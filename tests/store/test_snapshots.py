@@ -1,9 +1,10 @@
-"""Table snapshots: the line-per-document format (version 2), reading version 1 files,
+"""Table snapshots: the checksummed block format (version 3), reading versions 1 and 2,
 damage reported by file, offset and line, and values shared between flat documents."""
 
 from __future__ import annotations
 
 import gc
+import random
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -11,32 +12,20 @@ from pathlib import Path
 import orjson
 import pytest
 
-from crm_tui.store import CorruptFileError, Database
+from crm_tui.store import CorruptFileError, DamagedError, Database
 from crm_tui.store.interning import GIVE_UP_AFTER, Interner
-from crm_tui.store.snapshot import SNAPSHOT_VERSION, gc_paused
+from crm_tui.store.snapshot import SNAPSHOT_VERSION, WRITE_BATCH, gc_paused, line_verifies
+
+from .damage import docs_of_v3, lines_of, make_legacy
 
 ITEMS = "tables/items.json"
 
 
-def lines_of(path: Path) -> list[bytes]:
-    data = path.read_bytes()
-    assert data.endswith(b"\n")
-    return data[:-1].split(b"\n")
-
-
 def header_of(path: Path) -> dict[str, object]:
-    header = orjson.loads(lines_of(path)[0])
+    first = lines_of(path)[0]
+    header = orjson.loads(first if first.startswith(b"{") else first[9:])
     assert isinstance(header, dict)
     return header
-
-
-def rewrite_as_v1(path: Path) -> None:
-    """Turn a version 2 snapshot into the version 1 layout older crm-tui wrote."""
-    first, *rest = lines_of(path)
-    header = orjson.loads(first)
-    header["version"] = 1
-    docs = {key.decode(): orjson.loads(body) for key, _, body in (r.partition(b" ") for r in rest)}
-    path.write_bytes(orjson.dumps(header) + b"\n" + orjson.dumps(docs) + b"\n")
 
 
 def make_items(path: Path, count: int = 20) -> Database:
@@ -48,7 +37,11 @@ def make_items(path: Path, count: int = 20) -> Database:
     return db
 
 
-def test_v2_round_trip(db_path: Path) -> None:
+def contents(path: Path) -> list[tuple[int, dict[str, object]]]:
+    return [(d.doc_id, dict(d)) for d in Database(path).table("items")]
+
+
+def test_v3_round_trip(db_path: Path) -> None:
     db = Database(db_path)
     items = db.table("items")
     docs = [
@@ -64,11 +57,13 @@ def test_v2_round_trip(db_path: Path) -> None:
     db.compact()
 
     snapshot = db_path / ITEMS
-    rest = lines_of(snapshot)[1:]
+    _, block, *rest = lines_of(snapshot)
     assert header_of(snapshot) == {"format": "crm-tui-table", "version": SNAPSHOT_VERSION,
                                    "table": "items", "epoch": 2, "last_id": 4, "count": 3}
-    assert [line.partition(b" ")[0] for line in rest] == [b"1", b"2", b"3"]
-    assert orjson.loads(rest[0].partition(b" ")[2]) == docs[0]
+    assert block.startswith(b"#") and block.endswith(b" 3")  # one block of three lines
+    assert [line.split(b" ")[0] for line in rest] == [b"1", b"2", b"3"]
+    assert all(line_verifies(line) for line in rest)
+    assert orjson.loads(rest[0].split(b" ", 2)[2]) == docs[0]
     assert lines_of(db_path / "tables/empty.json")[1:] == []
 
     again = Database(db_path)
@@ -78,29 +73,39 @@ def test_v2_round_trip(db_path: Path) -> None:
     assert again.table("items").insert({"n": 5}) == 5
 
 
-def test_v1_is_read_and_the_next_compaction_rewrites_it_as_v2(db_path: Path) -> None:
+def test_big_tables_are_written_in_several_blocks(db_path: Path) -> None:
+    db = make_items(db_path, WRITE_BATCH + 5)
+    blocks = [line for line in lines_of(db_path / ITEMS) if line.startswith(b"#")]
+    assert len(blocks) == 2 and blocks[1].endswith(b" 5")
+    db.close()
+    assert len(Database(db_path).table("items")) == WRITE_BATCH + 5
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_older_formats_are_read_and_compact_rewrites_them(db_path: Path, version: int) -> None:
     make_items(db_path).close()
+    expected = contents(db_path)
+    make_legacy(db_path, version)
     snapshot = db_path / ITEMS
-    expected = [(d.doc_id, dict(d)) for d in Database(db_path).table("items")]
-    rewrite_as_v1(snapshot)
-    v1 = snapshot.read_bytes()
+    old = snapshot.read_bytes()
 
     db = Database(db_path)
     assert [(d.doc_id, dict(d)) for d in db.table("items")] == expected
-    assert snapshot.read_bytes() == v1  # reading never rewrites
+    assert snapshot.read_bytes() == old  # reading never rewrites
+    assert db.damage == []  # nothing recorded what must exist: nothing to miss
     db.table("other").insert({"n": 1})  # the items table is not in the journal...
     db.compact()  # ...yet its old-format snapshot is rewritten
     assert header_of(snapshot)["version"] == SNAPSHOT_VERSION
-    assert [(d.doc_id, dict(d)) for d in Database(db_path).table("items")] == expected
+    assert (db_path / "journal.end").exists()
+    assert contents(db_path) == expected
 
 
-def test_automatic_compaction_upgrades_only_loaded_v1_tables(db_path: Path) -> None:
+def test_automatic_compaction_upgrades_only_loaded_old_tables(db_path: Path) -> None:
     db = make_items(db_path)
     db.table("events").insert_multiple({"n": n} for n in range(50))
     db.compact()
     db.close()
-    for name in ("items", "events"):
-        rewrite_as_v1(db_path / f"tables/{name}.json")
+    make_legacy(db_path, 1)
 
     db = Database(db_path, compact_bytes=1)  # every commit compacts
     assert len(db.table("items")) == 20  # loaded
@@ -108,7 +113,8 @@ def test_automatic_compaction_upgrades_only_loaded_v1_tables(db_path: Path) -> N
     assert header_of(db_path / ITEMS)["version"] == SNAPSHOT_VERSION
     assert header_of(db_path / "tables/events.json")["version"] == 1  # not loaded: left
     assert db.engine.state("events").docs is None
-    assert len(Database(db_path).table("events")) == 50
+    again = Database(db_path)
+    assert len(again.table("events")) == 50 and again.damage == []
 
 
 def damage_line(path: Path, index: int, new: bytes) -> int:
@@ -126,22 +132,46 @@ def load_error(db_path: Path) -> CorruptFileError:
     return caught.value
 
 
-def test_a_bad_document_line_names_the_file_the_offset_and_the_line(db_path: Path) -> None:
+def test_a_changed_value_names_the_file_the_offset_and_the_line(db_path: Path) -> None:
+    """The same length, still valid JSON: only a checksum can tell ("Clark" -> "Klark")."""
     make_items(db_path).close()
     snapshot = db_path / ITEMS
-    start = damage_line(snapshot, 3, b'3 {"n": 2, "name": oops}')
+    lines = lines_of(snapshot)
+    start = damage_line(snapshot, 4, lines[4].replace(b"item 2", b"item 7"))
     before = snapshot.read_bytes()
 
     error = load_error(db_path)
-    assert error.path == snapshot
-    assert error.offset == start + len(b'3 {"n": 2, "name": ')
-    assert "line 4" in str(error) and "not JSON" in str(error)
-    assert str(snapshot) in str(error)
+    assert error.path == snapshot and error.offset == start
+    assert "line 5" in str(error) and "checksum" in str(error)
     db = Database(db_path)
-    db.table("items").insert({"n": 99})  # the write lands in the journal...
     with pytest.raises(CorruptFileError):
-        db.compact()  # ...but a table that cannot be read is never rewritten
+        db.table("items").all()
+    assert db.damage and db.damage[0].path == snapshot
+    with pytest.raises(DamagedError, match=r"items\.json: offset \d+: line 5"):
+        db.table("items").insert({"n": 99})
+    with pytest.raises(DamagedError, match=r"items\.json"):
+        db.table("other").insert({"n": 99})  # nothing is written while damaged
+    with pytest.raises(DamagedError):
+        db.compact()
     assert snapshot.read_bytes() == before
+    assert b'"n":99' not in (db_path / "journal.log").read_bytes()
+
+
+def test_forty_random_bit_flips_are_all_caught(db_path: Path) -> None:
+    make_items(db_path, 200).close()
+    snapshot = db_path / ITEMS
+    intact = snapshot.read_bytes()
+    rng = random.Random(4040)
+    for _ in range(40):
+        at = rng.randrange(len(intact))
+        flipped = bytearray(intact)
+        flipped[at] ^= 1 << rng.randrange(8)
+        snapshot.write_bytes(flipped)
+        with pytest.raises(CorruptFileError) as caught:
+            Database(db_path).table("items").all()
+        assert caught.value.path == snapshot
+    snapshot.write_bytes(intact)
+    assert len(Database(db_path).table("items")) == 200
 
 
 @pytest.mark.parametrize(("line", "reason"), [
@@ -150,35 +180,52 @@ def test_a_bad_document_line_names_the_file_the_offset_and_the_line(db_path: Pat
     (b"3 [1, 2]", "not a JSON object"),
     (b"", "not JSON"),
 ])
-def test_malformed_lines(db_path: Path, line: bytes, reason: str) -> None:
+def test_malformed_lines_of_version_2(db_path: Path, line: bytes, reason: str) -> None:
     make_items(db_path).close()
+    make_legacy(db_path, 2)
     start = damage_line(db_path / ITEMS, 20, line)
     error = load_error(db_path)
     assert reason in error.reason and "line 21" in error.reason
     assert start <= (error.offset or 0) <= start + len(line)
 
 
-def test_truncated_snapshots_are_detected(db_path: Path) -> None:
+@pytest.mark.parametrize("legacy", [False, True])
+def test_truncated_snapshots_are_detected(db_path: Path, legacy: bool) -> None:
     make_items(db_path).close()
+    if legacy:
+        make_legacy(db_path, 2)
     snapshot = db_path / ITEMS
     data = snapshot.read_bytes()
     last_line = data.rindex(b"\n", 0, len(data) - 1) + 1
 
     snapshot.write_bytes(data[:-5])  # cut inside the last line
     error = load_error(db_path)
-    assert "truncated" in error.reason and "line 21" in error.reason
-    assert error.offset == last_line
+    assert error.path == snapshot and "truncated" in error.reason
 
     snapshot.write_bytes(data[:last_line])  # cut at a line boundary: one document short
     error = load_error(db_path)
-    assert "header says 20 documents, file holds 19" in error.reason
+    assert error.path == snapshot
+    assert "file holds 19" in error.reason or "truncated" in error.reason
 
 
 def test_a_repeated_document_id_is_an_error(db_path: Path) -> None:
     make_items(db_path).close()
+    make_legacy(db_path, 2)
     snapshot = db_path / ITEMS
     damage_line(snapshot, 5, lines_of(snapshot)[4])
     assert "two lines" in load_error(db_path).reason
+
+
+def test_a_block_header_that_lies_is_caught(db_path: Path) -> None:
+    make_items(db_path).close()
+    snapshot = db_path / ITEMS
+    lines = lines_of(snapshot)
+    crc, size, count = lines[1].split(b" ")
+    damage_line(snapshot, 1, b" ".join([crc, size, b"%d" % (int(count) - 1)]))
+    error = load_error(db_path)
+    assert error.path == snapshot and "block" in error.reason
+    header, docs = docs_of_v3(snapshot)
+    assert len(docs) == header["count"] == 20  # every line is intact: only the header lied
 
 
 def test_flat_documents_share_their_values(db_path: Path) -> None:

@@ -2,23 +2,24 @@
 
 Rows carry typed values (Decimal money, ISO dates, lists) for the writers. Filters apply to
 the customer a row belongs to (segment, tag, status) and to the row's own date (since,
-until), so `--segment vip` works for purchases as well as for customers.
+until), so `--segment lifecycle:vip` works for purchases as well as for customers. The
+names in those filters are checked before any row is made (`resolve_query`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from crm_tui.domain.entities.address import default_address
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.errors import ValidationError
-from crm_tui.domain.segments.evaluate import evaluate
 from crm_tui.services import tables
 from crm_tui.services.crm import Crm
-from crm_tui.services.profiles import CustomerProfile, Memo, Scorer, Scores, facts_of
+from crm_tui.services.profiles import Memo, Scorer, Scores
+from crm_tui.services.selection import pick_status, pick_tag
 
 from .cells import money, money_text, text_cells
 from .writers import csv_line
@@ -41,14 +42,29 @@ CUSTOMER_LINK = ["customer_id", "customer_name", "customer_email", "customer_ext
 
 @dataclass(frozen=True)
 class Query:
-    """The export filters; dates are inclusive."""
+    """The export filters; dates are inclusive. `segment`, `tag` and `status` pick customers
+    by the names users type: `resolve_query` checks them and makes them exact."""
 
     as_of: dt.date
-    segment: str | None = None
+    segment: str | int | None = None
     tag: str | None = None
     status: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    resolved: bool = field(default=False, repr=False, compare=False)
+
+
+def resolve_query(crm: Crm, query: Query) -> Query:
+    """The query with its customer filters as stored: the segment's member key, the tag as
+    spelled on customers, the status. A name that picks nothing, or several segments
+    ("vip": lifecycle, RFM or tier), raises ChoiceError saying what there is to pick."""
+    if query.resolved:
+        return query
+    return replace(
+        query, resolved=True,
+        segment=None if query.segment is None else crm.segments.resolve(query.segment),
+        tag=None if query.tag is None else pick_tag(crm, query.tag),
+        status=None if query.status is None else pick_status(query.status))
 
 
 @dataclass(frozen=True)
@@ -62,28 +78,16 @@ class Kind:
     linked: bool = False  # records belong to customers: add the customer's identity
 
 
-class CustomerLens:
-    """Profiles of customers, computed once each, and the customer filter of a query."""
+class CustomerFilter:
+    """The customers a resolved query picks: a segment holds the customers its live
+    membership (`SegmentService`) says, as the Segments screen counts them."""
 
     def __init__(self, crm: Crm, query: Query) -> None:
-        self.crm, self.query = crm, query
-        self.scorer = Scorer(query.as_of, crm.ctx.settings)
-        self.filtered = bool(query.segment or query.tag or query.status)
-        self._profiles: dict[int, CustomerProfile] = {}
-        self._custom = self._custom_segment(query.segment)
-
-    def _custom_segment(self, name: str | None) -> Mapping[str, Any] | None:
-        if name is None:
-            return None
-        for doc in self.crm.db.table(tables.SEGMENTS):
-            if str(doc.get("name", "")).casefold() == name.casefold():
-                return doc
-        return None
-
-    def profile(self, customer_id: int, doc: Mapping[str, Any]) -> CustomerProfile:
-        if customer_id not in self._profiles:
-            self._profiles[customer_id] = self.scorer.profile(customer_id, doc)
-        return self._profiles[customer_id]
+        self.query = query
+        self.filtered = query.segment is not None or bool(query.tag or query.status)
+        self._members = (None if query.segment is None else
+                         frozenset(crm.segments.members(query.segment, query.as_of)))
+        self._tag = query.tag.casefold() if query.tag else None
 
     def accepts(self, customer_id: int, doc: Mapping[str, Any]) -> bool:
         q = self.query
@@ -91,19 +95,9 @@ class CustomerLens:
             return False
         if q.status and doc.get("status") != q.status:
             return False
-        if q.tag and q.tag.casefold() not in {t.casefold() for t in doc.get("tags") or []}:
+        if self._tag and self._tag not in {str(t).casefold() for t in doc.get("tags") or []}:
             return False
-        if q.segment:
-            p = self.profile(customer_id, doc)
-            if self._custom is not None:
-                return evaluate(self._custom, facts_of(doc, p), q.as_of)
-            names = {p.lifecycle.segment, p.rfm_segment or "", p.loyalty_tier}
-            return _key(q.segment) in {_key(n) for n in names}
-        return True
-
-
-def _key(name: str) -> str:
-    return name.casefold().replace(" ", "_").replace("-", "_")
+        return self._members is None or customer_id in self._members
 
 
 def _in_period(value: Any, query: Query) -> bool:
@@ -175,17 +169,17 @@ class CustomerRows:
         self.crm, self.query = crm, query
 
     def _scored(self) -> Iterator[tuple[int, Mapping[str, Any], Scores]]:
-        lens = CustomerLens(self.crm, self.query)
-        scores, query = lens.scorer.scores, self.query
+        picked = CustomerFilter(self.crm, self.query)
+        scores, query = Scorer(self.query.as_of, self.crm.ctx.settings).scores, self.query
         engine = self.crm.db.engine
         with engine.reading():  # a snapshot of the ids; documents are never mutated
             # One dict copy rather than a list of 100,000 (id, doc) tuples: those would
             # all survive and set off garbage collections that walk the loaded table.
             snapshot = dict(engine.docs(tables.CUSTOMERS))
         # Only the trash to leave out, mostly: the filters are called only when set.
-        filtered, dated = lens.filtered, bool(query.since or query.until)
+        filtered, dated = picked.filtered, bool(query.since or query.until)
         for doc_id, doc in snapshot.items():
-            if doc.get("deleted_at") or (filtered and not lens.accepts(doc_id, doc)) or (
+            if doc.get("deleted_at") or (filtered and not picked.accepts(doc_id, doc)) or (
                     dated and not _in_period(doc.get("created_at"), query)):
                 continue
             yield doc_id, doc, scores(doc_id, doc)
@@ -227,7 +221,7 @@ def linked_rows(kind: Kind) -> Callable[[Crm, Query], Iterator[Row]]:
     """Rows of a table whose records belong to customers, with the customer's identity."""
 
     def rows(crm: Crm, query: Query) -> Iterator[Row]:
-        lens = CustomerLens(crm, query)
+        picked = CustomerFilter(crm, query)
         customers = crm.db.table(tables.CUSTOMERS)
         for doc in crm.db.table(kind.table):
             if doc.get("deleted_at") or not _in_period(doc.get(kind.date_field), query):
@@ -236,7 +230,7 @@ def linked_rows(kind: Kind) -> Callable[[Crm, Query], Iterator[Row]]:
             owner = customers.get(doc_id=owner_id) if owner_id else None
             if owner is not None and owner.get("deleted_at"):
                 continue  # as in the customers export: the trash is not exported
-            if lens.filtered and (owner is None or not lens.accepts(owner_id, owner)):
+            if picked.filtered and (owner is None or not picked.accepts(owner_id, owner)):
                 continue
             row = {c: doc.get(c) for c in kind.columns}
             row["id"] = doc.doc_id
@@ -265,24 +259,9 @@ def product_revenue_rows(crm: Crm, query: Query) -> Iterator[Row]:
 
 
 def segment_rows(crm: Crm, query: Query) -> Iterator[Row]:
-    lens = CustomerLens(crm, Query(as_of=query.as_of))
-    counts: dict[tuple[str, str], int] = {}
-    custom = [doc for doc in crm.db.table(tables.SEGMENTS) if not doc.get("deleted_at")]
-    for doc in crm.db.table(tables.CUSTOMERS):
-        if doc.get("deleted_at"):
-            continue
-        p = lens.profile(doc.doc_id, doc)
-        names = [("lifecycle", p.lifecycle.segment), ("tier", p.loyalty_tier)]
-        if p.rfm_segment:
-            names.append(("rfm", p.rfm_segment))
-        facts = facts_of(doc, p) if custom else {}
-        names += [("custom", s["name"]) for s in custom if evaluate(s, facts, query.as_of)]
-        for name in names:
-            counts[name] = counts.get(name, 0) + 1
-    for segment in custom:
-        counts.setdefault(("custom", segment["name"]), 0)
-    for (family, name), members in sorted(counts.items()):
-        yield {"family": family, "segment": name, "members": members}
+    """Every segment's member count, as the Segments screen shows it (zeros included)."""
+    for row in crm.segments.counts(query.as_of):
+        yield {"family": row.kind, "segment": row.name, "members": row.count}
 
 
 def _kinds() -> dict[str, Kind]:
@@ -344,4 +323,4 @@ def export_rows(crm: Crm, kind_name: str, query: Query) -> tuple[list[str], Iter
         raise ValidationError("kind", f"unknown export {kind_name!r}: use one of "
                                       f"{', '.join(KINDS)} or all")
     make = kind.rows or (linked_rows(kind) if kind.linked else plain_rows(kind))
-    return kind.columns, make(crm, query)
+    return kind.columns, make(crm, resolve_query(crm, query))

@@ -1,0 +1,69 @@
+"""Run the real `crm` command the two ways users do: in a terminal (a pseudo-terminal holds
+its stdin, stdout and stderr, so every `isatty()` is true) and piped (each stream a pipe).
+
+    ran = crm_in_terminal(db, "import", "customers", "people.csv")
+    ran.returncode, ran.output   # what the terminal showed: stdout and stderr interleaved
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import select
+import struct
+import subprocess
+import sys
+import termios
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from .conftest import ROOT
+
+COLUMNS, ROWS = 100, 30
+
+
+@dataclass(frozen=True)
+class TerminalRun:
+    returncode: int
+    output: str  # as written to the terminal: "\r\n" line ends, progress redrawn after "\r"
+
+
+def crm_in_terminal(db: Path, *args: str, timeout: float = 120,
+                    env: dict[str, str] | None = None) -> TerminalRun:
+    """`python -m crm_tui --db DB ARGS...` on a fresh pseudo-terminal COLUMNS x ROWS wide,
+    read until every process holding it has closed it (or `timeout` seconds passed)."""
+    master, slave = os.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+    environment = {**os.environ, "TERM": "xterm-256color", **(env or {})}
+    environment.pop("COLUMNS", None)
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "crm_tui", "--db", str(db), *args],
+                                   stdin=slave, stdout=slave, stderr=slave, cwd=ROOT,
+                                   env=environment)
+    finally:
+        os.close(slave)
+    chunks: list[bytes] = []
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise AssertionError(f"crm {' '.join(args)} still running after {timeout} s; "
+                                     f"it showed: {b''.join(chunks).decode(errors='replace')}")
+            if not select.select([master], [], [], left)[0]:
+                continue
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the last process holding the terminal has closed it
+                break
+            if not data:
+                break
+            chunks.append(data)
+        returncode = process.wait(timeout=max(deadline - time.monotonic(), 1))
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    return TerminalRun(returncode, b"".join(chunks).decode("utf-8", errors="replace"))
