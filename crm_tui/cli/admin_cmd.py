@@ -13,7 +13,8 @@ from crm_tui.services.backups import create_backup, scrub_backups
 from crm_tui.services.context import Clock
 from crm_tui.services.selection import find_customer
 from crm_tui.store.backup import restore_database
-from crm_tui.store.check import CheckReport, check_database
+from crm_tui.store.check import CheckFailed, CheckReport, check_database
+from crm_tui.store.repair import RepairReport, repair_database
 
 from .common import db_path, open_crm, output_stream
 
@@ -26,14 +27,45 @@ def print_report(report: CheckReport) -> None:
         click.echo(f"  {name}: {count} documents")
     for note in report.notes:
         click.echo(f"  note: {note}")
-    click.echo("ok")
+    for problem in report.problems:
+        click.echo(f"  damaged: {problem}")
+    click.echo("damaged" if report.problems else "ok")
+
+
+def print_repair(report: RepairReport) -> None:
+    if report.copy is None:
+        click.echo(f"database {report.path}: nothing to repair")
+        return
+    click.echo(f"database {report.path}")
+    click.echo(f"  the files as they were are kept in {report.copy}")
+    for found in report.found:
+        click.echo(f"  found: {found}")
+    for dropped in report.dropped:
+        click.echo(f"  lost: {dropped}")
+    for note in report.notes:
+        click.echo(f"  note: {note}")
+    for name, count in report.tables.items():
+        click.echo(f"  {name}: {count} documents")
+    click.echo("repaired" + ("" if report.dropped else ": nothing was lost"))
 
 
 @click.command()
+@click.option("--repair", is_flag=True,
+              help="Repair a damaged database: keep everything still readable and say what "
+                   "was lost (the files are copied aside first).")
 @click.pass_context
-def check(ctx: click.Context) -> None:
-    """Verify the database: every file readable, every commit intact. Changes nothing."""
-    print_report(check_database(db_path(ctx)))
+def check(ctx: click.Context, repair: bool) -> None:
+    """Verify the database: every file readable, every commit intact. Changes nothing,
+    unless --repair is given."""
+    if repair:
+        print_repair(repair_database(db_path(ctx)))
+        return
+    try:
+        report = check_database(db_path(ctx))
+    except CheckFailed as exc:
+        print_report(exc.report)
+        raise
+    print_report(report)
 
 
 @click.command()
