@@ -41,6 +41,10 @@ class Parser:
     fn: Callable[[Any, str, date], Any]
     expected: str
     fast: Callable[[Any], Any] | None = None
+    # What kind of value this is, for readers that turn a file's local spellings into the
+    # text `fn` reads (an import's "31.01.2024" -> "2024-01-31", "1.234,56" -> "1234.56"):
+    # "date", "timestamp", "amount", "whole", or "" for anything else.
+    form: str = ""
 
 
 @dataclass(frozen=True)
@@ -277,6 +281,7 @@ def whole(minimum: int | None = None, maximum: int | None = None) -> Parser:
         lambda v, f, t: common.parse_int(v, f, minimum=minimum, maximum=maximum),
         common.range_text(minimum, maximum, "a whole number"),
         _whole_fast(minimum, maximum),
+        "whole",
     )
 
 
@@ -297,6 +302,7 @@ def amount(*, allow_negative: bool = False) -> Parser:
         lambda v, f, t: money.parse_money(v, f, allow_negative=allow_negative),
         money.MONEY_HINT,
         _amount_fast,
+        "amount",
     )
 
 
@@ -318,8 +324,10 @@ FLAG = Parser(lambda v, f, t: common.parse_bool(v, f), common.BOOL_HINT, common.
 RECORD_ID = Parser(lambda v, f, t: common.parse_id(v, f), "a record id (a positive whole number)",
                    _whole_fast(1, common.MAX_ID))
 TAGS = Parser(lambda v, f, t: common.parse_tags(v, f), "tags separated by commas")
-DAY = Parser(lambda v, f, t: dates.parse_date(v, f, t).isoformat(), dates.DATE_HINT, _day_fast)
-MOMENT = Parser(lambda v, f, t: dates.parse_datetime(v, f).isoformat(), dates.DATETIME_HINT)
+DAY = Parser(lambda v, f, t: dates.parse_date(v, f, t).isoformat(), dates.DATE_HINT, _day_fast,
+             "date")
+MOMENT = Parser(lambda v, f, t: dates.parse_datetime(v, f).isoformat(), dates.DATETIME_HINT,
+                form="timestamp")
 
 
 class StoredDoc(TypedDict, total=False):
