@@ -172,7 +172,8 @@ def test_bom_and_neutralised_cells_round_trip(crm: Crm, tmp_path: Path) -> None:
 @pytest.mark.parametrize(("content", "problem"), [
     (b"", "empty"),
     (b"\n\n  \n", "empty"),
-    (b"name,email\nJos\xe9,j@x.com\n", "UTF-8"),
+    # Marked UTF-8, yet not UTF-8 (unmarked, it would read as Windows-1252).
+    (b"\xef\xbb\xbfname,email\nJos\xe9,j@x.com\n", "UTF-8"),
     (b"\x89PNG\r\n\x1a\n\x00\x00", "binary"),
 ])
 def test_a_file_that_is_not_csv_text_names_the_file(crm: Crm, tmp_path: Path, content: bytes,

@@ -108,7 +108,7 @@ def test_bad_purchase_rows_by_line(crm: Crm, tmp_path: Path) -> None:
     crm.customers.create({"first_name": "John", "email": "john.doe@email.com"})
     text = ("customer_email,item,total,date\n"
             "john.doe@email.com,Pen,-5,2026-06-01\n"
-            "john.doe@email.com,Pen,5,06/01/2026\n"
+            "john.doe@email.com,Pen,5,31/02/2026\n"
             "john.doe@email.com,Pen,5\n"
             "john.doe@email.com,Pen,5.555,2026-06-01\n"
             "john.doe@email.com,Pen,5,2026-06-01\n")
@@ -117,7 +117,7 @@ def test_bad_purchase_rows_by_line(crm: Crm, tmp_path: Path) -> None:
     assert [(e.line, e.field) for e in report.errors] == [
         (2, "total"), (3, "date"), (4, "row"), (5, "total")]
     assert "negative" in report.errors[0].message
-    assert "06/01/2026" in report.errors[1].message
+    assert "31/02/2026" in report.errors[1].message
 
 
 def test_a_bad_purchase_creates_no_customer(crm: Crm, tmp_path: Path) -> None:

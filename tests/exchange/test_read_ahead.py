@@ -47,7 +47,8 @@ def refuses_p3(fields: Mapping[str, Any], today: date) -> Any:
 def _reader(path: Path, read: Any) -> RowsReadAhead:
     with CsvSource(path) as source:
         mapping = build_mapping("customers", source.header, None)
-    return RowsReadAhead(path, mapping, read, AS_OF)
+        layout = source.settle(mapping)
+    return RowsReadAhead(layout, mapping, read, AS_OF)
 
 
 def test_rows_read_ahead_are_the_rows_read_here(tmp_path: Path) -> None:

@@ -1,32 +1,62 @@
-"""Reading an import CSV: UTF-8 (with or without BOM), RFC 4180, streamed row by row.
+"""Reading an import CSV: its encoding and delimiter found (file_format.py), its dates and
+amounts read from the file's local forms (column_reading.py), streamed row by row.
 
 Each row comes with the physical line it starts on (the header is line 1; a quoted cell
 spanning several lines moves later rows down accordingly), so errors point at the line a
-spreadsheet or editor shows. A row with the wrong number of cells, or that the csv module
-cannot parse, is a bad row; the file as a whole is refused (ValidationError naming it) only
-when it is not UTF-8 text or has no header.
+spreadsheet or editor shows. A row with the wrong number of cells, that the csv module
+cannot parse, or with a date or amount its column cannot read, is a bad row; the file as a
+whole is refused (ValidationError naming it) only when it is not text, has no header, or
+has a date column whose order cannot be told.
 
-Cells our exporter neutralised against CSV injection (`'=SUM(...)`) get their `'` back off.
+A leading `'` that a spreadsheet or our own export put before a cell so it stays text is
+taken off: before a formula character (our exports neutralise `=SUM(...)` so) or before
+something with digits and no letters (`'7000000000`, `'00123`, `'2024-01-31`). Before
+text it is part of the text (`'Ohana Cafe`).
+
+Deciding how a column's values are read needs them before any row is imported: the first
+LOOK_AHEAD rows are read ahead and kept, and only when a date column's order is still
+untold there is the rest of the file read on until a value tells it (or the file ends).
 """
 
 from __future__ import annotations
 
-import codecs
 import csv
 import os
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field, replace
+from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 
 from crm_tui.domain.errors import ValidationError
 
 from .cells import FORMULA_STARTS
+from .column_reading import (
+    CellReadError,
+    Column,
+    ColumnEvidence,
+    ColumnReading,
+    field_form,
+)
+from .file_format import (
+    DELIMITER_NAMES,
+    SNIFF_LINES,
+    Encoding,
+    file_error,
+    named_encoding,
+    scan,
+    sniff_delimiter,
+)
+from .locale_dates import check_date_format
 from .mapping import ColumnMapping
 from .reports import RowError
 
-_SCAN_BYTES = 1 << 20
+__all__ = ["NOT_READ", "CsvLayout", "CsvSource", "ReadOptions", "SourceRow", "file_error"]
+
 NOT_READ = object()  # SourceRow.ahead of a row not read ahead
+LOOK_AHEAD = 5000
+TAB_NAMES = {"tab": "\t", "\\t": "\t"}
 
 
 @dataclass
@@ -43,59 +73,94 @@ class SourceRow:
     ahead: Any = NOT_READ  # what the handler's `read_ahead` made of it, if it was read ahead
 
 
-def file_error(path: str | os.PathLike[str], problem: str) -> ValidationError:
-    """The one error for a file that cannot be imported at all: it names the file."""
-    return ValidationError("file", f"{path}: {problem}")
+@dataclass(frozen=True)
+class ReadOptions:
+    """What the user said about the file; None: found from the file."""
+
+    encoding: str | None = None  # a Python codec name (utf-8, cp1252, utf-16...)
+    delimiter: str | None = None  # one character; "tab" or "\\t" for a tab
+    date_format: str | None = None  # DMY, MDY or a strptime pattern (locale_dates)
+
+    def __post_init__(self) -> None:
+        if self.encoding is not None:
+            named_encoding(self.encoding)  # refused now, before anything is read
+        if self.delimiter is not None:
+            delimiter = TAB_NAMES.get(self.delimiter.lower(), self.delimiter)
+            if len(delimiter) != 1 or delimiter in ('"', "\r", "\n"):
+                raise ValidationError("delimiter", f"{self.delimiter!r} is not a delimiter: "
+                                                   "give one character, like ; or | or tab")
+            object.__setattr__(self, "delimiter", delimiter)
+        if self.date_format is not None:
+            object.__setattr__(self, "date_format", check_date_format(self.date_format))
 
 
-def scan_text_file(path: str | os.PathLike[str]) -> int:
-    """Check the whole file is UTF-8 text before anything is imported (a bad byte at row
-    90,000 must not leave a half import); returns the number of lines, for progress."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    lines, offset = 0, 0
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(_SCAN_BYTES):
-                if b"\0" in chunk:
-                    raise file_error(path, "is a binary file, not CSV text")
-                try:
-                    decoder.decode(chunk)
-                except UnicodeDecodeError as exc:
-                    raise file_error(path, f"is not UTF-8 text (bad byte at offset "
-                                           f"{offset + exc.start}); save it as UTF-8 CSV") from None
-                lines += chunk.count(b"\n")
-                offset += len(chunk)
-            decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        raise file_error(path, "is not UTF-8 text (it ends inside a character)") from None
-    except IsADirectoryError:
-        raise file_error(path, "is a directory, not a file") from None
-    except FileNotFoundError:
-        raise file_error(path, "no such file") from None
-    except OSError as exc:
-        raise file_error(path, f"cannot be read ({exc.strerror})") from None
-    return lines
+@dataclass(frozen=True)
+class CsvLayout:
+    """How a file is written, as found: another process reads it the same way with no
+    deciding of its own (see read_ahead.py)."""
+
+    path: str
+    encoding: Encoding
+    delimiter: str
+    lines: int
+    columns: tuple[ColumnReading, ...] = field(default=())
+
+    def describe(self) -> list[str]:
+        """What was found, in words for the user: the encoding, the delimiter, then how
+        each date and number column is read."""
+        delimiter = DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+        return [f"read as {self.encoding.label}, {delimiter}-separated",
+                *(column.describe() for column in self.columns)]
 
 
-def unneutralise(cell: str) -> str:
-    """Undo the exporter's guard: `'=HYPERLINK("x")` -> `=HYPERLINK("x")`."""
-    if cell.startswith("'") and cell[1:2] and cell[1:].startswith(FORMULA_STARTS):
-        return cell[1:]
+def unquote(cell: str) -> str:
+    """Take off a `'` that keeps a number, an id or a formula as text (module docstring)."""
+    if cell[:1] != "'":
+        return cell
+    rest = cell[1:]
+    if rest.startswith(FORMULA_STARTS) or (
+            any(ch.isdigit() for ch in rest) and not any(ch.isalpha() for ch in rest)):
+        return rest
     return cell
 
 
-class CsvSource:
-    """The header, then rows of one CSV file. Use as a context manager."""
+def unquoted(cells: list[str]) -> list[str]:
+    """`unquote` of each cell; a cell not starting with `'` costs one comparison."""
+    return [unquote(cell) if cell[:1] == "'" else cell for cell in cells]
 
-    def __init__(self, path: str | os.PathLike[str]) -> None:
+
+class CsvSource:
+    """The header, then rows of one CSV file. Use as a context manager; `settle` with the
+    column mapping before the first row (`rows` does it if not done)."""
+
+    def __init__(self, path: str | os.PathLike[str], options: ReadOptions | None = None,
+                 *, layout: CsvLayout | None = None) -> None:
         self.path = Path(path)
-        self.lines = scan_text_file(self.path)
-        self._handle = open(self.path, encoding="utf-8-sig", newline="")  # noqa: SIM115
-        self._reader = csv.reader(self._handle, strict=False)
+        self.options = options or ReadOptions()
+        if layout is None:
+            encoding, lines = scan(self.path, self.options.encoding)
+        else:
+            encoding, lines = layout.encoding, layout.lines
+        self.lines = lines
+        self._handle = open(self.path, encoding=encoding.codec, newline="")  # noqa: SIM115
+        head = list(islice(self._handle, SNIFF_LINES))
+        delimiter = (layout.delimiter if layout is not None
+                     else self.options.delimiter or sniff_delimiter(head))
+        self._reader = csv.reader(chain(head, self._handle), delimiter=delimiter, strict=False)
+        self.layout = layout or CsvLayout(os.fspath(self.path), encoding, delimiter, lines)
         self._last_line = 0
+        self._ahead: deque[tuple[int, list[str] | csv.Error]] = deque()
+        self._readers: list[tuple[int, Callable[[str], str]]] | None = None
+        if layout is not None:
+            self._readers = [(c.index, c.reader()) for c in layout.columns]
         self.header: list[str] = []
         self.header_line = 0
         self._read_header()
+
+    @classmethod
+    def reopen(cls, layout: CsvLayout) -> CsvSource:
+        """The file again, read as `layout` says (found by an earlier CsvSource)."""
+        return cls(layout.path, layout=layout)
 
     def __enter__(self) -> CsvSource:
         return self
@@ -130,10 +195,55 @@ class CsvSource:
         self.close()
         raise file_error(self.path, "is empty: expected a header row naming the columns")
 
-    def rows(self, mapping: ColumnMapping) -> Iterator[SourceRow]:
+    def settle(self, mapping: ColumnMapping) -> CsvLayout:
+        """Decide how the mapped date and number columns are read, from their values (and
+        --date-format); raises the file's ValidationError when a date column cannot be
+        read. Returns the layout, which then says it all."""
+        if self._readers is not None:
+            return self.layout
+        columns = [Column(index, label.strip() or f"column {index + 1}", name, form)
+                   for index, (label, name) in enumerate(zip(mapping.header, mapping.fields,
+                                                             strict=True))
+                   if name is not None and (form := field_form(mapping.kind, name))]
+        evidence = ColumnEvidence(columns)
         width = len(self.header)
+        while columns and len(self._ahead) < LOOK_AHEAD and (item := self._next()) is not None:
+            self._ahead.append(item)
+            if isinstance(item[1], list) and len(item[1]) == width:
+                evidence.see(item[1], item[0], unquote)
+        if not evidence.settled and len(self._ahead) == LOOK_AHEAD:
+            self._read_on(evidence, width)
+        try:
+            readings = evidence.decide(delimiter=self.layout.delimiter,
+                                       date_format=self.options.date_format)
+        except ValueError as exc:
+            self.close()
+            raise file_error(self.path, str(exc)) from None
+        self.layout = replace(self.layout, columns=tuple(readings))
+        self._readers = [(reading.index, reading.reader()) for reading in readings]
+        return self.layout
+
+    def _read_on(self, evidence: ColumnEvidence, width: int) -> None:
+        """Past the rows kept, read on (a second reader, keeping nothing) until the values
+        settle what the decision needs."""
+        with CsvSource.reopen(self.layout) as again:
+            for _ in range(len(self._ahead)):
+                again._next()
+            while not evidence.settled and (item := again._next()) is not None:
+                if isinstance(item[1], list) and len(item[1]) == width:
+                    evidence.see(item[1], item[0], unquote)
+
+    def _items(self) -> Iterator[tuple[int, list[str] | csv.Error]]:
+        while self._ahead:
+            yield self._ahead.popleft()
         while (item := self._next()) is not None:
-            line, cells = item
+            yield item
+
+    def rows(self, mapping: ColumnMapping) -> Iterator[SourceRow]:
+        self.settle(mapping)
+        readers = self._readers or []
+        width = len(self.header)
+        for line, cells in self._items():
             if isinstance(cells, csv.Error):
                 yield SourceRow(line, {}, RowError(line, "row", f"is not valid CSV ({cells})"))
                 continue
@@ -143,4 +253,11 @@ class CsvSource:
                 yield SourceRow(line, {}, RowError(
                     line, "row", f"has {len(cells)} cells; the header has {width}"))
                 continue
-            yield SourceRow(line, mapping.row([unneutralise(cell) for cell in cells]))
+            cells = unquoted(cells)
+            try:
+                for index, read in readers:
+                    cells[index] = read(cells[index])
+            except CellReadError as exc:
+                yield SourceRow(line, {}, RowError(line, exc.field, str(exc)))
+                continue
+            yield SourceRow(line, mapping.row(cells))

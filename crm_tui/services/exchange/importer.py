@@ -32,7 +32,7 @@ from crm_tui.services.crm import Crm
 from crm_tui.store import StoreError, Transaction, TransactionError
 
 from .batches import DRY_RUN_BATCH, BatchTracker, close_batch, open_batch
-from .csv_rows import NOT_READ, CsvSource, SourceRow, file_error
+from .csv_rows import NOT_READ, CsvSource, ReadOptions, SourceRow, file_error
 from .customer_rows import CustomerRows
 from .mapping import ColumnMapping, build_mapping, check_kind
 from .plans import ImportContext, Plan, RowHandler, check_on_duplicate
@@ -213,21 +213,24 @@ def run_import(crm: Crm, report: ImportReport, path: str | os.PathLike[str], *,
 
 def import_file(crm: Crm, kind: str, path: str | os.PathLike[str], *,
                 mapping: Mapping[str, str] | None = None, on_duplicate: str = "update",
-                dry_run: bool = False, progress: Progress | None = None) -> ImportReport:
+                dry_run: bool = False, progress: Progress | None = None,
+                reading: ReadOptions | None = None) -> ImportReport:
     """Import a CSV of `kind` (customers, products, purchases, interactions, opportunities,
-    tasks, feedback). `mapping` is `--map`: {column: field, or "ignore"}. Bad rows are
+    tasks, feedback). `mapping` is `--map`: {column: field, or "ignore"}; `reading` what
+    the user said of the file's encoding, delimiter and date format. Bad rows are
     reported, good ones imported; a file that cannot be read at all, or a bad `mapping`,
     raises ValidationError (naming `file` or `map`) before anything is written."""
     check_kind(kind)
     check_on_duplicate(on_duplicate)
     report = ImportReport(kind=kind, file=str(path), dry_run=dry_run)
-    with CsvSource(path) as source:
+    with CsvSource(path, reading) as source:
         columns = build_mapping(kind, source.header, mapping)
         if not any(columns.fields):
             raise file_error(path, f"no column is a {kind} field (columns: "
                                    f"{', '.join(columns.header)[:200]}); name them with --map")
         report.unmapped, report.ignored = columns.unmapped, columns.ignored
         report.warnings.extend(columns.warnings)
+        report.reading = source.settle(columns).describe()
 
         def body(ctx: ImportContext) -> None:
             pipeline = Pipeline(ctx, report, dry_run=dry_run, progress=progress,
@@ -250,4 +253,4 @@ def _rows(crm: Crm, kind: str, source: CsvSource, columns: ColumnMapping
     read = handler.read_ahead if handler is not None else None
     if read is None or source.lines < WORTH_LINES:
         return nullcontext(source.rows(columns))
-    return RowsReadAhead(source.path, columns, read, crm.ctx.clock.today())
+    return RowsReadAhead(source.layout, columns, read, crm.ctx.clock.today())

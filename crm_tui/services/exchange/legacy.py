@@ -34,6 +34,7 @@ from crm_tui.services import tables
 
 from .csv_rows import SourceRow, file_error
 from .customer_rows import CustomerRows, match_customer
+from .file_format import read_errors
 from .importer import Pipeline, Progress, run_import
 from .plans import ImportContext, Plan, RowHandler
 from .record_rows import PurchaseRows
@@ -49,15 +50,8 @@ AMOUNT_KEYS = ("amount", "total", "price", "amount_spent", "spent")
 
 def load_json_file(path: str | os.PathLike[str], loads: Callable[[str | bytes], Any]) -> Any:
     """The parsed file, or ValidationError naming it (never a traceback)."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        raise file_error(path, "no such file") from None
-    except IsADirectoryError:
-        raise file_error(path, "is a directory, not a file") from None
-    except OSError as exc:
-        raise file_error(path, f"cannot be read ({exc.strerror})") from None
+    with read_errors(path), open(path, "rb") as handle:
+        data = handle.read()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

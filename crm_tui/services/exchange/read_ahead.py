@@ -8,15 +8,16 @@ the CSV, and the reading costs it only the unpickling.
 
 The child is this module run as a program (see `child_process`), started only for files
 big enough to repay its start-up (`WORTH_LINES`). It reads the same file with the same
-`CsvSource`, so rows, line numbers and row errors are exactly what the writer would have
-read itself. An error in the child is raised here as the file's error, a child that dies
-is reported as such, and the child writes nothing anywhere but to its pipe.
+`CsvSource`, told the layout this process found (encoding, delimiter, how each column's
+dates and amounts are read), so rows, line numbers and row errors are exactly what the
+writer would have read itself. An error in the child is raised here as the file's error,
+a child that dies is reported as such, and the child writes nothing anywhere but to its
+pipe.
 """
 
 from __future__ import annotations
 
 import fcntl
-import os
 import pickle
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -27,7 +28,7 @@ from typing import IO, Any
 from crm_tui.domain.errors import ValidationError
 
 from ..child_process import read_job, start_child, stop
-from .csv_rows import CsvSource, SourceRow
+from .csv_rows import CsvLayout, CsvSource, SourceRow
 from .mapping import ColumnMapping
 
 WORTH_LINES = 20_000  # below this, starting a process costs more than it saves
@@ -37,12 +38,12 @@ ReadAhead = Callable[[Mapping[str, Any], date], Any]
 _END, _FAILED = "end", "failed"  # the child's last message: all sent, or (_FAILED, why)
 
 
-def read_rows(path: str, mapping: ColumnMapping, read: ReadAhead, today: date,
+def read_rows(layout: CsvLayout, mapping: ColumnMapping, read: ReadAhead, today: date,
               out: IO[bytes]) -> None:
     """The child's work: every row as (line, fields, error, ahead), pickled in batches,
     then _END; or what stopped it, (_FAILED, why)."""
     try:
-        with CsvSource(path) as source:
+        with CsvSource.reopen(layout) as source:
             batch: list[tuple[Any, ...]] = []
             for row in source.rows(mapping):
                 ahead = None if row.error is not None else read(row.fields, today)
@@ -59,13 +60,13 @@ def read_rows(path: str, mapping: ColumnMapping, read: ReadAhead, today: date,
 
 
 class RowsReadAhead:
-    """The rows of `path`, read by a child process with `read` applied (a module-level
-    function, so the child can import it). Iterate once; close (or use as a context
-    manager) to stop the child early."""
+    """The rows of the file `layout` describes (`CsvSource.settle`'s), read by a child
+    process with `read` applied (a module-level function, so the child can import it).
+    Iterate once; close (or use as a context manager) to stop the child early."""
 
-    def __init__(self, path: str | os.PathLike[str], mapping: ColumnMapping, read: ReadAhead,
+    def __init__(self, layout: CsvLayout, mapping: ColumnMapping, read: ReadAhead,
                  today: date) -> None:
-        self._process = start_child(__name__, (os.fspath(path), mapping, read, today))
+        self._process = start_child(__name__, (layout, mapping, read, today))
         assert self._process.stdout is not None
         self._out = self._process.stdout
         with suppress(OSError, AttributeError):  # Linux: let the child get batches ahead
@@ -103,8 +104,8 @@ class RowsReadAhead:
 
 
 def _main() -> None:
-    path, mapping, read, today = read_job()
-    read_rows(path, mapping, read, today, sys.stdout.buffer)
+    layout, mapping, read, today = read_job()
+    read_rows(layout, mapping, read, today, sys.stdout.buffer)
 
 
 if __name__ == "__main__":

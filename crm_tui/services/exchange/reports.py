@@ -59,6 +59,9 @@ class ImportReport:
     unmapped: list[str] = field(default_factory=list)  # columns nothing maps to
     ignored: list[str] = field(default_factory=list)  # known computed columns (export output)
     warnings: list[str] = field(default_factory=list)
+    # How the file was read: its encoding and delimiter, how each date and amount column
+    # is read (csv_rows.CsvLayout.describe).
+    reading: list[str] = field(default_factory=list)
 
     def count(self, kind: str) -> Counts:
         return self.counts.setdefault(kind, Counts())
@@ -108,7 +111,7 @@ class ImportReport:
             "batch_id": self.batch_id, "rows": self.rows, "failed": self.failed,
             "counts": {k: c.as_dict() for k, c in self.counts.items()},
             "errors": [vars(e) for e in self.errors], "unmapped": self.unmapped,
-            "ignored": self.ignored, "warnings": self.warnings,
+            "ignored": self.ignored, "warnings": self.warnings, "reading": self.reading,
         }
 
 
