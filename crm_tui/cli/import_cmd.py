@@ -11,9 +11,11 @@ from typing import Any
 import click
 
 from crm_tui.services.exchange.batches import list_batches
+from crm_tui.services.exchange.csv_rows import ReadOptions
 from crm_tui.services.exchange.dump import import_all
 from crm_tui.services.exchange.importer import import_file
 from crm_tui.services.exchange.legacy import import_legacy
+from crm_tui.services.exchange.locale_dates import DATE_FORMAT_HELP
 from crm_tui.services.exchange.mapping import KINDS, parse_map_options
 from crm_tui.services.exchange.reports import ImportReport
 from crm_tui.services.exchange.revert import revert
@@ -26,10 +28,15 @@ FILE = click.Path(path_type=Path, exists=True, dir_okay=False)
 
 
 def finish(report: ImportReport) -> None:
-    """Summary on stdout, bad rows on stderr; exit 1 when any row was rejected."""
+    """Summary on stdout, bad rows on stderr; exit 1 when any row was rejected. How the
+    file was read (encoding, delimiter, each date and amount column) follows the first
+    line: on stdout for a dry run, which says it before doing, on stderr for an import."""
     lines = report.summary_lines()
     errors = [line for line in lines[1:] if "line " in line and ": " in line]
-    for line in lines:
+    click.echo(lines[0])
+    for line in report.reading:
+        click.echo(f"  {line}", err=not report.dry_run)
+    for line in lines[1:]:
         click.echo(line, err=line in errors)
     if report.failed:
         sys.exit(1)
@@ -55,19 +62,38 @@ def import_group() -> None:
 
 
 def _kind_command(kind: str) -> click.Command:
-    @click.command(kind, help=f"Import {kind} from a CSV file (UTF-8, with or without BOM).")
+    @click.command(kind, help=f"""Import {kind} from a CSV file.
+
+    \b
+    The file's encoding (UTF-8 with or without BOM, UTF-16, Windows code pages such as
+    Windows-1252) and delimiter (comma, semicolon, tab or pipe) are found from the file;
+    dates (2024-01-31, with a time and offset or not; 31/01/2024, 1/31/2024, 31.01.2024)
+    and amounts ($1,968.96, 1.234,56 EUR, (12.00)) are read as each column writes them.
+    --dry-run shows what was found.""")
     @click.argument("file", type=FILE)
     @click.option("--map", "maps", multiple=True, metavar="COLUMN=field",
                   help="Map a column to a field (repeatable); field 'ignore' skips it.")
     @click.option("--on-duplicate", type=DUPLICATES, default="update", show_default=True,
                   help="When a row matches an existing record.")
     @click.option("--dry-run", is_flag=True, help="Check and report; write nothing.")
+    @click.option("--date-format", metavar="ORDER",
+                  help=f"How dates with / - or . are written: {DATE_FORMAT_HELP}. "
+                       "Needed when no date of a column shows the order (01/02/2024).")
+    @click.option("--encoding", metavar="NAME",
+                  help="The file's encoding, when finding it goes wrong (utf-8, utf-16, "
+                       "cp1252, latin-1, cp1250...).")
+    @click.option("--delimiter", metavar="CHAR",
+                  help="The character between columns, when finding it goes wrong "
+                       "(, ; | or tab).")
     @click.pass_context
     def command(ctx: click.Context, file: Path, maps: tuple[str, ...], on_duplicate: str,
-                dry_run: bool) -> None:
+                dry_run: bool, date_format: str | None, encoding: str | None,
+                delimiter: str | None) -> None:
         mapping = parse_map_options(list(maps))
+        reading = ReadOptions(encoding=encoding, delimiter=delimiter, date_format=date_format)
         run_import(ctx, f"importing {file.name}",
-                   lambda crm, **kw: import_file(crm, kind, file, mapping=mapping, **kw),
+                   lambda crm, **kw: import_file(crm, kind, file, mapping=mapping,
+                                                 reading=reading, **kw),
                    on_duplicate=on_duplicate, dry_run=dry_run)
 
     return command

@@ -24,7 +24,7 @@ PURCHASES = (
     "customer email,item,amount,date\n"
     "good@x.com,Laptop,1200,2026-06-01\n"
     "good@x.com,Mouse,-5,2026-06-02\n"
-    "good@x.com,Cable,10,01/06/2026\n"
+    "good@x.com,Cable,10,31/06/2026\n"
 )
 
 
