@@ -42,6 +42,7 @@ def test_minimal_customer_gets_defaults() -> None:
         "notes": [],
         "segment_override": None,
         "external_id": None,
+        "owner": None,
     }
 
 

@@ -51,6 +51,7 @@ class CustomerDoc(StoredDoc):
     notes: list[NoteDoc]
     segment_override: str | None
     external_id: str | None
+    owner: str | None
     # Kept by the service layer, never accepted from input:
     deleted_at: NotRequired[str | None]
     erased: NotRequired[bool]
@@ -87,6 +88,8 @@ CUSTOMER_FIELDS: dict[str, Field] = {
     "notes": Field(NOTE_LIST, default_factory=schema.empty_list),
     "segment_override": Field(schema.choice(LIFECYCLE_SEGMENTS)),
     "external_id": Field(schema.text(common.SHORT_TEXT)),
+    # Who looks after the customer (a login or a name, as another CRM's "Contact owner").
+    "owner": Field(schema.text(common.SHORT_TEXT)),
 }
 
 

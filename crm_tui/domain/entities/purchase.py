@@ -81,7 +81,11 @@ PURCHASE_FIELDS: dict[str, Field] = {
     "status": Field(
         schema.choice(
             PURCHASE_STATUSES,
-            aliases={"complete": "completed", "paid": "completed", "refund": "refunded"},
+            # Other tools' words, Shopify's financial statuses among them: a partly
+            # refunded order stays completed (an import notes the refund on it).
+            aliases={"complete": "completed", "paid": "completed", "refund": "refunded",
+                     "voided": "refunded", "void": "refunded", "authorized": "pending",
+                     "partially_paid": "pending", "partially_refunded": "completed"},
         ),
         default="completed",
     ),

@@ -35,6 +35,7 @@ from .batches import DRY_RUN_BATCH, BatchTracker, close_batch, open_batch
 from .csv_rows import NOT_READ, CsvSource, ReadOptions, SourceRow, file_error
 from .customer_rows import CustomerRows
 from .mapping import ColumnMapping, build_mapping, check_kind
+from .order_rows import gather_orders, line_at, span
 from .plans import ImportContext, Plan, RowHandler, check_on_duplicate
 from .read_ahead import WORTH_LINES, RowsReadAhead
 from .record_rows import ACTIVITIES, ActivityRows, ProductRows, PurchaseRows
@@ -66,8 +67,11 @@ def _row_errors(row: SourceRow, exc: ValidationError | NotFoundError, kind: str
                 ) -> list[RowError]:
     if isinstance(exc, NotFoundError):
         return [RowError(row.line, row.prefix + exc.entity, str(exc), kind)]
-    return [RowError(row.line, row.prefix + name, message, kind)
-            for name, message in exc.errors.items()]
+    errors = []
+    for name, message in exc.errors.items():
+        line, where = line_at(row, name)  # an order's line: the row it was on
+        errors.append(RowError(line, row.prefix + where, message, kind))
+    return errors
 
 
 class Pipeline:
@@ -97,7 +101,7 @@ class Pipeline:
             # so far, a sixth of a large import's time (the store freezes loaded tables alike).
             gc.freeze()
             if counted:
-                self.done += len(chunk)
+                self.done += sum(map(span, chunk))
                 if self.progress is not None:
                     self.progress(self.done, self.expected)
 
@@ -131,8 +135,8 @@ class Pipeline:
             self.batch.rolled_back()
             handler.reset()
             results = [self._alone(row, handler) for row in chunk]
-        for result in results:
-            self._tally(result, counted)
+        for row, result in zip(chunk, results, strict=True):
+            self._tally(result, span(row) if counted else 0)
 
     def _alone(self, row: SourceRow, handler: RowHandler) -> Any:
         """Replay one row in its own commit: if its writes fail, they are all undone."""
@@ -176,10 +180,12 @@ class Pipeline:
                              handler.kind)]
         return plan.outcomes
 
-    def _tally(self, result: list[Any], counted: bool) -> None:
-        self.report.rows += counted
+    def _tally(self, result: list[Any], rows: int) -> None:
+        """Count a row's result; `rows`: the file rows it stands for (an order gathered
+        from several; 0 for follow-up work that is not rows of the file)."""
+        self.report.rows += rows
         if result and isinstance(result[0], RowError):
-            self.report.failed += 1
+            self.report.failed += max(rows, 1)
             self.report.add_errors(result)
             return
         for kind, outcome in result:
@@ -230,13 +236,15 @@ def import_file(crm: Crm, kind: str, path: str | os.PathLike[str], *,
                                    f"{', '.join(columns.header)[:200]}); name them with --map")
         report.unmapped, report.ignored = columns.unmapped, columns.ignored
         report.warnings.extend(columns.warnings)
+        report.format, report.columns = columns.format_name, columns.pairs()
         report.reading = source.settle(columns).describe()
 
         def body(ctx: ImportContext) -> None:
             pipeline = Pipeline(ctx, report, dry_run=dry_run, progress=progress,
                                 expected=max(source.lines - source.header_line, 0),
                                 label=f"Import {kind}")
-            pipeline.run(rows, make_handler(ctx, kind))
+            pipeline.run(gather_orders(rows) if columns.has_lines else rows,
+                         make_handler(ctx, kind))
 
         options = {"on_duplicate": on_duplicate, "map": dict(mapping or {})}
         # Started before the batch opens: the reader starts up while this process loads

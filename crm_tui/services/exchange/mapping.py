@@ -1,6 +1,6 @@
 """Which field each column of an import file fills, per record kind.
 
-Column names match a field ignoring case, spaces, `_`, `-` and `.` ("E-mail", "EMAIL",
+Column names match a field ignoring case, spaces, `_`, `-`, `.` and `/` ("E-mail", "EMAIL",
 "e_mail" are all `email`), or through the common aliases below ("Email Address", "Phone
 Number", "Order Date", ...). `--map COLUMN=field` overrides both (`COLUMN=ignore` drops a
 column). Columns of our own exports that are computed (totals, RFM, tier...) are known and
@@ -9,6 +9,13 @@ ignored quietly; any other column nothing maps to is reported once, never fatal.
 Records that belong to a customer (purchases, interactions, deals, tasks, feedback) name
 the customer through `customer_*` fields; there, plain `Email`, `Name`, `Phone` mean the
 customer's (a deal's own name is `name`: the customer's is `Customer` or `Customer Name`).
+
+A file exported by a tool people come from (Shopify, HubSpot, Mailchimp, Salesforce, Zoho,
+Pipedrive: see formats.py) is recognised by its header; its own table then maps the
+columns it knows, before the aliases, and the mapping says which format it is. Some
+targets are not fields of the record but what a row says of it: an order's lines
+(`line_item`, `line_quantity`, `line_unit_price`, `line_sku`: one line per row, see
+order_rows.py), a second address line, a second phone, an opt-out... (see customer_rows.py).
 """
 
 from __future__ import annotations
@@ -26,9 +33,10 @@ from crm_tui.domain.entities.task import TASK_FIELDS
 from crm_tui.domain.errors import ValidationError
 
 from .exports import CUSTOMER_COLUMNS
+from .formats import Format, detect
 
 IGNORE = "ignore"  # `--map COLUMN=ignore` (or `-`, or nothing after =) drops a column
-_SEPARATORS = re.compile(r"[\s_\-.]+")
+_SEPARATORS = re.compile(r"[\s_\-./]+")
 
 
 def normalize(name: str) -> str:
@@ -39,11 +47,22 @@ def normalize(name: str) -> str:
 PLACE_FIELDS = ("street", "city", "region", "postal_code", "country")
 PREFERENCE_FIELDS = ("email_opt_in", "sms_opt_in", "push_opt_in", "do_not_contact",
                      "preferred_channel", "language", "gdpr_consent", "gdpr_consent_date")
+# What a row may say of a customer beyond its fields: a second address line, a whole
+# address in one cell, a phone for when there is none, another CRM's stage (a tag), an
+# opt-out or a subscription status (the email opt-in). See customer_rows.CustomerInput.
+CUSTOMER_EXTRAS = ("street2", "full_address", "alt_phone", "stage", "email_opt_out",
+                   "email_subscription")
 CUSTOMER_TARGETS = (
     "external_id", "kind", "name", "first_name", "last_name", "company_name", "email", "phone",
-    "company", "industry", "customer_type", "source", "status", "tags", *PLACE_FIELDS,
+    "company", "industry", "customer_type", "source", "status", "tags", "owner", *PLACE_FIELDS,
     *PREFERENCE_FIELDS, "segment_override", "segment_overridden", "lifecycle_segment", "note",
+    *CUSTOMER_EXTRAS,
 )
+# An order's line, one per row (order_rows.py gathers an order's rows), as line fields.
+LINE_TARGETS = {"line_item": "item", "line_quantity": "quantity",
+                "line_unit_price": "unit_price", "line_sku": "sku"}
+# The amount refunded of an order that stays completed (noted on it).
+REFUNDED = "refunded"
 # How a record names its customer; `customer_id` is one of ours, used when it exists.
 LINK_FIELDS = ("customer_id", "customer_email", "customer_external_id", "customer_name",
                "customer_first_name", "customer_last_name", "customer_phone",
@@ -59,7 +78,7 @@ def _own(fields: Iterable[str]) -> tuple[str, ...]:
 TARGETS: dict[str, tuple[str, ...]] = {
     "customers": (*CUSTOMER_TARGETS, "id", "created_at"),
     "products": tuple(PRODUCT_FIELDS),
-    "purchases": ("id", *LINK_FIELDS, *_own(PURCHASE_FIELDS)),
+    "purchases": ("id", *LINK_FIELDS, *_own(PURCHASE_FIELDS), *LINE_TARGETS, REFUNDED),
     "interactions": ("id", *LINK_FIELDS, *_own(INTERACTION_FIELDS)),
     "opportunities": ("id", *LINK_FIELDS, *_own(OPPORTUNITY_FIELDS)),
     "tasks": ("id", *LINK_FIELDS, *_own(TASK_FIELDS)),
@@ -87,8 +106,15 @@ _CUSTOMER_ALIASES = {
     "industry": ["sector"],
     "source": ["leadsource"],
     "do_not_contact": ["dnc"],
-    "email_opt_in": ["newsletter"],
+    "email_opt_in": ["newsletter", "acceptsemailmarketing", "acceptsmarketing"],
+    "sms_opt_in": ["acceptssmsmarketing"],
+    "email_opt_out": ["emailoptout", "hasoptedoutofemail", "optedout"],
     "note": ["notes", "comment", "comments", "remarks"],
+    "owner": ["contactowner", "accountowner", "leadowner", "salesrep", "rep", "assignedto"],
+    "created_at": ["createdate", "createddate", "createdtime", "datecreated", "customersince",
+                   "signupdate"],
+    "street2": ["address2", "addressline2", "street2"],
+    "stage": ["lifecyclestage"],
 }
 _LINK_ALIASES = {
     "customer_email": ["email", "emailaddress", "customeremailaddress", "mail"],
@@ -116,9 +142,21 @@ _KIND_ALIASES: dict[str, dict[str, list[str]]] = {
                   "revenue", "sum"],
         "date": ["orderdate", "purchasedate", "transactiondate", "saledate", "day"],
         "payment_method": ["payment", "paymenttype", "paidby", "paidwith"],
-        "status": ["orderstatus", "paymentstatus"],
+        "status": ["orderstatus", "paymentstatus", "financialstatus"],
         "external_id": ["orderid", "ordernumber", "orderno", "transactionid", "invoice",
-                        "invoiceno", "invoicenumber", "receipt", "receiptno"],
+                        "invoiceno", "invoicenumber", "receipt", "receiptno", "orderref",
+                        "orderreference"],
+        "shipping": ["shippingcost", "shippingamount", "shippingfee", "delivery",
+                     "deliveryfee", "postage", "freight"],
+        "tax": ["taxes", "vat", "salestax", "taxamount", "gst"],
+        "discount": ["discountamount", "discounts"],
+        "note": ["notes", "comment", "comments", "remarks"],
+        "lines": ["items", "lineitems", "orderlines"],
+        "line_item": ["lineitem", "lineitemname", "lineitemtitle", "lineitemproduct"],
+        "line_quantity": ["lineitemquantity", "lineitemqty", "linequantity", "lineqty"],
+        "line_unit_price": ["lineitemprice", "lineitemunitprice", "lineprice"],
+        "line_sku": ["lineitemsku", "sku", "productsku", "itemsku"],
+        "refunded": ["refundedamount", "amountrefunded", "refundamount"],
     },
     "interactions": {
         "channel": ["type", "medium", "via"],
@@ -176,7 +214,8 @@ ALIASES = {kind: _aliases(kind) for kind in KINDS}
 
 @dataclass
 class ColumnMapping:
-    """The field of each column (None: not imported), and what was left out."""
+    """The field of each column (None: not imported), and what was left out. `format`: the
+    tool the file was recognised as coming from, whose `fixed` fields every row gets."""
 
     kind: str
     header: list[str]
@@ -184,10 +223,34 @@ class ColumnMapping:
     unmapped: list[str] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    format: Format | None = None
 
     def row(self, cells: Sequence[str]) -> dict[str, str]:
         """{field: cell} for one row with as many cells as the header."""
-        return {name: cell for name, cell in zip(self.fields, cells, strict=True) if name}
+        row = {name: cell for name, cell in zip(self.fields, cells, strict=True) if name}
+        if self.format is not None and self.format.fixed:
+            for name, value in self.format.fixed.items():
+                row.setdefault(name, value)
+        return row
+
+    @property
+    def format_name(self) -> str | None:
+        return None if self.format is None else self.format.name
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """(column, field) of every imported column, in the file's order; then the fields
+        the format gives every row, as ("(every row)", "field = value")."""
+        pairs = [(label.strip() or f"(column {index + 1})", name)
+                 for index, (label, name) in enumerate(zip(self.header, self.fields,
+                                                            strict=True)) if name]
+        fixed = self.format.fixed if self.format is not None else {}
+        return pairs + [("(every row)", f"{name} = {value}") for name, value in fixed.items()
+                        if name not in self.fields]
+
+    @property
+    def has_lines(self) -> bool:
+        """Whether each row is a line of an order (rows of one order are gathered)."""
+        return any(name in LINE_TARGETS for name in self.fields)
 
 
 def check_kind(kind: str) -> str:
@@ -241,14 +304,20 @@ def build_mapping(kind: str, header: Sequence[str],
     names = [str(name) for name in header]
     chosen = _overrides(kind, names, overrides or {})
     aliases, ignored = ALIASES[kind], _IGNORED.get(kind, frozenset())
-    result = ColumnMapping(kind, names, [])
+    keys = [normalize(name) for name in names]
+    known = detect(keys, kind)
+    table = known.columns if known is not None else {}
+    result = ColumnMapping(kind, names, [], format=known)
     taken: dict[str, str] = {}
     for index, name in enumerate(names):
         label = name.strip() or f"(column {index + 1})"
-        key = normalize(name)
-        target = chosen[index] if index in chosen else aliases.get(key)
+        key = keys[index]
+        if index in chosen:
+            target = chosen[index]
+        else:  # a format's table may say a column has no home (None), whatever its name
+            target = table[key] if key in table else aliases.get(key)
         if target is None:
-            if index in chosen or key in ignored:
+            if index in chosen or (key in ignored and key not in table):
                 result.ignored.append(label)
             else:
                 result.unmapped.append(label)
@@ -261,6 +330,10 @@ def build_mapping(kind: str, header: Sequence[str],
             taken[target] = label
         result.fields.append(target)
     _foreign_ids(result, taken)
+    other = detect(keys) if known is None else None
+    if other is not None:
+        result.warnings.append(f"this looks like a {other.name}: import it with "
+                               f"`crm import {other.kind}`")
     return result
 
 

@@ -9,8 +9,9 @@ the pipeline may run in another process (`read_ahead`) while this one writes. Th
 customer live, is the order new, is the item in the catalogue.
 
 `read_usual` answers None for any other row (an `id` of ours, a `product_id`, no item, no
-amounts, a customer named only by name, any cell the validators refuse): the general path
-takes it, with its messages. Both paths leave the same documents (a test holds them equal).
+amounts, an order's lines or a refunded amount, a customer named only by name, any cell
+the validators refuse): the general path takes it, with its messages. Both paths leave
+the same documents (a test holds them equal).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from crm_tui.domain.entities.purchase import (
 from crm_tui.domain.errors import ValidationError
 
 from .customer_rows import match_keys
+from .mapping import REFUNDED
 from .plans import PLACEHOLDER_ID, given, key_text, own_fields
 
 PURCHASE_INPUT = own_fields(PURCHASE_FIELDS)
@@ -49,6 +51,7 @@ def read_usual(fields: Mapping[str, Any], today: date) -> UsualPurchase | None:
     item, email, external = get("item"), get("customer_email"), get("customer_external_id")
     if (is_blank(item) or not is_blank(get("id")) or not is_blank(get("product_id"))
             or (is_blank(get("unit_price")) and is_blank(get("total")))
+            or not is_blank(get("lines")) or not is_blank(get(REFUNDED))
             or (is_blank(email) and is_blank(external))):
         return None
     data = given(fields, PURCHASE_INPUT)

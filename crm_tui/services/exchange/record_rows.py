@@ -5,7 +5,10 @@ are recorded by the sales service's `PurchaseWriter`, which keeps the customers'
 loyalty points exactly as `crm.sales.record` does for a purchase typed in the app, writing
 each customer once per chunk rather than after every purchase. Products upsert on their
 name, purchases on their `external_id` (the order number elsewhere: a re-import does not
-double them). Other rows are added, unless a row is one of our own records exported and
+double them). An order's lines (gathered from its rows by order_rows.py, or typed in one
+`lines` cell) link to catalogue products by name as a one-line purchase's item does; an
+amount refunded of an order that stays completed (Shopify's partially refunded) is noted
+on it. Other rows are added, unless a row is one of our own records exported and
 brought back as it was (its `id`, its customer and its content all match): that one is
 left unchanged.
 """
@@ -16,19 +19,22 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from crm_tui.domain.entities.common import parse_bool
+from crm_tui.domain.entities.common import enum_key, is_blank, parse_bool
 from crm_tui.domain.entities.feedback import FEEDBACK_FIELDS, validate_feedback
 from crm_tui.domain.entities.interaction import INTERACTION_FIELDS, validate_interaction
 from crm_tui.domain.entities.opportunity import OPPORTUNITY_FIELDS, validate_opportunity
+from crm_tui.domain.entities.order_lines import parse_lines_text
 from crm_tui.domain.entities.product import PRODUCT_FIELDS, validate_product
-from crm_tui.domain.entities.purchase import validate_purchase
+from crm_tui.domain.entities.purchase import PURCHASE_FIELDS, validate_purchase
 from crm_tui.domain.entities.task import TASK_FIELDS, validate_task
 from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.domain.money import display_money, parse_money
 from crm_tui.services import tables
 from crm_tui.services.crm import Crm
 from crm_tui.store import StoreTable
 
 from .linking import CustomerLinker, Link
+from .mapping import REFUNDED
 from .plans import (
     PLACEHOLDER_ID,
     ImportContext,
@@ -135,7 +141,10 @@ class PurchaseRows(RowHandler):
 
     def _product(self, data: dict[str, Any]) -> None:
         """Link the catalogue product the item names (its name wins over a product_id,
-        which may come from another database); an unknown item stays free text."""
+        which may come from another database); an unknown item stays free text. So for
+        each of an order's lines."""
+        if "lines" in data:
+            data["lines"] = self._line_products(data["lines"])
         if "item" in data:
             product_id = self._catalogue_id(key_text(data["item"], "item"))
             data.pop("product_id", None)
@@ -147,6 +156,27 @@ class PurchaseRows(RowHandler):
                 self.ctx.crm.products.get(product_id)
             except (NotFoundError, ValueError, TypeError):
                 raise ValidationError("product_id", f"no product #{product_id}") from None
+
+    def _line_products(self, lines: Any) -> Any:
+        """The lines, each naming its catalogue product (lines typed in one cell are read
+        first; lines that cannot be read are left for the validator to say why)."""
+        if isinstance(lines, str):
+            try:
+                lines = parse_lines_text(lines)
+            except ValidationError:
+                return lines
+        if not isinstance(lines, list):
+            return lines
+        linked = []
+        for line in lines:
+            item = line.get("item") if isinstance(line, Mapping) else None
+            if is_blank(item):
+                linked.append(line)
+                continue
+            line = {k: v for k, v in line.items() if k != "product_id"}
+            product_id = self._catalogue_id(key_text(item, "item"))
+            linked.append(line if product_id is None else {**line, "product_id": product_id})
+        return linked
 
     def prepare(self, fields: Mapping[str, Any]) -> Plan:
         return self.prepare_read(fields, read_usual(fields, self.ctx.today))
@@ -175,6 +205,7 @@ class PurchaseRows(RowHandler):
     def _general(self, fields: Mapping[str, Any]) -> Plan:
         link = self.linker.resolve(fields, required=True)
         data = given(fields, PURCHASE_INPUT)
+        _note_refund(data, fields.get(REFUNDED), self.ctx.today)
         self._product(data)
         external = key_text(data["external_id"], "external_id") if "external_id" in data else None
         ids = self.table.find_ids(self.index, external) if external else frozenset()
@@ -214,6 +245,25 @@ class PurchaseRows(RowHandler):
         self.ctx.batch.before_change(tables.PURCHASES, purchase_id)
         self.ctx.crm.sales.update(purchase_id, data)
         self.ctx.batch.after_change(tables.PURCHASES, purchase_id)
+
+
+def _note_refund(data: dict[str, Any], refunded: Any, today: Any) -> None:
+    """Note on an order that stays completed what was refunded of it: Shopify's
+    "partially_refunded" (a completed order), or a refunded amount beside a completed
+    status. The order keeps its total: the note says what came back."""
+    status = data.get("status")
+    partly = isinstance(status, str) and enum_key(status) == "partially_refunded"
+    amount = None if is_blank(refunded) else parse_money(refunded, REFUNDED)
+    if not partly:
+        try:
+            completed = status is None or PURCHASE_FIELDS["status"].parser.fn(
+                status, "status", today) == "completed"
+        except ValidationError:
+            return  # the validator says what is wrong with it
+        if not (completed and amount):
+            return
+    said = "Partially refunded" + (f": {display_money(amount)}" if amount else "")
+    data["note"] = f"{said}; {data['note']}" if data.get("note") else said
 
 
 def _deal_input(data: dict[str, Any]) -> None:

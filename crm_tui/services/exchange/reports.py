@@ -59,6 +59,9 @@ class ImportReport:
     unmapped: list[str] = field(default_factory=list)  # columns nothing maps to
     ignored: list[str] = field(default_factory=list)  # known computed columns (export output)
     warnings: list[str] = field(default_factory=list)
+    format: str | None = None  # the tool's export the file was recognised as, if any
+    columns: list[tuple[str, str]] = field(default_factory=list)  # (column, field) imported
+    unlisted: int = 0  # errors past MAX_ITEMISED_ERRORS, counted only
     # How the file was read: its encoding and delimiter, how each date and amount column
     # is read (csv_rows.CsvLayout.describe).
     reading: list[str] = field(default_factory=list)
@@ -84,8 +87,9 @@ class ImportReport:
         return self.count(self.kind).skipped
 
     def add_errors(self, errors: list[RowError]) -> None:
-        room = MAX_ITEMISED_ERRORS - len(self.errors)
-        self.errors.extend(errors[:max(room, 0)])
+        room = max(MAX_ITEMISED_ERRORS - len(self.errors), 0)
+        self.errors.extend(errors[:room])
+        self.unlisted += max(len(errors) - room, 0)
 
     def summary_lines(self) -> list[str]:
         """Human lines for the CLI: what happened (would happen), then each bad row."""
@@ -94,14 +98,20 @@ class ImportReport:
         if self.batch_id:
             head += f" (batch {self.batch_id})"
         lines = [head]
+        if self.format:
+            lines.append(f"  format: {self.format}")
+        if self.dry_run and self.columns:
+            lines.append("  columns:")
+            lines.extend(f"    {column} -> {name}" for column, name in self.columns)
         for kind, counts in self.counts.items():
-            done = ", ".join(f"{n} {name}" for name, n in counts.as_dict().items() if n)
+            done = ", ".join(_outcome(name, n, self.dry_run)
+                             for name, n in counts.as_dict().items() if n)
             lines.append(f"  {kind}: {done or 'nothing'}")
         if self.unmapped:
             lines.append(f"  columns not imported: {', '.join(self.unmapped)}")
         lines.extend(f"  warning: {text}" for text in self.warnings)
         lines.extend(f"  {error.describe(self.kind)}" for error in self.errors)
-        if self.failed > len({(e.kind, e.line) for e in self.errors}):
+        if self.unlisted:
             lines.append(f"  (only the first {MAX_ITEMISED_ERRORS} errors are listed)")
         return lines
 
@@ -111,8 +121,17 @@ class ImportReport:
             "batch_id": self.batch_id, "rows": self.rows, "failed": self.failed,
             "counts": {k: c.as_dict() for k, c in self.counts.items()},
             "errors": [vars(e) for e in self.errors], "unmapped": self.unmapped,
-            "ignored": self.ignored, "warnings": self.warnings, "reading": self.reading,
+            "ignored": self.ignored, "warnings": self.warnings, "format": self.format,
+            "columns": [list(pair) for pair in self.columns], "reading": self.reading,
         }
+
+
+# A dry run says what each outcome would be; "unchanged" reads the same either way.
+_WOULD = {"created": "would create", "updated": "would update", "skipped": "would skip"}
+
+
+def _outcome(name: str, n: int, dry_run: bool) -> str:
+    return f"{_WOULD[name]} {n}" if dry_run and name in _WOULD else f"{n} {name}"
 
 
 @dataclass
