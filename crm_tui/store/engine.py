@@ -971,9 +971,11 @@ class Engine:
         txn.changes[name] = {}  # the record applies truncation first, then later puts
 
     def _check_unread(self, state: TableState) -> None:
-        """Before appending to a table this process has not loaded, check its snapshot's
-        checksums (once per file: a stat after that): a write never lands on a table whose
-        snapshot has a changed byte nobody has noticed yet."""
+        """Check the checksums of the snapshot of a table this process has not loaded
+        (once per file: a stat after that), before appending to it or compacting: a write
+        never lands on a table whose snapshot has a changed byte nobody noticed yet."""
+        if state.docs is not None:
+            return  # loading checked it
         path = self.snapshot_path(state.name)
         try:
             st = path.stat()
@@ -1050,11 +1052,9 @@ class Engine:
             self._verify(locked=True)
             self._integrity.require_writable()
             outdated = self._outdated_snapshots(loaded_only=False)
-            for name in sorted(snapshot_names(self.tables_dir) - outdated - self._journal_tables):
-                try:
-                    verify_snapshot_bytes(self.snapshot_path(name), name)
-                except CorruptFileError as exc:
-                    self._integrity.note(exc)
+            for name in sorted(snapshot_names(self.tables_dir)):
+                with suppress(CorruptFileError):  # remembered: refused just below
+                    self._check_unread(self.state(name))
             self._compact_locked(outdated)
 
     def _compact_quietly(self) -> None:
@@ -1075,12 +1075,10 @@ class Engine:
             loaded = state is not None and state.docs is not None
             if not TABLE_NAME.match(name) or (loaded_only and not loaded):
                 continue
-            try:
-                header = read_snapshot_header(path, name)
-            except (CorruptFileError, OSError):
-                continue  # never rewrite what cannot be read: loading it reports the damage
-            if header.version < SNAPSHOT_VERSION:
-                names.add(name)
+            # Never rewrite what cannot be read: loading it reports the damage.
+            with suppress(CorruptFileError, OSError):
+                if self._old_format(name):
+                    names.add(name)
         return names
 
     def _compact_locked(self, outdated: set[str]) -> None:
@@ -1088,6 +1086,13 @@ class Engine:
         journal listing every snapshot, then its end mark. Killed at any point, what is on
         disk opens: new snapshots of epoch + 1 beside the old journal are a compaction that
         did not finish (see `_snapshot_current`)."""
+        names = sorted(self._journal_tables | outdated)
+        unloaded = {name for name in names if self.state(name).docs is None}
+        for name in names:  # everything it needs is read sound before anything is written
+            with suppress(CorruptFileError):  # remembered: refused just below
+                self._check_unread(self.state(name))
+                if self._old_format(name):
+                    self._ensure_loaded(self.state(name))  # no checksums: parse it
         if self._integrity.damage:
             raise DamagedError(self._integrity.damage)
         for stale in [*self.tables_dir.glob("*.tmp"), self.path / (JOURNAL + ".tmp")]:
@@ -1095,14 +1100,13 @@ class Engine:
         self._integrity.ensure_mark(EndMark(self._epoch, self._gen, self._offset))
         epoch = self._epoch + 1
         manifest = self._listed_as_is()
-        for name in sorted(self._journal_tables | outdated):
+        for name in names:
             state = self.state(name)
-            was_loaded = state.docs is not None
             docs = self._ensure_loaded(state)
             header = SnapshotHeader(name, epoch, state.last_id or 0, len(docs))
             size = write_snapshot(self.snapshot_path(name), header, docs, self.mode)
             manifest[name] = SnapshotEntry(epoch, len(docs), size)
-            if not was_loaded:
+            if name in unloaded:
                 self._unload(state)  # compaction must not leave a million events in memory
         journal_header = new_header(epoch, self._offset, self._gen, manifest)
         atomic_write(self.journal_path, journal_header.encode(), self.mode)
@@ -1111,6 +1115,10 @@ class Engine:
         self._integrity.write_mark(EndMark(epoch, self._gen, journal_header.size))
         st = os.fstat(fd)
         self._seen = (st.st_size, st.st_mtime_ns)
+
+    def _old_format(self, name: str) -> bool:
+        path = self.snapshot_path(name)
+        return path.exists() and read_snapshot_header(path, name).version < SNAPSHOT_VERSION
 
     def _listed_as_is(self) -> Manifest:
         """Entries for the snapshots a compaction keeps: as listed, or as read from the
