@@ -106,9 +106,15 @@ def output_stream(target: str, *, binary_ok: bool) -> Iterator[IO[bytes]]:
         sys.stdout.buffer.flush()
         return
     path = Path(target).expanduser()
+    if path.is_dir():
+        raise click.UsageError(f"{target} is a folder: give a file name with -o")
     tmp = path.with_name(f".{path.name}.partial")
     try:
-        with open(tmp, "wb") as handle:
+        handle = open(tmp, "wb")  # noqa: SIM115 (closed below, before the rename)
+    except OSError as exc:  # name the file asked for, not the temporary one
+        raise OSError(exc.errno, exc.strerror, target) from None
+    try:
+        with handle:
             yield handle
         os.replace(tmp, path)
     finally:

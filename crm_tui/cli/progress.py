@@ -3,8 +3,8 @@ counter when it is not. Drawn only when stderr is a terminal: piped or redirecte
 command writes nothing but its output.
 
 The line is redrawn in place with a carriage return and padded with spaces over what it
-replaces (no escape sequences, so a dumb terminal shows it as well); it ends with a newline,
-even when the work fails, so that what comes next starts on a line of its own.
+replaces (no escape sequences, so a dumb terminal shows it as well). Work that ends leaves
+it as it ended, on a line of its own; work that fails takes it away, leaving the error.
 """
 
 from __future__ import annotations
@@ -43,8 +43,14 @@ class ProgressLine:
             self._draw()
 
     def finish(self) -> None:
+        """Leave the line as the work ended, and start a new one."""
         self._draw()
         self.stream.write("\n")
+        self.stream.flush()
+
+    def clear(self) -> None:
+        """Take the line away (the work failed: its error is what is left to read)."""
+        self.stream.write("\r" + " " * self._width + "\r")
         self.stream.flush()
 
     def text(self, columns: int) -> str:
@@ -89,5 +95,7 @@ def progress(label: str, total: int | None = None, *,
     line = ProgressLine(label, out, total)
     try:
         yield line.update
-    finally:
-        line.finish()
+    except BaseException:
+        line.clear()
+        raise
+    line.finish()

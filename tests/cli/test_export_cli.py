@@ -91,3 +91,13 @@ def test_bad_arguments_give_one_line_errors(small_db: Path, tmp_path: Path) -> N
     assert missing.returncode == 1
     assert missing.stderr.strip().splitlines() == [
         f"crm: error: {tmp_path / 'none.db'}: no database here"]
+
+
+def test_an_output_that_cannot_be_written_is_named(small_db: Path, tmp_path: Path) -> None:
+    missing = tmp_path / "no such folder" / "customers.csv"
+    result = crm_cmd(small_db, "export", "customers", "-o", str(missing))
+    assert result.returncode == 1
+    assert result.stderr == f"crm: error: {missing}: No such file or directory\n"
+    folder = crm_cmd(small_db, "export", "customers", "-o", str(tmp_path))
+    assert folder.returncode == 2 and f"{tmp_path} is a folder" in folder.stderr
+    assert not list(tmp_path.rglob("*.partial"))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 
+import pytest
+
 from crm_tui.cli.progress import REDRAW_EVERY, ProgressLine, progress
 
 
@@ -68,3 +70,13 @@ def test_drawn_only_on_a_terminal() -> None:
             advance(3, 3)
     assert piped.getvalue() == ""
     assert terminal.getvalue().endswith("100%  3/3\n")
+
+
+def test_work_that_fails_takes_the_line_away() -> None:
+    terminal = Terminal()
+    with pytest.raises(ValueError), progress("job", 3, stream=terminal) as advance:
+        advance(1, 3)
+        raise ValueError("the error is what is left to read")
+    drawn = terminal.getvalue()
+    *_, last_drawn, blank, after = drawn.split("\r")
+    assert "\n" not in drawn and after == "" and blank == " " * len(last_drawn)
