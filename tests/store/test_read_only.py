@@ -8,6 +8,7 @@ import errno
 import os
 import shutil
 import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -64,10 +65,9 @@ def test_a_journal_that_cannot_be_opened_for_writing_is_read(
 
 
 def run_crm(prefix: list[str], db: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")
-    return subprocess.run([*prefix, str(Path(ROOT) / ".venv" / "bin" / "crm"), "--db", str(db),
-                           *args], capture_output=True, text=True, cwd=ROOT, env=env,
-                          timeout=120)
+    env = dict(os.environ, PYTHONDONTWRITEBYTECODE="1")  # no __pycache__ written either
+    return subprocess.run([*prefix, sys.executable, "-m", "crm_tui", "--db", str(db), *args],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
 
 
 def assert_readable_not_writable(prefix: list[str], db: Path, reason: str,
