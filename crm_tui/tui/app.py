@@ -20,15 +20,17 @@ from textual.theme import Theme
 
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.services.crm import Crm
+from crm_tui.services.edits import EditConflict
 from crm_tui.services.list_preview import PreviewProcess
-from crm_tui.store import StoreError
 
 from .commands.actions import ActionCommands
 from .commands.customers import CustomerCommands
 from .commands.screens import ScreenCommands
 from .config import UserConfig
+from .failures import WRITE_FAILURES, failure_message
 from .messages import DataChanged, Deliver, deliver
 from .screens.confirm import ConfirmScreen
+from .screens.conflict import Choice, ConflictScreen, rows_of
 from .screens.help import HelpScreen
 from .screens.registry import available
 from .screens.welcome import WelcomeScreen
@@ -143,23 +145,47 @@ class CrmApp(App[None]):
         self.screen.post_message(DataChanged())
 
     # ----- doing things ------------------------------------------------------------------
-    def run_change(self, change: Callable[[], object], done: str | None = None) -> bool:
-        """Run one use case; report what went wrong in words; refresh on success."""
+    def run_change(self, change: Callable[[], object], done: str | None = None, *,
+                   overwrite: Callable[[dict[str, Any]], object] | None = None,
+                   subject: str = "") -> bool:
+        """Run one use case; report what went wrong in words; refresh on success.
+
+        A change made over what the screen showed (a deal moved on the board) may meet
+        another session's change to the same record: the conflict dialog says who, when
+        and what, and `overwrite(current)` makes the change again over the record as it is
+        now if the person chooses so (else the screen shows theirs)."""
         try:
             change()
+        except EditConflict as exc:
+            self._conflicted(exc, overwrite, done, subject)
+            return False
         except ValidationError as exc:
             self.notify(exc.describe(), title="Not saved", severity="error")
             return False
         except NotFoundError as exc:
             self.notify(str(exc), title="Not found", severity="error")
             return False
-        except StoreError as exc:
-            self.notify(str(exc), title="Database error", severity="error", timeout=15)
+        except WRITE_FAILURES as exc:
+            self.notify(failure_message(exc), title="Not saved", severity="error", timeout=15)
             return False
         if done:
             self.notify(done, timeout=3)
         self.data_changed()
         return True
+
+    def _conflicted(self, conflict: EditConflict,
+                    overwrite: Callable[[dict[str, Any]], object] | None, done: str | None,
+                    subject: str) -> None:
+        def chosen(choice: Choice | None) -> None:
+            if choice == "mine" and overwrite is not None:
+                current = conflict.current
+                self.run_change(lambda: overwrite(current), done, overwrite=overwrite,
+                                subject=subject)
+            else:
+                self.data_changed()  # theirs, as it is now
+
+        self.push_screen(ConflictScreen(subject or "this record", rows_of(conflict),
+                                        reload_hint="reload (show it as it is now)"), chosen)
 
     def confirm(self, question: str, change: Callable[[], object], done: str) -> None:
         def answered(yes: bool | None) -> None:

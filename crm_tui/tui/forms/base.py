@@ -1,16 +1,26 @@
 """The keyboard form every record uses: fields from a declaration, inline errors, ctrl+s.
 
-A form subclass declares its fields and two methods: `initial_values()` (for edits and
-defaults) and `submit(values)` (calls one service; raises ValidationError). The service
-decides what is valid; each message it returns is shown under the field it names, and the
-first bad field gets the focus. Escape asks before throwing typed work away.
+A form subclass declares its fields and: `defaults()` for a new record, `load()` and
+`record_values(record)` for an edit, and `submit(values)` (calls one service; raises
+ValidationError). The service decides what is valid; each message it returns is shown
+under the field it names, and the first bad field gets the focus. Escape asks before
+throwing typed work away.
+
+An edit remembers the record as it was read (`stored`): the base its save is checked
+against, so a field someone else changed meanwhile is never overwritten silently. Such a
+save comes back as an EditConflict; the conflict dialog shows who, when and both values,
+and the person keeps theirs, overwrites, or reloads (`rebase`). A save the database
+refuses (disk full, read-only, no access) leaves the form open with what was typed and
+says why in it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
@@ -22,7 +32,10 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.services.edits import Clash, EditConflict
+from crm_tui.tui.failures import WRITE_FAILURES, failure_message
 from crm_tui.tui.screens.confirm import ConfirmScreen
+from crm_tui.tui.screens.conflict import Choice, ConflictScreen, field_label, rows_of, shown_value
 
 from .fields import CustomerPicker, DateInput
 
@@ -70,8 +83,21 @@ class RecordForm(ModalScreen[bool]):
     def title_text(self) -> str:
         return self.TITLE
 
-    def initial_values(self) -> dict[str, Any]:
+    @property
+    def editing(self) -> bool:
+        """Whether the form edits a stored record (else it makes a new one)."""
+        return False
+
+    def defaults(self) -> dict[str, Any]:
         return {}
+
+    def load(self) -> dict[str, Any]:
+        """The record an edit starts from, as the service gives it."""
+        raise NotImplementedError
+
+    def record_values(self, record: dict[str, Any]) -> dict[str, Any]:
+        """A stored record as the fields show it."""
+        return {spec.name: record.get(spec.name) for spec in self.FIELDS}
 
     def submit(self, values: dict[str, Any]) -> object:
         raise NotImplementedError
@@ -79,6 +105,15 @@ class RecordForm(ModalScreen[bool]):
     def error_field(self, name: str) -> str:
         """Map a service error's field name to a form field (nested names, aliases)."""
         return name
+
+    @cached_property
+    def stored(self) -> dict[str, Any]:
+        """The record being edited, as read when the form opened (or last rebased): what
+        the fields started from, and the base its save is checked against."""
+        return self.load()
+
+    def initial_values(self) -> dict[str, Any]:
+        return self.record_values(self.stored) if self.editing else self.defaults()
 
     # ----- building ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -93,6 +128,7 @@ class RecordForm(ModalScreen[bool]):
                             yield self._widget(spec)
                             yield Static("", id=f"error-{field_id(spec.name)}",
                                          classes="form-error")
+            yield Static("", id="form-status", classes="form-error")
             yield Static("ctrl+s save   escape cancel   tab / shift+tab move", id="form-keys")
 
     def _widget(self, spec: FormField) -> Widget:
@@ -103,7 +139,7 @@ class RecordForm(ModalScreen[bool]):
         if spec.kind == "bool":
             return Checkbox(id=wid, compact=True)
         if spec.kind == "multiline":
-            return TextArea(id=wid, classes="form-multiline")
+            return TextArea(id=wid, classes="form-multiline", placeholder=spec.placeholder)
         if spec.kind == "date":
             return DateInput(self.today, id=wid)
         if spec.kind == "customer":
@@ -158,13 +194,90 @@ class RecordForm(ModalScreen[bool]):
         self._clear_errors()
         try:
             self.submit(self.values())
+        except EditConflict as exc:
+            self.show_conflict(exc)
+            return
         except ValidationError as exc:
             self.show_errors(exc.errors)
             return
         except NotFoundError as exc:
             self.notify(str(exc), title="Not saved", severity="error")
             return
+        except WRITE_FAILURES as exc:
+            self.show_status(f"Not saved: {failure_message(exc)}. What you typed is still "
+                             "here: ctrl+s tries again.")
+            self.notify(failure_message(exc), title="Not saved", severity="error", timeout=15)
+            return
         self.dismiss(True)
+
+    def show_status(self, message: str) -> None:
+        """A message for the whole form, above its keys."""
+        status = self.query_one("#form-status", Static)
+        status.update(message)
+        status.add_class("shown")
+
+    # ----- someone else changed the record -----------------------------------------------
+    def _labels(self) -> dict[str, str]:
+        return {spec.name: spec.label for spec in self.FIELDS}
+
+    def show_conflict(self, conflict: EditConflict) -> None:
+        """The conflict dialog, with the fields as this form shows them."""
+        labels, typed = self._labels(), self.values()
+        theirs = self.record_values(conflict.current)
+
+        def as_shown(values: dict[str, Any], stored: Callable[[Clash], Any]
+                     ) -> Callable[[Clash], Any]:
+            """A field of this form as it shows it; another (one the save derived) as stored."""
+            return lambda c: values[c.field] if c.field in labels else stored(c)
+
+        rows = rows_of(conflict, label=lambda name: labels.get(name) or field_label(name),
+                       theirs=as_shown(theirs, lambda c: c.theirs),
+                       mine=as_shown(typed, lambda c: c.mine))
+        subject = self.title_text().removeprefix("Edit ")
+        self.app.push_screen(ConflictScreen(subject, rows),
+                             lambda choice: self._resolve(conflict, choice))
+
+    def _resolve(self, conflict: EditConflict, choice: Choice | None) -> None:
+        fields = [c.field for c in conflict.clashes]
+        if choice == "theirs":  # their values in those fields; the rest saved as typed
+            self.rebase(conflict.current, take=fields)
+            self.action_save()
+        elif choice == "mine":  # saved again over the record as it is now
+            self.rebase(conflict.current)
+            self.action_save()
+        elif choice == "reload":
+            typed = self.values()
+            self.rebase(conflict.current, take=fields)
+            self._explain(conflict.clashes, typed)
+
+    def rebase(self, record: dict[str, Any], *, take: Iterable[str] = ()) -> None:
+        """Start over from `record` (the record as stored now): every field shows it, but
+        for what the person changed since the form opened, which stays as typed unless
+        named in `take`."""
+        taken = set(take)
+        typed, before = self.values(), self._initial
+        self.stored = record
+        fresh = self.initial_values()
+        for spec in self.FIELDS:
+            self._set(spec, fresh.get(spec.name))
+        self._initial = self.values()
+        for spec in self.FIELDS:
+            name = spec.name
+            if name not in taken and typed.get(name) != before.get(name):
+                self._set(spec, typed.get(name))
+
+    def _explain(self, clashes: list[Clash], typed: dict[str, Any]) -> None:
+        """After a reload: under each field someone else changed, who did and what had
+        been typed there (to copy back, or merge, by hand)."""
+        labels = self._labels()
+        for clash in clashes:
+            if clash.field in labels:
+                error = self.query_one(f"#error-{field_id(clash.field)}", Static)
+                error.update(f"as {clash.who or 'someone else'} saved it; you had typed: "
+                             f"{shown_value(typed.get(clash.field))}")
+                error.add_class("shown")
+        self.show_status("Reloaded: the record as it is now; your other changes are kept. "
+                         "ctrl+s saves.")
 
     def _clear_errors(self) -> None:
         for error in self.query(".form-error"):

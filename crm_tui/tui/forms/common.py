@@ -3,14 +3,15 @@
 `ServiceForm` opens blank (with defaults) or, given a `record_id`, filled from the stored
 record; on save it calls the service's create with everything, or its update with only the
 fields that were changed (so an edit of the quantity lets the service recompute the total,
-and an untouched field is never re-validated). `CustomerRecordForm` adds the customer
-field: the picker when opened without a customer, pre-filled with the one given otherwise.
+an untouched field is never re-validated, and what others changed meanwhile is kept) and
+the record as it was read (`stored`, the base a conflict is found against).
+`CustomerRecordForm` adds the customer field: the picker when opened without a customer,
+pre-filled with the one given otherwise.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import cached_property
 from typing import Any, ClassVar
 
 from textual.widgets import Input
@@ -52,21 +53,14 @@ class ServiceForm(RecordForm):
     def editing(self) -> bool:
         return self.record_id is not None
 
-    @cached_property
-    def stored(self) -> Record:
-        """The record being edited, read once (the title and the fields both use it)."""
-        return self.load()
-
     def title_text(self) -> str:
         return f"{'Edit' if self.editing else 'New'} {self.NOUN}{self.title_detail()}"
 
     def title_detail(self) -> str:
         return ""
 
-    def initial_values(self) -> Record:
-        if not self.editing:
-            return self.defaults()
-        values = {spec.name: self.stored.get(spec.name) for spec in self.FIELDS}
+    def record_values(self, record: Record) -> Record:
+        values = super().record_values(record)
         for spec in self.FIELDS:
             if spec.kind == "money":  # stored as cents, typed as dollars
                 values[spec.name] = money_text(values[spec.name])
@@ -80,16 +74,11 @@ class ServiceForm(RecordForm):
         return self.update(edit) if edit else None
 
     # ----- to override -------------------------------------------------------------------
-    def defaults(self) -> Record:
-        return {}
-
-    def load(self) -> Record:
-        raise NotImplementedError
-
     def create(self, values: Record) -> object:
         raise NotImplementedError
 
     def update(self, changes: Record) -> object:
+        """Save the changed fields: pass `base=self.stored` to the service."""
         raise NotImplementedError
 
 

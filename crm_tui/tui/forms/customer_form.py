@@ -1,4 +1,9 @@
-"""New / edit customer: identity, contact, classification, default address, consent."""
+"""New / edit customer: identity, contact, classification, default address, consent.
+
+The default address and the preferences are edited part by part (`address.city`,
+`preferences.sms_opt_in`), as the customers service takes them: an edit sends only the
+parts that were changed, so two people changing different parts both keep theirs.
+"""
 
 from __future__ import annotations
 
@@ -13,12 +18,10 @@ from crm_tui.domain.entities.customer import (
     CUSTOMER_TYPES,
 )
 from crm_tui.domain.entities.preferences import CONTACT_CHANNELS
+from crm_tui.services import customer_fields
 
 from .base import FormField, RecordForm
-
-ADDRESS_PARTS = ("kind", "street", "city", "region", "postal_code", "country")
-PREFERENCES = ("email_opt_in", "sms_opt_in", "push_opt_in", "preferred_channel", "language",
-               "gdpr_consent", "do_not_contact")
+from .common import changed
 
 
 class CustomerForm(RecordForm):
@@ -53,48 +56,40 @@ class CustomerForm(RecordForm):
         FormField("external_id", "External id", placeholder="id in another system"),
     ]
 
-    def title_text(self) -> str:
-        if self.customer_id is None:
-            return "New customer"
-        return f"Edit {self.crm.customers.profile(self.customer_id).name}"
+    @property
+    def editing(self) -> bool:
+        return self.customer_id is not None
 
-    def initial_values(self) -> dict[str, Any]:
-        if self.customer_id is None:
-            return {"kind": "individual", "customer_type": "retail", "source": "direct",
-                    "status": "active", "address.kind": "billing"}
-        doc = self.crm.customers.get(self.customer_id)
-        values = {f.name: doc.get(f.name) for f in self.FIELDS if "." not in f.name}
-        values["tags"] = ", ".join(doc.get("tags") or [])
-        address = self._default_address(doc)
-        values.update({f"address.{k}": address.get(k) for k in ADDRESS_PARTS})
-        prefs = doc.get("preferences") or {}
-        values.update({f"preferences.{k}": prefs.get(k) for k in PREFERENCES})
+    def title_text(self) -> str:
+        if not self.editing:
+            return "New customer"
+        return f"Edit {self.crm.customers.profile(self.customer_id or 0).name}"
+
+    def defaults(self) -> dict[str, Any]:
+        return {"kind": "individual", "customer_type": "retail", "source": "direct",
+                "status": "active", "address.kind": "billing"}
+
+    def load(self) -> dict[str, Any]:
+        return self.crm.customers.get(self.customer_id or 0)
+
+    def record_values(self, record: dict[str, Any]) -> dict[str, Any]:
+        values = super().record_values(customer_fields.flat(record))
+        values["tags"] = ", ".join(record.get("tags") or [])
         return values
 
-    @staticmethod
-    def _default_address(doc: dict[str, Any]) -> dict[str, Any]:
-        addresses = doc.get("addresses") or []
-        return next((a for a in addresses if a.get("is_default")),
-                    addresses[0] if addresses else {})
-
     def submit(self, values: dict[str, Any]) -> object:
-        data = {k: v for k, v in values.items() if "." not in k}
-        data["tags"] = values.get("tags") or []
-        current = self.crm.customers.get(self.customer_id) if self.customer_id else {}
-        address = {k: values.get(f"address.{k}") for k in ADDRESS_PARTS}
-        others = [a for a in current.get("addresses") or []
-                  if a is not self._default_address(current)]
-        if any(address[k] for k in ADDRESS_PARTS if k != "kind"):
-            data["addresses"] = [{**address, "is_default": True},
-                                 *({**a, "is_default": False} for a in others)]
-        else:
-            data["addresses"] = others
-        data["preferences"] = {**(current.get("preferences") or {}),
-                               **{k: values.get(f"preferences.{k}") for k in PREFERENCES}}
-        if self.customer_id is None:
-            return self.crm.customers.create(data)
-        return self.crm.customers.update(self.customer_id, data)
+        if not self.editing:
+            return self.crm.customers.create(customer_fields.apply({}, _typed(values)))
+        edit = changed(values, self._initial)
+        if not edit:
+            return None
+        return self.crm.customers.update(self.customer_id or 0, _typed(edit), base=self.stored)
 
     def error_field(self, name: str) -> str:
         match = re.fullmatch(r"addresses\[0\]\.(\w+)", name)
         return f"address.{match.group(1)}" if match else name
+
+
+def _typed(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as the service takes them: cleared tags are an empty list."""
+    return {**values, "tags": values["tags"] or []} if "tags" in values else values

@@ -39,4 +39,4 @@ class FeedbackForm(CustomerRecordForm):
 
     def update(self, changes: Record) -> object:
         # Ticking "resolved" resolves it (by whoever is working, today) in the same change.
-        return self.crm.feedback.update(self.record_id or 0, changes)
+        return self.crm.feedback.update(self.record_id or 0, changes, base=self.stored)

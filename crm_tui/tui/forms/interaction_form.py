@@ -37,4 +37,4 @@ class InteractionForm(CustomerRecordForm):
         return self.crm.interactions.log(values)
 
     def update(self, changes: Record) -> object:
-        return self.crm.interactions.update(self.record_id or 0, changes)
+        return self.crm.interactions.update(self.record_id or 0, changes, base=self.stored)

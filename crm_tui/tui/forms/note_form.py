@@ -40,4 +40,4 @@ class NoteForm(CustomerRecordForm):
 
     def update(self, changes: Record) -> object:
         return self.crm.customers.update_note(self.customer_id or 0, self.record_id or 0,
-                                              changes)
+                                              changes, base=self.stored)

@@ -26,9 +26,9 @@ class OpportunityForm(CustomerRecordForm):
     def defaults(self) -> Record:
         return {"stage": STAGES[0], "owner": self.crm.ctx.staff}
 
-    def initial_values(self) -> Record:
-        values = super().initial_values()
-        if self.editing and not self.stored.get("probability_manual"):
+    def record_values(self, record: Record) -> Record:
+        values = super().record_values(record)
+        if not record.get("probability_manual"):
             values["probability"] = None  # following the stage: shown blank, kept so
         return values
 
@@ -39,4 +39,4 @@ class OpportunityForm(CustomerRecordForm):
         return self.crm.pipeline.create(values)
 
     def update(self, changes: Record) -> object:
-        return self.crm.pipeline.update(self.record_id or 0, changes)
+        return self.crm.pipeline.update(self.record_id or 0, changes, base=self.stored)

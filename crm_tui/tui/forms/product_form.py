@@ -28,4 +28,4 @@ class ProductForm(ServiceForm):
         return self.crm.products.create(values)
 
     def update(self, changes: Record) -> object:
-        return self.crm.products.update(self.record_id or 0, changes)
+        return self.crm.products.update(self.record_id or 0, changes, base=self.stored)

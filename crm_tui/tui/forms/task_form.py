@@ -32,4 +32,4 @@ class TaskForm(CustomerRecordForm):
         return self.crm.tasks.create(values)
 
     def update(self, changes: Record) -> object:
-        return self.crm.tasks.update(self.record_id or 0, changes)
+        return self.crm.tasks.update(self.record_id or 0, changes, base=self.stored)

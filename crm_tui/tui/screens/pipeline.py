@@ -2,8 +2,11 @@
 
 Moving a card a stage on or back is one key (it is undone by ctrl+z and changes nothing
 else); closing a deal (won or lost, including `>` from the last open stage) and deleting
-one ask first. The header (open total, weighted forecast, best case, win rate, won and lost
-counts) covers the deals the filters show, and follows every change.
+one ask first. A move is made from where the board showed the deal: if another session
+moved or closed it since, the conflict dialog says who and where it is now, and the
+person keeps theirs or moves it anyway. The header (open total, weighted forecast, best
+case, win rate, won and lost counts) covers the deals the filters show, and follows every
+change.
 """
 
 from __future__ import annotations
@@ -20,11 +23,18 @@ from textual.worker import get_current_worker
 
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.money import display_money
-from crm_tui.domain.rules.pipeline import PipelineSummary, open_stage_names, pipeline_summary
+from crm_tui.domain.rules.pipeline import (
+    PipelineSummary,
+    next_stage,
+    open_stage_names,
+    pipeline_summary,
+    previous_stage,
+)
 from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.pipeline_board import Card, PipelineBoard, Stage
 
 from .base import CrmScreen
+from .confirm import ConfirmScreen
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
@@ -35,6 +45,7 @@ class BoardData:
     stages: list[Stage]
     summary: PipelineSummary
     owners: list[str]  # everyone who owns a deal, whatever the filters
+    deals: dict[int, dict[str, Any]]  # the deals on the board as read: what a move is made from
 
 
 def board_data(crm: Crm, owner: str | None, text: str) -> BoardData:
@@ -59,7 +70,7 @@ def board_data(crm: Crm, owner: str | None, text: str) -> BoardData:
     # The domain's own summary, over the deals shown (closed ones count for the win rate).
     summary = pipeline_summary([d for d in deals if shown(d)], crm.ctx.settings.pipeline)
     owners = sorted({str(d["owner"]) for d in every if d.get("owner")})
-    return BoardData(stages, summary, owners)
+    return BoardData(stages, summary, owners, {d["id"]: d for d in deals})
 
 
 def summary_markup(s: PipelineSummary) -> str:
@@ -98,6 +109,7 @@ class PipelineScreen(CrmScreen):
         self.owner: str | None = None
         self.text = ""
         self._owners: list[str] = []
+        self._deals: dict[int, dict[str, Any]] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -125,6 +137,7 @@ class PipelineScreen(CrmScreen):
 
     def _show(self, data: BoardData) -> None:
         self.query_one("#pipeline-summary", Static).update(summary_markup(data.summary))
+        self._deals = data.deals
         self.query_one(PipelineBoard).show(data.stages)
         if data.owners != self._owners:
             self._owners = data.owners
@@ -176,27 +189,50 @@ class PipelineScreen(CrmScreen):
         card, stage = self._card(), self.query_one(PipelineBoard).current_stage
         if card is None or stage is None:
             return
-        opens = open_stage_names(self.crm.ctx.settings.pipeline)
+        settings = self.crm.ctx.settings.pipeline
+        opens = open_stage_names(settings)
         if opens and stage.name == opens[-1]:
             self.action_close("won")  # the stage after the last open one closes the deal
         else:
-            self.crm_app.run_change(lambda: self.crm.pipeline.move_next(card.deal_id))
+            self._move(card, next_stage(stage.name, settings))
 
     def action_retreat(self) -> None:
-        card = self._card()
-        if card is not None:  # the service refuses at the first stage, in words
-            self.crm_app.run_change(lambda: self.crm.pipeline.move_previous(card.deal_id))
+        card, stage = self._card(), self.query_one(PipelineBoard).current_stage
+        if card is None or stage is None:
+            return
+        target = previous_stage(stage.name, self.crm.ctx.settings.pipeline)
+        if target is None:
+            self.notify("The deal is at the first stage already", severity="warning",
+                        timeout=3)
+        else:
+            self._move(card, target)
+
+    def _move(self, card: Card, stage: str | None, done: str | None = None) -> bool:
+        """Move the deal from where the board shows it; see the module's docstring."""
+        if stage is None:
+            return False
+        pipeline = self.crm.pipeline
+
+        def move(base: dict[str, Any] | None) -> object:
+            return pipeline.move(card.deal_id, stage, base=base)
+
+        return self.crm_app.run_change(lambda: move(self._deals.get(card.deal_id)), done,
+                                       overwrite=move, subject=f"the deal {card.name!r}")
 
     def action_close(self, outcome: str) -> None:
         card = self._card()
         if card is None:
             return
-        pipeline = self.crm.pipeline
-        close = pipeline.mark_won if outcome == "won" else pipeline.mark_lost
-        self.crm_app.confirm(
+        settings = self.crm.ctx.settings.pipeline
+        stage = settings.won_stage if outcome == "won" else settings.lost_stage
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._move(card, stage, f"{card.name}: {outcome}")
+
+        self.app.push_screen(ConfirmScreen(
             f"Mark {card.name!r} ({card.customer}, {display_money(card.value_cents)}) "
-            f"as {outcome}? It leaves the board (ctrl+z undoes it).",
-            lambda: close(card.deal_id), f"{card.name}: {outcome}")
+            f"as {outcome}? It leaves the board (ctrl+z undoes it)."), answered)
 
     def action_delete(self) -> None:
         card = self._card()
