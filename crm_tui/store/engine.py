@@ -170,7 +170,8 @@ def describe_foreign(path: Path) -> str:
     if head.startswith(b"{"):
         return (
             "is a JSON file, not a crm-tui database (a database is a directory); "
-            "to bring in seed-format customers use 'crm import legacy FILE'"
+            "to bring in the customers.json of the original single-file CRM script, use "
+            "'crm import legacy FILE'"
         )
     return "is a file, not a crm-tui database (a database is a directory)"
 
