@@ -235,11 +235,12 @@ def _blocks(handle: IO[bytes], path: Path, body_start: int) -> Iterator[tuple[in
 def _read_blocks(handle: IO[bytes], path: Path, body_start: int, intern: Interner) -> Docs:
     """The documents of a version 3 snapshot, one checksummed block at a time."""
     docs: Docs = {}
-    loads, share = orjson.loads, intern.share
+    loads = orjson.loads
     lines_read = 0
     for start, line_no, block in _blocks(handle, path, body_start):
         lines = block.split(b"\n")
         lines.pop()
+        share = intern.share  # per block: `review` may have given up sharing
         done = 0
         try:
             # The hot loop, as in version 2: the block's CRC vouched for every byte.

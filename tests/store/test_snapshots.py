@@ -13,6 +13,7 @@ import orjson
 import pytest
 
 from crm_tui.store import CorruptFileError, DamagedError, Database
+from crm_tui.store import engine as engine_module
 from crm_tui.store.interning import GIVE_UP_AFTER, Interner
 from crm_tui.store.snapshot import SNAPSHOT_VERSION, WRITE_BATCH, gc_paused, line_verifies
 
@@ -282,6 +283,26 @@ def test_interner_gives_up_on_tables_of_nested_documents() -> None:
     intern.review(GIVE_UP_AFTER + 2)
     doc = {"a": "x"}
     assert intern.share(doc) is doc and flat == doc
+
+
+def test_loading_stops_trying_to_share_once_the_interner_gives_up(
+        db_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each block asks the interner afresh: once it gave up on nested documents, the
+    rest of the table is not tried (an exception per document: twice the load time)."""
+    db = Database(db_path)
+    db.table("t").insert_multiple({"tags": [n]} for n in range(3 * WRITE_BATCH))
+    db.compact()
+    db.close()
+    made: list[Interner] = []
+
+    class Counted(Interner):
+        def __init__(self) -> None:
+            super().__init__()
+            made.append(self)
+
+    monkeypatch.setattr(engine_module, "Interner", Counted)
+    assert len(Database(db_path).table("t")) == 3 * WRITE_BATCH
+    assert made[0]._nested[0] <= WRITE_BATCH  # tried on the first block only
 
 
 def in_thread(target: Callable[[], None]) -> threading.Thread:
