@@ -28,6 +28,7 @@ from crm_tui.domain.money import display_money
 from crm_tui.services.customer_list import CustomerRow
 
 from .badges import LIFECYCLE_COLORS, RFM_COLORS, TIER_COLORS, lifecycle_label, rich_colors
+from .strips import text_strip
 
 
 @dataclass(frozen=True)
@@ -116,6 +117,8 @@ class CustomerTable(ScrollView, can_focus=True):
     CustomerTable > .customer-table--cursor { background: $accent 40%; }
     CustomerTable:focus > .customer-table--cursor { background: $accent; color: $text; }
     CustomerTable > .customer-table--odd { background: $surface; }
+    /* In shades of grey the accent is close to the rows: the cursor is drawn reversed. */
+    CustomerTable:nocolor:focus > .customer-table--cursor { text-style: reverse; }
     """
 
     cursor = reactive(0)
@@ -206,6 +209,11 @@ class CustomerTable(ScrollView, can_focus=True):
             self.post_message(self.Opened(self.current_id))
 
     # ----- rendering ---------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        # Focus, theme and CSS changes restyle the rows: drawn lines are stale.
+        super().notify_style_update()
+        self._lines.clear()
+
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self.ids) + 1)
         self._lines.clear()
@@ -288,5 +296,4 @@ class CustomerTable(ScrollView, can_focus=True):
         return Strip(segments).extend_cell_length(width, base).crop(0, width)
 
     def _strip(self, text: Text, width: int, style: Style) -> Strip:
-        segments = [Segment(s.text, s.style) for s in text.render(self.app.console)]
-        return Strip(segments).extend_cell_length(width, style).crop(0, width)
+        return text_strip(text, width, style, self.app.console)

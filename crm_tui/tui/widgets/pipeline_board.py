@@ -21,6 +21,8 @@ from textual.strip import Strip
 
 from crm_tui.domain.money import display_money
 
+from .strips import text_strip
+
 TITLE_LINES = 2
 ROOMY = 26  # column width from which a card gets a line of its own for the customer
 
@@ -168,10 +170,8 @@ class StageColumn(ScrollView):
         return Style(color=style.color, bold=style.bold)
 
     def _strip(self, text: Text, width: int, part: str) -> Strip:
-        base: Style = self.get_component_rich_style(part)
-        text.stylize_before(base)  # under the line's own styles (bold name, stale flag)
-        segments = list(text.render(self.app.console))
-        return Strip(segments).extend_cell_length(width, base).crop(0, width)
+        # The part's style under the line's own (bold name, stale flag).
+        return text_strip(text, width, self.get_component_rich_style(part), self.app.console)
 
 
 class PipelineBoard(Horizontal, can_focus=True):
