@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from pathlib import Path
 from typing import IO
 
 import click
 
-from crm_tui.services.crm import Crm
-from crm_tui.services.exchange.exports import (
-    DUMP_KINDS,
-    KINDS,
-    Query,
-    export_rows,
-    resolve_query,
-)
+from crm_tui.services.exchange.exports import DUMP_KINDS, KINDS, Query, resolve_query
 from crm_tui.services.exchange.writers import FORMATS, write_json, write_rows
 
 from .common import DATE, as_of_option, open_crm, options_named, output_stream
+from .export_source import ExportSource
+from .progress import progress
 
 DUMP_FORMAT = "crm-tui-export"
 SELECTING = ("segment", "tag", "status")  # the options that pick customers by name
@@ -31,26 +27,25 @@ def _format_for(fmt: str | None, output: str) -> str:
     return suffix if suffix in FORMATS else "csv"
 
 
-def write_dump(crm: Crm, query: Query, out: IO[bytes]) -> int:
+def write_dump(source: ExportSource, out: IO[bytes]) -> int:
     """`export all` as one JSON object: an array per kind (what `crm import all` reads)."""
     out.write(b'{"format": "%s", "version": 1, "as_of": "%s"' % (
-        DUMP_FORMAT.encode(), query.as_of.isoformat().encode()))
+        DUMP_FORMAT.encode(), source.query.as_of.isoformat().encode()))
     total = 0
     for kind in DUMP_KINDS:
         out.write(b',\n"%s": ' % kind.encode())
-        columns, rows = export_rows(crm, kind, query)
-        total += write_json(columns, rows, out)
+        total += write_json(*source.rows(kind), out)
     out.write(b"}\n")
     return total
 
 
-def export_all_files(crm: Crm, query: Query, fmt: str, folder: Path, *, bom: bool,
+def export_all_files(source: ExportSource, fmt: str, folder: Path, *, bom: bool,
                      raw: bool) -> int:
     """`export all` as CSV/XLSX/JSONL: one file per kind in a folder."""
     folder.mkdir(parents=True, exist_ok=True)
     total = 0
     for kind in KINDS:
-        columns, rows = export_rows(crm, kind, query)
+        columns, rows = source.rows(kind)
         with output_stream(str(folder / f"{kind}.{fmt}"), binary_ok=True) as out:
             total += write_rows(fmt, columns, rows, out, bom=bom, raw=raw)
     return total
@@ -91,21 +86,25 @@ def export(ctx: click.Context, kind: str, fmt: str | None, output: str, segment:
       crm export all --format json -o backup.json
     """
     fmt = _format_for(fmt, output)
+    if kind == "all" and fmt != "json" and output == "-":
+        raise click.UsageError(f"export all --format {fmt} writes one file per kind: "
+                               "give a folder with -o")
+    # Records are counted on the terminal, unless the export itself is written there.
+    counting = progress(f"exporting {kind}", show=output != "-" or not sys.stdout.isatty())
     with open_crm(ctx, as_of=as_of) as crm:
         with options_named(SELECTING):
             query = resolve_query(crm, Query(as_of=crm.ctx.as_of(as_of), segment=segment,
                                              tag=tag, status=status, since=since, until=until))
-        if kind == "all" and fmt == "json":
-            with output_stream(output, binary_ok=True) as out:
-                count = write_dump(crm, query, out)
-        elif kind == "all":
-            if output == "-":
-                raise click.UsageError(f"export all --format {fmt} writes one file per kind: "
-                                       "give a folder with -o")
-            count = export_all_files(crm, query, fmt, Path(output), bom=bom, raw=raw)
-        else:
-            columns, rows = export_rows(crm, kind, query)
-            with output_stream(output, binary_ok=fmt != "xlsx") as out:
-                count = write_rows(fmt, columns, rows, out, bom=bom, raw=raw)
+        with counting as advance:
+            source = ExportSource(crm, query, advance)
+            if kind == "all" and fmt == "json":
+                with output_stream(output, binary_ok=True) as out:
+                    count = write_dump(source, out)
+            elif kind == "all":
+                count = export_all_files(source, fmt, Path(output), bom=bom, raw=raw)
+            else:
+                columns, rows = source.rows(kind)
+                with output_stream(output, binary_ok=fmt != "xlsx") as out:
+                    count = write_rows(fmt, columns, rows, out, bom=bom, raw=raw)
     if output != "-":
         click.echo(f"exported {count} records to {output}", err=True)

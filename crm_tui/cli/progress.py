@@ -84,13 +84,14 @@ def _columns(stream: TextIO) -> int:
 
 
 @contextmanager
-def progress(label: str, total: int | None = None, *,
-             stream: TextIO | None = None) -> Iterator[Advance]:
-    """`advance(done, total)` for the work to call as it goes; a no-op unless stderr (or
-    `stream`) is a terminal. `total` may be given here, or later with an update."""
+def progress(label: str, total: int | None = None, *, show: bool = True,
+             stream: TextIO | None = None) -> Iterator[Advance | None]:
+    """`advance(done, total)` for the work to call as it goes, or None when nothing is to
+    be drawn: unless stderr (or `stream`) is a terminal, or when not `show`. `total` may
+    be given here, or later with an update."""
     out = sys.stderr if stream is None else stream
-    if not out.isatty():
-        yield lambda _done, _total=None: None
+    if not (show and out.isatty()):
+        yield None
         return
     line = ProgressLine(label, out, total)
     try:

@@ -62,19 +62,23 @@ def test_a_shorter_line_blanks_what_the_longer_one_left() -> None:
     assert out.getvalue().rsplit("\r", 1)[-1] == line.text(80).ljust(longer) + "\n"
 
 
-def test_drawn_only_on_a_terminal() -> None:
-    piped, terminal = io.StringIO(), Terminal()
-    for stream in (piped, terminal):
-        with progress("job", 3, stream=stream) as advance:
-            advance(1, 3)
-            advance(3, 3)
-    assert piped.getvalue() == ""
+def test_drawn_only_on_a_terminal_and_when_wanted() -> None:
+    for stream, show in ((io.StringIO(), True), (Terminal(), False)):
+        with progress("job", 3, stream=stream, show=show) as advance:
+            assert advance is None  # the work skips its reports altogether
+        assert stream.getvalue() == ""
+    terminal = Terminal()
+    with progress("job", 3, stream=terminal) as advance:
+        assert advance is not None
+        advance(1, 3)
+        advance(3, 3)
     assert terminal.getvalue().endswith("100%  3/3\n")
 
 
 def test_work_that_fails_takes_the_line_away() -> None:
     terminal = Terminal()
     with pytest.raises(ValueError), progress("job", 3, stream=terminal) as advance:
+        assert advance is not None
         advance(1, 3)
         raise ValueError("the error is what is left to read")
     drawn = terminal.getvalue()
