@@ -27,6 +27,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
@@ -139,7 +140,9 @@ class RecordForm(ModalScreen[bool]):
         if spec.kind == "bool":
             return Checkbox(id=wid, compact=True)
         if spec.kind == "multiline":
-            return TextArea(id=wid, classes="form-multiline", placeholder=spec.placeholder)
+            # Content, not markup: a placeholder such as "[SKU]" is shown as typed
+            return TextArea(id=wid, classes="form-multiline",
+                            placeholder=Content(spec.placeholder))
         if spec.kind == "date":
             return DateInput(self.today, id=wid)
         if spec.kind == "customer":

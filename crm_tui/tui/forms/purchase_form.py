@@ -1,5 +1,8 @@
 """Record or edit a purchase: a product from the catalogue (filling item and unit price) or
-a free-text item, quantity, unit price, an optional total, date, payment and status."""
+a free-text item, quantity, unit price; or, for an order of several lines, its items typed
+one per line ("2 x Mug @ 12.50 [SKU]", the domain's one line parser reads them, and they
+replace item, quantity and unit price); shipping, tax and discount, an optional total,
+date, payment, status and a note."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on
 from textual.widgets import Input, Select
 
+from crm_tui.domain.entities.order_lines import lines_text
 from crm_tui.domain.entities.purchase import PAYMENT_METHODS, PURCHASE_STATUSES
 
 from .base import FormField, field_id
@@ -17,6 +21,7 @@ if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
 
 PRODUCT = "product_id"
+LINES = "lines"
 
 
 class PurchaseForm(CustomerRecordForm):
@@ -28,10 +33,16 @@ class PurchaseForm(CustomerRecordForm):
         FormField("item", "Item", placeholder="what was bought"),
         FormField("quantity", "Quantity", "int"),
         FormField("unit_price", "Unit price", "money", placeholder="1,200.50"),
-        FormField("total", "Total", "money", placeholder="blank: quantity x unit price"),
+        FormField(LINES, "Items", "multiline",
+                  placeholder="one per line: 2 x Mug @ 12.50 [SKU]"),
+        FormField("shipping", "Shipping", "money"),
+        FormField("tax", "Tax", "money"),
+        FormField("discount", "Discount", "money"),
+        FormField("total", "Total", "money", placeholder="blank: worked out from the above"),
         FormField("date", "Date", "date"),
         FormField("payment_method", "Payment", "choice", PAYMENT_METHODS),
         FormField("status", "Status", "choice", PURCHASE_STATUSES),
+        FormField("note", "Note"),
     ]
 
     def __init__(self, crm: Crm, *, record_id: int | None = None,
@@ -50,10 +61,15 @@ class PurchaseForm(CustomerRecordForm):
 
     def initial_values(self) -> Record:
         values = super().initial_values()
-        if self.editing:  # the stored product id, shown by its name
+        if self.editing:  # the stored product id, shown by its name; lines as typed
             ids = {p["id"]: name for name, p in self.products.items()}
             values[PRODUCT] = ids.get(values.get(PRODUCT))
+            values[LINES] = lines_text(values.get(LINES) or [], "\n") or None
         return values
+
+    def error_field(self, name: str) -> str:
+        """A line's error ("lines[1].unit_price") shows under the items."""
+        return LINES if name.startswith(f"{LINES}[") else name
 
     def load(self) -> Record:
         return self.crm.sales.get(self.record_id or 0)

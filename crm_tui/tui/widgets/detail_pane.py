@@ -12,7 +12,7 @@ from textual.widgets import Static
 
 from crm_tui.domain.money import display_money
 from crm_tui.domain.rules.loyalty import next_tier
-from crm_tui.services.customer_view import CustomerDetail
+from crm_tui.services.customer_view import CustomerDetail, purchase_lines
 
 from .badges import rich_colors, segment_badges
 
@@ -33,9 +33,7 @@ def _rows(records: list[Record], render: Any) -> list[str]:
 
 
 def _purchase(p: Record) -> str:
-    status = "" if p.get("status") == "completed" else f"[{p.get('status')}]"
-    return _line(p.get("date"), f"{p.get('item') or 'item'} x{p.get('quantity', 1)}",
-                 display_money(p.get("total") or 0), status)
+    return "\n  ".join(purchase_lines(p))  # its own lines under it, as indented as it is
 
 
 def _interaction(i: Record) -> str:
