@@ -14,6 +14,7 @@ from itertools import compress
 from typing import Any
 
 from crm_tui.domain.entities.customer import display_name
+from crm_tui.domain.text import fold
 
 from . import tables
 from .context import ServiceContext
@@ -70,28 +71,30 @@ def company_of(doc: Doc) -> str:
 
 
 def haystack(doc: Doc) -> str:
-    """Everything search-as-you-type matches: name, email, phone, company, tags."""
+    """Everything search-as-you-type matches: name, email, phone, company, tags, folded
+    (accents and case) as the typed text is."""
     phone = str(doc.get("phone") or "")
     parts = [display_name(doc), str(doc.get("email") or ""), phone,
              "".join(ch for ch in phone if ch.isdigit()), str(doc.get("company") or ""),
              str(doc.get("company_name") or ""), " ".join(doc.get("tags") or [])]
-    return "\x00".join(parts).casefold()
+    return fold("\x00".join(parts))
 
 
 def name_key(doc: Doc) -> str:
-    """display_name's order, computed cheaply: it runs for every customer on first paint."""
+    """display_name's order, computed cheaply: it runs for every customer on first paint.
+    Folded, so "Émile" sorts among the E's."""
     if doc.get("kind") == "corporate":
         name = doc.get("company_name") or ""
     else:
         name = f"{doc.get('first_name') or ''} {doc.get('last_name') or ''}"
-    return name.strip().casefold() or str(doc.get("email") or "").casefold()
+    return fold(name.strip()) or str(doc.get("email") or "").casefold()
 
 
 SORT_KEYS: dict[str, Callable[[Doc, Standing | None], Any]] = {
     "name": lambda d, s: name_key(d),
     "email": lambda d, s: str(d.get("email") or "").casefold(),
     "phone": lambda d, s: str(d.get("phone") or ""),
-    "company": lambda d, s: company_of(d).casefold(),
+    "company": lambda d, s: fold(company_of(d)),
     "type": lambda d, s: str(d.get("customer_type") or ""),
     "status": lambda d, s: str(d.get("status") or ""),
     "orders": lambda d, s: d.get("order_count") or 0,
@@ -244,7 +247,7 @@ class CustomerList:
         return found
 
     def _filter(self, q: ListQuery) -> list[int]:
-        text = q.text.strip().casefold()
+        text = fold(q.text.strip())
         ids = self._text_matches(q, text).ids if text else self._base(q).ids
         docs = self._docs
         if q.status:
