@@ -15,6 +15,7 @@ from typing import Any
 
 from crm_tui.domain.entities.address import default_address
 from crm_tui.domain.entities.customer import display_name
+from crm_tui.domain.entities.order_lines import line_shares
 from crm_tui.domain.errors import ValidationError
 from crm_tui.services import tables
 from crm_tui.services.crm import Crm
@@ -22,6 +23,7 @@ from crm_tui.services.profiles import Memo, Scorer, Scores
 from crm_tui.services.selection import pick_status, pick_tag
 
 from .cells import money, money_text, text_cells
+from .order_cells import order_cells
 from .writers import csv_line
 
 Row = dict[str, Any]
@@ -76,6 +78,8 @@ class Kind:
     date_field: str = "created_at"
     rows: Callable[[Crm, Query], Iterable[Row]] | None = None  # else derived from the table
     linked: bool = False  # records belong to customers: add the customer's identity
+    # Cells worked out from the record rather than stored (a purchase's lines)
+    worked_out: Callable[[Mapping[str, Any]], Row] | None = None
 
 
 class CustomerFilter:
@@ -236,6 +240,8 @@ def linked_rows(kind: Kind) -> Callable[[Crm, Query], Iterator[Row]]:
             row["id"] = doc.doc_id
             for column in kind.money:
                 row[column] = money(doc.get(column))
+            if kind.worked_out is not None:
+                row.update(kind.worked_out(doc))
             if owner is not None:
                 row.update(customer_name=display_name(owner), customer_email=owner.get("email"),
                            customer_external_id=owner.get("external_id"))
@@ -245,14 +251,17 @@ def linked_rows(kind: Kind) -> Callable[[Crm, Query], Iterator[Row]]:
 
 
 def product_revenue_rows(crm: Crm, query: Query) -> Iterator[Row]:
+    """Revenue per item; an order of several lines counts for each, with its share of the
+    order's total (`line_shares`)."""
     totals: dict[str, list[int]] = {}
     for doc in crm.db.table(tables.PURCHASES):
         if doc.get("status") != "completed" or not _in_period(doc.get("date"), query):
             continue
-        entry = totals.setdefault(doc.get("item") or "(no item)", [0, 0, 0])
-        entry[0] += 1
-        entry[1] += doc.get("quantity") or 0
-        entry[2] += doc.get("total") or 0
+        for line, revenue in line_shares(doc):
+            entry = totals.setdefault(line.get("item") or "(no item)", [0, 0, 0])
+            entry[0] += 1
+            entry[1] += line.get("quantity") or 0
+            entry[2] += revenue
     for item, (orders, quantity, revenue) in sorted(totals.items(), key=lambda kv: -kv[1][2]):
         yield {"product": item, "orders": orders, "quantity": quantity,
                "revenue": money(revenue)}
@@ -266,15 +275,19 @@ def segment_rows(crm: Crm, query: Query) -> Iterator[Row]:
 
 def _kinds() -> dict[str, Kind]:
     def linked(name: str, table: str, columns: list[str], money_cols: tuple[str, ...] = (),
-               date_field: str = "date") -> Kind:
+               date_field: str = "date",
+               worked_out: Callable[[Mapping[str, Any]], Row] | None = None) -> Kind:
         return Kind(name, table, ["id", *CUSTOMER_LINK, *columns], money_cols, date_field,
-                    linked=True)
+                    linked=True, worked_out=worked_out)
 
     kinds = [
         Kind("customers", tables.CUSTOMERS, CUSTOMER_COLUMNS, rows=CustomerRows),
         linked("purchases", tables.PURCHASES,
-               ["product_id", "item", "quantity", "unit_price", "total", "date",
-                "payment_method", "status", "external_id"], ("unit_price", "total")),
+               ["product_id", "item", "quantity", "unit_price", "lines", "line_count",
+                "shipping", "tax", "discount", "total", "date", "payment_method", "status",
+                "external_id", "note"],
+               ("unit_price", "shipping", "tax", "discount", "total"),
+               worked_out=order_cells),
         linked("interactions", tables.INTERACTIONS,
                ["channel", "direction", "status", "date", "subject", "summary", "outcome",
                 "next_action", "follow_up_date", "follow_up_done", "duration_minutes", "staff"]),

@@ -191,6 +191,7 @@ _IGNORED: dict[str, frozenset[str]] = {
         "customers": [c for c in CUSTOMER_COLUMNS if c not in TARGETS["customers"]],
         "feedback": ["sentiment"],
         "products": ["id"],
+        "purchases": ["line_count"],
     }.items()
 }
 

@@ -86,7 +86,15 @@ def csv_line(cells: list[str], likely: int | None = None) -> str:
 def _json_value(value: Any) -> bytes:
     if isinstance(value, Decimal):
         return number_text(value).encode()  # a JSON number that keeps its two places
-    return orjson.dumps(value)
+    return orjson.dumps(value, default=_nested_money)
+
+
+def _nested_money(value: Any) -> Any:
+    """Money inside a list or object (an order's lines) as a number with its two places,
+    like the row's own; orjson asks only for what it cannot write itself."""
+    if isinstance(value, Decimal):
+        return orjson.Fragment(number_text(value).encode())
+    raise TypeError(f"{type(value).__name__} cannot be written as JSON")
 
 
 def _json_object(columns: list[str], row: Row, keys: list[bytes]) -> bytes:
