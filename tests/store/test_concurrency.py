@@ -47,3 +47,15 @@ def test_concurrent_writers_with_compaction(db_path: Path) -> None:
     docs = Database(db_path).table("items").all()
     assert len(docs) == 450
     assert len({d.doc_id for d in docs}) == 450
+
+
+def test_four_processes_creating_the_same_database_at_once(tmp_path: Path) -> None:
+    """Each creates the folder if it is missing: one of them used to fail with "File
+    exists" when another made it between its check and its mkdir."""
+    for round_no in range(5):
+        path = tmp_path / f"round{round_no}" / "crm.db"
+        procs = [start_writer(path, "insert", start=k * 1000, count=2) for k in range(4)]
+        for proc in procs:
+            _, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err
+        assert len(Database(path).table("items")) == 8
