@@ -43,9 +43,11 @@ EXPORT_VERSION = 1
 Anonymiser = Callable[[Mapping[str, Any]], dict[str, Any]]
 
 # Free text that domain.gdpr has no entity for: a ledger note is typed by staff when
-# redeeming or adjusting points and may quote the customer. Purchases hold nothing
-# personal (item names describe the catalog, not the person), so they stay as they are.
-EXTRA_PERSONAL: dict[str, frozenset[str]] = {tables.LEDGER: frozenset({"note"})}
+# redeeming or adjusting points and may quote the customer, and so may a purchase's note
+# (an order's note from a shop: "gift-wrapped for her sister"). Otherwise a purchase holds
+# nothing personal (item names describe the catalog, not the person): amounts stay.
+EXTRA_PERSONAL: dict[str, frozenset[str]] = {tables.LEDGER: frozenset({"note"}),
+                                             tables.PURCHASES: frozenset({"note"})}
 
 
 def _scrub_extra(doc: Mapping[str, Any], table: str) -> dict[str, Any]:
@@ -62,6 +64,7 @@ ANONYMISERS: dict[str, Anonymiser] = {
     tables.TASKS: anonymise_task,
     tables.FEEDBACK: anonymise_feedback,
     tables.LEDGER: lambda doc: _scrub_extra(doc, tables.LEDGER),
+    tables.PURCHASES: lambda doc: _scrub_extra(doc, tables.PURCHASES),
 }
 
 
