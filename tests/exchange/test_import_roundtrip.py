@@ -46,6 +46,9 @@ def build(crm: Crm) -> None:
                       "date": "2026-06-10"})
     crm.sales.record({"customer_id": acme, "item": "Crate", "total": "640.50",
                       "date": "2026-03-03", "status": "pending"})
+    crm.sales.record({"customer_id": acme, "lines": "2 x Crate @ 320.25 [CR-1]\nLid @ 12",
+                      "shipping": "9.90", "tax": "3", "discount": "1", "note": "dock 4",
+                      "date": "2026-04-04", "external_id": "O-2"})
     crm.loyalty.redeem(ann, 20)
     crm.loyalty.adjust(acme, 7, "goodwill")
     assert p1
@@ -83,7 +86,7 @@ def test_export_import_export_is_the_same(tmp_path: Path) -> None:
     for kind in DUMP_KINDS:
         assert a[kind] == b[kind], kind
     assert a["customers"] and a["purchases"] and a["segments"]
-    assert report.count("customers").created == 3 and report.count("purchases").created == 4
+    assert report.count("customers").created == 3 and report.count("purchases").created == 5
     ann = target.customers.find_by_email("ann@x.com")
     assert ann is not None and ann["created_by"] == "alice"
     assert target.loyalty.summary(ann["id"]).balance == 100  # 120 earned - 20 redeemed
