@@ -15,6 +15,10 @@ fail after its row was validated (a clash with another session, say), the chunk 
 and is replayed one row per commit, so only that row is lost. A dry run runs everything in
 one transaction that is always rolled back: the report is the real one, and not a byte of
 the database changes.
+
+A file whose rows are the lines of orders (a Shopify orders export) has each order's rows
+gathered into one row before the chunks are cut (order_rows.py): an order is never split
+between two commits, and it counts as the file rows it came from.
 """
 
 from __future__ import annotations
