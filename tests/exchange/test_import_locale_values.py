@@ -4,6 +4,7 @@ told, and spreadsheet apostrophes taken off."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +18,12 @@ from crm_tui.services.exchange.importer import import_file
 from crm_tui.services.exchange.locale_amounts import evident_mark, read_amount
 from crm_tui.services.exchange.locale_dates import CellError, check_date_format, read_date
 
-from .import_support import customers_by_email, write_csv
+from .import_support import customers_by_email, open_crm, write_csv
 
 PEOPLE = "Name,Email,Customer ID\nAnn Lee,ann@x.com,C1\nBob Ray,bob@x.com,C2\n"
+CORPUS = Path(__file__).parent / "corpus"
+SHOPIFY_CUSTOMERS = CORPUS / "shopify_customers_export.csv"
+SHOPIFY_ORDERS = CORPUS / "shopify_orders_export.csv"
 
 
 def purchases(crm: Crm) -> dict[str, dict[str, Any]]:
@@ -264,3 +268,40 @@ def test_leading_apostrophes(crm: Crm, tmp_path: Path) -> None:
 ])
 def test_unquote(cell: str, expected: str) -> None:
     assert unquote(cell) == expected
+
+
+def test_a_shopify_orders_export_resaved_by_excel_in_germany(crm: Crm,
+                                                              tmp_path: Path) -> None:
+    """The same orders as the export itself, once Excel in Germany has saved it: Windows-1252,
+    `;`, decimal commas, `07.02.2024 18:27` dates (the orders' lines included)."""
+    money = {"Subtotal", "Shipping", "Taxes", "Total", "Discount Amount", "Lineitem price",
+             "Refunded Amount", "Lineitem discount", "Outstanding Balance"}
+    with SHOPIFY_ORDERS.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source))
+    header = rows[0]
+    for row in rows[1:]:
+        for index, name in enumerate(header):
+            cell = row[index] if index < len(row) else ""
+            if name in money and cell:
+                row[index] = cell.replace(".", ",")
+            elif name == "Created at" and cell:
+                day, time = cell.split(" ")[:2]
+                year, month, date = day.split("-")
+                row[index] = f"{date}.{month}.{year} {time[:5]}"
+    resaved = tmp_path / "orders_export.csv"
+    with resaved.open("w", encoding="cp1252", newline="") as out:
+        csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+
+    original = open_crm(tmp_path / "original.db")
+    for target, orders_file in ((original, SHOPIFY_ORDERS), (crm, resaved)):
+        import_file(target, "customers", SHOPIFY_CUSTOMERS)
+        report = import_file(target, "purchases", orders_file)
+        assert (report.created, report.failed) == (7, 5)
+    assert "read as Windows-1252 (Western European), semicolon-separated" in report.reading
+    assert "dates in 'Created at': day first, like 02.05.2026 10:15" in report.reading
+    assert "amounts in 'Lineitem price': decimal comma, like 18,50" in report.reading
+    keep = ("lines", "shipping", "tax", "discount", "total", "date", "status", "points")
+    assert purchases(crm) and {
+        ref: {k: doc.get(k) for k in keep} for ref, doc in purchases(crm).items()} == {
+        ref: {k: doc.get(k) for k in keep} for ref, doc in purchases(original).items()}
+    original.close()

@@ -21,6 +21,7 @@ from crm_tui.domain.entities.customer import CUSTOMER_FIELDS
 from crm_tui.domain.entities.feedback import FEEDBACK_FIELDS
 from crm_tui.domain.entities.interaction import INTERACTION_FIELDS
 from crm_tui.domain.entities.opportunity import OPPORTUNITY_FIELDS
+from crm_tui.domain.entities.order_lines import LINE_FIELDS
 from crm_tui.domain.entities.preferences import PREFERENCE_FIELDS
 from crm_tui.domain.entities.product import PRODUCT_FIELDS
 from crm_tui.domain.entities.purchase import PURCHASE_FIELDS
@@ -38,16 +39,23 @@ from .locale_dates import (
     Example,
     read_date,
 )
+from .mapping import LINE_TARGETS, REFUNDED
 
 DATE_FORMS = ("date", "timestamp")
 NUMBER_FORMS = ("amount", "whole")
 # Every record's `created_at` (ours, or another system's creation date) is a timestamp the
 # services keep, not a field of the tables.
 _SERVICE_FIELDS: dict[str, Field] = {"created_at": Field(schema.MOMENT)}
+# What an order's rows say beside its fields: a line each (mapping.LINE_TARGETS), and the
+# amount refunded of an order that stays completed.
+_ORDER_ROWS: dict[str, Field] = {
+    **{target: LINE_FIELDS[name] for target, name in LINE_TARGETS.items()},
+    REFUNDED: Field(schema.amount()),
+}
 _TABLES: dict[str, tuple[Mapping[str, Field], ...]] = {
     "customers": (CUSTOMER_FIELDS, PREFERENCE_FIELDS, ADDRESS_FIELDS),
     "products": (PRODUCT_FIELDS,),
-    "purchases": (PURCHASE_FIELDS,),
+    "purchases": (PURCHASE_FIELDS, _ORDER_ROWS),
     "interactions": (INTERACTION_FIELDS,),
     "opportunities": (OPPORTUNITY_FIELDS,),
     "tasks": (TASK_FIELDS,),
@@ -87,9 +95,12 @@ class ColumnReading:
     rule: str
     example: str = ""
 
-    def reader(self) -> Callable[[str], str]:
-        """The cell -> canonical text function, remembering its answers (a column's dates
-        and prices repeat: a few hundred values over a million rows)."""
+    def reader(self) -> tuple[dict[str, str], Callable[[str], str]]:
+        """The answers given so far (cell -> canonical text), and the function that works
+        out a cell's answer and adds it to them: a column's dates and prices repeat (a few
+        hundred values over a million rows), so a reader of many rows looks a cell up in
+        the first and calls the second only for a cell not there. The function raises
+        CellReadError, naming the field, for a cell the column cannot read."""
         if self.form in DATE_FORMS:
             read = partial(read_date, order=self.rule, timestamp=self.form == "timestamp",
                            example=self.example)
@@ -98,19 +109,17 @@ class ColumnReading:
         seen: dict[str, str] = {}
         field = self.field
 
-        def remembered(cell: str) -> str:
-            value = seen.get(cell)
-            if value is None:
-                try:
-                    value = read(cell)
-                except CellError as exc:
-                    raise CellReadError(field, str(exc)) from None
-                if len(seen) >= _REMEMBERED:
-                    seen.clear()  # cheaper than tracking age: the cells that repeat return
-                seen[cell] = value
+        def answer(cell: str) -> str:
+            try:
+                value = read(cell)
+            except CellError as exc:
+                raise CellReadError(field, str(exc)) from None
+            if len(seen) >= _REMEMBERED:
+                seen.clear()  # cheaper than tracking age: the cells that repeat return
+            seen[cell] = value
             return value
 
-        return remembered
+        return seen, answer
 
     def describe(self) -> str:
         like = f", like {self.example}" if self.example else ""
@@ -180,15 +189,19 @@ def _date_order(column: Column, evidence: DateEvidence) -> str:
         raise ValueError(
             f"column {column.label!r} has dates with the day first ({_at(day)}) and dates "
             f"with the month first ({_at(month)}); correct them, or name the order with "
-            "--date-format DMY or MDY")
+            f"--date-format DMY or MDY{_or_leave_out(column)}")
     if day is not None or month is not None:
         return DAY_FIRST if day is not None else MONTH_FIRST
     if evidence.ambiguous is not None:
         raise ValueError(
             f"column {column.label!r} has dates that could have the day or the month first "
             f"({_at(evidence.ambiguous)}) and none that shows which; name the order with "
-            "--date-format DMY or MDY")
+            f"--date-format DMY or MDY{_or_leave_out(column)}")
     return ISO
+
+
+def _or_leave_out(column: Column) -> str:
+    return f" (or leave the column out: --map {column.label!r}=ignore)"
 
 
 def _at(example: Example) -> str:

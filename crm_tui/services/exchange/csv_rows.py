@@ -150,9 +150,9 @@ class CsvSource:
         self.layout = layout or CsvLayout(os.fspath(self.path), encoding, delimiter, lines)
         self._last_line = 0
         self._ahead: deque[tuple[int, list[str] | csv.Error]] = deque()
-        self._readers: list[tuple[int, Callable[[str], str]]] | None = None
+        self._readers: list[tuple[int, dict[str, str], Callable[[str], str]]] | None = None
         if layout is not None:
-            self._readers = [(c.index, c.reader()) for c in layout.columns]
+            self._readers = [(c.index, *c.reader()) for c in layout.columns]
         self.header: list[str] = []
         self.header_line = 0
         self._read_header()
@@ -220,7 +220,7 @@ class CsvSource:
             self.close()
             raise file_error(self.path, str(exc)) from None
         self.layout = replace(self.layout, columns=tuple(readings))
-        self._readers = [(reading.index, reading.reader()) for reading in readings]
+        self._readers = [(reading.index, *reading.reader()) for reading in readings]
         return self.layout
 
     def _read_on(self, evidence: ColumnEvidence, width: int) -> None:
@@ -255,8 +255,10 @@ class CsvSource:
                 continue
             cells = unquoted(cells)
             try:
-                for index, read in readers:
-                    cells[index] = read(cells[index])
+                for index, seen, read in readers:
+                    cell = cells[index]
+                    value = seen.get(cell)
+                    cells[index] = read(cell) if value is None else value
             except CellReadError as exc:
                 yield SourceRow(line, {}, RowError(line, exc.field, str(exc)))
                 continue
