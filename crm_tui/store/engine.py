@@ -315,8 +315,8 @@ class Engine:
                 manifest, 0, f"database version {record.get('version')!r} is not supported"
             )
         # What it says is readable, but it is not what was written: something changed it.
-        at = next(i for i, (a, b) in enumerate(zip(data + b"\0", MANIFEST_BYTES + b"\0",
-                                                   strict=False)) if a != b)
+        at = next((i for i, (a, b) in enumerate(zip(data, MANIFEST_BYTES, strict=False))
+                   if a != b), min(len(data), len(MANIFEST_BYTES)))
         self._integrity.note(CorruptFileError(manifest, at, "changed: not as crm-tui wrote it"))
 
     def _journal_missing(self) -> CorruptFileError:
@@ -500,11 +500,13 @@ class Engine:
             self._integrity.note(CorruptFileError(
                 self.journal_path, start, f"cut short inside a commit's line: commits up "
                 f"to byte {mark.end if mark else 0} were saved"))
-        elif self._exclusive and kind == "missing":
+        elif not self._exclusive or self._integrity.damage:
+            return  # only a writer mends, and never a damaged database (the mark may be)
+        elif kind == "missing":
             write_all(self._fd, b"\n")  # end the line its killed writer wrote whole
             os.fdatasync(self._fd)
             self._read_tail(locked=True)
-        elif self._exclusive:
+        else:
             # Nobody is mid-append: a torn write from a killed writer, never acknowledged.
             # Drop it so the next commit starts on a clean line.
             os.ftruncate(self._fd, start)

@@ -243,3 +243,17 @@ def test_another_process_refuses_to_write_over_damage(db_path: Path) -> None:
                            "x", "1"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert poke.returncode != 0 and "events.json" in poke.stderr and "line" in poke.stderr
     assert fingerprint(db_path) == before
+
+
+def test_a_writer_mends_nothing_in_a_damaged_database(db_path: Path) -> None:
+    """A torn last line is normally dropped by the next writer; with the end mark damaged
+    nobody can tell it was not a saved commit cut short, so it stays for the repair."""
+    make_db(db_path)
+    mark = db_path / "journal.end"
+    mark.write_bytes(mark.read_bytes().replace(b'"g":', b'"G":'))
+    with open(db_path / "journal.log", "ab") as journal:
+        journal.write(b'0badf00d {"g":15,"c":{"customers"')
+    before = fingerprint(db_path)
+    with pytest.raises(DamagedError, match=r"journal\.end"):
+        Database(db_path).table("customers").insert({"name": "x"})
+    assert fingerprint(db_path) == before
