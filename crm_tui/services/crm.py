@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+from functools import cached_property
 
 from crm_tui.store import Database
 
@@ -16,6 +17,7 @@ from .analytics import AnalyticsService
 from .audit import AuditService
 from .changes import Changes, UndoEntry
 from .context import Clock, ServiceContext
+from .customer_list import CustomerList
 from .customers import CustomerService
 from .feedback import FeedbackService
 from .gdpr import GdprService
@@ -48,6 +50,14 @@ class Crm:
         self.analytics = AnalyticsService(self.ctx)
         self.audit = AuditService(self.ctx)
         self.gdpr = GdprService(self.ctx, self.changes, self.audit)
+
+    @cached_property
+    def customer_list(self) -> CustomerList:
+        """The session's list of customers (search, filters, sort, rows): one observer of
+        the customers table and one copy of its search text, shared by the customers
+        screen, the customer pickers of forms and the palette's customer search, however
+        often those open and close."""
+        return CustomerList(self.ctx, self.segments)
 
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, clock: Clock | None = None,

@@ -16,9 +16,10 @@ LIMIT = 20
 
 
 class CustomerCommands(Provider):
-    async def startup(self) -> None:
-        app = cast("CrmApp", self.app)
-        self.listing = CustomerList(app.crm.ctx, app.crm.segments)
+    @property
+    def listing(self) -> CustomerList:
+        """The session's list: each palette open asks it, adding no store observer."""
+        return cast("CrmApp", self.app).crm.customer_list
 
     async def search(self, query: str) -> Hits:
         if len(query.strip()) < 2:

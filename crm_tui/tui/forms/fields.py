@@ -14,7 +14,7 @@ from textual.widgets.option_list import Option
 
 from crm_tui.domain.dates import parse_date
 from crm_tui.domain.errors import ValidationError
-from crm_tui.services.customer_list import CustomerList, ListQuery
+from crm_tui.services.customer_list import ListQuery
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
@@ -34,7 +34,7 @@ class CustomerPicker(Vertical):
     def __init__(self, crm: Crm, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.crm = crm
-        self.listing = CustomerList(crm.ctx, crm.segments)
+        self.listing = crm.customer_list  # the session's: a picker adds no observer
         self.customer_id: int | None = None
 
     def compose(self) -> ComposeResult:

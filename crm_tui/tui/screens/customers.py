@@ -66,7 +66,6 @@ class CustomersScreen(CrmScreen):
     def __init__(self) -> None:
         super().__init__()
         self.query_state = ListQuery()
-        self._listing: CustomerList | None = None
         self._filters_filled = False
         self._warmed = False
         self._searching = False
@@ -74,9 +73,7 @@ class CustomersScreen(CrmScreen):
 
     @property
     def listing(self) -> CustomerList:
-        if self._listing is None:
-            self._listing = CustomerList(self.crm.ctx, self.crm.segments)
-        return self._listing
+        return self.crm.customer_list
 
     def compose(self) -> ComposeResult:
         yield Header()
