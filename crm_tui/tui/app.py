@@ -28,6 +28,7 @@ from .commands.customers import CustomerCommands
 from .commands.screens import ScreenCommands
 from .config import UserConfig
 from .failures import WRITE_FAILURES, failure_message
+from .keymap import binding_scopes, check_keymap
 from .messages import DataChanged, Deliver, deliver
 from .screens.confirm import ConfirmScreen
 from .screens.conflict import Choice, ConflictScreen, rows_of
@@ -74,10 +75,10 @@ class CrmApp(App[None]):
     def on_mount(self) -> None:
         self.sub_title = str(self.db_path)
         self._apply_theme()
-        if self.config.keymap:
-            self.set_keymap(self.config.keymap)
         for problem in self.config.problems:
-            self.notify(problem, severity="warning")
+            self.notify(problem, title="Settings", severity="warning", timeout=20)
+        if self.config.keymap:
+            self._apply_keymap(self.config.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.set_interval(POLL_SECONDS, self.poll)
 
@@ -116,10 +117,24 @@ class CrmApp(App[None]):
         if self._requested_theme and wanted == self._requested_theme:
             self._remember_theme(self.current_theme)
 
+    def _apply_keymap(self, keymap: dict[str, Any]) -> None:
+        """Apply the keymap's good entries; name the others (see `keymap`)."""
+        everywhere = [b for b in Binding.make_bindings(self.BINDINGS) if b.priority]
+        everywhere.append(Binding(self.COMMAND_PALETTE_BINDING, "command_palette",
+                                  "the command palette"))
+        checked = check_keymap(keymap, binding_scopes(), everywhere)
+        if checked.keymap:
+            self.set_keymap(checked.keymap)
+        if checked.problems:
+            self.notify("\n".join(checked.problems), title="Keymap entries left out",
+                        severity="warning", timeout=30)
+
     def _remember_theme(self, theme: Theme) -> None:
         if self.config.theme != theme.name:
             self.config.theme = theme.name
-            self.config.save()
+            if not self.config.save() and not self.config.readable:
+                self.notify("The theme is for this session only: the settings file could "
+                            "not be read, so it is left as it is", severity="warning")
 
     # ----- live refresh ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="poll")
