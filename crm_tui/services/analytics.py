@@ -6,9 +6,10 @@ come from the totals denormalised on each customer while no order is dated after
 as-of date, which is the usual case and costs one pass over customers; otherwise they
 are recomputed from the purchases up to that date. Money is integer cents, rates floats
 in [0, 1] (None when the denominator is empty). Soft-deleted customers and records are
-left out, and so are the deals, follow-ups, tasks and feedback of soft-deleted customers
-(as the pipeline, interaction, task and feedback services hide them); a deleted customer's
-purchases still count as revenue (the money was taken).
+left out, and so are the deals and feedback of soft-deleted customers (as the pipeline
+and feedback services hide them); a deleted customer's purchases still count as revenue
+(the money was taken). Follow-ups and tasks due are counted by `to_do`, the definition
+the Tasks screen lists.
 """
 
 from __future__ import annotations
@@ -36,7 +37,6 @@ from crm_tui.store import StoreTable
 
 from . import tables
 from .context import ServiceContext
-from .records import with_id
 
 Doc = Mapping[str, Any]
 Totals = dict[int, tuple[int, int]]  # live customer id -> (order count, total spent cents)
@@ -56,24 +56,6 @@ class PipelineFigures:
     value_by_stage: dict[str, int]
     forecast_by_month: dict[str, int]
     stale_ids: list[int]
-
-
-@dataclass(frozen=True)
-class FollowUpFigures:
-    """Interaction follow-ups and open tasks due on the day, and overdue (oldest first)."""
-
-    interactions_due: list[dict[str, Any]]
-    interactions_overdue: list[dict[str, Any]]
-    tasks_due: list[dict[str, Any]]
-    tasks_overdue: list[dict[str, Any]]
-
-    @property
-    def due(self) -> int:
-        return len(self.interactions_due) + len(self.tasks_due)
-
-    @property
-    def overdue(self) -> int:
-        return len(self.interactions_overdue) + len(self.tasks_overdue)
 
 
 def _day(doc: Doc, field: str = "date") -> str:
@@ -100,7 +82,6 @@ class AnalyticsService:
         self.products: StoreTable = db.table(tables.PRODUCTS)
         self.interactions: StoreTable = db.table(tables.INTERACTIONS)
         self.opportunities: StoreTable = db.table(tables.OPPORTUNITIES)
-        self.tasks: StoreTable = db.table(tables.TASKS)
         self.feedback: StoreTable = db.table(tables.FEEDBACK)
 
     def preload(self) -> None:
@@ -108,7 +89,7 @@ class AnalyticsService:
         (from a worker, before a dashboard scan)."""
         self.ctx.db.preload(*(t.name for t in (
             self.customers, self.purchases, self.products, self.interactions,
-            self.opportunities, self.tasks, self.feedback)))
+            self.opportunities, self.feedback)))
 
     def _of_shown_customers(self, records: Iterable[Document]) -> list[Document]:
         """The records that are anonymous or about a customer who is not soft-deleted."""
@@ -149,6 +130,11 @@ class AnalyticsService:
         return [TopCustomer(c.doc_id, display_name({**c, "id": c.doc_id}), ltv,
                             totals[c.doc_id][0]) for c, ltv in ranked]
 
+    def buyers(self, as_of: dt.date | None = None) -> int:
+        """Live customers with at least one order (the others are prospects)."""
+        _, totals = self._customer_totals(as_of)
+        return sum(1 for count, _ in totals.values() if count)
+
     def repeat_purchase_rate(self, as_of: dt.date | None = None) -> float | None:
         """Customers with 2+ orders over customers with 1+."""
         _, totals = self._customer_totals(as_of)
@@ -176,6 +162,13 @@ class AnalyticsService:
         keys = (dates.month_key(dates.add_months(first, i)) for i in range(months))
         return {key: found.get(key, 0) for key in keys}
 
+    def month_to_date(self, as_of: dt.date | None = None) -> rules.MonthToDate:
+        """This month's revenue up to as_of against the same days of last month."""
+        day = self.ctx.as_of(as_of)
+        _, _, previous_start, _ = rules.month_to_date_days(day)
+        by_day = self.sales_summary(previous_start, day, as_of=day).revenue_by_day
+        return rules.month_to_date(by_day, day)
+
     def revenue_by_product(self, start: dt.date | None = None, end: dt.date | None = None, *,
                            as_of: dt.date | None = None) -> list[rules.ProductRevenue]:
         """Revenue per catalogue product or free-text item, highest first."""
@@ -191,7 +184,7 @@ class AnalyticsService:
         first = start or last - dt.timedelta(days=days - 1)
         return rules.retention_rate(self.purchases, first, last)
 
-    # ----- pipeline, interactions, follow-ups, feedback -------------------------------------
+    # ----- pipeline, interactions, feedback ----------------------------------------------
     def pipeline(self, as_of: dt.date | None = None) -> PipelineFigures:
         """Open total, weighted forecast, best case, open count, win rate; value by stage,
         forecast by expected close month, and the stale open deals."""
@@ -209,17 +202,6 @@ class AnalyticsService:
                                 *, as_of: dt.date | None = None) -> dict[str, int]:
         """Interaction count per channel, most first, dated in [start, end]."""
         return rules.interactions_by_channel(self.interactions, start, self._until(end, as_of))
-
-    def follow_ups(self, as_of: dt.date | None = None) -> FollowUpFigures:
-        """Follow-ups (interactions) and open tasks due on as_of and overdue, skipping
-        those of deleted customers."""
-        day = self.ctx.as_of(as_of)
-        calls = rules.follow_ups(self._of_shown_customers(self.interactions), day)
-        # The rule leaves out done and cancelled tasks.
-        todo = rules.follow_ups(self._of_shown_customers(self.tasks), day, "due_date")
-        ids = [[with_id(r) for r in group]
-               for group in (calls.due, calls.overdue, todo.due, todo.overdue)]
-        return FollowUpFigures(*ids)
 
     def nps(self, start: dt.date | None = None, end: dt.date | None = None, *,
             as_of: dt.date | None = None) -> NpsBreakdown:

@@ -21,6 +21,7 @@ from crm_tui.domain.rules.feedback import NpsBreakdown
 
 from .analytics import TopCustomer
 from .crm import Crm
+from .to_do import to_do
 
 WIDTH = 80
 TOP = 5
@@ -194,9 +195,9 @@ def _feedback(crm: Crm, as_of: dt.date) -> Lines:
 
 
 def _agenda(crm: Crm, as_of: dt.date) -> Lines:
-    agenda = crm.analytics.follow_ups(as_of)
+    agenda = to_do(crm, "team", as_of, days=0)  # everyone's, as the Tasks screen's team view
     return ["FOLLOW-UPS AND TASKS:",
-            f"  Follow-ups Due Today: {len(agenda.interactions_due)}",
-            f"  Follow-ups Overdue: {len(agenda.interactions_overdue)}",
-            f"  Tasks Due Today: {len(agenda.tasks_due)}",
-            f"  Tasks Overdue: {len(agenda.tasks_overdue)}"]
+            f"  Follow-ups Due Today: {len(agenda.follow_ups.due)}",
+            f"  Follow-ups Overdue: {len(agenda.follow_ups.overdue)}",
+            f"  Tasks Due Today: {len(agenda.tasks.due)}",
+            f"  Tasks Overdue: {len(agenda.tasks.overdue)}"]

@@ -9,6 +9,8 @@ from crm_tui.domain.rules.analytics import (
     customer_summary,
     follow_ups,
     interactions_by_channel,
+    month_to_date,
+    month_to_date_days,
     order_counts_by_customer,
     repeat_purchase_rate,
     retention_rate,
@@ -145,3 +147,25 @@ def test_follow_ups() -> None:
     tasks = [{"id": 1, "due_date": "2025-11-01", "status": "completed"},
              {"id": 2, "due_date": "2025-11-01", "status": "open"}]
     assert [t["id"] for t in follow_ups(tasks, as_of, date_field="due_date").overdue] == [2]
+
+
+@pytest.mark.parametrize(("as_of", "days"), [
+    (D(2026, 12, 7), (D(2026, 12, 1), D(2026, 12, 7), D(2026, 11, 1), D(2026, 11, 7))),
+    (D(2026, 3, 31), (D(2026, 3, 1), D(2026, 3, 31), D(2026, 2, 1), D(2026, 2, 28))),
+    (D(2028, 3, 31), (D(2028, 3, 1), D(2028, 3, 31), D(2028, 2, 1), D(2028, 2, 29))),
+    (D(2026, 1, 1), (D(2026, 1, 1), D(2026, 1, 1), D(2025, 12, 1), D(2025, 12, 1))),
+])
+def test_month_to_date_compares_the_same_days_of_last_month(
+        as_of: dt.date, days: tuple[dt.date, ...]) -> None:
+    assert month_to_date_days(as_of) == days
+
+
+def test_month_to_date_sums_each_period_from_revenue_per_day() -> None:
+    by_day = {"2026-11-01": 100, "2026-11-07": 20, "2026-11-08": 5000, "2026-11-30": 7000,
+              "2026-12-01": 300, "2026-12-07": 40, "2026-12-08": 9}
+    mtd = month_to_date(by_day, D(2026, 12, 7))
+    # Nov 8-30 is not compared with Dec 1-7: the same seven days are.
+    assert (mtd.revenue_cents, mtd.previous_cents) == (340, 120)
+    assert (mtd.start, mtd.previous_end) == (D(2026, 12, 1), D(2026, 11, 7))
+    end_of_march = month_to_date({"2026-02-28": 1, "2026-03-01": 2}, D(2026, 3, 31))
+    assert (end_of_march.revenue_cents, end_of_march.previous_cents) == (2, 1)

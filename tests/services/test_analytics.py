@@ -16,7 +16,6 @@ import pytest
 from crm_tui.domain.entities.feedback import validate_feedback
 from crm_tui.domain.entities.interaction import validate_interaction
 from crm_tui.domain.entities.opportunity import validate_opportunity
-from crm_tui.domain.entities.task import validate_task
 from crm_tui.services import tables
 from crm_tui.services.analytics import AnalyticsService, TopCustomer
 from crm_tui.services.crm import Crm
@@ -115,6 +114,16 @@ def test_sales_figures(analytics: AnalyticsService) -> None:
         "2025-12": 30_000, "2026-04": 100_000, "2026-05": 22_500, "2026-06": 55_000}
 
 
+def test_month_to_date_against_the_same_days_of_last_month(analytics: AnalyticsService) -> None:
+    # As of 06-15: A's $50 (06-01) and $100 (06-15), E's $400 (06-10, E deleted: still
+    # revenue); May 1-15: A's $200 (05-10) and B's 5 mice at $5 (05-12).
+    mtd = analytics.month_to_date()
+    assert (mtd.start, mtd.end) == (dt.date(2026, 6, 1), AS_OF)
+    assert (mtd.previous_start, mtd.previous_end) == (dt.date(2026, 5, 1), dt.date(2026, 5, 15))
+    assert mtd.revenue_cents == 55_000
+    assert mtd.previous_cents == 22_500
+
+
 def test_revenue_by_product(analytics: AnalyticsService, ids: Ids) -> None:
     rows = [(r.product_id, r.name, r.transactions, r.quantity, r.revenue_cents)
             for r in analytics.revenue_by_product()]
@@ -166,40 +175,18 @@ def test_pipeline(crm: Crm, analytics: AnalyticsService, ids: Ids) -> None:
     assert analytics.pipeline(dt.date(2026, 6, 16)).stale_ids == [made[1], made[2]]
 
 
-def test_interactions_and_follow_ups(crm: Crm, analytics: AnalyticsService, ids: Ids) -> None:
-    calls = _insert(crm, tables.INTERACTIONS, validate_interaction, [
-        {"customer_id": ids["A"], "channel": "email", "date": "2026-06-01",
-         "follow_up_date": "2026-06-15"},
-        {"customer_id": ids["A"], "channel": "phone", "date": "2026-06-02",
-         "follow_up_date": "2026-06-10"},
-        {"customer_id": ids["B"], "channel": "email", "date": "2026-06-03",
-         "follow_up_date": "2026-06-05", "follow_up_done": True},
-        {"customer_id": ids["B"], "channel": "meeting", "date": "2026-06-20",
-         "follow_up_date": "2026-06-16"},  # after as_of
-        {"customer_id": ids["E"], "channel": "sms", "date": "2026-06-04",
-         "follow_up_date": "2026-06-01"},  # E is deleted
+def test_interactions_by_channel(crm: Crm, analytics: AnalyticsService, ids: Ids) -> None:
+    _insert(crm, tables.INTERACTIONS, validate_interaction, [
+        {"customer_id": ids["A"], "channel": "email", "date": "2026-06-01"},
+        {"customer_id": ids["A"], "channel": "phone", "date": "2026-06-02"},
+        {"customer_id": ids["B"], "channel": "email", "date": "2026-06-03"},
+        {"customer_id": ids["B"], "channel": "meeting", "date": "2026-06-20"},  # after as_of
+        {"customer_id": ids["E"], "channel": "sms", "date": "2026-06-04"},  # E is deleted
         {"customer_id": ids["C"], "channel": "email", "date": "2026-05-01"},
-    ])
-    tasks = _insert(crm, tables.TASKS, validate_task, [
-        {"title": "Call Ann", "customer_id": ids["A"], "due_date": "2026-06-15"},
-        {"title": "Quote", "customer_id": ids["B"], "due_date": "2026-06-01",
-         "status": "in_progress"},
-        {"title": "Old", "due_date": "2026-05-01", "status": "done"},
-        {"title": "Stock", "due_date": "2026-06-12"},
-        {"title": "Later", "due_date": "2026-06-20"},
     ])
     assert analytics.interactions_by_channel() == {"email": 3, "phone": 1, "sms": 1}
     assert analytics.interactions_by_channel(dt.date(2026, 6, 1)) == {
         "email": 2, "phone": 1, "sms": 1}
-
-    due = analytics.follow_ups()
-    assert [r["id"] for r in due.interactions_due] == [calls[0]]
-    assert [r["id"] for r in due.interactions_overdue] == [calls[1]]
-    assert [r["id"] for r in due.tasks_due] == [tasks[0]]
-    assert [r["id"] for r in due.tasks_overdue] == [tasks[1], tasks[3]]  # oldest first
-    assert (due.due, due.overdue) == (2, 3)
-    later = analytics.follow_ups(dt.date(2026, 6, 16))
-    assert [r["id"] for r in later.interactions_due] == [calls[3]]
 
 
 def test_nps(crm: Crm, analytics: AnalyticsService) -> None:

@@ -17,6 +17,7 @@ from crm_tui.domain.errors import ValidationError
 from crm_tui.services.context import Clock
 from crm_tui.services.crm import Crm
 from crm_tui.services.demo import DemoSummary, fill_demo
+from crm_tui.services.to_do import to_do
 from tests.conftest import AS_OF
 
 CUSTOMERS = 300
@@ -175,9 +176,9 @@ def test_interactions_on_every_channel_with_follow_ups_due_and_overdue(demo: Crm
     interactions = all_of(demo, "interactions")
     assert {i["channel"] for i in interactions} == set(CHANNELS)
     assert {i["direction"] for i in interactions} == {"inbound", "outbound"}
-    agenda = demo.analytics.follow_ups(AS_OF)
-    assert agenda.interactions_due and agenda.interactions_overdue
-    assert agenda.tasks_due and agenda.tasks_overdue
+    agenda = to_do(demo, "team", AS_OF)
+    assert agenda.follow_ups.due and agenda.follow_ups.overdue
+    assert agenda.tasks.due and agenda.tasks.overdue
     assert demo.interactions.follow_ups(AS_OF).upcoming
     assert demo.tasks.upcoming(AS_OF)
     statuses = {t["status"] for t in all_of(demo, "tasks")}

@@ -13,6 +13,7 @@ from textual.color import Color
 
 from crm_tui.domain.money import display_money
 from crm_tui.services.crm import Crm
+from crm_tui.services.to_do import to_do
 from crm_tui.store import StoreError
 from crm_tui.tui.screens import dashboard
 from crm_tui.tui.screens.dashboard import CHARTS, DashboardScreen
@@ -74,7 +75,7 @@ async def test_kpi_cards_show_the_analytics_numbers(crm: Crm, business: dict[str
         summary = analytics.customer_summary(AS_OF)
         month = analytics.sales_summary(AS_OF.replace(day=1), as_of=AS_OF).revenue_cents
         pipeline = analytics.pipeline(AS_OF).summary
-        follow_ups = analytics.follow_ups(AS_OF)
+        team = to_do(crm, "team", AS_OF, days=0)
         assert card(app, "customers").value == f"{summary.total:,}"
         assert card(app, "active").value == f"{summary.active:,}"
         assert card(app, "ltv").value == display_money(summary.average_ltv_cents or 0)
@@ -83,7 +84,7 @@ async def test_kpi_cards_show_the_analytics_numbers(crm: Crm, business: dict[str
         assert card(app, "retention").value == percent(analytics.retention_rate(as_of=AS_OF))
         assert card(app, "forecast").value == display_money(pipeline.weighted_cents)
         assert card(app, "forecast").value == "$5,200.00"  # 10,000 x 50% + 2,000 x 10%
-        assert (follow_ups.due, follow_ups.overdue) == (1, 2)
+        assert (team.due, team.overdue) == (1, 2)
         assert card(app, "follow-ups").value == "1"
         assert card(app, "follow-ups").note == "2 overdue"
         assert card(app, "follow-ups").has_class("-bad")

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from crm_tui.domain.dates import add_months
 from crm_tui.domain.entities.order_lines import line_shares
 from crm_tui.domain.rules._records import as_date, cents_of, div_half_up, get, is_deleted, norm
 from crm_tui.domain.rules.totals import purchase_facts
@@ -109,6 +110,39 @@ def sales_summary(
         revenue_by_day=by_day,
         revenue_by_month=by_month,
     )
+
+
+@dataclass(frozen=True)
+class MonthToDate:
+    """This month's revenue so far beside that of the same days of last month: the 1st to
+    the same day of the month, clamped to last month's length (Mar 1-31 against Feb 1-28).
+    Comparing with last month's whole would call every month's first days a fall."""
+
+    start: dt.date
+    end: dt.date
+    previous_start: dt.date
+    previous_end: dt.date
+    revenue_cents: int
+    previous_cents: int
+
+
+def month_to_date_days(as_of: dt.date) -> tuple[dt.date, dt.date, dt.date, dt.date]:
+    """(start, end, previous start, previous end) of the month-to-date comparison."""
+    previous_end = add_months(as_of, -1)
+    return as_of.replace(day=1), as_of, previous_end.replace(day=1), previous_end
+
+
+def month_to_date(revenue_by_day: Mapping[str, int], as_of: dt.date) -> MonthToDate:
+    """The comparison from revenue per ISO day (as `sales_summary` gives it; days missing
+    count as nothing), so a caller holding a year of days scans no purchase again."""
+    start, end, previous_start, previous_end = month_to_date_days(as_of)
+
+    def total(first: dt.date, last: dt.date) -> int:
+        low, high = first.isoformat(), last.isoformat()
+        return sum(cents for day, cents in revenue_by_day.items() if low <= day <= high)
+
+    return MonthToDate(start, end, previous_start, previous_end, total(start, end),
+                       total(previous_start, previous_end))
 
 
 def top_customers(

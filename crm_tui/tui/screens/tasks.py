@@ -1,13 +1,13 @@
 """Tasks and follow-ups: what is overdue, due today and coming up, done with one key.
 
-Open tasks (`crm.tasks.agenda`) and interaction follow-ups (`crm.interactions.follow_ups`)
+Open tasks and interaction follow-ups (`to_do`, the definition the dashboard counts too)
 share one list in three sections. Marking one done is not destructive (ctrl+z undoes it),
-so it takes a single key. "Mine" shows what is assigned to whoever runs the program.
+so it takes a single key. "Mine" shows what is assigned to whoever runs the program,
+"team" everyone's; the line on top says which, with the counts the dashboard words alike.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -20,7 +20,8 @@ from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import get_current_worker
 
 from crm_tui.domain.entities.customer import display_name
-from crm_tui.services.agenda import UPCOMING_DAYS, Agenda
+from crm_tui.services.agenda import UPCOMING_DAYS
+from crm_tui.services.to_do import Scope, ToDo, to_do
 from crm_tui.tui.messages import deliver
 
 from .base import CrmScreen
@@ -53,7 +54,7 @@ class AgendaItem:
 
 @dataclass(frozen=True)
 class AgendaData:
-    as_of: dt.date
+    to_do: ToDo
     sections: dict[str, list[AgendaItem]]
 
 
@@ -73,10 +74,10 @@ def _follow_up(note: dict[str, Any], names: dict[int, str]) -> AgendaItem:
                       note.get("staff") or "", "normal", detail)
 
 
-def agenda_data(crm: Crm, staff: str | None) -> AgendaData:
+def agenda_data(crm: Crm, scope: Scope) -> AgendaData:
     """Both agendas merged by section, soonest first; read in a worker (customer names)."""
-    tasks: Agenda = crm.tasks.agenda(assigned_to=staff)
-    follow: Agenda = crm.interactions.follow_ups(staff=staff)
+    todo = to_do(crm, scope)
+    tasks, follow = todo.tasks, todo.follow_ups
     wanted = {r.get("customer_id") for agenda in (tasks, follow)
               for part in (agenda.due, agenda.overdue, agenda.upcoming) for r in part}
     names = {cid: display_name(crm.customers.get(cid, include_deleted=True))
@@ -87,7 +88,14 @@ def agenda_data(crm: Crm, staff: str | None) -> AgendaData:
                      key=lambda item: (item.date, item.kind, item.record_id))
         for name, _, _ in SECTIONS
     }
-    return AgendaData(tasks.as_of, sections)
+    return AgendaData(todo, sections)
+
+
+def scope_line(todo: ToDo) -> str:
+    """Whose list it is and its counts, in the dashboard's words."""
+    whose = f"Mine ({todo.staff})" if todo.scope == "mine" else "Team"
+    return (f"{whose}: {todo.overdue:,} overdue · {todo.due:,} due today · "
+            f"as of {todo.as_of.isoformat()}")
 
 
 def _prompt(item: AgendaItem, show_who: bool) -> Content:
@@ -110,7 +118,7 @@ class TasksScreen(CrmScreen):
         # priority: before the list's own enter ("select"), so the keymap id applies.
         Binding("enter", "open", "Customer", id="tasks.open", priority=True),
         Binding("n", "new", "New task", id="tasks.new"),
-        Binding("m", "mine", "Mine/all", id="tasks.mine"),
+        Binding("m", "mine", "Mine/team", id="tasks.mine"),
         Binding("j", "cursor('down')", "Down", show=False, id="tasks.down"),
         Binding("k", "cursor('up')", "Up", show=False, id="tasks.up"),
     ]
@@ -137,7 +145,7 @@ class TasksScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="tasks-agenda")
     def load(self) -> None:
-        data = agenda_data(self.crm, self.crm.ctx.staff if self.mine else None)
+        data = agenda_data(self.crm, "mine" if self.mine else "team")
         if not get_current_worker().is_cancelled:
             deliver(self.app, self._show, data)
 
@@ -155,10 +163,9 @@ class TasksScreen(CrmScreen):
         self.items = {item.key: item for items in data.sections.values() for item in items}
         listing.set_options(options)
         self._highlight(current.key if current else None, was)
-        whose = f"My ({self.crm.ctx.staff})" if self.mine else "Everyone's"
-        self.query_one("#agenda-status", Static).update(
-            f"{whose} tasks and follow-ups as of {data.as_of.isoformat()}  "
-            f"[$text-muted]m: show {'everyone' if self.mine else 'only mine'}[/]")
+        self.query_one("#agenda-status", Static).update(Content.assemble(
+            scope_line(data.to_do),
+            (f"  m: show {'the team' if self.mine else 'only mine'}", "$text-muted")))
 
     def _highlight(self, key: str | None, was: int | None) -> None:
         """Back on the same item; if it is gone (done), on the one that took its place."""

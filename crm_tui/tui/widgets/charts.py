@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from rich.cells import cell_len
 from rich.console import RenderableType
 from textual.app import ComposeResult
 from textual.color import Color
@@ -25,6 +26,7 @@ from textual.widgets import Static
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
+from .cells import fit_cells
 from .kpi import compact_money
 
 Rgb = tuple[int, int, int]
@@ -66,9 +68,10 @@ def draw_bars(plt: Plot, data: ChartData, width: int, height: int, color: Rgb) -
     step = 2 if height >= 2 * len(shown) - 1 else 1  # a gap between bars when there is room
     values = [value_text(v, data.money) for _, v in shown]
     value_width = max(len(v) for v in values)
-    name_width = min(max(len(name) for name, _ in shown),
+    # Names measured and cut in terminal cells, with "…" where cut.
+    name_width = min(max(cell_len(name) for name, _ in shown),
                      max(6, width * 3 // 5 - value_width - 1))
-    labels = [f"{name[:name_width]:<{name_width}} {v:>{value_width}} "
+    labels = [f"{fit_cells(name, name_width)} {v:>{value_width}} "
               for (name, _), v in zip(shown, values, strict=True)]
     positions = [height - i * step for i in range(len(shown))]
     plt.bar(positions, [v for _, v in shown], orientation="h", width=0.1, color=color)

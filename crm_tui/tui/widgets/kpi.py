@@ -2,32 +2,38 @@
 
 `collect_figures` reads every figure from the analytics and segment services into a plain
 `DashboardFigures` (numbers and labels, no widgets): it scans the whole database, so the
-dashboard calls it in a thread worker. `kpi_texts` words the figures for the cards; a
-`KpiCard` shows a label, a big value and a note whose tone (good, bad or plain) is a CSS
-class, so its color comes from the theme ($success / $error).
+dashboard calls it in a thread worker. `kpi_texts` words the figures for the cards, each
+saying what it counts: the customer status ("Status: active"), the month to date against
+the same days of last month, whose follow-ups (the team's). A `KpiCard` shows a label, a
+big value and a note whose tone (good, bad or plain) is a CSS class, so its color comes
+from the theme ($success / $error); a note may come in a long and a short wording, and the
+card shows the longest that fits its width.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import time
 from dataclasses import dataclass
 from typing import Literal
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Label
 
 from crm_tui.domain import dates
 from crm_tui.domain.money import display_money
+from crm_tui.domain.rules.analytics import MonthToDate, month_to_date
 from crm_tui.services.crm import Crm
+from crm_tui.services.to_do import to_do
 
 from .badges import lifecycle_label
 
 Rows = tuple[tuple[str, int], ...]
 Tone = Literal["good", "bad", "plain"]
 TONES: tuple[Tone, ...] = ("good", "bad", "plain")
+Note = str | tuple[str, ...]  # one wording, or several, longest first
 TREND_DAYS = 30
 
 
@@ -37,17 +43,19 @@ class DashboardFigures:
 
     as_of: dt.date
     customers: int
-    active: int
+    active: int  # by status
+    buyers: int  # with an order
     average_ltv_cents: int | None
     total_ltv_cents: int
     revenue_by_day: Rows  # the last TREND_DAYS days, oldest first ("YYYY-MM-DD", cents)
     revenue_by_month: Rows  # the last 12 months, this one last ("YYYY-MM", cents)
+    month_to_date: MonthToDate
     repeat_rate: float | None
     retention_rate: float | None
     weighted_cents: int
     open_deals: int
-    follow_ups_due: int
-    follow_ups_overdue: int
+    team_due: int  # the team's open tasks and follow-ups due on the day
+    team_overdue: int
     lifecycle: Rows
     rfm: Rows
     top_customers: Rows
@@ -65,10 +73,11 @@ def collect_figures(crm: Crm, as_of: dt.date | None = None) -> DashboardFigures:
     analytics.preload()
     summary = analytics.customer_summary(day)
     pipeline = analytics.pipeline(day)
-    follow_ups = analytics.follow_ups(day)
+    team = to_do(crm, "team", day, days=0)
     segments = crm.segments.counts(day)
-    # One pass over purchases for both trends: the days of the last 12 months, summed by
-    # month for the monthly chart (the same figures revenue_by_month gives, half the scan).
+    # One pass over purchases for both trends and the month to date: the days of the last
+    # 12 months (last month's among them), summed by month for the monthly chart (the same
+    # figures revenue_by_month gives, half the scan).
     first = dates.add_months(day.replace(day=1), -11)
     daily = analytics.revenue_by_day(day, days=(day - first).days + 1)
     monthly: dict[str, int] = {}
@@ -78,16 +87,18 @@ def collect_figures(crm: Crm, as_of: dt.date | None = None) -> DashboardFigures:
         as_of=day,
         customers=summary.total,
         active=summary.active,
+        buyers=analytics.buyers(day),
         average_ltv_cents=summary.average_ltv_cents,
         total_ltv_cents=summary.total_ltv_cents,
         revenue_by_day=tuple(daily.items())[-TREND_DAYS:],
         revenue_by_month=tuple(monthly.items()),
+        month_to_date=month_to_date(daily, day),
         repeat_rate=analytics.repeat_purchase_rate(day),
         retention_rate=analytics.retention_rate(as_of=day),
         weighted_cents=pipeline.summary.weighted_cents,
         open_deals=pipeline.summary.open_count,
-        follow_ups_due=follow_ups.due,
-        follow_ups_overdue=follow_ups.overdue,
+        team_due=team.due,
+        team_overdue=team.overdue,
         lifecycle=tuple((lifecycle_label(s.name), s.count) for s in segments
                         if s.kind == "lifecycle"),
         rfm=tuple((s.name, s.count) for s in segments if s.kind == "rfm"),
@@ -102,12 +113,14 @@ def collect_figures(crm: Crm, as_of: dt.date | None = None) -> DashboardFigures:
 
 # ----- wording -------------------------------------------------------------------------
 def compact_money(cents: int) -> str:
-    """Short dollars for notes and chart axes: 480000 -> "$4.8k", 123456789 -> "$1.2M"."""
+    """Short dollars for notes and chart axes, three figures at most: 480000 -> "$4.8k",
+    10840000 -> "$108k", 123456789 -> "$1.2M"."""
     sign = "-" if cents < 0 else ""
     dollars = abs(cents) / 100  # display only: the figure itself stays exact cents
     for limit, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
-        if dollars >= limit:
-            text = f"{dollars / limit:.1f}".removesuffix(".0")
+        if dollars >= limit * 0.9995:  # what rounds to 1 of the unit is shown in it
+            value = dollars / limit
+            text = f"{value:.1f}".removesuffix(".0") if value < 99.95 else f"{value:.0f}"
             return f"{sign}${text}{suffix}"
     return f"{sign}${dollars:,.0f}"
 
@@ -122,35 +135,44 @@ def month_name(key: str) -> str:
     return dt.date.fromisoformat(f"{key}-01").strftime("%b")
 
 
-def revenue_pace(f: DashboardFigures) -> tuple[str, Tone]:
-    """This month so far against last month's whole, judged by the pace (per day), since
-    comparing the sums would call every month's first half a fall."""
-    (last_key, last), (_, this) = f.revenue_by_month[-2:]
-    pace = this * calendar.monthrange(f.as_of.year, f.as_of.month)[1] / f.as_of.day
-    arrow, tone = ("▲ ", "good") if pace > last else ("▼ ", "bad") if pace < last else ("", "plain")
-    return f"{arrow}vs {month_name(last_key)} {compact_money(last)}", tone
+def day_span(first: dt.date, last: dt.date) -> str:
+    """ "Nov 1–7", or "Nov 1" for a single day."""
+    days = f"{first.day}" if first == last else f"{first.day}–{last.day}"
+    return f"{first:%b} {days}"
 
 
-# (card id, label); the notes fit 16 columns, a card's width at 80x24
-KPIS = (("customers", "Customers"), ("active", "Active"), ("ltv", "Average LTV"),
-        ("revenue", "Month revenue"), ("repeat", "Repeat rate"), ("retention", "Retention 30 d"),
-        ("forecast", "Forecast"), ("follow-ups", "Follow-ups due"))
+def revenue_note(m: MonthToDate) -> tuple[Note, Tone]:
+    """This month so far against the same days of last month, an arrow for the way it
+    went (the arrow, not only the color, says it: NO_COLOR)."""
+    this, last = m.revenue_cents, m.previous_cents
+    arrow, tone = ("▲ ", "good") if this > last else ("▼ ", "bad") if this < last else ("", "plain")
+    span = f"{day_span(m.previous_start, m.previous_end)} {compact_money(last)}"
+    return (f"{arrow}vs {span}", f"{arrow}{span}"), tone
 
 
-def kpi_texts(f: DashboardFigures) -> dict[str, tuple[str, str, Tone]]:
+# (card id, label): the labels fit a card at 80x24 (17 columns), and say what is counted.
+KPIS = (("customers", "Customers"), ("active", "Status: active"), ("ltv", "Average LTV"),
+        ("revenue", "Month to date"), ("repeat", "Repeat rate"),
+        ("retention", "Retention 30 d"), ("forecast", "Forecast"),
+        ("follow-ups", "Due today (team)"))
+
+
+def kpi_texts(f: DashboardFigures) -> dict[str, tuple[str, Note, Tone]]:
     """Each card's (value, note, tone)."""
     share = f.active / f.customers if f.customers else None
     ltv = "—" if f.average_ltv_cents is None else display_money(f.average_ltv_cents)
     return {
-        "customers": (f"{f.customers:,}", f"{f.customers - f.active:,} inactive", "plain"),
+        "customers": (f"{f.customers:,}", (f"{f.buyers:,} have bought", f"{f.buyers:,} bought"),
+                      "plain"),
         "active": (f"{f.active:,}", f"{percent(share)} of all", "plain"),
         "ltv": (ltv, f"total {compact_money(f.total_ltv_cents)}", "plain"),
-        "revenue": (display_money(f.revenue_by_month[-1][1]), *revenue_pace(f)),
+        "revenue": (display_money(f.month_to_date.revenue_cents),
+                    *revenue_note(f.month_to_date)),
         "repeat": (percent(f.repeat_rate), "2+ orders/buyers", "plain"),
         "retention": (percent(f.retention_rate), "bought again", "plain"),
         "forecast": (display_money(f.weighted_cents), f"{f.open_deals:,} open deals", "plain"),
-        "follow-ups": (f"{f.follow_ups_due:,}", f"{f.follow_ups_overdue:,} overdue",
-                       "bad" if f.follow_ups_overdue else "plain"),
+        "follow-ups": (f"{f.team_due:,}", f"{f.team_overdue:,} overdue",
+                       "bad" if f.team_overdue else "plain"),
     }
 
 
@@ -173,15 +195,26 @@ class KpiCard(Vertical):
         self.label = label
         self.value = "…"
         self.note = ""
+        self._notes: tuple[str, ...] = ("",)
 
     def compose(self) -> ComposeResult:
         yield Label(self.label, classes="kpi-label")
         yield Label(self.value, classes="kpi-value")
         yield Label(self.note, classes="kpi-note")
 
-    def show(self, value: str, note: str = "", tone: Tone = "plain") -> None:
-        self.value, self.note = value, note
+    def show(self, value: str, note: Note = "", tone: Tone = "plain") -> None:
+        self.value = value
+        self._notes = (note,) if isinstance(note, str) else note
         self.query_one(".kpi-value", Label).update(value)
-        self.query_one(".kpi-note", Label).update(note)
+        self._fit_note()
         for name in TONES:
             self.set_class(name == tone, f"-{name}")
+
+    def on_resize(self) -> None:
+        self._fit_note()
+
+    def _fit_note(self) -> None:
+        """The longest wording that fits the card (the shortest before it is laid out)."""
+        width = self.content_size.width
+        self.note = next((n for n in self._notes if cell_len(n) <= width), self._notes[-1])
+        self.query_one(".kpi-note", Label).update(self.note)

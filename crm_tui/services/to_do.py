@@ -1,0 +1,50 @@
+"""What is to do: open tasks and interaction follow-ups, overdue, due today and upcoming,
+for the person running the program ("mine") or for everyone ("team").
+
+The one definition behind the Tasks screen's lists, the dashboard's counts and the
+report's, so a figure on one screen is the same figure on another. Screens name the
+scope with its own word ("mine", "team"), so the words match too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from .agenda import UPCOMING_DAYS, Agenda
+
+if TYPE_CHECKING:
+    from .crm import Crm
+
+Scope = Literal["mine", "team"]
+
+
+@dataclass(frozen=True)
+class ToDo:
+    """Tasks (by assignee) and follow-ups (by the staff who logged the interaction)."""
+
+    as_of: dt.date
+    scope: Scope
+    staff: str | None  # whose they are when the scope is "mine"
+    tasks: Agenda
+    follow_ups: Agenda
+
+    @property
+    def overdue(self) -> int:
+        return len(self.tasks.overdue) + len(self.follow_ups.overdue)
+
+    @property
+    def due(self) -> int:
+        """Due on the as-of day."""
+        return len(self.tasks.due) + len(self.follow_ups.due)
+
+
+def to_do(crm: Crm, scope: Scope, as_of: dt.date | None = None, *,
+          days: int | None = UPCOMING_DAYS) -> ToDo:
+    """Open tasks and follow-ups of the scope as of a day, upcoming within `days` after it
+    (0: none, for counts). Those of deleted customers are left out, done ones too."""
+    day = crm.ctx.as_of(as_of)
+    staff = crm.ctx.staff if scope == "mine" else None
+    return ToDo(day, scope, staff, crm.tasks.agenda(day, assigned_to=staff, days=days),
+                crm.interactions.follow_ups(day, staff=staff, days=days))
