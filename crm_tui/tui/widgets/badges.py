@@ -3,6 +3,11 @@
 Each badge names a theme variable; widgets resolve it against the current theme, so badges
 follow theme changes and stay readable in the high-contrast theme. With NO_COLOR the text
 alone still says everything.
+
+A customer can be a lifecycle "vip", in the RFM segment "VIP" and of the loyalty tier "VIP"
+at once: three things, so three wordings, told apart at a glance wherever they show (the
+table's rows, the 360 view): the lifecycle segment as its own word ("vip", "at risk"), the
+RFM segment after "RFM" ("RFM VIP"), the tier before "tier" ("VIP tier").
 """
 
 from __future__ import annotations
@@ -34,6 +39,16 @@ def lifecycle_label(segment: str, overridden: bool = False) -> str:
     return f"{label}*" if overridden else label  # * marks a manual override
 
 
+def rfm_label(segment: str | None) -> str:
+    """ "RFM VIP"; nothing for a customer without orders (no RFM score)."""
+    return f"RFM {segment}" if segment else ""
+
+
+def tier_label(tier: str) -> str:
+    """ "Gold tier": the loyalty tier, whatever the tiers are named in the settings."""
+    return f"{tier} tier" if tier else ""
+
+
 def badge_style(variable: str, theme: Mapping[str, str]) -> Style:
     """Text in the variable's color on a faint background of it."""
     color = theme.get(variable) or theme.get("foreground") or "default"
@@ -50,8 +65,8 @@ def segment_badges(lifecycle: str, overridden: bool, rfm: str | None, tier: str,
     parts = [badge(lifecycle_label(lifecycle, overridden),
                    LIFECYCLE_COLORS.get(lifecycle, "primary"), theme)]
     if rfm:
-        parts.append(badge(rfm, RFM_COLORS.get(rfm, "primary"), theme))
-    parts.append(badge(tier, TIER_COLORS.get(tier, "secondary"), theme))
+        parts.append(badge(rfm_label(rfm), RFM_COLORS.get(rfm, "primary"), theme))
+    parts.append(badge(tier_label(tier), TIER_COLORS.get(tier, "secondary"), theme))
     for name, color in custom:
         parts.append(badge(name, color if color in theme else "accent", theme))
     return Text(" ").join(parts)

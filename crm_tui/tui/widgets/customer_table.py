@@ -27,7 +27,15 @@ from textual.strip import Strip
 from crm_tui.domain.money import display_money
 from crm_tui.services.customer_list import CustomerRow
 
-from .badges import LIFECYCLE_COLORS, RFM_COLORS, TIER_COLORS, lifecycle_label, rich_colors
+from .badges import (
+    LIFECYCLE_COLORS,
+    RFM_COLORS,
+    TIER_COLORS,
+    lifecycle_label,
+    rfm_label,
+    rich_colors,
+    tier_label,
+)
 from .strips import text_strip
 
 
@@ -45,9 +53,9 @@ COLUMNS = [
     Column("email", "Email", 18, flex=True),
     Column("phone", "Phone", 14),
     Column("company", "Company", 12, flex=True),
-    Column("segment", "Segment", 10),
-    Column("rfm", "RFM", 12),
-    Column("tier", "Tier", 8),
+    Column("segment", "Lifecycle", 10),
+    Column("rfm", "RFM", 13),  # "RFM Champions"
+    Column("tier", "Tier", 13),  # "Platinum tier"
     Column("orders", "Orders", 6, right=True),
     Column("spent", "Spent", 11, right=True),
     Column("last_order", "Last order", 10),
@@ -87,8 +95,8 @@ def cell_text(row: CustomerRow, key: str) -> tuple[str, str | None]:
         "company": (row.company, None),
         "segment": (lifecycle_label(s.lifecycle, s.overridden),
                     LIFECYCLE_COLORS.get(s.lifecycle)),
-        "rfm": (s.rfm_segment or "", RFM_COLORS.get(s.rfm_segment or "")),
-        "tier": (s.tier, TIER_COLORS.get(s.tier)),
+        "rfm": (rfm_label(s.rfm_segment), RFM_COLORS.get(s.rfm_segment or "")),
+        "tier": (tier_label(s.tier), TIER_COLORS.get(s.tier)),
         "orders": (str(row.orders), None),
         "spent": (display_money(row.spent_cents), None),
         "last_order": (row.last_order, None),

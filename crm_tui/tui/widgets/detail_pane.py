@@ -117,7 +117,7 @@ class DetailPane(VerticalScroll, can_focus=True):
         upcoming = next_tier(p.lifetime_points)
         sections: list[tuple[str, Iterable[str]]] = [
             ("Profile", [
-                _line(c.get("kind"), c.get("customer_type"), c.get("status"),
+                _line(c.get("kind"), c.get("customer_type"), f"status {c.get('status')}",
                       f"source {c.get('source')}"),
                 _line(c.get("email"), c.get("phone")),
                 _line(c.get("company"), c.get("industry")),
