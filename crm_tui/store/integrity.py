@@ -18,7 +18,7 @@ from pathlib import Path
 from . import endmark
 from .endmark import EndMark
 from .errors import CorruptFileError, DamagedError, ReadOnlyError
-from .files import fsync_dir
+from .files import atomic_write
 from .manifest import Manifest, verify_files
 
 READ_ONLY_ERRNOS = (errno.EACCES, errno.EPERM, errno.EROFS)
@@ -98,25 +98,28 @@ class Integrity:
         """Record a durable commit. Failing to is not the commit's failure: the mark only
         stays behind, which loses nothing (see endmark.py)."""
         with suppress(OSError):
-            endmark.write(self._writable_mark(), mark)
+            fd = self._writable_mark()
+            if fd < 0:  # a database from before marks: created whole, never half-written
+                atomic_write(self.mark_path, mark.encode(), self.mode)
+            else:
+                endmark.write(fd, mark)
 
     def ensure_mark(self, current: EndMark) -> None:
         """Make sure a mark file exists before a journal that requires one replaces one
         that did not (a database from before marks): a compaction killed in between must
         not leave a journal whose mark is missing."""
         if not self.mark_path.exists():
-            endmark.write(self._writable_mark(), current)
-            os.fsync(self._mark_fd)
-            fsync_dir(self.path)
+            atomic_write(self.mark_path, current.encode(), self.mode)
 
     def _writable_mark(self) -> int:
+        """The mark file open for writing in place; -1 when there is none."""
         if self._mark_fd >= 0 and os.fstat(self._mark_fd).st_nlink == 0:
-            self.close()  # deleted since it was opened: write the one in the folder
+            self.close()  # replaced or deleted since it was opened: write the one there now
         if self._mark_fd < 0:
-            fd = os.open(self.mark_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, self.mode)
-            with suppress(OSError):  # not ours to change if another user created it
-                os.fchmod(fd, self.mode)
-            self._mark_fd = fd
+            try:
+                self._mark_fd = os.open(self.mark_path, os.O_RDWR | os.O_CLOEXEC)
+            except FileNotFoundError:
+                return -1
         return self._mark_fd
 
     def close(self) -> None:

@@ -165,7 +165,7 @@ def _write(root: Path, mode: int, epoch: int, generation: int,
            tables: dict[str, SalvagedTable]) -> None:
     """Write the repaired database as a compaction would: snapshots, then the journal
     listing them (prev_size 0: no session takes it for the continuation of its own), then
-    the end mark (in place, as writers do) and crm.json."""
+    the end mark and crm.json. Sessions writing marks in place notice the new file."""
     (root / TABLES).mkdir(mode=0o770 if mode == 0o660 else 0o700, exist_ok=True)
     for stale in [*(root / TABLES).glob("*.tmp"), *root.glob("*.tmp")]:
         stale.unlink()
@@ -177,12 +177,7 @@ def _write(root: Path, mode: int, epoch: int, generation: int,
                                        write_snapshot(path, header, table.docs, mode))
     header = new_header(epoch, 0, generation, manifest)
     atomic_write(root / JOURNAL, header.encode(), mode)
-    fd = os.open(root / END, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, mode)
-    try:
-        endmark.write(fd, EndMark(epoch, generation, header.size))
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    atomic_write(root / END, EndMark(epoch, generation, header.size).encode(), mode)
     marker = root / MANIFEST
     if not marker.exists() or marker.read_bytes() != MANIFEST_BYTES:
         atomic_write(marker, MANIFEST_BYTES, mode)
