@@ -234,7 +234,7 @@ class CrmApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.active_bindings))
+            self.push_screen(HelpScreen(self.screen, self.config.keymap))
 
     def action_undo(self) -> None:
         labels = self.crm.changes.undo_labels

@@ -66,6 +66,7 @@ class RecordForm(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
+        Binding("f1", "app.help", "Help", id="form.help"),  # a modal leaves out the app's
     ]
 
     def __init__(self, crm: Crm, *, record_id: int | None = None,
