@@ -12,9 +12,9 @@ from crm_tui.domain.errors import ValidationError
 from crm_tui.services.backups import create_backup, scrub_backups
 from crm_tui.services.context import Clock
 from crm_tui.services.selection import find_customer
-from crm_tui.store.backup import restore_database
 from crm_tui.store.check import CheckFailed, CheckReport, check_database
 from crm_tui.store.repair import RepairReport, repair_database
+from crm_tui.store.restore import restore_database
 
 from .common import db_path, open_crm, output_stream
 
@@ -87,10 +87,13 @@ def backup(ctx: click.Context, path: Path | None) -> None:
 def restore(ctx: click.Context, path: Path) -> None:
     """Replace the database with the backup at PATH (the current one is kept aside).
 
-    Close the app in every other session first: they keep their old view until restarted.
+    The backup is verified first. If the restore is interrupted, the next crm command
+    finishes it. Close the app in every other session first: they keep their old view
+    until restarted.
     """
-    kept = restore_database(path, db_path(ctx))
-    click.echo(f"restored {path}; the previous database is kept at {kept}")
+    kept = restore_database(path, db_path(ctx), stamp=f"{Clock().now():%Y%m%d-%H%M%S}")
+    click.echo(f"restored {path}" + (f"; the previous database is kept at {kept}"
+                                     if kept else ""))
 
 
 @click.command()

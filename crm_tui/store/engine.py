@@ -44,7 +44,7 @@ import orjson
 
 from .endmark import END, EndMark
 from .errors import CorruptFileError, DamagedError, NotADatabaseError, StoreError, TransactionError
-from .files import atomic_write, file_mode_for, read_bytes, write_all
+from .files import atomic_write, file_mode_for, make_dir, read_bytes, write_all
 from .indexes import DocObserver
 from .integrity import READ_ONLY_ERRNOS, Integrity, why_read_only
 from .interning import Interner
@@ -60,6 +60,7 @@ from .journal import (
 )
 from .lockfile import DatabaseLock
 from .manifest import Manifest, SnapshotEntry, snapshot_names
+from .restore_record import settle_restore
 from .snapshot import (
     SNAPSHOT_VERSION,
     SnapshotHeader,
@@ -262,12 +263,15 @@ class Engine:
     # ----- opening -----------------------------------------------------------------------
     def _open(self, create: bool, read_only: bool) -> None:
         path, manifest = self.path, self.path / MANIFEST
+        settle_restore(path, writable=not read_only)  # one killed half-way is finished first
         if path.exists() and not path.is_dir():
             raise NotADatabaseError(path, describe_foreign(path))
         if not path.exists():
+            settle_restore(path, writable=not read_only)  # one under way: wait for its result
+        if not path.exists():
             if not create or read_only:
                 raise NotADatabaseError(path, "no database here")
-            path.mkdir(mode=0o700, parents=True, exist_ok=True)  # others may be creating it too
+            make_dir(path, exist_ok=True)  # others may be creating it too
         elif not manifest.exists():
             if _holds_commits(path):
                 raise CorruptFileError(manifest, None, "missing: the folder holds a crm-tui "
@@ -292,7 +296,7 @@ class Engine:
 
     def _initialise(self) -> None:
         """Create an empty database. The manifest is written last: it marks completion."""
-        self.tables_dir.mkdir(mode=0o770 if self.mode == 0o660 else 0o700, exist_ok=True)
+        make_dir(self.tables_dir, exist_ok=True)
         header = new_header(1, 0, 0, {})
         atomic_write(self.journal_path, header.encode(), self.mode)
         atomic_write(self.path / END, EndMark(1, 0, header.size).encode(), self.mode)

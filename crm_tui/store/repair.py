@@ -28,7 +28,7 @@ from .check import CheckFailed, check_database
 from .endmark import END, EndMark
 from .engine import JOURNAL, LOCK, MANIFEST, MANIFEST_BYTES, TABLE_NAME, TABLES
 from .errors import CorruptFileError, NotADatabaseError, ReadOnlyError
-from .files import atomic_write, file_mode_for, fsync_dir
+from .files import atomic_write, file_mode_for, fsync_dir, make_dir
 from .integrity import READ_ONLY_ERRNOS, why_read_only
 from .journal import new_header
 from .lockfile import DatabaseLock
@@ -96,11 +96,11 @@ def _copy_everything(root: Path, mode: int) -> Path:
     copy = root.with_name(f"{root.name}.before-repair-{time.strftime('%Y%m%d-%H%M%S')}")
     while copy.exists():
         copy = copy.with_name(copy.name + "+")
-    copy.mkdir(mode=0o700)
+    make_dir(copy)
     for source in sorted(root.rglob("*")):
         if source.is_file() and source.name != LOCK:
             target = copy / source.relative_to(root)
-            target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            make_dir(target.parent, exist_ok=True)
             shutil.copyfile(source, target)
             os.chmod(target, mode)
             with open(target, "rb") as handle:
@@ -166,7 +166,7 @@ def _write(root: Path, mode: int, epoch: int, generation: int,
     """Write the repaired database as a compaction would: snapshots, then the journal
     listing them (prev_size 0: no session takes it for the continuation of its own), then
     the end mark and crm.json. Sessions writing marks in place notice the new file."""
-    (root / TABLES).mkdir(mode=0o770 if mode == 0o660 else 0o700, exist_ok=True)
+    make_dir(root / TABLES, exist_ok=True)
     for stale in [*(root / TABLES).glob("*.tmp"), *root.glob("*.tmp")]:
         stale.unlink()
     manifest: Manifest = {}

@@ -55,7 +55,7 @@ async def test_every_binding_of_the_screen_even_those_idle_now(
         await pilot.press("f1")
         await settle(pilot)
         customers = listed(app)["Customers"]
-        for does, keys in {"Sort": "s", "Trash": "x", "Restore": "u", "Note": "a",
+        for does, keys in {"Sort by…": "s", "Trash": "x", "Restore": "u", "Note": "a",
                            "Deal": "o", "Feedback": "f", "Redeem": "r", "Search": "/",
                            "Delete": "d, del"}.items():
             assert customers[does] == keys

@@ -19,11 +19,12 @@ from crm_tui.services.customer_list import CustomerList, ListQuery
 from crm_tui.services.customer_view import CustomerDetail, customer_detail
 from crm_tui.services.list_preview import ListPreview, PreviewProcess
 from crm_tui.tui.messages import deliver
-from crm_tui.tui.widgets.customer_table import COLUMNS, CustomerTable
+from crm_tui.tui.widgets.customer_table import CustomerTable
 from crm_tui.tui.widgets.detail_pane import DetailPane
 from crm_tui.tui.widgets.search_box import SearchBox
 
 from .base import CrmScreen
+from .sort_picker import SortPicker
 
 WIDE = 110  # columns from which the detail pane sits beside the table
 DETAIL_DELAY = 0.15  # seconds the cursor rests on a row before its 360 view is fetched
@@ -49,7 +50,7 @@ class CustomersScreen(CrmScreen):
               ("d,delete", "delete", "Delete", False, "delete"),
               ("u", "restore", "Restore", False, "restore"),
               ("x", "trash", "Trash", False, "trash"),
-              ("s", "sort", "Sort", False, "sort"),
+              ("s", "sort", "Sort by…", False, "sort"),
               ("S", "reverse", "Reverse", False, "reverse"),
           )),
         Binding("escape", "back", "Back", show=False, id="customers.back"),
@@ -70,6 +71,7 @@ class CustomersScreen(CrmScreen):
         self._warmed = False
         self._searching = False
         self._detail_timer: Timer | None = None
+        self._to_top = False  # a new sort shows its first rows, not the same customer
 
     @property
     def listing(self) -> CustomerList:
@@ -145,7 +147,8 @@ class CustomersScreen(CrmScreen):
             if not self._searching:
                 table.focus()  # a loading table cannot take focus at mount; it can now
         table.sort_key, table.descending = self.query_state.sort, self.query_state.descending
-        table.show(ids)
+        to_top, self._to_top = self._to_top, False
+        table.show(ids, keep=ids[0] if to_top and ids else None)
         trash = " in the trash" if self.query_state.deleted else ""
         self.query_one("#count", Static).update(f"{len(ids):,} customers{trash}", layout=False)
 
@@ -239,10 +242,14 @@ class CustomersScreen(CrmScreen):
         self.set_focus(self.query_one("#search", Input))
 
     def action_sort(self) -> None:
-        keys = [c.key for c in COLUMNS]
-        current = keys.index(self.query_state.sort) if self.query_state.sort in keys else 0
-        self._requery(sort=keys[(current + 1) % len(keys)], descending=False)
-        self.notify(f"sorted by {COLUMNS[(current + 1) % len(keys)].title}", timeout=2)
+        """Choose the column to sort by (the current one again reverses it)."""
+        state = self.query_state
+        self.app.push_screen(SortPicker((state.sort, state.descending)), self._sorted)
+
+    def _sorted(self, choice: tuple[str, bool] | None) -> None:
+        if choice is not None:
+            self._to_top = True
+            self._requery(sort=choice[0], descending=choice[1])
 
     def action_reverse(self) -> None:
         self._requery(descending=not self.query_state.descending)

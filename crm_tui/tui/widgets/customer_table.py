@@ -50,7 +50,7 @@ class Column:
 
 COLUMNS = [
     Column("name", "Name", 16, flex=True),
-    Column("email", "Email", 18, flex=True),
+    Column("email", "Email", 16, flex=True),
     Column("phone", "Phone", 14),
     Column("company", "Company", 12, flex=True),
     Column("segment", "Lifecycle", 10),
@@ -61,9 +61,15 @@ COLUMNS = [
     Column("last_order", "Last order", 10),
     Column("status", "Status", 8),
 ]
+# What the sort is called: the columns' titles, and those sorts with no column.
+SORT_TITLES = {c.key: c.title for c in COLUMNS} | {"type": "Type", "created": "Added"}
 # What narrow terminals keep, in order of importance.
 PRIORITY = ["name", "segment", "spent", "email", "tier", "rfm", "orders", "last_order",
             "phone", "company", "status"]
+
+
+def sort_arrow(descending: bool) -> str:
+    return "▼" if descending else "▲"
 
 
 @lru_cache(maxsize=16)
@@ -250,12 +256,19 @@ class CustomerTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _header(self, width: int) -> Strip:
+        """Column titles, an arrow on the sorted one; sorted by a column not on screen
+        (too narrow, or one the table has no column for), its name at the right end."""
         style = self.get_component_rich_style("customer-table--header")
         text = Text(style=style, no_wrap=True, overflow="ellipsis")
-        for column, size in fit_columns(width):
-            arrow = ("▼" if self.descending else "▲") if column.key == self.sort_key else ""
-            title = (column.title + arrow)[:size]
+        columns = fit_columns(width)
+        arrow = sort_arrow(self.descending)
+        for column, size in columns:
+            title = (column.title + (arrow if column.key == self.sort_key else ""))[:size]
             text.append((title.rjust(size) if column.right else title.ljust(size)) + " ")
+        if all(column.key != self.sort_key for column, _ in columns):
+            note = f" by {SORT_TITLES.get(self.sort_key, self.sort_key)}{arrow} "
+            text.truncate(max(0, width - len(note)), pad=True)
+            text.append(note)
         return self._strip(text, width, style)
 
     def _row(self, index: int) -> CustomerRow | None:
