@@ -14,6 +14,7 @@ from .errors import (
     ReadOnlyError,
     StoreError,
     TransactionError,
+    UnstorableValueError,
 )
 from .indexes import DocObserver, Index
 from .table import StoreTable
@@ -31,6 +32,7 @@ __all__ = [
     "StoreTable",
     "Transaction",
     "TransactionError",
+    "UnstorableValueError",
     "snapshot_file",
     "where",
 ]

@@ -59,12 +59,22 @@ class Database(TinyDB):
         return self.engine.table_names()
 
     def drop_table(self, name: str) -> None:
-        self.table(name).truncate()
+        """Remove every document of the table. Unlike TinyDB, its name stays in `tables()`:
+        the table keeps its last id, so ids are never given out again. A table that does
+        not exist is left so (nothing is written)."""
+        self._tables.pop(name, None)
+        if name in self.tables():
+            self.table(name).truncate()
+            self._tables.pop(name, None)
 
     def drop_tables(self) -> None:
-        with self.engine.transaction():
-            for name in self.tables():
-                self.engine.truncate(name)
+        """`drop_table` for every table, in one commit."""
+        self._tables.clear()
+        names = self.tables()
+        if names:
+            with self.engine.transaction():
+                for name in names:
+                    self.engine.truncate(name)
 
     def transaction(self) -> AbstractContextManager[Transaction]:
         """One atomic, durable commit; `as txn` gives `txn.changed()` after it commits."""

@@ -54,3 +54,14 @@ class DamagedError(TransactionError):
             f"{self.problems[0]}{more}; the database is damaged, so nothing was saved: "
             "repair it first with 'crm check --repair'"
         )
+
+
+class UnstorableValueError(StoreError, ValueError):
+    """A document holds a value JSON cannot hold (NaN, infinity, a date object, a key that
+    is not text, ...); `key_path` says where, e.g. `lines[0].price`. Nothing was written."""
+
+    def __init__(self, key_path: str, problem: str) -> None:
+        self.key_path = key_path
+        self.problem = problem
+        where = f"'{key_path}'" if key_path else "the document"
+        super().__init__(f"{where} {problem}, which JSON cannot hold; nothing was saved")

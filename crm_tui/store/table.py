@@ -6,7 +6,8 @@ reads work on the engine's in-memory documents and behave as TinyDB's do. Extras
 `create_index` / `find` for secondary indexes, and `get(doc_ids=...)` in O(k).
 
 Documents handed in are copied through JSON on the way in (so the store never shares
-objects with callers, and a value JSON cannot hold is refused before anything is written).
+objects with callers, and a value JSON cannot hold is refused, naming its key, before
+anything is written: see values.py).
 Documents handed out are shallow copies, as with TinyDB's caching middleware: set keys on
 them freely, but treat nested lists and dicts as read-only (copying them on every read
 would make scans of 100k documents several times slower).
@@ -17,26 +18,26 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
-import orjson
 from tinydb.queries import QueryLike
 from tinydb.table import Document, Table
 
 from .engine import Doc, Engine, TableState
 from .errors import StoreError
 from .indexes import Index, KeyFunc
+from .values import own
 
 Fields = Mapping[str, Any] | Callable[[MutableMapping[str, Any]], None]
 
 
-def own(doc: Mapping[str, Any]) -> Doc:
-    """A deep, JSON-clean copy of a document, or StoreError if JSON cannot hold it."""
+def id_named(doc_id: object) -> int | None:
+    """The document id `get(doc_id=...)` names, read as TinyDB reads it, by its text:
+    1 and "1" name document 1; 1.5, NaN and True name none."""
+    text = str(doc_id)
     try:
-        copied = orjson.loads(orjson.dumps(doc))
-    except TypeError as exc:
-        raise StoreError(f"document cannot be stored as JSON: {exc}") from None
-    if not isinstance(copied, dict):
-        raise StoreError("document is not a mapping")
-    return copied
+        number = int(text)
+    except ValueError:
+        return None
+    return number if str(number) == text else None
 
 
 class StoreTable(Table):
@@ -48,9 +49,10 @@ class StoreTable(Table):
         self._engine = storage
         self._state: TableState = storage.state(name)
         self._cache_version = -1
-        if persist_empty:
-            with storage.transaction():
-                storage.next_id(name)  # registers the table in the journal
+        if persist_empty and name not in storage.table_names():
+            with storage.transaction():  # looked at again under the lock: never empties one
+                if name not in storage.table_names():
+                    storage.truncate(name)  # a commit naming the table: it now exists
 
     # ----- reads -------------------------------------------------------------------------
     def _docs(self) -> dict[int, Doc]:
@@ -98,11 +100,12 @@ class StoreTable(Table):
         with self._engine.reading():
             docs = self._docs()
             if doc_id is not None:
-                doc = docs.get(int(doc_id))
-                return None if doc is None else self._wrap(int(doc_id), doc)
+                key = id_named(doc_id)
+                doc = docs.get(key) if key is not None else None
+                return None if doc is None else self._wrap(key, doc)  # type: ignore[arg-type]
             if doc_ids is not None:
-                wanted = [int(i) for i in doc_ids]
-                return [self._wrap(i, docs[i]) for i in wanted if i in docs]
+                wanted = {key for key in map(id_named, doc_ids) if key in docs}
+                return [self._wrap(i, docs[i]) for i in sorted(wanted)]
             if cond is not None:
                 for key, doc in docs.items():
                     if cond(doc):
@@ -153,7 +156,9 @@ class StoreTable(Table):
 
     def _insert_one(self, document: Mapping[str, Any]) -> int:
         if isinstance(document, Document):
-            doc_id = int(document.doc_id)
+            doc_id = document.doc_id
+            if not isinstance(doc_id, int) or isinstance(doc_id, bool):
+                raise ValueError(f"Document ID {doc_id!r} is not a whole number")
             if doc_id in self._docs():
                 raise ValueError(f"Document with ID {doc_id} already exists")
         else:
@@ -210,8 +215,8 @@ class StoreTable(Table):
 
     def _target_ids(self, cond: QueryLike | None, doc_ids: Iterable[int] | None) -> list[int]:
         docs = self._docs()
-        if doc_ids is not None:
-            return [i for i in (int(d) for d in doc_ids) if i in docs]
+        if doc_ids is not None:  # as TinyDB: ids the table holds (1.0 is 1; "1" is not)
+            return [int(i) for i in doc_ids if i in docs]
         if cond is not None:
             return [k for k, v in docs.items() if cond(v)]
         return list(docs)
