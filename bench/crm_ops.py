@@ -14,8 +14,7 @@ from crm_tui.services.exchange.exports import Query, export_rows
 from crm_tui.services.exchange.importer import import_file
 from crm_tui.services.exchange.writers import write_rows
 
-from .common import median_ms
-from .tui_timing import AS_OF, open_crm
+from .common import AS_OF, median_ms, open_crm
 
 
 def purchase(customer_id: int) -> dict[str, object]:

@@ -62,7 +62,8 @@ def paths_in(root: Path) -> Paths:
                  root / "customers.csv", root / "purchases.csv")
 
 
-def _docs(path: Path, name: str) -> list[tuple[int, dict[str, Any]]]:
+def table_docs(path: Path, name: str) -> list[tuple[int, dict[str, Any]]]:
+    """A table's (id, document) pairs, customers with their display name as `name`."""
     db = Database(path)  # one table at a time: only that one is loaded
     out = [(doc.doc_id, dict(doc)) for doc in db.table(name)]
     db.close()
@@ -76,18 +77,20 @@ def _cell(value: Any) -> Any:
     return json.dumps(value) if isinstance(value, list | dict) else value
 
 
-def _sqlite_table(con: sqlite3.Connection, name: str,
-                  rows: list[tuple[int, dict[str, Any]]]) -> None:
-    columns: dict[str, None] = {}
+def sqlite_table(con: sqlite3.Connection, name: str, rows: list[tuple[int, dict[str, Any]]],
+                 indexes: list[str], required: tuple[str, ...] = ()) -> None:
+    """A table of `rows` keyed by their ids: a column per field of the first 1,000 (and
+    each `required` one), lists and objects as JSON text; an index per `indexes` entry."""
+    columns = dict.fromkeys(required)
     for _, doc in rows[:1000]:
         columns.update(dict.fromkeys(doc))
-    names = list(columns)
+    names = [c for c in columns if c != "id"]  # a nested record's own id: the key is ours
     con.execute(f"create table {name} (id integer primary key, "
                 + ", ".join(f'"{c}"' for c in names) + ")")
     marks = ", ".join("?" * (len(names) + 1))
     con.executemany(f"insert into {name} values ({marks})",
                     ([doc_id, *(_cell(doc.get(c)) for c in names)] for doc_id, doc in rows))
-    for i, column in enumerate(INDEXES[name]):
+    for i, column in enumerate(indexes):
         con.execute(f"create index {name}_{i} on {name} ({column})")
 
 
@@ -129,13 +132,13 @@ def build(root: Path, customers: int, events: int, seed: int = 1) -> tuple[Paths
     times["tinydb_s"] = times["sqlite_s"] = times["csv_s"] = 0.0
     external: dict[int, str] = {}
     for name in KINDS:
-        rows = _docs(paths.crm, name)
+        rows = table_docs(paths.crm, name)
         times["tinydb_s"] += timed(lambda rows=rows, name=name: stock.table(name).insert_multiple(
             Document(doc, doc_id=doc_id) for doc_id, doc in rows))
 
         def fill(rows: list[tuple[int, dict[str, Any]]] = rows, name: str = name) -> None:
             with con:
-                _sqlite_table(con, name, rows)
+                sqlite_table(con, name, rows, INDEXES[name])
 
         times["sqlite_s"] += timed(fill)
         if name == tables.CUSTOMERS:

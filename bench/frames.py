@@ -6,10 +6,12 @@ terminal session pays for, minus the write) and, after each frame, resolves the 
 condition now holds, stamped with the time that frame was finished.
 
 `row_probe()` wraps `CustomerTable._row_strip` (the one place a table row is drawn; a
-placeholder drawn while the store is busy does not count as a row) and
-`DetailPane.show` for the duration of a run, remembering the text last drawn for each
-customer, which list of ids it was drawn from, and which customer the detail pane shows.
-Nothing in the product is changed; the wrappers are removed on exit.
+placeholder drawn while the store is busy does not count as a row),
+`DetailPane.show` and `CrmApp.on_deliver` (where a worker's result reaches its screen) for
+the duration of a run, remembering the text last drawn for each customer, which list of
+ids it was drawn from, which customer the detail pane shows, and how many results each
+kind of screen has been handed. Nothing in the product is changed; the wrappers are
+removed on exit.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ from textual.app import App
 from textual.strip import Strip
 
 from crm_tui.services.customer_view import CustomerDetail
+from crm_tui.tui.app import CrmApp
+from crm_tui.tui.messages import Deliver
 from crm_tui.tui.widgets.customer_table import CustomerTable
 from crm_tui.tui.widgets.detail_pane import DetailPane
 
@@ -39,6 +43,8 @@ class RowLog:
     last_ids: list[int] | None = None  # the table's ids when a row was last drawn
     text: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (seq, text)
     detail_id: int | None = None  # the customer the detail pane last showed
+    # worker results applied, by the class name of the screen they were for
+    delivered: dict[str, int] = field(default_factory=dict)
 
 
 @contextmanager
@@ -46,6 +52,7 @@ def row_probe() -> Iterator[RowLog]:
     log = RowLog()
     original = CustomerTable._row_strip
     original_show = DetailPane.show
+    original_deliver = CrmApp.on_deliver
 
     def drawn(self: CustomerTable, index: int, width: int) -> Strip | None:
         strip = original(self, index, width)
@@ -61,13 +68,20 @@ def row_probe() -> Iterator[RowLog]:
         original_show(self, detail)
         log.detail_id = detail.customer["id"]
 
+    def delivered(self: CrmApp, message: Deliver) -> None:
+        original_deliver(self, message)
+        owner = type(getattr(message.apply, "__self__", None)).__name__
+        log.delivered[owner] = log.delivered.get(owner, 0) + 1
+
     CustomerTable._row_strip = drawn  # type: ignore[method-assign]
     DetailPane.show = shown  # type: ignore[method-assign]
+    CrmApp.on_deliver = delivered  # type: ignore[method-assign]
     try:
         yield log
     finally:
         CustomerTable._row_strip = original  # type: ignore[method-assign]
         DetailPane.show = original_show  # type: ignore[method-assign]
+        CrmApp.on_deliver = original_deliver  # type: ignore[method-assign]
 
 
 @dataclass

@@ -16,22 +16,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import resource
 import time
 from pathlib import Path
 from typing import Any
 
-
-def _rss_mb() -> float:
-    """Peak RSS of this process image. VmHWM, not ru_maxrss: across fork + exec Linux
-    carries the parent's peak into the child's ru_maxrss."""
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024  # kB
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+from .common import memory_mb
 
 
 def probe_crm(path: Path) -> dict[str, Any]:
@@ -82,7 +71,7 @@ def main() -> None:
     else:
         result = probe_baseline(args.engine, args.path, args.customer)
     result["process_s"] = result.pop("wall_start") - args.spawned + result["open_s"]
-    result["rss_mb"] = _rss_mb()
+    result["rss_mb"] = memory_mb()[0]
     print(json.dumps(result))
 
 

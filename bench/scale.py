@@ -1,17 +1,23 @@
 """The scale targets: every target operation on crm-tui, beside stock TinyDB and SQLite.
 
-    python -m bench [--sizes 10000,100000] [--events-per-customer 10] [--out FILE.json]
+    python -m bench [--sizes 10000,100000] [--only SCENARIO,...] [--db PATH ...]
 
 For each size: generate N customers and N x events-per-customer events (bench.generate,
 fixed seed), give the same data to stock TinyDB and SQLite, write customers.csv and
 purchases.csv; then, in this one run, time each operation on the three engines (see
 bench/report.py for the list and bench/baselines.py for what the baselines do). Tables go
 to stdout, progress to stderr, every figure and sample to a JSON file under bench/out/.
+
+Scenarios (`--only` picks some; all by default): open (the app's start, keystrokes,
+badges, memory), export, save, import, and the read scenarios of bench/reads.py:
+cold360, dashboard, screens, sessions. `--db PATH` runs the read scenarios on a copy of an
+existing database too (a `crm demo` one, say), after the generated sizes.
 """
 
 from __future__ import annotations
 
 import compileall
+import datetime as dt
 import json
 import os
 import shutil
@@ -22,17 +28,21 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 
 from . import baselines, crm_ops, dataset, report
+from .common import ROOT, in_process
+from .generate import generate
+from .reads import READS, ReadOptions, Reads
 from .tui_timing import AS_OF, SEARCH_KEYS, private_config
 
-ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
+CLASSIC = ("open", "export", "save", "import")
+SCENARIOS = CLASSIC + READS
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,10 @@ class Options:
     open_reps: int = 3  # app starts in this process (the first ones open and close)
     baseline_budget_s: float = 60.0  # per stock-TinyDB operation: at least one run
     import_budget_s: float = 600.0  # past this crm-tui's import is extrapolated
+    only: tuple[str, ...] = SCENARIOS
+    dbs: tuple[Path, ...] = ()  # existing databases for the read scenarios
+    as_of: dt.date | None = None  # their today (default: the wall clock's)
+    reads: ReadOptions = field(default_factory=ReadOptions)
 
 
 class Progress:
@@ -68,15 +82,6 @@ def budgeted(action: Callable[[int], object], reps: int, budget_s: float) -> lis
         if time.perf_counter() - started > budget_s:
             break
     return samples
-
-
-def in_process(module: str, *args: str) -> dict[str, Any]:
-    """`python -m <module> <args>` in a new process; the JSON object it prints last."""
-    done = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{module} {' '.join(args)} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def probe(engine: str, path: Path, customer: int) -> dict[str, Any]:
@@ -106,7 +111,7 @@ def purchase_doc(customer_id: int) -> dict[str, Any]:
 class SizeRun:
     """Every figure for one size; `result` is what goes to the JSON file."""
 
-    def __init__(self, size: int, options: Options, say: Progress) -> None:
+    def __init__(self, size: int, options: Options, say: Callable[[str], None]) -> None:
         self.size, self.options, self.say = size, options, say
         self.events = size * options.events_per_customer
         self.ops: dict[str, dict[str, float | None]] = {}
@@ -117,18 +122,34 @@ class SizeRun:
         self.ops.setdefault(op, {})[engine] = value
 
     def run(self, root: Path) -> dict[str, Any]:
-        n = f"{self.size:,}"
-        self.say(f"{n}: generating {n} customers, {self.events:,} events and the baselines")
-        paths, build = dataset.build(root, self.size, self.events, self.options.seed)
-        purchases = dataset.count_rows(paths.purchases_csv)
+        n, only = f"{self.size:,}", self.options.only
+        if any(name in only for name in CLASSIC):
+            self.say(f"{n}: generating {n} customers, {self.events:,} events and the "
+                     "baselines")
+            paths, build = dataset.build(root, self.size, self.events, self.options.seed)
+            purchases = dataset.count_rows(paths.purchases_csv)
+        else:
+            self.say(f"{n}: generating {n} customers and {self.events:,} events")
+            paths = dataset.paths_in(root)
+            build = {"generate_s": generate(paths.crm, self.size, self.events,
+                                            self.options.seed)["total_s"]}
+            purchases = 0
         self.say(f"{n}: built in {sum(build.values()):.0f} s "
                  + ", ".join(f"{k} {v:.1f}" for k, v in build.items()))
-        self.tui(paths)
-        self.processes(paths)
-        self.searches(paths)
-        self.exports(paths, root)
-        self.saves(paths)
-        self.imports(paths, root, purchases)
+        if "open" in only:
+            self.tui(paths)
+            self.processes(paths)
+            self.searches(paths)
+        if "export" in only:
+            self.exports(paths, root)
+        if "save" in only:
+            self.saves(paths)
+        if "import" in only:
+            self.imports(paths, root, purchases)
+        reads = Reads(self, paths.crm, root, AS_OF, self.options.reads)
+        reads.all(only)
+        if reads.counts is not None and not purchases:
+            purchases = reads.counts.purchases
         return {"customers": self.size, "events": self.events, "purchases": purchases,
                 "build_s": build, "ops": self.ops, "samples": self.samples,
                 "notes": self.notes, "load_after": os.getloadavg()}
@@ -266,6 +287,30 @@ class SizeRun:
             self.put("import_purchases", engine, purchases_s)
 
 
+class DbRun(SizeRun):
+    """The read scenarios on a copy of an existing database (the copy is what they read,
+    and what the sessions' import writes into)."""
+
+    def __init__(self, source: Path, options: Options, say: Progress) -> None:
+        super().__init__(0, options, say)
+        self.source = source
+        self.say = lambda message: say(f"{source.name}: {message}")
+
+    def run(self, root: Path) -> dict[str, Any]:
+        crm = root / "crm.db"
+        self.say(f"copying {self.source}")
+        shutil.copytree(self.source, crm)
+        (crm / "lock").unlink(missing_ok=True)  # ours: no session of the original holds it
+        as_of = self.options.as_of or dt.date.today()
+        reads = Reads(self, crm, root, as_of, self.options.reads)
+        counts = reads.prepare()
+        reads.all(self.options.only)
+        return {"database": str(self.source), "as_of": as_of.isoformat(),
+                "customers": counts.customers, "events": counts.events,
+                "purchases": counts.purchases, "ops": self.ops, "samples": self.samples,
+                "notes": self.notes, "load_after": os.getloadavg()}
+
+
 def _git(*args: str) -> str:
     """A read-only git query about the code being measured ("" if git is unavailable)."""
     try:
@@ -297,12 +342,15 @@ def run(options: Options) -> dict[str, Any]:
     compileall.compile_dir(ROOT / "crm_tui", quiet=1)
     compileall.compile_dir(ROOT / "bench", quiet=1)
     results = []
+    runs: list[tuple[str, SizeRun]] = [(str(size), SizeRun(size, options, say))
+                                       for size in options.sizes]
+    runs += [(f"db{n}", DbRun(db, options, say)) for n, db in enumerate(options.dbs)]
     with tempfile.TemporaryDirectory(dir=OUT, prefix="scale-") as tmp:
         private_config(Path(tmp))
-        for size in options.sizes:
-            root = Path(tmp) / str(size)
+        for name, size_run in runs:
+            root = Path(tmp) / name
             root.mkdir()
-            results.append(SizeRun(size, options, say).run(root))
+            results.append(size_run.run(root))
             shutil.rmtree(root)
     doc = {"machine": info, "options": {**options.__dict__, "out": str(options.out)},
            "results": results}
@@ -326,10 +374,14 @@ def print_report(doc: dict[str, Any]) -> None:
           "does; ratio = baseline / crm-tui (>1: crm-tui is faster/smaller)")
     for result in doc["results"]:
         after = " ".join(f"{x:.2f}" for x in result["load_after"])
-        print(f"\n== {result['customers']:,} customers, {result['events']:,} events "
+        where = (f"{result['database']} (a copy), as of {result['as_of']}: "
+                 if "database" in result else "")
+        print(f"\n== {where}{result['customers']:,} customers, {result['events']:,} events "
               f"({result['purchases']:,} purchases); load average after: {after} ==")
-        print("\n".join(report.size_table(result)))
-        print("\n".join(report.notes(result)))
+        for lines in (report.size_table(result), report.notes(result),
+                      report.screens_table(result), report.sessions_table(result)):
+            if lines:
+                print("\n".join(lines))
     if len(doc["results"]) >= 2:
         print("\n== how each cost grows (same figures at each size; x = large / small) ==")
         print("\n".join(report.growth_table(doc["results"])))

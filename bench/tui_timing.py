@@ -6,13 +6,18 @@
 - search: from a key press in the search box to the end of the first frame that drew rows
   of the new result;
 - badge: from `crm.sales.record(...)` + `app.data_changed()` (what a form's save does) to
-  the end of the first frame that drew that customer's row with its new total.
+  the end of the first frame that drew that customer's row with its new total;
+- screens: from the key that shows each main screen (1, 3-8) to the end of the first
+  frame after its data arrived (its worker's result applied; Settings: the screen
+  drawn), then a second customer's 360 screen (what enter opens); the process's CPU time
+  over each, and its peak and current resident memory after each.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import datetime as dt
 import os
 import time
 from collections.abc import AsyncIterator
@@ -25,14 +30,12 @@ from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from crm_tui.domain.money import display_money
-from crm_tui.services.context import Clock
-from crm_tui.services.crm import Crm
 from crm_tui.services.list_preview import PreviewProcess
 from crm_tui.tui.app import CrmApp
 from crm_tui.tui.config import UserConfig
 from crm_tui.tui.widgets.customer_table import CustomerTable
 
-from .common import AS_OF
+from .common import AS_OF, cpu_s, memory_mb, open_crm
 from .frames import FrameWatch, RowLog, row_probe
 
 SIZE = (120, 40)
@@ -40,10 +43,6 @@ SIZE = (120, 40)
 # the 1-letter answer, narrows again.
 SEARCH_KEYS = ["s", "a", "r", "a", "backspace", "backspace", "backspace", "m", "i"]
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "600"))
-
-
-def open_crm(path: Path) -> Crm:
-    return Crm.open(path, clock=Clock.at(AS_OF), staff="bench")
 
 
 def private_config(folder: Path) -> None:
@@ -79,7 +78,7 @@ async def settle(pilot: Pilot[Any]) -> None:
 
 @asynccontextmanager
 async def running_app(path: Path, log: RowLog, preview: PreviewProcess | None = None,
-                      ) -> AsyncIterator[Session]:
+                      as_of: dt.date = AS_OF) -> AsyncIterator[Session]:
     """Open the database and start the app as `crm` does (with the customers table's
     preview process, started here unless given, closed here either way); `times` holds,
     in seconds from before `Crm.open`: open_s (first frame with rows), painted_s (first
@@ -87,8 +86,8 @@ async def running_app(path: Path, log: RowLog, preview: PreviewProcess | None = 
     busy), detail_s; and wall_start (time.time() then)."""
     wall_start, started = time.time(), time.perf_counter()
     if preview is None:
-        preview = PreviewProcess(path, AS_OF)
-    crm = open_crm(path)
+        preview = PreviewProcess(path, as_of)
+    crm = open_crm(path, as_of)
     try:
         app = CrmApp(crm, config=UserConfig(), theme_name="crm-dark", preview=preview)
         watch = FrameWatch(app)
@@ -161,6 +160,60 @@ async def time_badge(s: Session, reps: int) -> list[float]:
     return seconds
 
 
+# (label, key pressed, the screen class whose data shows it painted), in key order.
+VISITS = [("dashboard", "1", "DashboardScreen"), ("pipeline", "3", "PipelineScreen"),
+          ("tasks", "4", "TasksScreen"), ("segments", "5", "SegmentsScreen"),
+          ("products", "6", "ProductsScreen"), ("feedback", "7", "FeedbackScreen"),
+          ("settings", "8", "SettingsScreen")]
+DETAIL_SCREEN = "CustomerDetailScreen"
+
+
+def _visit_figures(label: str, seconds: float, cpu: float) -> dict[str, Any]:
+    peak, now = memory_mb()
+    return {"screen": label, "paint_s": seconds, "cpu_s": cpu, "peak_mb": peak, "rss_mb": now}
+
+
+async def _time_visit(s: Session, label: str, painted: Any, go: Any) -> dict[str, Any]:
+    done = s.watch.expect(painted)
+    started, cpu = time.perf_counter(), cpu_s()
+    await go()
+    seconds = await asyncio.wait_for(done, TIMEOUT) - started
+    figures = _visit_figures(label, seconds, cpu_s() - cpu)
+    await settle(s.pilot)
+    return figures
+
+
+async def visit_screens(s: Session) -> list[dict[str, Any]]:
+    """Each main screen in turn, then a second customer's 360 screen: see the docstring."""
+    visits = [_visit_figures("customers + detail pane", s.times["detail_s"], cpu_s())]
+    delivered = s.log.delivered
+    for label, key, owner in VISITS:
+        seen = delivered.get(owner, 0)
+
+        def painted(owner: str = owner, seen: int = seen) -> bool:
+            if owner == "SettingsScreen":  # filled as it mounts: no worker
+                return type(s.app.screen).__name__ == owner
+            return delivered.get(owner, 0) > seen
+
+        visits.append(await _time_visit(s, label, painted,
+                                        lambda key=key: s.pilot.press(key)))
+    await s.pilot.press("2")
+    await settle(s.pilot)
+    ids = s.table.ids
+    other = ids[len(ids) // 2] if ids else None
+    if other is not None:
+        seen = delivered.get(DETAIL_SCREEN, 0)
+
+        async def open_other() -> None:
+            s.app.open_customer(other)
+
+        visits.append(await _time_visit(
+            s, "360 screen, another customer",
+            lambda: delivered.get(DETAIL_SCREEN, 0) > seen and s.log.detail_id == other,
+            open_other))
+    return visits
+
+
 async def measure(path: Path, badge_reps: int) -> dict[str, Any]:
     """Every in-app figure from one session: open, search keystrokes, badge updates."""
     with row_probe() as log:
@@ -173,6 +226,14 @@ async def measure(path: Path, badge_reps: int) -> dict[str, Any]:
                     "painted_s": s.times["painted_s"], "search_ms": [x * 1000 for x in search],
                     "badge_ms": [x * 1000 for x in badge], "first_customer": first,
                     "frames": s.watch.frames}
+
+
+async def measure_screens(path: Path, as_of: dt.date = AS_OF) -> dict[str, Any]:
+    """A session that opens the app and visits every screen (see `visit_screens`)."""
+    with row_probe() as log:
+        async with running_app(path, log, as_of=as_of) as s:
+            return {**{k: s.times[k] for k in ("open_s", "painted_s", "detail_s")},
+                    "visits": await visit_screens(s)}
 
 
 async def time_open(path: Path) -> dict[str, float]:

@@ -1,0 +1,74 @@
+"""What each main screen reads before its first paint, through the calls the screen makes,
+without drawing it (headless: no terminal, no Textual event loop).
+
+    SCREENS["pipeline"](crm) -> int   (how many things it read: a sanity check, not a figure)
+
+The dashboard, pipeline and tasks screens gather their data in one function of their own
+(`collect_figures`, `board_data`, `agenda_data`), called here as the screen calls it (their
+modules import Textual, as the running app has: import this module before timing); the
+segments, products and feedback lists read a few services in their `fetch`, repeated here
+call for call (their rows' colors need a running app). The customers screen's first rows
+are the list's default query and one screenful of rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from crm_tui.domain.entities.customer import display_name
+from crm_tui.domain.errors import NotFoundError
+from crm_tui.services.crm import Crm
+from crm_tui.services.customer_list import ListQuery
+from crm_tui.tui.screens.pipeline import board_data
+from crm_tui.tui.screens.tasks import agenda_data
+from crm_tui.tui.widgets.kpi import collect_figures
+
+SCREENFUL = 40  # rows of the customers table at 120x40
+
+
+def customers(crm: Crm) -> int:
+    ids = crm.customer_list.query(ListQuery())
+    return len(crm.customer_list.rows_now(ids[:SCREENFUL]))
+
+
+def dashboard(crm: Crm) -> int:
+    figures = collect_figures(crm)
+    return figures.customers
+
+
+def pipeline(crm: Crm) -> int:
+    return len(board_data(crm, None, "").deals)
+
+
+def tasks(crm: Crm) -> int:
+    return sum(len(items) for items in agenda_data(crm, "mine").sections.values())
+
+
+def segments(crm: Crm) -> int:
+    counts = [c for c in crm.segments.counts() if c.kind != "custom"]
+    return len(counts) + len(crm.segments.list())
+
+
+def products(crm: Crm) -> int:
+    sold = [r for r in crm.analytics.revenue_by_product() if r.product_id is not None]
+    return len(sold) + len(list(crm.products.all()))
+
+
+def feedback(crm: Crm) -> int:
+    inbox = crm.feedback.inbox()
+    names: dict[int, str] = {}
+    for f in inbox:
+        who = f.get("customer_id")
+        if who is not None and who not in names:
+            try:
+                names[who] = display_name(crm.customers.get(who))
+            except NotFoundError:
+                names[who] = f"#{who}"
+    crm.feedback.nps()
+    return len(inbox)
+
+
+SCREENS: dict[str, Callable[[Crm], int]] = {
+    "customers": customers, "dashboard": dashboard, "pipeline": pipeline, "tasks": tasks,
+    "segments": segments, "products": products, "feedback": feedback,
+}
