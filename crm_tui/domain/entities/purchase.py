@@ -124,7 +124,7 @@ def validate_purchase(
     always was.
     """
     values = schema.validate_record(
-        data, fields, _settle_amounts, today=today, partial=partial, current=current
+        data, fields, _purchase_rules, today=today, partial=partial, current=current
     )
     if not partial or current is not None:
         for name in ORDER_EXTRAS:
@@ -132,6 +132,22 @@ def validate_purchase(
                     current is None or current.get(name) is None):
                 del values[name]
     return values
+
+
+def _purchase_rules(
+    values: dict[str, Any], errors: dict[str, str], today: date, changed: frozenset[str]
+) -> None:
+    _settle_amounts(values, errors, today, changed)
+    _not_ahead(values, errors, today)
+
+
+def _not_ahead(values: dict[str, Any], errors: dict[str, str], today: date) -> None:
+    """A completed or refunded purchase happened: it cannot be dated after today. Only a
+    pending one (an order taken for later) may be."""
+    if (schema.present(values, "date", "status") and values["status"] != "pending"
+            and str(values["date"] or "") > today.isoformat()):
+        errors["date"] = (f"is after today ({today.isoformat()}): only a pending purchase "
+                          "can be dated ahead")
 
 
 def _settle_amounts(
