@@ -220,6 +220,19 @@ def is_stale(deal: object, as_of: dt.date, settings: PipelineSettings = _DEFAULT
     return (as_of - d.stage_changed_at).days > settings.stale_days
 
 
+def close_text(deal: object, settings: PipelineSettings = _DEFAULT) -> str:
+    """When a deal closes, as lists show it: an open deal's expected close date
+    ("close 2026-07-01", "close ?"), a closed one the day it closed ("closed 2026-06-15").
+    A closed deal's expected close date was a forecast: it is kept as
+    it was (reopening brings it back, exports show both) but no longer shown as its close."""
+    facts = deal_facts(deal, settings)
+    if facts.status == OPEN:
+        expected = facts.expected_close_date
+        return f"close {expected.isoformat() if expected else '?'}"
+    closed = as_date(get(deal, "closed_date"), "closed_date")
+    return f"closed {closed.isoformat() if closed else '?'}"
+
+
 def value_by_stage(
     deals: Iterable[object], settings: PipelineSettings = _DEFAULT
 ) -> dict[str, int]:

@@ -12,6 +12,7 @@ from textual.widgets import Static
 
 from crm_tui.domain.money import display_money
 from crm_tui.domain.rules.loyalty import next_tier
+from crm_tui.domain.rules.pipeline import close_text
 from crm_tui.services.customer_view import CustomerDetail, purchase_lines
 
 from .badges import rich_colors, segment_badges
@@ -45,7 +46,7 @@ def _interaction(i: Record) -> str:
 
 def _deal(o: Record) -> str:
     return _line(o.get("name"), o.get("stage"), display_money(o.get("value") or 0),
-                 f"{o.get('probability')}%", f"close {o.get('expected_close_date') or '?'}")
+                 f"{o.get('probability')}%", close_text(o))
 
 
 def _task(t: Record) -> str:
