@@ -37,6 +37,7 @@ from crm_tui.store import StoreTable
 
 from . import tables
 from .context import ServiceContext
+from .records import existed_on
 
 Doc = Mapping[str, Any]
 Totals = dict[int, tuple[int, int]]  # live customer id -> (order count, total spent cents)
@@ -69,8 +70,9 @@ def _dated(docs: Iterable[Doc], start: dt.date | None, end: dt.date,
     return [d for d in docs if low <= _day(d, field) <= high and _day(d, field)]
 
 
-def _live(docs: Iterable[Document]) -> list[Document]:
-    return [d for d in docs if not d.get("deleted_at")]
+def _live(docs: Iterable[Document], day: dt.date) -> list[Document]:
+    """The records not deleted, and created by `day` (later ones do not count as of it)."""
+    return [d for d in docs if not d.get("deleted_at") and existed_on(d, day)]
 
 
 class AnalyticsService:
@@ -104,8 +106,8 @@ class AnalyticsService:
     # ----- customers ---------------------------------------------------------------------
     def _customer_totals(self, as_of: dt.date | None) -> tuple[list[Document], Totals]:
         """Live customers and their totals from completed purchases dated up to as_of."""
-        day = self.ctx.as_of(as_of).isoformat()
-        live = _live(self.customers)
+        until = self.ctx.as_of(as_of)
+        day, live = until.isoformat(), _live(self.customers, until)
         if all(_day(c, "last_order_date") <= day for c in live):
             return live, {c.doc_id: (c.get("order_count") or 0, c.get("total_spent") or 0)
                           for c in live}
@@ -190,7 +192,7 @@ class AnalyticsService:
         forecast by expected close month, and the stale open deals."""
         settings = self.ctx.settings.pipeline
         day = self.ctx.as_of(as_of)
-        deals = self._of_shown_customers(_live(self.opportunities))
+        deals = self._of_shown_customers(_live(self.opportunities, day))
         return PipelineFigures(
             summary=pipeline_summary(deals, settings),
             value_by_stage=value_by_stage(deals, settings),
@@ -206,7 +208,8 @@ class AnalyticsService:
     def nps(self, start: dt.date | None = None, end: dt.date | None = None, *,
             as_of: dt.date | None = None) -> NpsBreakdown:
         """Promoters, passives, detractors and NPS over feedback with a recommend score."""
-        shown = self._of_shown_customers(_live(self.feedback))
-        chosen = _dated(shown, start, self._until(end, as_of))
+        last = self._until(end, as_of)
+        shown = self._of_shown_customers(_live(self.feedback, last))
+        chosen = _dated(shown, start, last)
         return nps_breakdown((f.get("recommend_score") for f in chosen),
                              self.ctx.settings.feedback)

@@ -32,6 +32,7 @@ from . import tables
 from .context import ServiceContext
 from .customers import ZERO_TOTALS
 from .profiles import facts_of, profile_of, totals_of
+from .records import existed_on
 
 LIFECYCLE, RFM, TIER = "lifecycle", "rfm", "tier"
 BUILTIN_KINDS = (LIFECYCLE, RFM, TIER)
@@ -243,7 +244,7 @@ class SegmentMembership:
                 gc.freeze()
             if as_of is None or as_of == today:
                 return self._groups
-            return self._scan(as_of, self.ctx.settings, self._definitions[1])
+            return self._scan(as_of, self.ctx.settings, self._definitions[1], existing=True)
 
     def members(self, key: MemberKey, as_of: dt.date | None = None) -> list[int]:
         """Ids of a segment's members, ascending (copied under the lock: workers may write)."""
@@ -349,9 +350,14 @@ class SegmentMembership:
                     rule, rule_facts(cid, doc, as_of, settings, with_profile), as_of):
                 yield cid
 
-    def _scan(self, as_of: dt.date, settings: Settings, definitions: Definitions) -> Groups:
+    def _scan(self, as_of: dt.date, settings: Settings, definitions: Definitions, *,
+              existing: bool = False) -> Groups:
+        """Everyone's standing as of a day; `existing`: only those created by then (a past
+        day's figures: the live groups of today need not ask)."""
         groups = Groups()
         for cid, doc in self._docs.items():
+            if existing and not existed_on(doc, as_of):
+                continue
             self.evaluations += 1
             groups.put(cid, member_standing(cid, doc, as_of, settings, definitions))
         return groups

@@ -4,6 +4,7 @@ something."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -32,6 +33,15 @@ def with_id(doc: Document) -> Record:
 def newest_first(docs: Iterable[Document]) -> list[Record]:
     """The dated documents as records, latest date first (the later-created first on a day)."""
     return sorted(map(with_id, docs), key=lambda d: (d["date"], d["id"]), reverse=True)
+
+
+def existed_on(doc: Mapping[str, Any], day: dt.date) -> bool:
+    """Whether the record was there by the end of `day`, as a figure "as of" a past day
+    counts it: created by then, or (a customer entered later with an older history, as an
+    import brings one) buying by then. A record without a creation stamp always was."""
+    iso = day.isoformat()
+    return (str(doc.get("created_at") or "")[:10] <= iso
+            or str(doc.get("first_order_date") or "~")[:10] <= iso)
 
 
 def live_customer(customers: StoreTable, customer_id: int | None) -> bool:
