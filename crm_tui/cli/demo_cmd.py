@@ -8,6 +8,7 @@ import datetime as dt
 import click
 
 from .common import as_of_option, open_crm
+from .damage_warning import warn_if_damaged
 from .progress import progress
 
 
@@ -42,3 +43,4 @@ def report(ctx: click.Context, as_of: dt.date | None) -> None:
 
     with open_crm(ctx, as_of=as_of) as crm:
         click.echo(summary_report(crm, crm.ctx.as_of(as_of)), nl=False)
+        warn_if_damaged(crm.db)

@@ -13,6 +13,7 @@ from crm_tui.services.exchange.exports import DUMP_KINDS, KINDS, Query, resolve_
 from crm_tui.services.exchange.writers import FORMATS, write_json, write_rows
 
 from .common import DATE, as_of_option, open_crm, options_named, output_stream
+from .damage_warning import warn_if_damaged
 from .export_source import ExportSource
 from .progress import progress
 
@@ -106,5 +107,6 @@ def export(ctx: click.Context, kind: str, fmt: str | None, output: str, segment:
                 columns, rows = source.rows(kind)
                 with output_stream(output, binary_ok=fmt != "xlsx") as out:
                     count = write_rows(fmt, columns, rows, out, bom=bom, raw=raw)
+        warn_if_damaged(crm.db)
     if output != "-":
         click.echo(f"exported {count} records to {output}", err=True)
