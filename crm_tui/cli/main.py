@@ -79,9 +79,10 @@ def main(ctx: click.Context, db: str | None, theme: str | None) -> None:
         try:
             from crm_tui.tui.launch import run_tui  # Textual only when the TUI is wanted
 
-            run_tui(ctx.obj["db"], theme=theme, preview=preview)
+            status = run_tui(ctx.obj["db"], theme=theme, preview=preview)
         finally:
             preview.close()  # a no-op once the app took its answer
+        ctx.exit(status)  # non-zero when the app crashed
 
 
 for command in (check, backup, restore, compact, gdpr, export, import_group, demo, report):

@@ -11,11 +11,16 @@ from .app import CrmApp
 
 
 def run_tui(db_path: Path, *, theme: str | None = None,
-            preview: PreviewProcess | None = None) -> None:
-    """`preview`: the customers table's first rows, started (and closed) by the caller,
+            preview: PreviewProcess | None = None) -> int:
+    """Run the app; return the process's exit status, non-zero when the app ended on an
+    error (Textual has printed the traceback by then).
+
+    `preview`: the customers table's first rows, started (and closed) by the caller,
     before Textual was imported (see `list_preview`)."""
     crm = Crm.open(db_path)
     try:
-        CrmApp(crm, theme_name=theme, preview=preview).run()
+        app = CrmApp(crm, theme_name=theme, preview=preview)
+        app.run()
+        return app.return_code or 0
     finally:
         crm.close()
