@@ -9,6 +9,8 @@ import pytest
 import textual.constants
 from rich.segment import Segment
 from textual.filter import DimFilter, Monochrome
+from textual.widgets import Select
+from textual.widgets._select import SelectCurrent
 
 from crm_tui.services.crm import Crm
 from crm_tui.tui.app import CrmApp
@@ -104,3 +106,20 @@ async def test_the_cursor_row_follows_focus(crm: Crm, people: dict[str, int]) ->
             assert table.has_focus is focused
             cursor = table.get_component_rich_style("customer-table--cursor")
             assert next(iter(table.render_line(1))).style.bgcolor == cursor.bgcolor, focused
+
+
+async def test_a_focused_list_stands_out_without_colour(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = CrmApp(crm, config=UserConfig(), theme_name="crm-dark")
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        kind = app.screen.query_one("#field-kind", Select)
+        kind.focus()
+        await settle(pilot)
+        assert kind.query_one(SelectCurrent).rich_style.reverse
+        await pilot.press("tab")
+        await settle(pilot)
+        assert not kind.query_one(SelectCurrent).rich_style.reverse
