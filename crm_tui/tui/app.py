@@ -4,6 +4,10 @@ The app holds one `Crm` session. Screens call its services; every save goes thro
 `run_change`, which reports validation errors, refreshes what is on screen, and is undone
 by ctrl+z. A timer notices other sessions' commits (the store's generation number) and
 refreshes the visible screen, so badges and counts follow without a refresh key.
+
+A database that cannot take changes (read-only here, or found damaged) is shown with a
+banner on every screen; keys that would change data say why instead of opening a form,
+and damage met while reading is reported instead of ending the app.
 """
 
 from __future__ import annotations
@@ -16,12 +20,16 @@ from typing import Any, ClassVar
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
+from textual.screen import Screen
 from textual.theme import Theme
+from textual.widget import AwaitMount
+from textual.worker import WorkerFailed
 
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.services.crm import Crm
 from crm_tui.services.edits import EditConflict
 from crm_tui.services.list_preview import PreviewProcess
+from crm_tui.store import CorruptFileError
 
 from .commands.actions import ActionCommands
 from .commands.customers import CustomerCommands
@@ -30,16 +38,22 @@ from .config import UserConfig
 from .failures import WRITE_FAILURES, failure_message
 from .keymap import binding_scopes, check_keymap
 from .messages import DataChanged, Deliver, deliver
+from .screens.base import CrmScreen
 from .screens.confirm import ConfirmScreen
-from .screens.conflict import Choice, ConflictScreen, rows_of
+from .screens.conflict import Choice, ConflictScreen, Guarded, rows_of
 from .screens.help import HelpScreen
 from .screens.registry import available
 from .screens.welcome import WelcomeScreen
 from .themes import DEFAULT_THEME, load_themes
+from .widgets.banner import Banner, banner_text, refusal
 
 POLL_SECONDS = 1.0
 
 MAIN_SCREENS = available()
+
+# What this process knows stops the database taking changes: why it is read-only, the
+# damage met so far.
+DatabaseState = tuple[str | None, tuple[CorruptFileError, ...]]
 
 
 class CrmApp(App[None]):
@@ -66,6 +80,7 @@ class CrmApp(App[None]):
         self._requested_theme = theme_name
         self._generation = -1
         self._welcomed_once = False
+        self._database: DatabaseState = (None, ())
 
     @property
     def db_path(self) -> Path:
@@ -80,6 +95,8 @@ class CrmApp(App[None]):
         if self.config.keymap:
             self._apply_keymap(self.config.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.screen_change_signal.subscribe(self, self.show_banner)
+        self._database_changed(self._database_state())
         self.set_interval(POLL_SECONDS, self.poll)
 
     def take_preview(self) -> PreviewProcess | None:
@@ -90,7 +107,7 @@ class CrmApp(App[None]):
 
     def offer_welcome(self) -> None:
         """Called by the customers screen when the database turns out to be empty."""
-        if not self._welcomed_once:
+        if not self._welcomed_once and self.refusal is None:  # it offers to add data
             self._welcomed_once = True
             self.push_screen(WelcomeScreen(self.crm), self._welcomed)
 
@@ -136,13 +153,73 @@ class CrmApp(App[None]):
                 self.notify("The theme is for this session only: the settings file could "
                             "not be read, so it is left as it is", severity="warning")
 
+    # ----- the database's state ----------------------------------------------------------
+    def _database_state(self) -> DatabaseState:
+        return self.crm.db.read_only_reason, tuple(self.crm.db.damage)
+
+    def _database_changed(self, state: DatabaseState) -> None:
+        self._database = state
+        for screen in self.screen_stack:
+            self.show_banner(screen)
+
+    @property
+    def refusal(self) -> str | None:
+        """Why changes cannot be saved (None: they can), as the last look found it."""
+        return refusal(*self._database)
+
+    def show_banner(self, screen: Screen[Any]) -> None:
+        """Put the banner on a main screen, or take it away, as the database is now."""
+        if not isinstance(screen, CrmScreen):
+            return
+        text = banner_text(self.db_path, *self._database)
+        shown = screen.query(Banner)
+        if text is None:
+            shown.remove()
+        elif shown:
+            shown.first().show(text, damaged=bool(self._database[1]))
+        else:
+            banner = Banner()
+            banner.show(text, damaged=bool(self._database[1]))
+            screen.mount(banner, before=0)  # above the screen's own rows (the header docks)
+
+    def refuse_change(self) -> bool:
+        """True, after saying why, when changes cannot be saved: for keys that would."""
+        reason = self.refusal
+        if reason is not None:
+            self.notify(reason, title="Not saved", severity="warning", timeout=6)
+        return reason is not None
+
+    def push_screen(self, screen: Any, callback: Any = None,
+                    wait_for_dismiss: bool = False) -> Any:
+        """Forms and other editors open only when what they save can be saved."""
+        if isinstance(screen, Screen) and self.refusal is not None and saves(screen):
+            self.refuse_change()
+            return AwaitMount(self.screen, [])
+        return super().push_screen(screen, callback, wait_for_dismiss)  # type: ignore[call-overload]
+
+    def _handle_exception(self, error: Exception) -> None:
+        """Damage met while reading (a screen's table, a customer's purchases) is said
+        and shown in the banner; what else can be read stays usable. Anything else ends
+        the app as Textual does."""
+        damage = corrupt_file_in(error)
+        if damage is None:
+            super()._handle_exception(error)
+            return
+        self.notify(f"{damage} (run: crm check --repair)", title="Could not read",
+                    severity="error", timeout=20)
+        self._database_changed(self._database_state())
+
     # ----- live refresh ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="poll")
     def poll(self) -> None:
-        """Another session committed? (a stat of the journal; catch-up applies its lines)"""
+        """Another session committed? (a stat of the journal; catch-up applies its lines)
+        Damage found since? (by a read here, or when catching up)"""
         generation = self.crm.db.generation
         if generation != self._generation:
             deliver(self, self.data_changed, generation)
+        state = self._database_state()
+        if state != self._database:
+            deliver(self, self._database_changed, state)
 
     def on_deliver(self, message: Deliver) -> None:
         message.apply(*message.args)
@@ -161,18 +238,22 @@ class CrmApp(App[None]):
 
     # ----- doing things ------------------------------------------------------------------
     def run_change(self, change: Callable[[], object], done: str | None = None, *,
-                   overwrite: Callable[[dict[str, Any]], object] | None = None,
-                   subject: str = "") -> bool:
+                   guarded: Guarded | None = None) -> bool:
         """Run one use case; report what went wrong in words; refresh on success.
 
         A change made over what the screen showed (a deal moved on the board) may meet
         another session's change to the same record: the conflict dialog says who, when
-        and what, and `overwrite(current)` makes the change again over the record as it is
-        now if the person chooses so (else the screen shows theirs)."""
+        and what, and the change is made again over the record as it is now if the person
+        chooses to overwrite (else the screen shows theirs)."""
+        if self.refuse_change():
+            return False
         try:
             change()
         except EditConflict as exc:
-            self._conflicted(exc, overwrite, done, subject)
+            if guarded is None:  # a change that never meets one: say it, as a refusal
+                self.notify(exc.describe(), title="Not saved", severity="error")
+            else:
+                self._conflicted(exc, guarded, done)
             return False
         except ValidationError as exc:
             self.notify(exc.describe(), title="Not saved", severity="error")
@@ -188,21 +269,22 @@ class CrmApp(App[None]):
         self.data_changed()
         return True
 
-    def _conflicted(self, conflict: EditConflict,
-                    overwrite: Callable[[dict[str, Any]], object] | None, done: str | None,
-                    subject: str) -> None:
+    def _conflicted(self, conflict: EditConflict, guarded: Guarded, done: str | None) -> None:
         def chosen(choice: Choice | None) -> None:
-            if choice == "mine" and overwrite is not None:
+            if choice == "mine":
                 current = conflict.current
-                self.run_change(lambda: overwrite(current), done, overwrite=overwrite,
-                                subject=subject)
+                self.run_change(lambda: guarded.overwrite(current), done, guarded=guarded)
             else:
                 self.data_changed()  # theirs, as it is now
 
-        self.push_screen(ConflictScreen(subject or "this record", rows_of(conflict),
+        rows = rows_of(conflict, about=guarded.about)
+        self.push_screen(ConflictScreen(guarded.subject, rows, since=guarded.since,
                                         reload_hint="reload (show it as it is now)"), chosen)
 
     def confirm(self, question: str, change: Callable[[], object], done: str) -> None:
+        if self.refuse_change():
+            return
+
         def answered(yes: bool | None) -> None:
             if yes:
                 self.run_change(change, done)
@@ -242,3 +324,24 @@ class CrmApp(App[None]):
             self.notify("Nothing to undo in this session", timeout=3)
             return
         self.run_change(self.crm.undo, f"Undone: {labels[0]}")
+
+
+def saves(screen: Screen[Any]) -> bool:
+    """A form, the segment editor or the resolve dialog: screens there to save something.
+    (Imported here only when changes cannot be saved.)"""
+    from .forms.base import RecordForm
+    from .screens.feedback import ResolveScreen
+    from .widgets.rule_editor import RuleEditor
+
+    return isinstance(screen, (RecordForm, RuleEditor, ResolveScreen))
+
+
+def corrupt_file_in(error: BaseException | None) -> CorruptFileError | None:
+    """The damaged file behind an error (a worker's failure wraps it), if any."""
+    seen = 0
+    while error is not None and seen < 10:
+        if isinstance(error, CorruptFileError):
+            return error
+        error = error.error if isinstance(error, WorkerFailed) else error.__cause__
+        seen += 1
+    return None

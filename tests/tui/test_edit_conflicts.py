@@ -167,7 +167,8 @@ async def test_a_deal_changed_meanwhile_asks_before_moving(
         assert isinstance(app.screen, ConflictScreen)
         text = screen_text(app)
         assert f"theirs: {theirs}" in text and "yours:  Qualification" in text
-        assert "bob" in text
+        assert "bob" in text and "since the board showed it" in text.lower()
+        assert "Probability" not in text  # it follows from the stage: not asked about
         assert crm.pipeline.get(deal)["stage"] == theirs
         await pilot.press(key)
         await settle(pilot)

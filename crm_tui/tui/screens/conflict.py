@@ -26,6 +26,17 @@ EMPTY = "(empty)"
 
 
 @dataclass(frozen=True)
+class Guarded:
+    """A change made over what a screen showed (a deal moved on the board), for when it
+    meets another session's change: what it is about, and how to make it anyway."""
+
+    subject: str  # "the deal 'Renewal'"
+    overwrite: Callable[[dict[str, Any]], object]  # the change again, over the record now
+    about: tuple[str, ...] = ()  # the fields it is about (the others follow from them)
+    since: str = "it was shown"
+
+
+@dataclass(frozen=True)
 class ConflictRow:
     """One field as the dialog shows it."""
 
@@ -60,10 +71,14 @@ def changed_by(clash: Clash) -> str:
 
 def rows_of(conflict: EditConflict, *, label: Callable[[str], str] = field_label,
             theirs: Callable[[Clash], Any] = lambda c: c.theirs,
-            mine: Callable[[Clash], Any] = lambda c: c.mine) -> list[ConflictRow]:
-    """The dialog's rows; a form gives its own labels and values as it shows them."""
+            mine: Callable[[Clash], Any] = lambda c: c.mine,
+            about: tuple[str, ...] = ()) -> list[ConflictRow]:
+    """The dialog's rows; a form gives its own labels and values as it shows them.
+    `about`: when some of these fields clash, only they are shown (a deal's stage, not
+    the probability and status that follow from it)."""
+    clashes = [c for c in conflict.clashes if c.field in about] or conflict.clashes
     return [ConflictRow(label(c.field), changed_by(c), shown_value(theirs(c)),
-                        shown_value(mine(c))) for c in conflict.clashes]
+                        shown_value(mine(c))) for c in clashes]
 
 
 class ConflictScreen(ModalScreen[Choice | None]):
@@ -84,18 +99,19 @@ class ConflictScreen(ModalScreen[Choice | None]):
     """
 
     def __init__(self, subject: str, rows: list[ConflictRow], *,
-                 reload_hint: str = "reload the form") -> None:
+                 reload_hint: str = "reload the form", since: str = "you opened it") -> None:
         super().__init__()
         self.subject = subject
         self.rows = rows
         self.reload_hint = reload_hint
+        self.since = since
 
     def compose(self) -> ComposeResult:
         count = len(self.rows)
         fields = "a field" if count == 1 else f"{count} fields"
         with Vertical():
             yield Static(f"Changed by someone else: {self.subject}", id="conflict-title")
-            yield Static(f"Since you opened it, someone else saved {fields} you changed. "
+            yield Static(f"Since {self.since}, someone else saved {fields} you changed. "
                          "Nothing of yours is saved yet.")
             with VerticalScroll(id="conflict-fields"):
                 for row in self.rows:

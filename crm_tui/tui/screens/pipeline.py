@@ -35,6 +35,7 @@ from crm_tui.tui.widgets.pipeline_board import Card, PipelineBoard, Stage
 
 from .base import CrmScreen
 from .confirm import ConfirmScreen
+from .conflict import Guarded
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
@@ -216,8 +217,10 @@ class PipelineScreen(CrmScreen):
         def move(base: dict[str, Any] | None) -> object:
             return pipeline.move(card.deal_id, stage, base=base)
 
+        guarded = Guarded(f"the deal {card.name!r}", move, about=("stage",),
+                          since="the board showed it")
         return self.crm_app.run_change(lambda: move(self._deals.get(card.deal_id)), done,
-                                       overwrite=move, subject=f"the deal {card.name!r}")
+                                       guarded=guarded)
 
     def action_close(self, outcome: str) -> None:
         card = self._card()
