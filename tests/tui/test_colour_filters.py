@@ -18,7 +18,7 @@ from crm_tui.tui.config import UserConfig
 from crm_tui.tui.widgets.customer_table import CustomerTable
 from crm_tui.tui.widgets.pipeline_board import StageColumn
 
-from .conftest import NARROW, WIDE, settle
+from .conftest import NARROW, WIDE, make_app, settle
 
 SCREEN_KEYS = ["2", "1", "3", "4", "5", "6", "7", "8", "2"]
 
@@ -60,7 +60,7 @@ def unstyled(segments: list[Segment]) -> list[str]:
 async def test_line_widgets_style_every_segment(crm: Crm, deal: None) -> None:
     """The widgets that draw their own lines give each segment a style (the filters need
     one), and the customers header keeps its own: bold on the header background."""
-    app = CrmApp(crm, config=UserConfig(), theme_name="crm-dark")
+    app = make_app(crm)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         table = app.screen.query_one(CustomerTable)
@@ -78,10 +78,14 @@ async def test_line_widgets_style_every_segment(crm: Crm, deal: None) -> None:
                 assert unstyled(list(column.render_line(y))) == [], (column.stage.name, y)
 
 
-async def test_the_cursor_row_stands_out_without_colour(
-        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    app = CrmApp(crm, config=UserConfig(), theme_name="crm-dark")
+@pytest.fixture
+def monochrome_app(crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> CrmApp:
+    monkeypatch.setenv("NO_COLOR", "1")  # read when the app is made
+    return make_app(crm)
+
+
+async def test_the_cursor_row_stands_out_without_colour(monochrome_app: CrmApp) -> None:
+    app = monochrome_app
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         table = app.screen.query_one(CustomerTable)
@@ -93,7 +97,7 @@ async def test_the_cursor_row_stands_out_without_colour(
 
 async def test_the_cursor_row_follows_focus(crm: Crm, people: dict[str, int]) -> None:
     """Drawn rows are cached: a focus change must still restyle the cursor row."""
-    app = CrmApp(crm, config=UserConfig(), theme_name="crm-dark")
+    app = make_app(crm)
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         table = app.screen.query_one(CustomerTable)
@@ -108,13 +112,11 @@ async def test_the_cursor_row_follows_focus(crm: Crm, people: dict[str, int]) ->
             assert next(iter(table.render_line(1))).style.bgcolor == cursor.bgcolor, focused
 
 
-async def test_a_focused_list_stands_out_without_colour(
-        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    app = CrmApp(crm, config=UserConfig(), theme_name="crm-dark")
+async def test_a_focused_list_stands_out_without_colour(monochrome_app: CrmApp) -> None:
+    app = monochrome_app
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
-        await pilot.press("n")
+        await pilot.press("n")  # the new customer form
         await settle(pilot)
         kind = app.screen.query_one("#field-kind", Select)
         kind.focus()
