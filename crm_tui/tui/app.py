@@ -186,7 +186,7 @@ class CrmApp(App[None]):
         """True, after saying why, when changes cannot be saved: for keys that would."""
         reason = self.refusal
         if reason is not None:
-            self.notify(reason, title="Not saved", severity="warning", timeout=6)
+            self.notify(reason, severity="warning", timeout=6)
         return reason is not None
 
     def push_screen(self, screen: Any, callback: Any = None,
