@@ -70,3 +70,10 @@ def make_legacy(db: Path, snapshot_version: int = 2) -> None:
     old = {k: header[k] for k in ("format", "epoch", "prev_size", "g")} | {"version": 1}
     journal.write_bytes(encode_line(old) + rest)
     os.unlink(db / "journal.end")
+
+
+def cut_last_commit(db: Path) -> None:
+    """Cut the journal at a line boundary: its end mark says one more commit was saved."""
+    journal = db / "journal.log"
+    lines = journal.read_bytes().split(b"\n")
+    journal.write_bytes(b"\n".join(lines[:-2]) + b"\n")

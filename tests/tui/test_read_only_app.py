@@ -20,6 +20,7 @@ from crm_tui.tui.screens.customer_detail import CustomerDetailScreen
 from crm_tui.tui.widgets.banner import Banner
 
 from ..conftest import open_session
+from ..store.damage import cut_last_commit
 from .conftest import NARROW, make_app, settle
 
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
@@ -103,13 +104,6 @@ def test_snapshot_of_the_read_only_banner(read_only: Crm, snap_compare: SnapComp
         await settle(pilot)
 
     assert snap_compare(make_app(read_only), terminal_size=NARROW, run_before=run_before)
-
-
-def cut_last_commit(db: Path) -> None:
-    """Cut the journal at a line boundary: its end mark says one more commit was saved."""
-    journal = db / "journal.log"
-    lines = journal.read_bytes().split(b"\n")
-    journal.write_bytes(b"\n".join(lines[:-2]) + b"\n")
 
 
 async def test_a_damaged_database_opens_with_a_banner_naming_the_repair(
