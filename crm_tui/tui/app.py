@@ -130,6 +130,8 @@ class CrmApp(App[None]):
                 self.notify(f"no theme named {wanted!r}; using {DEFAULT_THEME}",
                             severity="warning")
             wanted = DEFAULT_THEME if DEFAULT_THEME in self.available_themes else "textual-dark"
+        if not self.config.readable:  # nowhere to remember it: applying it is no change
+            self.config.theme = wanted
         self.theme = wanted
         if self._requested_theme and wanted == self._requested_theme:
             self._remember_theme(self.current_theme)

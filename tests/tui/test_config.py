@@ -89,6 +89,7 @@ async def test_at_start_the_app_says_the_file_is_unreadable_and_keeps_it(crm: Cr
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
         assert "could not be read" in messages(app)
+        assert "for this session only" not in messages(app)  # nothing chosen yet
         app.theme = "crm-light"
         await settle(pilot)
         assert "for this session only" in messages(app)
