@@ -8,15 +8,18 @@ from pathlib import Path
 import click
 import orjson
 
-from crm_tui.domain.errors import ValidationError
-from crm_tui.services.backups import create_backup, scrub_backups
+from crm_tui.domain.errors import ChoiceError, ValidationError
+from crm_tui.services.backups import create_backup
 from crm_tui.services.context import Clock
+from crm_tui.services.crm import Crm
+from crm_tui.services.erase_everywhere import ErasureReport, erase_everywhere
 from crm_tui.services.selection import find_customer
 from crm_tui.store.check import CheckFailed, CheckReport, check_database
 from crm_tui.store.repair import RepairReport, repair_database
 from crm_tui.store.restore import restore_database
 
-from .common import db_path, open_crm, output_stream
+from .common import db_path, open_crm
+from .outputs import output_stream
 
 
 def print_report(report: CheckReport) -> None:
@@ -72,10 +75,10 @@ def check(ctx: click.Context, repair: bool) -> None:
 @click.argument("path", required=False, type=click.Path(path_type=Path))
 @click.pass_context
 def backup(ctx: click.Context, path: Path | None) -> None:
-    """Write a consistent copy of the database to PATH (a new folder).
+    """Write a consistent copy of the database to PATH (a new folder), whole or not at all.
 
-    Without PATH the copy goes to a "backups" folder beside the database; those managed
-    backups are also scrubbed by `crm gdpr erase`.
+    Without PATH the copy goes to a "backups" folder beside the database. `crm gdpr erase`
+    erases the customer from every backup of the database beside it or in that folder.
     """
     report = create_backup(db_path(ctx), path, Clock().now())
     click.echo(f"backed up to {report.path} ({sum(report.tables.values())} documents)")
@@ -122,21 +125,55 @@ def gdpr_export(ctx: click.Context, customer: str, output: str) -> None:
         out.write(orjson.dumps(data, option=orjson.OPT_INDENT_2) + b"\n")
 
 
+def customer_to_erase(crm: Crm, key: str) -> int:
+    """The customer `key` names, or the erased one who had that email: an erase left
+    unfinished is run again by the same words."""
+    try:
+        return find_customer(crm, key)
+    except ChoiceError:
+        erased = crm.gdpr.find_erased(key)
+        if erased is None:
+            raise
+        return erased
+
+
+def print_erasure(report: ErasureReport) -> None:
+    erasure = report.erasure
+    click.echo(f"erased customer #{erasure.customer_id}: "
+               f"{sum(erasure.records.values())} records anonymised")
+    for path in report.scrubbed:
+        click.echo(f"  erased in the copy {path}")
+    for path in report.removed:
+        click.echo(f"  removed the unfinished copy {path}")
+    if report.complete:
+        return
+    click.echo("not finished: the customer's data is still in", err=True)
+    if erasure.not_compacted is not None:
+        click.echo(f"  the database's journal (compacting it failed: "
+                   f"{erasure.not_compacted})", err=True)
+    for path, why in report.failed:
+        click.echo(f"  {path} ({why})", err=True)
+    click.echo(f"run 'crm gdpr erase {erasure.customer_id}' again once that is fixed",
+               err=True)
+
+
 @gdpr.command("erase")
 @click.argument("customer")
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
 @click.pass_context
 def gdpr_erase(ctx: click.Context, customer: str, yes: bool) -> None:
-    """Anonymise CUSTOMER everywhere, for good (amounts are kept for revenue figures)."""
+    """Anonymise CUSTOMER (id or email) for good, in the database and in every copy of it
+    the program keeps (amounts are kept for revenue figures). Run it again to finish an
+    erase that could not reach everything."""
     with open_crm(ctx) as crm:
-        customer_id = find_customer(crm, customer)
+        customer_id = customer_to_erase(crm, customer)
         name = crm.customers.profile(customer_id).name
         if not yes:
             if not sys.stdin.isatty():
                 raise ValidationError("--yes", "is required to erase without a terminal")
             click.confirm(f"Erase {name} (#{customer_id}) for good? This cannot be undone",
                           abort=True)
-        counts = crm.gdpr.erase(customer_id)
-        scrubbed = scrub_backups(db_path(ctx), customer_id, crm.ctx.clock, crm.ctx.staff)
-    click.echo(f"erased customer #{customer_id}: {sum(counts.values())} records anonymised"
-               + (f", {len(scrubbed)} managed backups scrubbed" if scrubbed else ""))
+        report = erase_everywhere(crm, customer_id)
+    print_erasure(report)
+    if not report.complete:
+        ctx.exit(1)

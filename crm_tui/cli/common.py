@@ -1,14 +1,12 @@
-"""What the headless commands share: opening the database, date options, output."""
+"""What the headless commands share: opening the database, date options."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import click
 
@@ -93,29 +91,3 @@ def as_of_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option("--as-of", type=DATE, default=None,
                         help="Compute time-dependent figures as of this date (default today).")(
         func)
-
-
-@contextmanager
-def output_stream(target: str, *, binary_ok: bool) -> Iterator[IO[bytes]]:
-    """stdout for "-", else a temp file renamed over the target when complete, so a
-    failed or interrupted export never leaves a half-written file behind."""
-    if target == "-":
-        if not binary_ok and sys.stdout.isatty():
-            raise click.UsageError("refusing to write a binary file to the terminal: use -o FILE")
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    path = Path(target).expanduser()
-    if path.is_dir():
-        raise click.UsageError(f"{target} is a folder: give a file name with -o")
-    tmp = path.with_name(f".{path.name}.partial")
-    try:
-        handle = open(tmp, "wb")  # noqa: SIM115 (closed below, before the rename)
-    except OSError as exc:  # name the file asked for, not the temporary one
-        raise OSError(exc.errno, exc.strerror, target) from None
-    try:
-        with handle:
-            yield handle
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)

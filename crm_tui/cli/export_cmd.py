@@ -12,9 +12,10 @@ import click
 from crm_tui.services.exchange.exports import DUMP_KINDS, KINDS, Query, resolve_query
 from crm_tui.services.exchange.writers import FORMATS, write_json, write_rows
 
-from .common import DATE, as_of_option, open_crm, options_named, output_stream
+from .common import DATE, as_of_option, open_crm, options_named
 from .damage_warning import warn_if_damaged
 from .export_source import ExportSource
+from .outputs import output_folder, output_stream
 from .progress import progress
 
 DUMP_FORMAT = "crm-tui-export"
@@ -43,7 +44,6 @@ def write_dump(source: ExportSource, out: IO[bytes]) -> int:
 def export_all_files(source: ExportSource, fmt: str, folder: Path, *, bom: bool,
                      raw: bool) -> int:
     """`export all` as CSV/XLSX/JSONL: one file per kind in a folder."""
-    folder.mkdir(parents=True, exist_ok=True)
     total = 0
     for kind in KINDS:
         columns, rows = source.rows(kind)
@@ -102,7 +102,7 @@ def export(ctx: click.Context, kind: str, fmt: str | None, output: str, segment:
                 with output_stream(output, binary_ok=True) as out:
                     count = write_dump(source, out)
             elif kind == "all":
-                count = export_all_files(source, fmt, Path(output), bom=bom, raw=raw)
+                count = export_all_files(source, fmt, output_folder(output), bom=bom, raw=raw)
             else:
                 columns, rows = source.rows(kind)
                 with output_stream(output, binary_ok=fmt != "xlsx") as out:

@@ -5,14 +5,18 @@ Erase anonymises (domain.gdpr) the customer, its addresses and notes, every reco
 history that holds free text about the person, and every audit entry about any of them, in
 one commit. Amounts, dates, statuses and ids stay, so revenue, loyalty and pipeline figures
 do not move. The commit is not undoable (undo would bring the data back) and its own audit
-entry records only that an erase happened. The database is then compacted: the journal
+entry records only that an erase happened; the erasure record (erasures.py) keeps what is
+needed to find the person again, never who they were. The database is then compacted,
+under the same hold of its lock (no backup can copy the journal in between): the journal
 that still holds the old values is replaced, and every table the erase touched gets a
-fresh snapshot, so no file of the database keeps a byte of the erased data.
+fresh snapshot, so no file of the database keeps a byte of the erased data. Copies of the
+database are erased from by erase_everywhere.py.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -27,12 +31,13 @@ from crm_tui.domain.gdpr import (
     anonymise_task,
     is_marketable,
 )
-from crm_tui.store import StoreTable
+from crm_tui.store import StoreError, StoreTable
 
 from . import tables
 from .audit import AuditService
 from .changes import Changes, field_changes
 from .context import ServiceContext
+from .erasures import erased_with_email, erasure_record, record_for
 from .exchange.batches import IMPORT_UNDO, forget_customer
 from .profiles import profile_of
 from .records import fetch, with_id
@@ -81,6 +86,25 @@ def _customer_key(doc: Mapping[str, Any]) -> Any:
     return doc.get("customer_id")
 
 
+@dataclass
+class Erasure:
+    """What an erase did: how many records of each table it rewrote (the audit
+    included), and, when the database could not be compacted after it, why not: its
+    journal then still holds the erased values until it is (`crm compact`, or the erase
+    run again)."""
+
+    customer_id: int
+    records: dict[str, int]
+    not_compacted: str | None = None
+
+
+def failure_text(exc: Exception) -> str:
+    """What went wrong, in a line: an OSError's reason and file, a store error's text."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
+    return str(exc)
+
+
 class GdprService:
     def __init__(self, ctx: ServiceContext, changes: Changes,
                  audit: AuditService | None = None) -> None:
@@ -88,6 +112,7 @@ class GdprService:
         self.changes = changes
         self.audit = audit or AuditService(ctx)
         self.customers: StoreTable = ctx.db.table(tables.CUSTOMERS)
+        self.erasures: StoreTable = ctx.db.table(tables.ERASURES)
         self.history: dict[str, StoreTable] = {}
         for name in tables.CUSTOMER_HISTORY:
             table = self.history[name] = ctx.db.table(name)
@@ -123,15 +148,28 @@ class GdprService:
         return orjson.loads(orjson.dumps(data))
 
     # ----- erase -------------------------------------------------------------------------
-    def erase(self, customer_id: int) -> dict[str, int]:
-        """Anonymise a customer and its history for good; returns how many records of each
-        table were rewritten (the audit table included). Not undoable.
+    def erase(self, customer_id: int) -> Erasure:
+        """Anonymise a customer and its history for good, then compact the database so no
+        file keeps the old values. Not undoable. Erasing an erased customer again redoes
+        what may have been left undone (the compaction).
 
-        Call it on its own, not inside another `changes.change()`: it compacts the
-        database once its commit is durable."""
+        Call it on its own, not inside another `changes.change()`."""
+        with self.ctx.db.engine.locked():  # no backup copies the journal in between
+            records = self._anonymise(customer_id)
+            try:
+                self.ctx.db.compact()
+            except (OSError, StoreError) as exc:  # the erase itself is saved: say what is left
+                return Erasure(customer_id, records, failure_text(exc))
+        return Erasure(customer_id, records)
+
+    def _anonymise(self, customer_id: int) -> dict[str, int]:
+        """The erase's one commit; returns how many records of each table it rewrote."""
         stamp = self.ctx.clock.stamp()
         with self.changes.change(ERASE_LABEL, audit="none", undoable=False):
             customer = fetch(self.customers, "customer", customer_id, include_deleted=True)
+            if not customer.get("erased") and record_for(self.erasures, customer.doc_id) is None:
+                self.erasures.append(erasure_record(customer.doc_id, customer, stamp,
+                                                    self.ctx.staff))
             erased = {**anonymise_customer(customer), "updated_at": stamp,
                       "deleted_at": customer.get("deleted_at") or stamp}
             self.customers.replace(customer.doc_id, erased)
@@ -159,8 +197,16 @@ class GdprService:
                                          {k: erased.get(k) for k in watched}),
                 "records": counts,
             })
-        self.ctx.db.compact()
         return counts
+
+    def erasure_record(self, customer_id: int) -> dict[str, Any] | None:
+        """What was kept of an erased customer to find them again (erasures.py)."""
+        return record_for(self.erasures, customer_id)
+
+    def find_erased(self, email: str) -> int | None:
+        """The number of the erased customer who had this email: so that an erase left
+        unfinished can be run again by the email it was first given."""
+        return erased_with_email(self.erasures, email)
 
     # ----- marketing ---------------------------------------------------------------------
     def marketing_ok(self, customer_id: int, channel: str) -> bool:

@@ -167,7 +167,7 @@ def test_erased_customer_is_gone_from_normal_use(world: World) -> None:
 
 def test_erase_is_audited_without_the_erased_values_and_not_undoable(world: World) -> None:
     crm = world.crm
-    counts = world.gdpr.erase(world.zelda)
+    counts = world.gdpr.erase(world.zelda).records
     assert counts[tables.CUSTOMERS] == 1 and counts[tables.INTERACTIONS] == 1
     assert counts[tables.LEDGER] == 1 and counts[tables.AUDIT] > 5
     entry = AuditService(crm.ctx).for_entity(tables.CUSTOMERS, world.zelda)[0]
