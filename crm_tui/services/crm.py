@@ -15,6 +15,7 @@ from crm_tui.store import Database
 
 from .analytics import AnalyticsService
 from .audit import AuditService
+from .bulk import BulkService
 from .changes import Changes, UndoEntry
 from .context import Clock, ServiceContext
 from .customer_list import CustomerList
@@ -29,6 +30,7 @@ from .sales import SalesService
 from .segments import SegmentService
 from .settings_service import SettingsService
 from .tasks import TaskService
+from .views import ViewService
 
 
 class Crm:
@@ -50,6 +52,8 @@ class Crm:
         self.analytics = AnalyticsService(self.ctx)
         self.audit = AuditService(self.ctx)
         self.gdpr = GdprService(self.ctx, self.changes, self.audit)
+        self.bulk = BulkService(self.changes, self.customers)
+        self.views = ViewService(self.ctx, self.changes)
 
     @cached_property
     def customer_list(self) -> CustomerList:

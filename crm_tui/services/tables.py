@@ -13,6 +13,7 @@ AUDIT = "audit"
 SETTINGS = "settings"
 IMPORTS = "imports"
 IMPORT_UNDO = "import_undo"  # before-images an import revert restores
+VIEWS = "views"  # saved views of the customers list
 ERASURES = "erasures"  # who was erased, as salted hashes only: to find them again in copies
 
 # Tables whose documents carry a `customer_id` (a customer's history, for the 360 view,
