@@ -250,7 +250,10 @@ class Ten:
         found["searchers"] = [
             {"quiet": latency(s.result.get("samples", []), self.go, begin),
              "during": latency(s.result.get("samples", []), begin, end),
-             "cpu_s": s.result.get("cpu_s"), "peak_mb": s.peak_rss_mb}
+             "cpu_s": s.result.get("cpu_s"), "peak_mb": s.peak_rss_mb,
+             # every keystroke: (seconds from the import's start, ms)
+             "keys": [(round(wall - begin, 3), round(ms, 2))
+                      for wall, ms in s.result.get("samples", [])]}
             for s in self.sessions[:-1]]
         return found
 
