@@ -91,11 +91,11 @@ PURCHASE_FIELDS: dict[str, Field] = {
     ),
     # The order number in another system: lets a re-import recognise rows it already has.
     "external_id": Field(schema.text(common.SHORT_TEXT)),
-    "lines": Field(LINES),
-    "shipping": Field(schema.amount()),
-    "tax": Field(schema.amount()),
-    "discount": Field(schema.amount()),
-    "note": Field(schema.text(common.MEDIUM_TEXT)),
+    "lines": Field(LINES, omitted=True),
+    "shipping": Field(schema.amount(), omitted=True),
+    "tax": Field(schema.amount(), omitted=True),
+    "discount": Field(schema.amount(), omitted=True),
+    "note": Field(schema.text(common.MEDIUM_TEXT), omitted=True),
 }
 
 
@@ -126,10 +126,12 @@ def validate_purchase(
     values = schema.validate_record(
         data, fields, _purchase_rules, today=today, partial=partial, current=current
     )
-    if not partial or current is not None:
+    if current is None:
+        if values.get("lines", ()) is None:  # one line, now in the purchase's own fields
+            del values["lines"]
+    else:  # an edit clears what the stored purchase has, and adds no empty field to it
         for name in ORDER_EXTRAS:
-            if name in values and values[name] is None and (
-                    current is None or current.get(name) is None):
+            if name in values and values[name] is None and current.get(name) is None:
                 del values[name]
     return values
 
@@ -153,9 +155,9 @@ def _not_ahead(values: dict[str, Any], errors: dict[str, str], today: date) -> N
 def _settle_amounts(
     values: dict[str, Any], errors: dict[str, str], today: date, changed: frozenset[str]
 ) -> None:
-    if not schema.present(values, "lines"):
+    if errors and any(name.startswith("lines") for name in errors):
         return  # refused on its own: what it would have set is not known
-    lines = values["lines"]
+    lines = values.get("lines")
     if lines:
         _mirror_lines(values, lines)
     elif (
@@ -167,13 +169,13 @@ def _settle_amounts(
     if not schema.present(values, "quantity", "unit_price", "total"):
         return
     quantity, unit_price, total = values["quantity"], values["unit_price"], values["total"]
-    extras = _extras(values)
     repriced = "total" not in changed and bool(changed & _PRICING)
     goods = subtotal(lines) if lines else (
         None if unit_price is None else quantity * unit_price)
     if goods is None and total is None:
         errors["unit_price"] = f"is required (or give the total): expected {money.MONEY_HINT}"
     elif goods is not None and (total is None or repriced):
+        extras = _extras(values)
         total = goods + extras
         if total < 0:
             worth = goods + extras + _get(values, "discount")
@@ -183,7 +185,7 @@ def _settle_amounts(
         values["total"] = total
     elif goods is None:
         # Round half up to the cent: the unit price is informative, the total is what counts.
-        values["unit_price"] = (max(total - extras, 0) + quantity // 2) // quantity
+        values["unit_price"] = (max(total - _extras(values), 0) + quantity // 2) // quantity
 
 
 def _get(values: Mapping[str, Any], name: str) -> int:

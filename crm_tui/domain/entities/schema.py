@@ -54,6 +54,9 @@ class Field:
     default: Any = None
     # For mutable or date-dependent defaults (a fresh list, "today").
     default_factory: Callable[[date], Any] | None = None
+    # Kept only when given: a new record left without it has no such key (an order's
+    # shipping or lines), and an edit of a record without it adds none (`validate_record`).
+    omitted: bool = False
 
     def default_value(self, today: date) -> Any:
         return self.default_factory(today) if self.default_factory else self.default
@@ -88,7 +91,7 @@ def validate_record(
     merged = {
         name: current.get(name, spec.default_value(today))
         for name, spec in fields.items()
-        if name not in failed
+        if name not in failed and (name in current or not spec.omitted)
     }
     merged.update(values)
     changed = frozenset(name for name, value in values.items() if current.get(name) != value)
@@ -146,7 +149,7 @@ def _check_fields(
     given: list[str] = []
     for name, spec, fast in _specs(fields):
         if name not in data:
-            if partial:
+            if partial or spec.omitted:
                 continue
             raw = None
         else:
@@ -158,7 +161,7 @@ def _check_fields(
         if raw is None or common.is_blank(raw):  # most absent fields are None: no call
             if spec.required:
                 errors[name] = f"is required: expected {spec.parser.expected}"
-            else:
+            elif partial or not spec.omitted:  # in an edit, a blank clears the field
                 values[name] = spec.default_value(today)
             continue
         given.append(name)
