@@ -19,7 +19,7 @@ from .outputs import output_folder, output_stream
 from .progress import progress
 
 DUMP_FORMAT = "crm-tui-export"
-SELECTING = ("segment", "tag", "status")  # the options that pick customers by name
+SELECTING = ("segment", "tag", "status", "view")  # the options that pick customers by name
 
 
 def _format_for(fmt: str | None, output: str) -> str:
@@ -65,6 +65,9 @@ def export_all_files(source: ExportSource, fmt: str, folder: Path, *, bom: bool,
 @click.option("--tag", help="Only customers with this tag (and their records).")
 @click.option("--status", help="Only customers with this status, active or inactive "
                                "(and their records).")
+@click.option("--view", metavar="NAME",
+              help="Only the customers a saved view of the customers screen shows, in its "
+                   "order (and their records).")
 @click.option("--since", type=DATE, help="Only records dated on or after this date.")
 @click.option("--until", type=DATE, help="Only records dated on or before this date.")
 @as_of_option
@@ -73,7 +76,8 @@ def export_all_files(source: ExportSource, fmt: str, folder: Path, *, bom: bool,
               help="Do not neutralise cells a spreadsheet would run as formulas.")
 @click.pass_context
 def export(ctx: click.Context, kind: str, fmt: str | None, output: str, segment: str | None,
-           tag: str | None, status: str | None, since: dt.date | None, until: dt.date | None,
+           tag: str | None, status: str | None, view: str | None, since: dt.date | None,
+           until: dt.date | None,
            as_of: dt.date | None, bom: bool, raw: bool) -> None:
     """Export KIND as CSV, JSON, JSONL or XLSX.
 
@@ -94,8 +98,11 @@ def export(ctx: click.Context, kind: str, fmt: str | None, output: str, segment:
     counting = progress(f"exporting {kind}", show=output != "-" or not sys.stdout.isatty())
     with open_crm(ctx, as_of=as_of) as crm:
         with options_named(SELECTING):
+            shown = None if view is None else tuple(
+                crm.customer_list.query(crm.views.get(view).query))
             query = resolve_query(crm, Query(as_of=crm.ctx.as_of(as_of), segment=segment,
-                                             tag=tag, status=status, since=since, until=until))
+                                             tag=tag, status=status, since=since, until=until,
+                                             customers=shown))
         with counting as advance:
             source = ExportSource(crm, query, advance)
             if kind == "all" and fmt == "json":

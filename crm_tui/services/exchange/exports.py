@@ -53,6 +53,9 @@ class Query:
     status: str | None = None
     since: dt.date | None = None
     until: dt.date | None = None
+    # Only these customers, in this order (a saved view's or the marked rows): the
+    # customers list answers which, so an export holds exactly what the screen shows.
+    customers: tuple[int, ...] | None = None
     resolved: bool = field(default=False, repr=False, compare=False)
 
 
@@ -88,7 +91,9 @@ class CustomerFilter:
 
     def __init__(self, crm: Crm, query: Query) -> None:
         self.query = query
-        self.filtered = query.segment is not None or bool(query.tag or query.status)
+        self.filtered = (query.segment is not None or bool(query.tag or query.status)
+                         or query.customers is not None)
+        self._listed = None if query.customers is None else frozenset(query.customers)
         self._members = (None if query.segment is None else
                          frozenset(crm.segments.members(query.segment, query.as_of)))
         self._tag = query.tag.casefold() if query.tag else None
@@ -96,6 +101,8 @@ class CustomerFilter:
     def accepts(self, customer_id: int, doc: Mapping[str, Any]) -> bool:
         q = self.query
         if doc.get("deleted_at"):
+            return False
+        if self._listed is not None and customer_id not in self._listed:
             return False
         if q.status and doc.get("status") != q.status:
             return False
@@ -179,7 +186,10 @@ class CustomerRows:
         with engine.reading():  # a snapshot of the ids; documents are never mutated
             # One dict copy rather than a list of 100,000 (id, doc) tuples: those would
             # all survive and set off garbage collections that walk the loaded table.
-            snapshot = dict(engine.docs(tables.CUSTOMERS))
+            docs = engine.docs(tables.CUSTOMERS)
+            listed = query.customers
+            snapshot = (dict(docs) if listed is None else
+                        {i: docs[i] for i in listed if i in docs})
         # Only the trash to leave out, mostly: the filters are called only when set.
         filtered, dated = picked.filtered, bool(query.since or query.until)
         for doc_id, doc in snapshot.items():
