@@ -94,12 +94,20 @@ class PipelineService(CustomerRecords):
         return sorted(chosen, key=lambda d: (d.get("created_at") or "", d["id"]), reverse=True)
 
     def board(self, as_of: dt.date | None = None, *, owner: str | None = None,
-              customer_id: int | None = None) -> list[BoardColumn]:
-        """Open deals by stage (board order, biggest first), with days in stage and stale flag."""
+              customer_id: int | None = None, closed: bool = False) -> list[BoardColumn]:
+        """Open deals by stage (board order, biggest first), with days in stage and stale
+        flag; `closed`: the won and lost deals instead, latest closed first."""
         day, settings = self.ctx.as_of(as_of), self.ctx.settings.pipeline
-        columns: dict[str, list[BoardCard]] = {name: [] for name in open_stage_names(settings)}
-        for deal in sorted(self.deals(owner=owner, customer_id=customer_id),
-                           key=lambda d: (-d["value"], d["id"])):
+        names = (settings.won_stage, settings.lost_stage) if closed else open_stage_names(settings)
+        columns: dict[str, list[BoardCard]] = {name: [] for name in names}
+        if closed:
+            chosen = [d for d in self.deals(owner=owner, customer_id=customer_id,
+                                            open_only=False) if d.get("status") != OPEN]
+            chosen.sort(key=lambda d: (str(d.get("closed_date") or ""), d["id"]), reverse=True)
+        else:
+            chosen = sorted(self.deals(owner=owner, customer_id=customer_id),
+                            key=lambda d: (-d["value"], d["id"]))
+        for deal in chosen:
             since = deal_facts(deal, settings).stage_changed_at
             days = max((day - since).days, 0) if since else 0
             card = BoardCard(deal, days, is_stale(deal, day, settings))

@@ -207,3 +207,25 @@ def test_noop_edit_writes_nothing(crm: Crm, pipeline: PipelineService, acme: int
     pipeline.update(deal, {"name": "X"})
     pipeline.move(deal, "Proposal")
     assert len(crm.db.table("audit")) == count
+
+
+def test_closed_board_won_and_lost_latest_closed_first(crm: Crm, pipeline: PipelineService,
+                                                       acme: int) -> None:
+    other = crm.customers.create({"first_name": "Jane", "last_name": "Smith"})
+    pipeline.create({"customer_id": acme, "name": "Open one", "value": 50})
+    early = pipeline.create({"customer_id": acme, "name": "Early", "value": 900})
+    lost = pipeline.create({"customer_id": other, "name": "Lost", "value": 100})
+    pipeline.mark_lost(lost)
+    pipeline.mark_won(early)
+    crm.ctx.clock = Clock.at(AS_OF + dt.timedelta(days=3))
+    late = pipeline.create({"customer_id": acme, "name": "Late", "value": 10})
+    pipeline.mark_won(late)
+    board = pipeline.board(AS_OF + dt.timedelta(days=5), closed=True)
+    assert [c.stage for c in board] == ["Closed Won", "Closed Lost"]
+    # Latest closed first, whatever the value; days counted from the close; never stale.
+    assert [(c.deal["id"], c.days_in_stage, c.stale) for c in board[0].cards] == [
+        (late, 2, False), (early, 5, False)]
+    assert [c.deal["id"] for c in board[1].cards] == [lost]
+    # One customer's closed deals.
+    mine = pipeline.board(AS_OF, customer_id=other, closed=True)
+    assert [[c.deal["id"] for c in col.cards] for col in mine] == [[], [lost]]

@@ -1,13 +1,17 @@
-"""Pipeline board, keys only: moves change probability and forecast, closing asks first."""
+"""Pipeline board, keys only: moves change probability and forecast, closing asks first;
+c shows the closed deals; one customer's deals opened from their 360 view."""
 
 from __future__ import annotations
 
 import re
 
 import pytest
+from textual.widgets._footer import FooterKey
 
 from crm_tui.services.crm import Crm
 from crm_tui.tui.screens.confirm import ConfirmScreen
+from crm_tui.tui.screens.customer_detail import CustomerDetailScreen
+from crm_tui.tui.screens.pipeline import PipelineScreen
 from crm_tui.tui.widgets.pipeline_board import PipelineBoard
 
 from .conftest import NARROW, WIDE, make_app, settle
@@ -139,3 +143,66 @@ async def test_filter_by_owner(crm: Crm, people: dict[str, int], deals: dict[str
         assert header(app)["Open"] == "$999.00"
         await pilot.press("escape")  # back on the board: keys move cards again
         assert app.focused is board(app)
+
+
+# ----- closed deals; one customer's deals -------------------------------------------
+SIZES = pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "120x40"])
+
+
+
+
+@pytest.fixture
+def with_won(crm: Crm, people: dict[str, int], deals: dict[str, int]) -> dict[str, int]:
+    """The deals above, and a deal Ann won."""
+    return {**deals, "won": crm.pipeline.create({"customer_id": people["ann"],
+                                                "name": "Big order", "stage": "Closed Won",
+                                                "value": "900"})}
+
+
+def shown(app: object) -> dict[str, list[str]]:
+    return {s.name: [c.name for c in s.cards] for s in board(app).stages}
+
+
+@SIZES
+async def test_c_shows_won_and_lost_deals_and_back(crm: Crm, with_won: dict[str, int],
+                                                   size: tuple[int, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("3")
+        await settle(pilot)
+        assert "Closed Won" not in shown(app)
+        assert ("c", "Won/lost") in [(k.key, k.description)
+                                     for k in app.screen.query(FooterKey) if k.region]
+        await pilot.press("c")
+        await settle(pilot)
+        assert shown(app) == {"Closed Won": ["Big order"], "Closed Lost": ["Old quote"]}
+        assert board(app).current.name == "Big order"  # type: ignore[union-attr]
+        await pilot.press("l", "less_than_sign")  # the lost deal reopens at the last stage
+        await settle(pilot)
+        assert crm.pipeline.get(with_won["old"])["stage"] == "Negotiation"
+        await pilot.press("c")
+        await settle(pilot)
+        assert "Old quote" in shown(app)["Negotiation"]
+
+
+@SIZES
+async def test_from_a_customer_to_their_deals_and_back(crm: Crm, people: dict[str, int],
+                                                       with_won: dict[str, int],
+                                                       size: tuple[int, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.open_customer(people["ann"])
+        await settle(pilot)
+        await pilot.press("D")
+        await settle(pilot)
+        assert isinstance(app.screen, PipelineScreen)
+        assert [c for cards in shown(app).values() for c in cards] == ["Cables"]
+        assert "Deals of Ann Lee" in str(app.screen.query_one("#pipeline-summary").render())
+        await pilot.press("c")
+        await settle(pilot)
+        assert shown(app) == {"Closed Won": ["Big order"], "Closed Lost": []}
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomerDetailScreen)
+        assert app.screen.customer_id == people["ann"]

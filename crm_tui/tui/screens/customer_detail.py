@@ -14,6 +14,7 @@ from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.detail_pane import DetailPane
 
 from .base import CrmScreen
+from .pipeline import PipelineScreen
 
 
 class CustomerDetailScreen(CrmScreen):
@@ -25,6 +26,7 @@ class CustomerDetailScreen(CrmScreen):
         Binding("t", "form('task')", "Task", id="detail.task"),
         Binding("a", "form('note')", "Note", show=False, id="detail.note"),
         Binding("o", "form('opportunity')", "Deal", show=False, id="detail.opportunity"),
+        Binding("D", "deals", "Deals", id="detail.deals"),
         Binding("f", "form('feedback')", "Feedback", show=False, id="detail.feedback"),
         Binding("r", "form('redeem')", "Redeem", show=False, id="detail.redeem"),
     ]
@@ -55,3 +57,7 @@ class CustomerDetailScreen(CrmScreen):
 
     def action_form(self, name: str) -> None:
         self.crm_app.open_form(name, customer_id=self.customer_id)
+
+    def action_deals(self) -> None:
+        """This customer's deals on the board; escape comes back here."""
+        self.app.push_screen(PipelineScreen(self.customer_id))

@@ -7,13 +7,19 @@ moved or closed it since, the conflict dialog says who and where it is now, and 
 person keeps theirs or moves it anyway. The header (open total, weighted forecast, best
 case, win rate, won and lost counts) covers the deals the filters show, and follows every
 change.
+
+`c` turns the board to the closed deals (a Won and a Lost column, latest closed first) and
+back; a closed deal moved back (`<`) reopens at the last open stage. The board opened for
+one customer (from their 360 view, or a deal found in the palette) shows only their
+deals, and escape goes back to where it was opened from.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.markup import escape
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,6 +30,7 @@ from textual.worker import get_current_worker
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.money import display_money
 from crm_tui.domain.rules.pipeline import (
+    OPEN,
     PipelineSummary,
     next_stage,
     open_stage_names,
@@ -47,12 +54,24 @@ class BoardData:
     summary: PipelineSummary
     owners: list[str]  # everyone who owns a deal, whatever the filters
     deals: dict[int, dict[str, Any]]  # the deals on the board as read: what a move is made from
+    whose: str | None = None  # the customer whose deals these are (None: everyone's)
 
 
-def board_data(crm: Crm, owner: str | None, text: str) -> BoardData:
+@dataclass(frozen=True)
+class BoardView:
+    """Which deals the board shows: the filters, and open or closed ones."""
+
+    owner: str | None = None
+    text: str = ""
+    customer_id: int | None = None  # one customer's deals only
+    closed: bool = False
+
+
+def board_data(crm: Crm, view: BoardView) -> BoardData:
     """What the screen shows, read in a worker: it looks at every deal and its customer."""
-    deals = crm.pipeline.deals(owner=owner, open_only=False)
-    every = deals if owner is None else crm.pipeline.deals(open_only=False)
+    owner, text, customer_id = view.owner, view.text, view.customer_id
+    deals = crm.pipeline.deals(owner=owner, customer_id=customer_id, open_only=False)
+    every = crm.pipeline.deals(customer_id=customer_id, open_only=False)
     names = {cid: display_name(crm.customers.get(cid, include_deleted=True))
              for cid in {d["customer_id"] for d in deals}}
     wanted = text.strip().casefold()
@@ -64,19 +83,24 @@ def board_data(crm: Crm, owner: str | None, text: str) -> BoardData:
     stages = [
         Stage(column.stage, column.probability, [
             Card(c.deal["id"], c.deal["customer_id"], c.deal["name"],
-                 names[c.deal["customer_id"]], c.deal["value"], c.days_in_stage, c.stale)
+                 names[c.deal["customer_id"]], c.deal["value"], c.days_in_stage, c.stale,
+                 c.deal["status"] != OPEN)
             for c in column.cards if shown(c.deal)])
-        for column in crm.pipeline.board(owner=owner)
+        for column in crm.pipeline.board(owner=owner, customer_id=customer_id,
+                                         closed=view.closed)
     ]
     # The domain's own summary, over the deals shown (closed ones count for the win rate).
     summary = pipeline_summary([d for d in deals if shown(d)], crm.ctx.settings.pipeline)
     owners = sorted({str(d["owner"]) for d in every if d.get("owner")})
-    return BoardData(stages, summary, owners, {d["id"]: d for d in deals})
+    whose = None if customer_id is None else display_name(
+        crm.customers.get(customer_id, include_deleted=True))
+    return BoardData(stages, summary, owners, {d["id"]: d for d in deals}, whose)
 
 
-def summary_markup(s: PipelineSummary) -> str:
+def summary_markup(s: PipelineSummary, whose: str | None = None) -> str:
     rate = "–" if s.win_rate is None else f"{s.win_rate:.0%}"
-    return (f"[b]Open[/b] {display_money(s.total_cents)} ({s.open_count})  "
+    about = "" if whose is None else f"[b]Deals of {escape(whose)}[/b]  "
+    return (f"{about}[b]Open[/b] {display_money(s.total_cents)} ({s.open_count})  "
             f"[b]Weighted[/b] {display_money(s.weighted_cents)}  "
             f"[b]Best case[/b] {display_money(s.best_case_cents)}  "
             f"[b]Win rate[/b] {rate}  "
@@ -90,6 +114,7 @@ class PipelineScreen(CrmScreen):
         Binding("right,l", "move(1, 0)", "Column right", show=False, id="pipeline.right"),
         Binding("up,k", "move(0, -1)", "Card up", show=False, id="pipeline.up"),
         Binding("down,j", "move(0, 1)", "Card down", show=False, id="pipeline.down"),
+        Binding("c", "closed", "Won/lost", id="pipeline.closed"),
         Binding("greater_than_sign,shift+right", "advance", "Next stage",
                 key_display=">", id="pipeline.next"),
         Binding("less_than_sign,shift+left", "retreat", "Stage back",
@@ -105,10 +130,13 @@ class PipelineScreen(CrmScreen):
         Binding("escape", "back", "Board", show=False, id="pipeline.back"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, customer_id: int | None = None, *, deal_id: int | None = None,
+                 closed: bool = False) -> None:
+        """The whole board, or (`customer_id`) one customer's deals, with `deal_id`
+        selected; `closed`: the won and lost deals."""
         super().__init__()
-        self.owner: str | None = None
-        self.text = ""
+        self.view = BoardView(customer_id=customer_id, closed=closed)
+        self._deal_id = deal_id
         self._owners: list[str] = []
         self._deals: dict[int, dict[str, Any]] = {}
 
@@ -124,7 +152,10 @@ class PipelineScreen(CrmScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "Pipeline"
-        self.query_one(PipelineBoard).focus()
+        board = self.query_one(PipelineBoard)
+        if self._deal_id is not None:
+            board.follow(self._deal_id)
+        board.focus()
 
     # ----- data --------------------------------------------------------------------------
     def refresh_data(self) -> None:
@@ -132,25 +163,29 @@ class PipelineScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="pipeline-board")
     def load(self) -> None:
-        data = board_data(self.crm, self.owner, self.text)
+        data = board_data(self.crm, self.view)
         if not get_current_worker().is_cancelled:
             deliver(self.app, self._show, data)
 
     def _show(self, data: BoardData) -> None:
-        self.query_one("#pipeline-summary", Static).update(summary_markup(data.summary))
+        self.query_one("#pipeline-summary", Static).update(summary_markup(data.summary,
+                                                                          data.whose))
         self._deals = data.deals
         self.query_one(PipelineBoard).show(data.stages)
         if data.owners != self._owners:
             self._owners = data.owners
             select = self.query_one("#owner", Select)
             select.set_options([(name, name) for name in data.owners])  # clears the choice
-            if self.owner in data.owners:
-                select.value = self.owner
+            if self.view.owner in data.owners:
+                select.value = self.view.owner
+
+    def _change_view(self, **changes: Any) -> None:
+        self.view = replace(self.view, **changes)
+        self.load()
 
     @on(Input.Changed, "#deal-filter")
     def _text_changed(self, event: Input.Changed) -> None:
-        self.text = event.value
-        self.load()
+        self._change_view(text=event.value)
 
     @on(Input.Submitted, "#deal-filter")
     def _text_done(self) -> None:
@@ -159,9 +194,11 @@ class PipelineScreen(CrmScreen):
     @on(Select.Changed, "#owner")
     def _owner_changed(self, event: Select.Changed) -> None:
         owner = None if event.value is Select.NULL else str(event.value)
-        if owner != self.owner:
-            self.owner = owner
-            self.load()
+        if owner != self.view.owner:
+            self._change_view(owner=owner)
+
+    def action_closed(self) -> None:
+        self._change_view(closed=not self.view.closed)
 
     def action_filter(self) -> None:
         self.query_one("#deal-filter", Input).focus()
@@ -173,8 +210,10 @@ class PipelineScreen(CrmScreen):
         board = self.query_one(PipelineBoard)
         if self.focused is not board:
             board.focus()
-        elif self.text:
+        elif self.view.text:
             self.query_one("#deal-filter", Input).value = ""
+        elif self.view.customer_id is not None:  # opened over another screen: back to it
+            self.app.pop_screen()
 
     # ----- the selected deal -------------------------------------------------------------
     def action_move(self, columns: int, cards: int) -> None:
@@ -194,8 +233,12 @@ class PipelineScreen(CrmScreen):
         opens = open_stage_names(settings)
         if opens and stage.name == opens[-1]:
             self.action_close("won")  # the stage after the last open one closes the deal
+            return
+        target = next_stage(stage.name, settings)
+        if target is None:
+            self.notify("The deal is closed: < reopens it", severity="warning", timeout=3)
         else:
-            self._move(card, next_stage(stage.name, settings))
+            self._move(card, target)
 
     def action_retreat(self) -> None:
         card, stage = self._card(), self.query_one(PipelineBoard).current_stage

@@ -1,4 +1,4 @@
-"""The pipeline board: one column of deal cards per open stage, drawn line by line.
+"""The pipeline board: one column of deal cards per stage shown, drawn line by line.
 
 Each column is a Line API view: only the visible card lines are rendered, so a stage
 holding thousands of deals costs what the screen shows. The board keeps one cursor
@@ -34,8 +34,9 @@ class Card:
     name: str
     customer: str
     value_cents: int
-    days: int  # in its stage
+    days: int  # in its stage (a closed deal: since it closed)
     stale: bool
+    closed: bool = False
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,8 @@ class StageColumn(ScrollView):
                         self._color("stage-column--muted"))
         if roomy:
             return Text.assemble(*_ends(f" {display_money(card.value_cents)}",
-                                        f"{card.days}d in stage ", width))
+                                        f"closed {card.days}d ago " if card.closed
+                                        else f"{card.days}d in stage ", width))
         left, right = _ends(f" {card.customer}", f"{short_money(card.value_cents)} {card.days}d ",
                             width)
         return Text.assemble((left, self._color("stage-column--muted")), right)
@@ -199,6 +201,10 @@ class PipelineBoard(Horizontal, can_focus=True):
     @property
     def current_stage(self) -> Stage | None:
         return self.stages[self.column] if self.stages else None
+
+    def follow(self, deal_id: int) -> None:
+        """Select this deal when the data shows it."""
+        self._follow = deal_id
 
     def show(self, stages: list[Stage]) -> None:
         """New data: keep the selected deal selected, wherever it moved."""
