@@ -96,7 +96,10 @@ class CrmApp(App[None]):
             self._apply_keymap(self.config.keymap)
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.screen_change_signal.subscribe(self, self.show_banner)
-        self._database_changed(self._database_state())
+        # Damage is looked at off this thread: the store's lock may be held by a worker
+        # loading a big table, and the UI never waits for it.
+        self._database_changed((self.crm.db.read_only_reason, ()))
+        self.poll()
         self.set_interval(POLL_SECONDS, self.poll)
 
     def take_preview(self) -> PreviewProcess | None:
@@ -157,6 +160,7 @@ class CrmApp(App[None]):
 
     # ----- the database's state ----------------------------------------------------------
     def _database_state(self) -> DatabaseState:
+        """(Off the UI thread: reading the damage takes the store's lock.)"""
         return self.crm.db.read_only_reason, tuple(self.crm.db.damage)
 
     def _database_changed(self, state: DatabaseState) -> None:
@@ -209,7 +213,7 @@ class CrmApp(App[None]):
             return
         self.notify(f"{damage} (run: crm check --repair)", title="Could not read",
                     severity="error", timeout=20)
-        self._database_changed(self._database_state())
+        self.poll()  # the banner follows
 
     # ----- live refresh ------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="poll")
