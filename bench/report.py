@@ -150,6 +150,21 @@ def notes(result: Mapping[str, Any]) -> list[str]:
     return [f"  - {note}" for note in result.get("notes", [])]
 
 
+def cold_screens_table(result: Mapping[str, Any]) -> list[str]:
+    """Each screen's data read headless in a new process: the open, the data, its CPU."""
+    found = result.get("samples", {}).get("cold_screens")
+    if not found:
+        return []
+    head = (f"{'screen data, headless, new process':<36} {'open s':>7} {'data s':>7} "
+            f"{'CPU s':>7} {'spawn->data s':>13} {'peak RSS MB':>11}")
+    lines = [head, "-" * len(head)]
+    for name, r in found.items():
+        lines.append(f"{name:<36} {_num(r['open_s'], 7)} {_num(r['first_s'], 7)} "
+                     f"{_num(r['first_cpu_s'], 7)} {_num(r['process_s'], 13)} "
+                     f"{_num(r['peak_mb'], 11)}")
+    return lines
+
+
 def screens_table(result: Mapping[str, Any]) -> list[str]:
     """The app session that visited every screen: each first paint, CPU, memory after."""
     visits = result.get("samples", {}).get("screens", {}).get("visits")

@@ -379,7 +379,8 @@ def print_report(doc: dict[str, Any]) -> None:
         print(f"\n== {where}{result['customers']:,} customers, {result['events']:,} events "
               f"({result['purchases']:,} purchases); load average after: {after} ==")
         for lines in (report.size_table(result), report.notes(result),
-                      report.screens_table(result), report.sessions_table(result)):
+                      report.cold_screens_table(result), report.screens_table(result),
+                      report.sessions_table(result)):
             if lines:
                 print("\n".join(lines))
     if len(doc["results"]) >= 2:

@@ -19,7 +19,7 @@ from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.errors import NotFoundError
 from crm_tui.services.crm import Crm
 from crm_tui.services.customer_list import ListQuery
-from crm_tui.tui.screens.pipeline import board_data
+from crm_tui.tui.screens.pipeline import BoardView, board_data
 from crm_tui.tui.screens.tasks import agenda_data
 from crm_tui.tui.widgets.kpi import collect_figures
 
@@ -37,7 +37,7 @@ def dashboard(crm: Crm) -> int:
 
 
 def pipeline(crm: Crm) -> int:
-    return len(board_data(crm, None, "").deals)
+    return len(board_data(crm, BoardView()).deals)  # the board as it first opens
 
 
 def tasks(crm: Crm) -> int:
