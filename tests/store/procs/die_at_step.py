@@ -3,10 +3,10 @@
 Usage: die_at_step.py N CRM-ARGS...
 
 A step is a call that changes what is on disk or makes it durable: os.rename, replace,
-link, unlink, mkdir, rmdir, fsync. Counting them and dying at each N in turn kills the
+link, unlink, mkdir, rmdir, fsync, fdatasync. Counting them and dying at each N in turn kills the
 command at every point where a crash could leave something behind, without the program
-knowing about it. When the command finishes before step N, this prints "finished" and
-exits with the command's status.
+knowing about it. When the command finishes before step N, this prints "finished K" (K:
+the steps it took) and exits with the command's status.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-STEPS = ("rename", "replace", "link", "unlink", "mkdir", "rmdir", "fsync")
+STEPS = ("rename", "replace", "link", "unlink", "mkdir", "rmdir", "fsync", "fdatasync")
 
 
 def _counting(real: Callable[..., Any], state: dict[str, int]) -> Callable[..., Any]:
@@ -39,7 +39,7 @@ def main() -> None:
     try:
         crm(args=sys.argv[2:], prog_name="crm", obj={})  # exits with the command's status
     finally:
-        print("finished", flush=True)
+        print(f"finished {state['n']}", flush=True)
 
 
 if __name__ == "__main__":
