@@ -1,4 +1,5 @@
-"""Tasks: to-dos for staff, optionally about a customer, with due / overdue / upcoming lists."""
+"""Tasks: to-dos for staff, optionally about a customer, with due / overdue / upcoming lists,
+and snoozing (putting one off by days)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,14 @@ TABLE = tables.TASKS
 
 def _open_due(doc: Mapping[str, Any]) -> str | None:
     return doc.get("due_date") if doc.get("status") in OPEN_TASK_STATUSES else None
+
+
+def snoozed_date(due: str | None, as_of: dt.date, days: int) -> str:
+    """The day a task (or follow-up) due on `due` is put off to by `days`: counted from its
+    due date, or from `as_of` when it is overdue or undated, so +1 day on an overdue task
+    makes it due tomorrow rather than still overdue."""
+    start = max(dt.date.fromisoformat(due), as_of) if due else as_of
+    return (start + dt.timedelta(days=days)).isoformat()
 
 
 def _in_order(tasks: list[Record]) -> list[Record]:
@@ -85,6 +94,12 @@ class TaskService(CustomerRecords):
     def complete(self, task_id: int) -> Record:
         """Done today: it leaves the due lists and gets a completed date."""
         return self._edit("Complete task", task_id, {"status": "done"})
+
+    def snooze(self, task_id: int, days: int, as_of: dt.date | None = None) -> Record:
+        """Put the task off by `days` (see `snoozed_date`)."""
+        due = self.get(task_id).get("due_date")
+        return self._edit("Snooze task", task_id,
+                          {"due_date": snoozed_date(due, self.ctx.as_of(as_of), days)})
 
     def reopen(self, task_id: int) -> Record:
         return self._edit("Reopen task", task_id, {"status": "open"})

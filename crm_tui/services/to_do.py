@@ -8,6 +8,7 @@ scope with its own word ("mine", "team"), so the words match too.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
@@ -38,6 +39,13 @@ class ToDo:
     def due(self) -> int:
         """Due on the as-of day."""
         return len(self.tasks.due) + len(self.follow_ups.due)
+
+    def overdue_only(self) -> ToDo:
+        """The same lists with only what is overdue (nothing due today or upcoming)."""
+        def late(agenda: Agenda) -> Agenda:
+            return dataclasses.replace(agenda, due=[], upcoming=[])
+
+        return dataclasses.replace(self, tasks=late(self.tasks), follow_ups=late(self.follow_ups))
 
 
 def to_do(crm: Crm, scope: Scope, as_of: dt.date | None = None, *,

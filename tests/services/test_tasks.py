@@ -119,3 +119,17 @@ def test_writes_are_audited_and_undoable(crm: Crm, tasks: TaskService) -> None:
     assert tasks.due_today() == []
     crm.undo()
     assert ids(tasks.due_today()) == [task]
+
+
+def test_snooze_from_the_due_date_or_from_today_when_late(crm: Crm, tasks: TaskService) -> None:
+    ahead = tasks.create({"title": "Ahead", "due_date": day(3)})
+    late = tasks.create({"title": "Late", "due_date": day(-4)})
+    undated = tasks.create({"title": "Someday"})
+    assert tasks.snooze(ahead, 1, AS_OF)["due_date"] == day(4)
+    assert tasks.snooze(ahead, 7, AS_OF)["due_date"] == day(11)
+    assert tasks.snooze(late, 1, AS_OF)["due_date"] == day(1)  # due tomorrow, no longer late
+    assert tasks.snooze(undated, 7, AS_OF)["due_date"] == day(7)
+    assert ids(tasks.overdue(AS_OF)) == []
+    assert crm.changes.undo_labels[0] == "Snooze task"
+    crm.undo()
+    assert tasks.get(undated).get("due_date") is None

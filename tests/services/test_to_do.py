@@ -63,3 +63,26 @@ def test_mine_and_team_scopes(crm: Crm) -> None:
     tomorrow = to_do(crm, "team", AS_OF.replace(day=16), days=0)
     assert [r["id"] for r in tomorrow.follow_ups.due] == [calls[4]]
     assert tomorrow.overdue == 5  # today's two are overdue tomorrow
+
+
+def test_overdue_only_keeps_the_overdue_of_the_scope(crm: Crm) -> None:
+    ann = crm.customers.create({"first_name": "Ann"})
+    calls = _insert(crm, tables.INTERACTIONS, [
+        {"customer_id": ann, "channel": "email", "date": day(-9), "follow_up_date": day(-2),
+         "staff": "alice"},
+        {"customer_id": ann, "channel": "email", "date": day(-9), "follow_up_date": day(0),
+         "staff": "alice"},
+    ])
+    tasks = _insert(crm, tables.TASKS, [
+        {"title": "Late", "due_date": day(-1), "assigned_to": "alice"},
+        {"title": "Bob's late", "due_date": day(-3), "assigned_to": "bob"},
+        {"title": "Today", "due_date": day(0), "assigned_to": "alice"},
+        {"title": "Soon", "due_date": day(2), "assigned_to": "alice"},
+    ])
+    mine = to_do(crm, "mine", AS_OF).overdue_only()
+    assert [r["id"] for r in mine.tasks.overdue] == [tasks[0]]
+    assert [r["id"] for r in mine.follow_ups.overdue] == [calls[0]]
+    assert (mine.tasks.due, mine.tasks.upcoming, mine.follow_ups.due) == ([], [], [])
+    assert (mine.scope, mine.staff, mine.as_of) == ("mine", "alice", AS_OF)
+    team = to_do(crm, "team", AS_OF).overdue_only()
+    assert [r["id"] for r in team.tasks.overdue] == [tasks[1], tasks[0]]  # oldest first

@@ -48,3 +48,9 @@ def test_pipeline_closed_deals(demo: Crm, snap_compare: SnapCompare,
                                size: tuple[int, int]) -> None:
     # c: the Won and Lost columns; the cursor one card down the Won column.
     assert snap_compare(make_app(demo), terminal_size=size, run_before=keys("3", "c", "j"))
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "120x40"])
+def test_tasks_team_overdue_only(demo: Crm, snap_compare: SnapCompare,
+                                 size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=keys("4", "m", "o"))

@@ -1,11 +1,14 @@
-"""Tasks & follow-ups at the fixed date 2026-06-15: sections, done with a key, jump."""
+"""Tasks & follow-ups at the fixed date 2026-06-15: sections, done with a key, jump; edit,
+snooze and the overdue-only filter."""
 
 from __future__ import annotations
 
 import pytest
-from textual.widgets import OptionList
+from textual.widgets import Input, OptionList, Static
 
 from crm_tui.services.crm import Crm
+from crm_tui.tui.forms.task_form import TaskForm
+from crm_tui.tui.screens.conflict import ConflictScreen
 
 from .conftest import NARROW, WIDE, make_app, settle
 
@@ -100,3 +103,79 @@ async def test_enter_jumps_to_the_customer(crm: Crm, people: dict[str, int],
         await pilot.press("escape", "j", "j", "enter")  # a task without a customer
         await settle(pilot)
         assert type(app.screen).__name__ == "TasksScreen"
+
+
+# ----- edit, snooze, filter -----------------------------------------------------------
+SIZES = pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "120x40"])
+
+
+def record_id(option_id: str) -> int:
+    return int(option_id.split(":")[1])
+
+
+@SIZES
+async def test_edit_opens_the_task_and_saves_over_its_base(crm: Crm, agenda: dict[str, str],
+                                                           size: tuple[int, int]) -> None:
+    late = record_id(agenda["late"])
+    app = make_app(crm)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, TaskForm) and form.record_id == late
+        assert form.query_one("#field-title", Input).value == "Send the invoice"
+        form.query_one("#field-title", Input).value = "Send the final invoice"
+        crm.tasks.update(late, {"title": "Send invoice #12"})  # changed meanwhile
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, ConflictScreen)  # nothing overwritten silently
+        assert crm.tasks.get(late)["title"] == "Send invoice #12"
+
+
+@SIZES
+async def test_snooze_a_day_and_a_week(crm: Crm, agenda: dict[str, str],
+                                       size: tuple[int, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("s")  # the late task: due tomorrow, no longer overdue
+        await settle(pilot)
+        assert crm.tasks.get(record_id(agenda["late"]))["due_date"] == "2026-06-16"
+        assert sections(app)["upcoming"][0] == agenda["late"]
+        assert highlighted(app) == agenda["late"]  # the cursor follows it
+        await pilot.press("S")
+        await settle(pilot)
+        assert crm.tasks.get(record_id(agenda["late"]))["due_date"] == "2026-06-23"
+        await pilot.press("home", "S")  # the overdue follow-up: a week from today
+        await settle(pilot)
+        call = crm.interactions.get(record_id(agenda["follow_up"]))
+        assert call["follow_up_date"] == "2026-06-22"
+        assert sections(app)["overdue"] == []
+
+
+@SIZES
+async def test_overdue_only_and_the_filter_always_shown(crm: Crm, agenda: dict[str, str],
+                                                        size: tuple[int, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+
+        def status() -> str:
+            return str(app.screen.query_one("#agenda-status", Static).render())
+
+        assert status().startswith("Mine (alice): 2 overdue")
+        await pilot.press("o")
+        await settle(pilot)
+        assert sections(app) == {"overdue": [agenda["late"], agenda["follow_up"]]}
+        assert status().startswith("Mine (alice), overdue only: 2 overdue")
+        await pilot.press("m")
+        await settle(pilot)
+        assert status().startswith("Team, overdue only")
+        await pilot.press("o")
+        await settle(pilot)
+        assert status().startswith("Team: ")
+        assert agenda["bobs"] in sections(app)["due"]

@@ -2,8 +2,11 @@
 
 Open tasks and interaction follow-ups (`to_do`, the definition the dashboard counts too)
 share one list in three sections. Marking one done is not destructive (ctrl+z undoes it),
-so it takes a single key. "Mine" shows what is assigned to whoever runs the program,
-"team" everyone's; the line on top says which, with the counts the dashboard words alike.
+so it takes a single key, and so is snoozing (+1 day, +1 week: from the due date, or from
+today when it is late). "Mine" shows what is assigned to whoever runs the program, "team"
+everyone's, and "overdue only" leaves out what is due today and upcoming; the line on top
+says which, with the counts the dashboard words alike. `e` opens the task (or the
+interaction behind a follow-up) in its form, whose save meets other sessions' changes.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from textual.worker import get_current_worker
 
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.services.agenda import UPCOMING_DAYS
+from crm_tui.services.tasks import snoozed_date
 from crm_tui.services.to_do import Scope, ToDo, to_do
 from crm_tui.tui.messages import deliver
 
@@ -33,6 +37,7 @@ SECTIONS = (("overdue", "Overdue", "$error"), ("due", "Due today", "$warning"),
             ("upcoming", f"Upcoming (next {UPCOMING_DAYS} days)", "$accent"))
 PRIORITY_MARKS = {"urgent": ("!! ", "$error bold"), "high": ("!  ", "$warning bold")}
 TASK, FOLLOW_UP = "task", "follow-up"
+FORMS = {TASK: "task", FOLLOW_UP: "interaction"}  # the form each kind is edited in
 
 
 @dataclass(frozen=True)
@@ -54,8 +59,9 @@ class AgendaItem:
 
 @dataclass(frozen=True)
 class AgendaData:
-    to_do: ToDo
-    sections: dict[str, list[AgendaItem]]
+    to_do: ToDo  # every list of the scope: the counts on top
+    sections: dict[str, list[AgendaItem]]  # those shown: only "overdue" when filtered
+    overdue_only: bool = False
 
 
 def _task(task: dict[str, Any], names: dict[int, str]) -> AgendaItem:
@@ -74,10 +80,11 @@ def _follow_up(note: dict[str, Any], names: dict[int, str]) -> AgendaItem:
                       note.get("staff") or "", "normal", detail)
 
 
-def agenda_data(crm: Crm, scope: Scope) -> AgendaData:
+def agenda_data(crm: Crm, scope: Scope, overdue_only: bool = False) -> AgendaData:
     """Both agendas merged by section, soonest first; read in a worker (customer names)."""
     todo = to_do(crm, scope)
-    tasks, follow = todo.tasks, todo.follow_ups
+    shown = todo.overdue_only() if overdue_only else todo
+    tasks, follow = shown.tasks, shown.follow_ups
     wanted = {r.get("customer_id") for agenda in (tasks, follow)
               for part in (agenda.due, agenda.overdue, agenda.upcoming) for r in part}
     names = {cid: display_name(crm.customers.get(cid, include_deleted=True))
@@ -87,13 +94,16 @@ def agenda_data(crm: Crm, scope: Scope) -> AgendaData:
                      + [_follow_up(i, names) for i in getattr(follow, name)],
                      key=lambda item: (item.date, item.kind, item.record_id))
         for name, _, _ in SECTIONS
+        if name == "overdue" or not overdue_only
     }
-    return AgendaData(todo, sections)
+    return AgendaData(todo, sections, overdue_only)
 
 
-def scope_line(todo: ToDo) -> str:
-    """Whose list it is and its counts, in the dashboard's words."""
+def scope_line(todo: ToDo, overdue_only: bool = False) -> str:
+    """Whose list it is, what it shows, and its counts, in the dashboard's words."""
     whose = f"Mine ({todo.staff})" if todo.scope == "mine" else "Team"
+    if overdue_only:
+        whose += ", overdue only"
     return (f"{whose}: {todo.overdue:,} overdue · {todo.due:,} due today · "
             f"as of {todo.as_of.isoformat()}")
 
@@ -115,10 +125,14 @@ class TasksScreen(CrmScreen):
     CSS_PATH = "tasks.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space,x", "done", "Done", id="tasks.done"),
+        Binding("e", "edit", "Edit", id="tasks.edit"),
+        Binding("s", "snooze(1)", "Snooze 1d", id="tasks.snooze_day"),
+        Binding("S", "snooze(7)", "Snooze 1w", show=False, id="tasks.snooze_week"),
+        Binding("m", "mine", "Mine/team", id="tasks.mine"),
+        Binding("o", "overdue", "Overdue", id="tasks.overdue"),
         # priority: before the list's own enter ("select"), so the keymap id applies.
         Binding("enter", "open", "Customer", id="tasks.open", priority=True),
         Binding("n", "new", "New task", id="tasks.new"),
-        Binding("m", "mine", "Mine/team", id="tasks.mine"),
         Binding("j", "cursor('down')", "Down", show=False, id="tasks.down"),
         Binding("k", "cursor('up')", "Up", show=False, id="tasks.up"),
     ]
@@ -126,6 +140,7 @@ class TasksScreen(CrmScreen):
     def __init__(self) -> None:
         super().__init__()
         self.mine = True
+        self.overdue_only = False
         self.items: dict[str, AgendaItem] = {}
 
     def compose(self) -> ComposeResult:
@@ -145,7 +160,7 @@ class TasksScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="tasks-agenda")
     def load(self) -> None:
-        data = agenda_data(self.crm, "mine" if self.mine else "team")
+        data = agenda_data(self.crm, "mine" if self.mine else "team", self.overdue_only)
         if not get_current_worker().is_cancelled:
             deliver(self.app, self._show, data)
 
@@ -155,6 +170,8 @@ class TasksScreen(CrmScreen):
         current = self.current
         options: list[Option] = []
         for name, title, color in SECTIONS:
+            if name not in data.sections:
+                continue
             items = data.sections[name]
             count = f" · {len(items)}" if items else " · nothing"
             options.append(Option(Content.assemble((title, f"bold {color}"), count),
@@ -164,8 +181,7 @@ class TasksScreen(CrmScreen):
         listing.set_options(options)
         self._highlight(current.key if current else None, was)
         self.query_one("#agenda-status", Static).update(Content.assemble(
-            scope_line(data.to_do),
-            (f"  m: show {'the team' if self.mine else 'only mine'}", "$text-muted")))
+            scope_line(data.to_do, data.overdue_only), ("  m, o: change", "$text-muted")))
 
     def _highlight(self, key: str | None, was: int | None) -> None:
         """Back on the same item; if it is gone (done), on the one that took its place."""
@@ -228,8 +244,32 @@ class TasksScreen(CrmScreen):
     def action_new(self) -> None:
         self.crm_app.open_form("task")
 
+    def action_edit(self) -> None:
+        item = self._item()
+        if item is not None:
+            self.crm_app.open_form(FORMS[item.kind], customer_id=item.customer_id,
+                                   record_id=item.record_id)
+
+    def action_snooze(self, days: int) -> None:
+        item = self._item()
+        if item is None:
+            return
+        when = "a day" if days == 1 else f"{days} days"
+        if item.kind == TASK:
+            self.crm_app.run_change(lambda: self.crm.tasks.snooze(item.record_id, days),
+                                    f"Put off {when}: {item.title}")
+        else:
+            due = snoozed_date(item.date or None, self.crm.ctx.as_of(), days)
+            self.crm_app.run_change(
+                lambda: self.crm.interactions.update(item.record_id, {"follow_up_date": due}),
+                f"Put off {when}: {item.title}")
+
     def action_mine(self) -> None:
         self.mine = not self.mine
+        self.load()
+
+    def action_overdue(self) -> None:
+        self.overdue_only = not self.overdue_only
         self.load()
 
     def action_cursor(self, direction: str) -> None:
