@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from crm_tui.domain.entities.order_lines import line_text
 from crm_tui.domain.entities.purchase import order_amounts
 from crm_tui.domain.money import display_money
+from crm_tui.domain.rules.analytics import follow_ups
 from crm_tui.domain.rules.loyalty import LoyaltySummary
 
 from . import tables
@@ -39,6 +40,7 @@ class CustomerDetail:
     notes: list[Record]
     feedback: list[Record]
     ledger: list[Record]
+    overdue_tasks: frozenset[int] = frozenset()  # ids of its open tasks due before the day
 
 
 HISTORY = (tables.LEDGER, tables.PURCHASES, tables.INTERACTIONS, tables.OPPORTUNITIES,
@@ -49,6 +51,9 @@ def customer_detail(crm: Crm, customer_id: int, as_of: dt.date | None = None) ->
     # The first 360 view loads every history table: parse them without holding the store,
     # so the screen keeps drawing rows meanwhile.
     crm.db.preload(*HISTORY)
+    tasks = crm.tasks.for_customer(customer_id)
+    # The rule the Tasks screen's "Overdue" follows.
+    late = follow_ups(tasks, crm.ctx.as_of(as_of), "due_date").overdue
     return CustomerDetail(
         customer=crm.customers.get(customer_id, include_deleted=True),
         profile=crm.customers.profile(customer_id, as_of),
@@ -57,10 +62,11 @@ def customer_detail(crm: Crm, customer_id: int, as_of: dt.date | None = None) ->
         purchases=crm.sales.for_customer(customer_id),
         interactions=crm.interactions.for_customer(customer_id),
         opportunities=crm.pipeline.for_customer(customer_id),
-        tasks=crm.tasks.for_customer(customer_id),
+        tasks=tasks,
         notes=crm.customers.notes(customer_id),
         feedback=crm.feedback.for_customer(customer_id),
         ledger=crm.loyalty.ledger(customer_id),
+        overdue_tasks=frozenset(t["id"] for t in late),
     )
 
 

@@ -3,11 +3,13 @@ the screen keeps drawing rows while a million events parse."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from pathlib import Path
 
 import pytest
 
+from crm_tui.services.crm import Crm
 from crm_tui.services.customer_view import CustomerDetail, customer_detail
 from crm_tui.store import engine as engine_module
 from tests.conftest import open_session
@@ -46,3 +48,13 @@ def test_the_history_tables_load_while_others_read(tmp_path: Path,
         worker.join(WAIT)
     assert [p["item"] for p in found[0].purchases] == ["Desk"]
     crm.close()
+
+
+def test_overdue_tasks_as_of_a_day(crm: Crm) -> None:
+    ann = crm.customers.create({"first_name": "Ann"})
+    late = crm.tasks.create({"customer_id": ann, "title": "Late", "due_date": "2026-06-10"})
+    crm.tasks.create({"customer_id": ann, "title": "Today", "due_date": "2026-06-15"})
+    done = crm.tasks.create({"customer_id": ann, "title": "Done", "due_date": "2026-06-01"})
+    crm.tasks.complete(done)
+    assert customer_detail(crm, ann, dt.date(2026, 6, 15)).overdue_tasks == {late}
+    assert customer_detail(crm, ann, dt.date(2026, 6, 10)).overdue_tasks == set()

@@ -26,7 +26,7 @@ def _line(*parts: str | None) -> str:
     return "  ".join(p for p in parts if p)
 
 
-def _rows(records: list[Record], render: Any) -> list[str]:
+def _rows(records: list[Record], render: Any) -> list[str | Text]:
     lines = [render(r) for r in records[:SHOWN]]
     if len(records) > SHOWN:
         lines.append(f"… and {len(records) - SHOWN} more")
@@ -114,9 +114,17 @@ class DetailPane(VerticalScroll, can_focus=True):
 
     def _body(self, d: CustomerDetail) -> Text:
         c, p = d.customer, d.profile
+        colors = rich_colors(self.app.theme_variables)
+        late = f"bold {colors.get('error', 'red')}"
+
+        def task(t: Record) -> str | Text:
+            # Flagged first, so a narrow pane still shows it.
+            return (Text.assemble(("overdue", late), "  ", _task(t))
+                    if t["id"] in d.overdue_tasks else _task(t))
+
         prefs = c.get("preferences") or {}
         upcoming = next_tier(p.lifetime_points)
-        sections: list[tuple[str, Iterable[str]]] = [
+        sections: list[tuple[str, Iterable[str | Text]]] = [
             ("Profile", [
                 _line(c.get("kind"), c.get("customer_type"), f"status {c.get('status')}",
                       f"source {c.get('source')}"),
@@ -150,15 +158,15 @@ class DetailPane(VerticalScroll, can_focus=True):
             (f"Purchases ({len(d.purchases)})", _rows(d.purchases, _purchase)),
             (f"Interactions ({len(d.interactions)})", _rows(d.interactions, _interaction)),
             (f"Opportunities ({len(d.opportunities)})", _rows(d.opportunities, _deal)),
-            (f"Tasks ({len(d.tasks)})", _rows(d.tasks, _task)),
+            (f"Tasks ({len(d.tasks)})", _rows(d.tasks, task)),
             (f"Feedback ({len(d.feedback)})", _rows(d.feedback, _feedback)),
             ("Loyalty ledger", _rows(d.ledger, _ledger)),
         ]
         text = Text()
-        accent = rich_colors(self.app.theme_variables).get("accent", "default")
+        accent = colors.get("accent", "default")
         for heading, lines in sections:
             text.append(f"\n{heading}\n", style=f"bold {accent}")
             for line in lines:
                 if line:
-                    text.append(f"  {line}\n")
+                    text.append_text(Text.assemble("  ", line, "\n"))
         return text
