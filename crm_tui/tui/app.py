@@ -34,6 +34,7 @@ from crm_tui.store import CorruptFileError
 from .commands.actions import ActionCommands
 from .commands.customers import CustomerCommands
 from .commands.screens import ScreenCommands
+from .commands.views import ViewCommands
 from .config import UserConfig
 from .failures import WRITE_FAILURES, failure_message
 from .keymap import binding_scopes, check_keymap
@@ -59,7 +60,7 @@ DatabaseState = tuple[str | None, tuple[CorruptFileError, ...]]
 class CrmApp(App[None]):
     TITLE = "crm-tui"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ScreenCommands, CustomerCommands, ActionCommands}
+    COMMANDS = App.COMMANDS | {ScreenCommands, CustomerCommands, ActionCommands, ViewCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(s.key, f"goto('{s.name}')", s.title, id=f"goto.{s.name}")
           for s in MAIN_SCREENS),

@@ -1,8 +1,11 @@
-"""Customers: search as you type, quick filters, sort, the virtual table and the 360 view."""
+"""Customers: search as you type, quick filters, sort, the virtual table and the 360 view;
+marks on rows (customer ids, kept across searches and sorts) for the bulk actions, saved
+views, and a line saying what narrows the list (escape clears it)."""
 
 from __future__ import annotations
 
 from contextlib import suppress
+from dataclasses import replace
 from typing import ClassVar
 
 from textual import on, work
@@ -21,19 +24,24 @@ from crm_tui.services.list_preview import ListPreview, PreviewProcess
 from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.customer_table import CustomerTable
 from crm_tui.tui.widgets.detail_pane import DetailPane
+from crm_tui.tui.widgets.filter_line import filter_words, narrowed
 from crm_tui.tui.widgets.search_box import SearchBox
 
-from .base import CrmScreen
+from .ask import TextDialog
+from .customers_bulk import BulkActions
 from .sort_picker import SortPicker
 
 WIDE = 110  # columns from which the detail pane sits beside the table
 DETAIL_DELAY = 0.15  # seconds the cursor rests on a row before its 360 view is fetched
 
 
-class CustomersScreen(CrmScreen):
+class CustomersScreen(BulkActions):
     # Keys act on the list until "/" is pressed: the table takes the focus once loaded
     # (a loading widget cannot), unless "/" was pressed meanwhile.
     AUTO_FOCUS = None
+    DEFAULT_CSS = """
+    CustomersScreen #filters { height: 1; padding: 0 1; color: $warning; text-style: bold; }
+    """
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(key, action, description, show=show, id=f"customers.{name}", priority=True)
           for key, action, description, show, name in (
@@ -52,8 +60,14 @@ class CustomersScreen(CrmScreen):
               ("x", "trash", "Trash", False, "trash"),
               ("s", "sort", "Sort by…", False, "sort"),
               ("S", "reverse", "Reverse", False, "reverse"),
+              ("space", "mark", "Mark", False, "mark"),
+              ("shift+down", "mark_move(1)", "Mark and down", False, "mark_down"),
+              ("shift+up", "mark_move(-1)", "Mark and up", False, "mark_up"),
+              ("M", "mark_all", "Mark all listed", False, "mark_all"),
+              ("C", "clear_marks", "Clear marks", False, "clear_marks"),
+              ("b", "bulk", "Bulk…", False, "bulk"),
           )),
-        Binding("escape", "back", "Back", show=False, id="customers.back"),
+        Binding("escape", "back", "Back, clear filters", show=False, id="customers.back"),
     ]
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -72,6 +86,11 @@ class CustomersScreen(CrmScreen):
         self._searching = False
         self._detail_timer: Timer | None = None
         self._to_top = False  # a new sort shows its first rows, not the same customer
+        self.marks: set[int] = set()  # customer ids: they survive searches and sorts
+        self.view_name: str | None = None  # the saved view applied, while it is as saved
+        self._view_query: ListQuery | None = None
+        self._segment_names: dict[object, str] = {}
+        self._progress: str | None = None  # a running bulk change's progress
 
     @property
     def listing(self) -> CustomerList:
@@ -90,6 +109,7 @@ class CustomersScreen(CrmScreen):
                          compact=True)
             yield Select([(t, t) for t in CUSTOMER_TYPES], prompt="type", id="type",
                          compact=True)
+        yield Static("", id="filters", markup=False)
         with Horizontal(id="main"):
             yield CustomerTable(self.listing.row, self.listing.rows_now, id="table")
             yield DetailPane(id="detail")
@@ -98,6 +118,7 @@ class CustomersScreen(CrmScreen):
     def on_mount(self) -> None:
         self.sub_title = "Customers"
         self.query_one("#detail").display = False
+        self.query_one("#filters").display = False
         table = self.query_one(CustomerTable)
         table.loading = True
         self.load()
@@ -149,8 +170,27 @@ class CustomersScreen(CrmScreen):
         table.sort_key, table.descending = self.query_state.sort, self.query_state.descending
         to_top, self._to_top = self._to_top, False
         table.show(ids, keep=ids[0] if to_top and ids else None)
+        self._show_state()
+
+    def _show_state(self) -> None:
+        """The count, the marks, the filter line: what the list is now."""
+        table = self.query_one(CustomerTable)
+        table.mark(frozenset(self.marks))
         trash = " in the trash" if self.query_state.deleted else ""
-        self.query_one("#count", Static).update(f"{len(ids):,} customers{trash}", layout=False)
+        count = f"{len(table.ids):,} customers{trash}"
+        if self.marks:
+            count += f" · {len(self.marks):,} marked"
+        if self._progress is not None:
+            count = self._progress
+        self.query_one("#count", Static).update(count, layout=False)
+        state = self.query_state
+        if self._view_query is not None and replace(state, deleted=False) != self._view_query:
+            self.view_name, self._view_query = None, None  # changed since: no longer the view
+        segment = self._segment_names.get(state.segment)
+        words = filter_words(state, segment=segment, view=self.view_name)
+        line = self.query_one("#filters", Static)
+        line.display = words is not None
+        line.update(words or "")
 
     def _after_paint(self) -> None:
         self._fill_filters()
@@ -180,6 +220,8 @@ class CustomersScreen(CrmScreen):
 
     def _filters_ready(self, segments: list[tuple[str, object]],
                        tags: list[tuple[str, object]]) -> None:
+        self._segment_names = {key: label for label, key in segments}
+        self._show_state()
         self._set_choices("#segment", segments, self.query_state.segment)
         self._set_choices("#tag", tags, self.query_state.tag)
 
@@ -193,11 +235,23 @@ class CustomersScreen(CrmScreen):
 
     def show_segment(self, key: str | int) -> None:
         """Filter the table to one segment's members (from the Segments screen)."""
-        self.query_state = ListQuery(**{**self.query_state.__dict__, "segment": key,
-                                        "deleted": False})
-        picker = self.query_one("#segment", Select)
-        with picker.prevent(Select.Changed), suppress(InvalidSelectValueError):
-            picker.value = key
+        self.apply_query(replace(self.query_state, segment=key, deleted=False))
+
+    def apply_query(self, query: ListQuery, view: str | None = None) -> None:
+        """Show this search, these filters and this sort (a saved view's, named `view`):
+        the search box and the filters show them too."""
+        self.query_state = query
+        self.view_name, self._view_query = (view, query) if view else (None, None)
+        for selector, value in (("#segment", query.segment), ("#tag", query.tag),
+                                ("#status", query.status), ("#type", query.customer_type)):
+            picker = self.query_one(selector, Select)
+            with picker.prevent(Select.Changed), suppress(InvalidSelectValueError):
+                picker.value = Select.NULL if value is None else value
+        search = self.query_one("#search", Input)
+        if search.value != query.text:
+            search.value = query.text  # its watcher asks the same query again: harmless
+        self._to_top = True
+        self._show_state()
         self.load()
 
     def refresh_data(self) -> None:
@@ -258,10 +312,84 @@ class CustomersScreen(CrmScreen):
         self._requery(deleted=not self.query_state.deleted)
 
     def action_back(self) -> None:
+        """Back to the table; there, clear the search, the filters and the view."""
         if self.focused is not self.query_one(CustomerTable):
             self.query_one(CustomerTable).focus()
-        elif self.query_state.text:
-            self.query_one("#search", Input).value = ""
+        elif narrowed(self.query_state) or self.view_name is not None:
+            state = self.query_state
+            self.apply_query(ListQuery(sort=state.sort, descending=state.descending,
+                                       deleted=state.deleted))
+
+    # ----- marks -------------------------------------------------------------------------
+    def _toggle(self, customer_id: int | None, on: bool | None = None) -> None:
+        if customer_id is None:
+            return
+        mark = customer_id not in self.marks if on is None else on
+        if mark:
+            self.marks.add(customer_id)
+        else:
+            self.marks.discard(customer_id)
+
+    def action_mark(self) -> None:
+        """Mark the cursor's row, or unmark it; the cursor moves on to the next."""
+        table = self.query_one(CustomerTable)
+        self._toggle(table.current_id)
+        table.action_cursor(1)
+        self._show_state()
+
+    def action_mark_move(self, delta: int) -> None:
+        """Mark the cursor's row and the one moved to (shift+arrows)."""
+        table = self.query_one(CustomerTable)
+        self._toggle(table.current_id, True)
+        table.action_cursor(delta)
+        self._toggle(table.current_id, True)
+        self._show_state()
+
+    def action_mark_all(self) -> None:
+        """Mark every customer listed now (all the search and filters match)."""
+        self.marks.update(self.query_one(CustomerTable).ids)
+        self._show_state()
+
+    def action_clear_marks(self) -> None:
+        self.marks.clear()
+        self._show_state()
+
+    def bulk_targets(self) -> list[int]:
+        """The marked customers in the list's order (those the search hides after), or the
+        cursor's customer when none is marked."""
+        if not self.marks:
+            current = self.query_one(CustomerTable).current_id
+            return [] if current is None else [current]
+        listed = [i for i in self.query_one(CustomerTable).ids if i in self.marks]
+        return listed + sorted(self.marks.difference(listed))
+
+    def bulk_progress(self, text: str | None) -> None:
+        self._progress = text
+        self._show_state()
+
+    def bulk_done(self, deleted: frozenset[int]) -> None:
+        self.marks.difference_update(deleted)
+        self._show_state()
+
+    # ----- saved views -------------------------------------------------------------------
+    def action_save_view(self) -> None:
+        """Save the search, filters and sort under a name (asked)."""
+        self.app.push_screen(TextDialog("Save this view as", value=self.view_name or "",
+                                        placeholder="a name, as Hot leads"),
+                             self._save_view)
+
+    def _save_view(self, name: str | None) -> None:
+        if not name:
+            return
+        query = replace(self.query_state, deleted=False)
+        if self.crm_app.run_change(lambda: self.crm.views.save(name, query),
+                                   f"View saved: {name}"):
+            self.view_name, self._view_query = " ".join(name.split()), query
+            self._show_state()
+
+    def apply_view(self, name: str) -> None:
+        view = self.crm.views.get(name)
+        self.apply_query(view.query, view.name)
 
     # ----- the detail pane ---------------------------------------------------------------
     @on(CustomerTable.Highlighted)
@@ -308,6 +436,9 @@ class CustomersScreen(CrmScreen):
     def action_delete(self) -> None:
         customer_id = self.query_one(CustomerTable).current_id
         if customer_id is None:
+            return
+        if self.marks:
+            self.action_bulk_delete()
             return
         name = self.listing.row(customer_id).name
         self.crm_app.confirm(f"Delete {name}? (it goes to the trash: x shows it, u restores)",

@@ -1,5 +1,8 @@
 """The customers table: a Line API view over any number of rows.
 
+Marked rows (the customers screen's marks, by customer id) carry a ✓ in a first column,
+which is there only while something is marked, and the marked style.
+
 Only the visible lines are rendered: the rows on screen are asked of the `CustomerList`
 service together (one catch-up with the store per screenful), and rendered rows are cached
 until the data changes. Cost is proportional to the screen height, not to the 100,000
@@ -68,6 +71,10 @@ PRIORITY = ["name", "segment", "spent", "email", "tier", "rfm", "orders", "last_
             "phone", "company", "status"]
 
 
+MARK = "✓ "  # the mark column, drawn while some row is marked
+NO_MARK = "  "
+
+
 def sort_arrow(descending: bool) -> str:
     return "▼" if descending else "▲"
 
@@ -124,6 +131,7 @@ class CustomerTable(ScrollView, can_focus=True):
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "customer-table--header", "customer-table--cursor", "customer-table--odd",
+        "customer-table--marked",
     }
     DEFAULT_CSS = """
     CustomerTable { height: 1fr; }
@@ -131,6 +139,7 @@ class CustomerTable(ScrollView, can_focus=True):
     CustomerTable > .customer-table--cursor { background: $accent 40%; }
     CustomerTable:focus > .customer-table--cursor { background: $accent; color: $text; }
     CustomerTable > .customer-table--odd { background: $surface; }
+    CustomerTable > .customer-table--marked { background: $accent 25%; text-style: bold; }
     /* In shades of grey the accent is close to the rows: the cursor is drawn reversed. */
     CustomerTable:nocolor:focus > .customer-table--cursor { text-style: reverse; }
     """
@@ -156,10 +165,11 @@ class CustomerTable(ScrollView, can_focus=True):
         # yet is drawn as "…" and drawn again shortly, instead of freezing the screen.
         self._rows_now = rows_now or (lambda ids: {i: row_of(i) for i in ids})
         self.ids: list[int] = []
+        self.marked: frozenset[int] = frozenset()  # customer ids, kept by the screen
         self.sort_key = "name"
         self.descending = False
         self._retry_pending = False
-        self._lines: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
+        self._lines: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self._rows: dict[int, CustomerRow] = {}  # fetched rows, until the data changes
         self._colors: tuple[str, dict[str, str]] | None = None  # (theme, its Rich colors)
 
@@ -177,6 +187,13 @@ class CustomerTable(ScrollView, can_focus=True):
         self.cursor = min(index, max(0, len(ids) - 1))
         self.refresh()
         self.post_message(self.Highlighted(self.current_id))
+
+    def mark(self, marked: frozenset[int]) -> None:
+        """Draw these customers as marked (the column appears with the first mark)."""
+        if marked != self.marked:
+            self.marked = marked
+            self._lines.clear()
+            self.refresh()
 
     def invalidate(self) -> None:
         """Data behind the rows changed (a save, another session): redraw from the source."""
@@ -239,7 +256,7 @@ class CustomerTable(ScrollView, can_focus=True):
         index = self.scroll_offset.y + y - 1
         if index >= len(self.ids):
             return Strip.blank(width, self.rich_style)
-        key = (index, width, index == self.cursor)
+        key = (index, width, index == self.cursor, bool(self.marked))
         cached = self._lines.get(key)
         if cached is None:
             strip = self._row_strip(index, width)
@@ -259,8 +276,9 @@ class CustomerTable(ScrollView, can_focus=True):
         """Column titles, an arrow on the sorted one; sorted by a column not on screen
         (too narrow, or one the table has no column for), its name at the right end."""
         style = self.get_component_rich_style("customer-table--header")
-        text = Text(style=style, no_wrap=True, overflow="ellipsis")
-        columns = fit_columns(width)
+        text = Text(MARK if self.marked else "", style=style, no_wrap=True,
+                    overflow="ellipsis")
+        columns = fit_columns(self._columns_width(width))
         arrow = sort_arrow(self.descending)
         for column, size in columns:
             title = (column.title + (arrow if column.key == self.sort_key else ""))[:size]
@@ -270,6 +288,9 @@ class CustomerTable(ScrollView, can_focus=True):
             text.truncate(max(0, width - len(note)), pad=True)
             text.append(note)
         return self._strip(text, width, style)
+
+    def _columns_width(self, width: int) -> int:
+        return width - len(MARK) if self.marked else width
 
     def _row(self, index: int) -> CustomerRow | None:
         """The row at `index`; a miss fetches every visible row not fetched yet."""
@@ -296,16 +317,19 @@ class CustomerTable(ScrollView, can_focus=True):
         if row is None:
             return None
         theme = self._theme_colors()
+        marked = row.id in self.marked
         if index == self.cursor:
             base = self.get_component_rich_style("customer-table--cursor")
+        elif marked:
+            base = self.get_component_rich_style("customer-table--marked")
         elif index % 2:
             base = self.get_component_rich_style("customer-table--odd")
         else:
             base = self.rich_style
         # Segments built directly (not through rich Text): a screenful is redrawn on every
         # search keystroke and rendering Text took most of that frame.
-        segments = []
-        for column, size in fit_columns(width):
+        segments = [Segment(MARK if marked else NO_MARK, base)] if self.marked else []
+        for column, size in fit_columns(self._columns_width(width)):
             value, variable = cell_text(row, column.key)
             if len(value) > size:
                 value = value[: size - 1] + "…"
