@@ -11,6 +11,7 @@ documents back, unless someone changed them since (then it refuses, naming the r
 
 from __future__ import annotations
 
+import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -61,17 +62,20 @@ class Changes:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
         self._undo: deque[UndoEntry] = deque(maxlen=UNDO_DEPTH)
-        self._depth = 0
+        # Per thread: a use case another thread runs (a worker's bulk change) must not
+        # make this thread's own change join it (it waits for the store's lock instead).
+        self._nesting = threading.local()
 
     @contextmanager
     def change(self, label: str, *, audit: str = "each",
                undoable: bool = True) -> Iterator[Transaction]:
         """One use case = one commit. `audit`: "each" document, one "summary", or "none"."""
-        if self._depth:  # joins the use case already running
+        depth = getattr(self._nesting, "depth", 0)
+        if depth:  # joins the use case already running
             with self.ctx.db.transaction() as txn:
                 yield txn
             return
-        self._depth += 1
+        self._nesting.depth = depth + 1
         changed: ChangeSet = {}
         try:
             with self.ctx.db.transaction() as txn:
@@ -86,7 +90,7 @@ class Changes:
                     if changed and audit == "each":
                         self._write_each(label, changed)
         finally:
-            self._depth -= 1
+            self._nesting.depth = depth
         if changed and undoable:
             self._undo.append(UndoEntry(label, self.ctx.clock.stamp(), changed))
 

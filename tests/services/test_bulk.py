@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from crm_tui.domain.errors import NotFoundError, ValidationError
@@ -83,3 +85,28 @@ def test_delete_goes_to_the_trash_in_one_undo(crm: Crm, three: list[int]) -> Non
 def test_update_refuses_other_fields(crm: Crm, three: list[int]) -> None:
     with pytest.raises(ValueError):
         crm.bulk.update(three, {"email": "x@example.com"})
+
+
+def test_a_change_in_another_thread_meanwhile_is_its_own(crm: Crm, three: list[int]) -> None:
+    # A worker's bulk change is running when the screen saves a new customer: that save
+    # waits for it, then is its own commit, audited and undone on its own.
+    started, go_on = threading.Event(), threading.Event()
+
+    def slow(done: int, total: int) -> None:
+        if done == 1:
+            started.set()
+            assert go_on.wait(30)
+
+    bulk = threading.Thread(target=lambda: crm.bulk.tag(three, "late", progress=slow))
+    bulk.start()
+    assert started.wait(30)
+    made: list[int] = []
+    save = threading.Thread(target=lambda: made.append(
+        crm.customers.create({"first_name": "Dee", "last_name": "Doe"})))
+    save.start()
+    go_on.set()
+    bulk.join(30)
+    save.join(30)
+    assert crm.changes.undo_labels[:2] == ["New customer", "Tag 3 customers with late"]
+    assert [e["action"] for e in crm.audit.for_entity("customers", made[0])] == [
+        "New customer"]
