@@ -193,6 +193,7 @@ async def test_escape_clears_the_segments_members_filter(crm: Crm,
         await pilot.press("escape")
         await settle(pilot)
         assert len(table.ids) == 3 and customers(app).query_state == ListQuery()
+        assert table.current_id == people["cyan"]  # the cursor stays on the customer
         assert not customers(app).query_one("#filters").display
 
 
@@ -237,4 +238,12 @@ async def test_saved_views_from_the_palette(crm: Crm, people: dict[str, int]) ->
         await pilot.press("enter")
         await settle(pilot)
         assert screen.query_state == crm.views.get("Big ones").query
+        await pilot.press("ctrl+p", *"view: delete big")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert crm.views.all() == []
         assert screen.query_one(CustomerTable).ids == [people["cyan"]]

@@ -250,7 +250,8 @@ class CustomersScreen(BulkActions):
         search = self.query_one("#search", Input)
         if search.value != query.text:
             search.value = query.text  # its watcher asks the same query again: harmless
-        self._to_top = True
+        # A view shows its first rows; cleared filters keep the customer under the cursor.
+        self._to_top = view is not None
         self._show_state()
         self.load()
 
