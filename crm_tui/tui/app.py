@@ -33,7 +33,10 @@ from crm_tui.store import CorruptFileError
 
 from .commands.actions import ActionCommands
 from .commands.customers import CustomerCommands
+from .commands.deals import DealCommands
+from .commands.products import ProductCommands
 from .commands.screens import ScreenCommands
+from .commands.tasks import TaskCommands
 from .commands.views import ViewCommands
 from .config import UserConfig
 from .failures import WRITE_FAILURES, failure_message
@@ -60,7 +63,8 @@ DatabaseState = tuple[str | None, tuple[CorruptFileError, ...]]
 class CrmApp(App[None]):
     TITLE = "crm-tui"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ScreenCommands, CustomerCommands, ActionCommands, ViewCommands}
+    COMMANDS = App.COMMANDS | {ScreenCommands, CustomerCommands, ActionCommands, ViewCommands,
+                                DealCommands, TaskCommands, ProductCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         *(Binding(s.key, f"goto('{s.name}')", s.title, id=f"goto.{s.name}")
           for s in MAIN_SCREENS),

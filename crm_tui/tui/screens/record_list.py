@@ -64,6 +64,7 @@ class RecordListScreen(CrmScreen):
         super().__init__()
         self._listing = Listing("")
         self._keys: list[str] = []
+        self._wanted: str | None = None  # a record to select once the list shows it
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -103,7 +104,8 @@ class RecordListScreen(CrmScreen):
     def _show(self, listing: Listing) -> None:
         self._listing = listing
         table = self.query_one(RecordTable)
-        current = self.current_key
+        current = self._wanted or self.current_key
+        self._wanted = None
         table.clear()
         flex = self._flex_width(len(listing.rows))
         for key, cells in listing.rows:
@@ -153,6 +155,12 @@ class RecordListScreen(CrmScreen):
             return False
         self.query_one(RecordTable).move_cursor(row=self._keys.index(key), animate=False)
         return True
+
+    def show_record(self, key: str) -> None:
+        """Select a record now if listed, else when the list (re)loads: the palette's
+        choice, made as the screen is being shown."""
+        if not self.select(key):
+            self._wanted = key
 
     def current_id(self) -> int | None:
         """The current row's key as a record id (None when not a number or no row)."""

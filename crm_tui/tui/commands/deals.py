@@ -1,0 +1,31 @@
+"""Palette provider: "deal: <name> — <customer>" opens the board on that customer's deals
+with the deal selected (the closed ones when it is closed); escape comes back."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from crm_tui.domain.entities.customer import display_name
+from crm_tui.domain.money import display_money
+from crm_tui.domain.rules.pipeline import OPEN, close_text
+from crm_tui.tui.screens.pipeline import PipelineScreen
+
+from .records import Entry, RecordCommands
+
+if TYPE_CHECKING:
+    from crm_tui.services.crm import Crm
+
+
+class DealCommands(RecordCommands):
+    def entries(self, crm: Crm) -> list[Entry]:
+        deals = crm.pipeline.deals(open_only=False)
+        names = {cid: display_name(crm.customers.get(cid, include_deleted=True))
+                 for cid in {d["customer_id"] for d in deals}}
+        return [Entry(f"deal: {d['name']} — {names[d['customer_id']]}",
+                      f"{d['stage']} · {display_money(d['value'])} · {close_text(d)}",
+                      lambda d=d: self._open(d))
+                for d in deals]
+
+    def _open(self, deal: dict[str, Any]) -> None:
+        self.app.push_screen(PipelineScreen(deal["customer_id"], deal_id=deal["id"],
+                                            closed=deal["status"] != OPEN))

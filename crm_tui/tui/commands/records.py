@@ -1,0 +1,60 @@
+"""What the deal, task and product palette providers share: each palette open reads its
+records once (in a thread, at the palette's start; no store observer, nothing kept after
+it closes), and every keystroke matches them with accents and case folded, so "chloe"
+finds a deal of "Chloé Garnier" as the customer search does."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from textual.command import Hit, Hits, Provider
+
+from crm_tui.domain.text import fold
+
+if TYPE_CHECKING:
+    from crm_tui.services.crm import Crm
+    from crm_tui.tui.app import CrmApp
+
+LIMIT = 20  # hits per area: the best ones, not every deal of a busy pipeline
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str  # namespaced: "deal: Renewal 2027 — Acme"
+    help: str
+    run: Callable[[], object]
+
+
+class RecordCommands(Provider):
+    """One area's records, found by name."""
+
+    _entries: list[tuple[str, Entry]] | None = None  # (folded title, entry)
+
+    @property
+    def crm_app(self) -> CrmApp:
+        return cast("CrmApp", self.app)
+
+    def entries(self, crm: Crm) -> list[Entry]:
+        """The area's records as palette entries (read in a thread)."""
+        raise NotImplementedError
+
+    async def startup(self) -> None:
+        app = self.crm_app
+        entries = await app.run_in_thread(lambda: self.entries(app.crm))
+        self._entries = [(fold(entry.title), entry) for entry in entries]
+
+    async def search(self, query: str) -> Hits:
+        words = fold(query).split()
+        if not words or self._entries is None:
+            return
+        # Every word typed appears in the title (cheap, and what people expect of a name);
+        # the palette's fuzzy score then orders what is left.
+        folded = self.matcher(" ".join(words))
+        found = [(folded.match(title), entry) for title, entry in self._entries
+                 if all(word in title for word in words)]
+        found.sort(key=lambda pair: -pair[0])
+        plain = self.matcher(query)
+        for score, entry in found[:LIMIT]:
+            yield Hit(max(score, 0.5), plain.highlight(entry.title), entry.run, help=entry.help)
