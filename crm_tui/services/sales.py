@@ -31,9 +31,10 @@ from . import tables
 from .base import CustomerRecords
 from .changes import Changes
 from .context import ServiceContext
+from .edits import check_edit
 from .loyalty import LoyaltyService
 from .products import ProductService
-from .records import Record, newest_first, stamped_new
+from .records import Record, newest_first, stamped_new, with_id
 
 TABLE = tables.PURCHASES
 
@@ -92,8 +93,11 @@ class SalesService(CustomerRecords):
     def _validated_purchase(self, data: Mapping[str, Any]) -> dict[str, Any]:
         return validate_purchase(self._with_product(data), today=self.ctx.clock.today())
 
-    def update(self, purchase_id: int, changes: Mapping[str, Any]) -> Record:
-        """Edit a purchase (amount, date, status...). A refund is `{"status": "refunded"}`."""
+    def update(self, purchase_id: int, changes: Mapping[str, Any],
+               base: Mapping[str, Any] | None = None) -> Record:
+        """Edit a purchase (amount, date, status...). A refund is `{"status": "refunded"}`.
+        With `base` (the purchase as the editor read it), refused with EditConflict when it
+        changes a field someone else changed since (see `edits`)."""
         with self.changes.change("Edit purchase"):
             old = self._fetch(purchase_id)
             typed = self._with_product(changes) if "product_id" in changes else dict(changes)
@@ -104,6 +108,8 @@ class SalesService(CustomerRecords):
             if edit.get("customer_id", old["customer_id"]) != old["customer_id"]:
                 raise ValidationError("customer_id", "cannot change: record a new purchase")
             values = {**old, **edit}
+            if base is not None:
+                check_edit(self.ctx, TABLE, old.doc_id, base, old, values, shown=with_id(old))
             points = self.points(values)
             new = {**values, "points": points, "updated_at": self.ctx.clock.stamp()}
             self.table.replace(old.doc_id, new)

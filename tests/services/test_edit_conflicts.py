@@ -230,3 +230,18 @@ def test_another_customer_field_change_does_not_block_a_note(crm: Crm, bob: Crm,
     texts = sorted(n["text"] for n in bob.customers.notes(ann))
     assert texts == ["Met at the fair", "Prefers calls after 5"]
 
+
+
+def test_a_purchase_edit_conflict(crm: Crm, bob: Crm, ann: int) -> None:
+    """A refund typed in one session meets a status changed in another: no silent undo."""
+    purchase = crm.sales.record({"customer_id": ann, "item": "Mug", "total": "40",
+                                 "date": "2026-06-10"})
+    form_base = crm.sales.get(purchase)
+    bob.sales.update(purchase, {"status": "refunded"}, base=bob.sales.get(purchase))
+    conflict = conflict_of(crm.sales.update, purchase, {"status": "pending"}, base=form_base)
+    [clash] = conflict.clashes
+    assert (clash.field, clash.theirs, clash.mine, clash.who) == \
+        ("status", "refunded", "pending", "bob")
+    crm.sales.update(purchase, {"item": "Blue mug"}, base=form_base)  # disjoint: kept
+    saved = crm.sales.get(purchase)
+    assert (saved["item"], saved["status"]) == ("Blue mug", "refunded")

@@ -85,7 +85,7 @@ class PurchaseForm(CustomerRecordForm):
         return self.crm.sales.record(self._typed(values))
 
     def update(self, changes: Record) -> object:
-        return self.crm.sales.update(self.record_id or 0, self._typed(changes))
+        return self.crm.sales.update(self.record_id or 0, self._typed(changes), base=self.stored)
 
     @on(Select.Changed, f"#{field_id(PRODUCT)}")
     def _product_chosen(self, event: Select.Changed) -> None:
