@@ -58,7 +58,7 @@ from .journal import (
     scan,
     unterminated,
 )
-from .lockfile import DatabaseLock
+from .lockfile import LOCK, DatabaseLock
 from .manifest import Manifest, SnapshotEntry, snapshot_names
 from .restore_record import settle_restore
 from .snapshot import (
@@ -72,7 +72,6 @@ from .snapshot import (
 
 MANIFEST = "crm.json"
 JOURNAL = "journal.log"
-LOCK = "lock"
 TABLES = "tables"
 DB_FORMAT = "crm-tui-database"
 DB_VERSION = 1

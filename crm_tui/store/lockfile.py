@@ -18,6 +18,7 @@ import fcntl
 import os
 from pathlib import Path
 
+LOCK = "lock"  # the lock file's name in a database folder
 _READ_ONLY_ERRNOS = (errno.EACCES, errno.EPERM, errno.EROFS)
 _FLAGS = os.O_NOFOLLOW | os.O_CLOEXEC
 

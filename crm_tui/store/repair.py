@@ -26,12 +26,12 @@ from typing import Any
 from . import endmark
 from .check import CheckFailed, check_database
 from .endmark import END, EndMark
-from .engine import JOURNAL, LOCK, MANIFEST, MANIFEST_BYTES, TABLE_NAME, TABLES
+from .engine import JOURNAL, MANIFEST, MANIFEST_BYTES, TABLE_NAME, TABLES
 from .errors import CorruptFileError, NotADatabaseError, ReadOnlyError
 from .files import atomic_write, file_mode_for, fsync_dir, make_dir
 from .integrity import READ_ONLY_ERRNOS, why_read_only
 from .journal import new_header
-from .lockfile import DatabaseLock
+from .lockfile import LOCK, DatabaseLock
 from .manifest import Manifest, SnapshotEntry, snapshot_names
 from .salvage import SalvagedJournal, SalvagedTable, salvage_journal, salvage_snapshot
 from .snapshot import SnapshotHeader, write_snapshot

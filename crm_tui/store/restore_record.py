@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .errors import NotADatabaseError, StoreError
 from .files import create_partial_file, file_mode_for, fsync_dir, write_all
-from .lockfile import DatabaseLock
+from .lockfile import LOCK, DatabaseLock
 from .record_files import decode_record, encode_record
 
 RECORD_FORMAT = "crm-tui-restore"
@@ -137,8 +137,6 @@ def _finish(db: Path, record: RestoreRecord) -> None:
 def swap_in(db: Path, staging: Path, kept: Path) -> None:
     """Move the database at `db` to `kept` and `staging` into its place, holding its lock
     so that no writer is mid-commit or mid-compaction (which writes by name) meanwhile."""
-    from .engine import LOCK  # the engine imports this module: settled on every open
-
     lock = DatabaseLock(db / LOCK, file_mode_for(db), writable=True)
     try:
         lock.acquire(shared=False)
