@@ -6,12 +6,15 @@ listing what there is to pick from. (Segments are picked by `SegmentService.reso
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from crm_tui.domain.entities.customer import CUSTOMER_STATUSES, display_name
 from crm_tui.domain.errors import ChoiceError
 
 from . import tables
-from .crm import Crm
+
+if TYPE_CHECKING:
+    from .crm import Crm
 
 LISTED = 40  # names listed in an error at most; the rest are counted
 PER_LINE = 8

@@ -18,6 +18,7 @@ from .changes import Changes
 from .context import ServiceContext
 from .customer_list import ListQuery
 from .records import stamped_new
+from .selection import listed
 
 TABLE = tables.VIEWS
 NAME_LENGTH = 60
@@ -59,8 +60,6 @@ class ViewService:
         found = self._find(name)
         if found is not None:
             return found
-        from .selection import listed  # selection needs Crm, which holds this service
-
         names = [v.name for v in self.all()]
         if not names:
             raise ChoiceError("view", f"no view is named {name!r}; no view has been saved yet")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 from tinydb.table import Document
@@ -29,7 +29,6 @@ from crm_tui.domain.rules.feedback import sentiment_for_rating
 from crm_tui.domain.rules.loyalty import points_for_purchase
 from crm_tui.domain.rules.totals import COMPLETED
 from crm_tui.services import tables
-from crm_tui.services.crm import Crm
 from crm_tui.services.customers import ZERO_TOTALS
 from crm_tui.services.records import stamped_new
 
@@ -41,6 +40,9 @@ from .legacy import Balances, load_json_file
 from .plans import ImportContext, Plan, RowHandler, given
 from .record_rows import ACTIVITIES
 from .reports import ImportReport
+
+if TYPE_CHECKING:
+    from crm_tui.services.crm import Crm
 
 DUMP_FORMAT = "crm-tui-export"
 DUMP_VERSION = 1

@@ -11,20 +11,22 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crm_tui.domain.entities.address import default_address
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.entities.order_lines import line_shares
 from crm_tui.domain.errors import ValidationError
 from crm_tui.services import tables
-from crm_tui.services.crm import Crm
 from crm_tui.services.profiles import Memo, Scorer, Scores
 from crm_tui.services.selection import pick_status, pick_tag
 
 from .cells import money, money_text, text_cells
 from .order_cells import order_cells
 from .writers import csv_line
+
+if TYPE_CHECKING:
+    from crm_tui.services.crm import Crm
 
 Row = dict[str, Any]
 

@@ -29,10 +29,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import replace
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crm_tui.domain.errors import NotFoundError, ValidationError
-from crm_tui.services.crm import Crm
 from crm_tui.store import StoreError, Transaction, TransactionError
 
 from .batches import DRY_RUN_BATCH, BatchTracker, close_batch, open_batch
@@ -44,6 +43,9 @@ from .plans import ImportContext, Plan, RowHandler, check_on_duplicate
 from .read_ahead import WORTH_LINES, RowsReadAhead
 from .record_rows import ACTIVITIES, ActivityRows, ProductRows, PurchaseRows
 from .reports import ImportReport, RowError
+
+if TYPE_CHECKING:
+    from crm_tui.services.crm import Crm
 
 CHUNK_ROWS = 2000
 Progress = Callable[[int, int | None], None]  # (rows done, rows expected or None)

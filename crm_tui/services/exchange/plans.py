@@ -18,13 +18,15 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 from crm_tui.domain.entities.common import clean_text, is_blank, parse_id
 from crm_tui.domain.errors import ValidationError
-from crm_tui.services.crm import Crm
 
 from .batches import BatchTracker
+
+if TYPE_CHECKING:
+    from crm_tui.services.crm import Crm
 
 ON_DUPLICATE = ("update", "skip", "error")
 # Validators need some customer id; the real one is known only once the row is written.

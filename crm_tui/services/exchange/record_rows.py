@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crm_tui.domain.entities.common import enum_key, is_blank, parse_bool
 from crm_tui.domain.entities.feedback import FEEDBACK_FIELDS, validate_feedback
@@ -30,7 +30,6 @@ from crm_tui.domain.entities.task import TASK_FIELDS, validate_task
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.domain.money import display_money, parse_money
 from crm_tui.services import tables
-from crm_tui.services.crm import Crm
 from crm_tui.store import StoreTable
 
 from .linking import CustomerLinker, Link
@@ -48,6 +47,9 @@ from .plans import (
     unchanged,
 )
 from .purchase_lane import PURCHASE_INPUT, UsualPurchase, read_usual
+
+if TYPE_CHECKING:
+    from crm_tui.services.crm import Crm
 
 EXTERNAL_INDEX = "import_external_id"
 

@@ -16,14 +16,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crm_tui.domain.errors import ValidationError
 from crm_tui.services import tables
-from crm_tui.services.crm import Crm
 
 from .batches import BATCH_FIELD, DERIVED_FIELDS, IMPORT_UNDO, IMPORTS, digest, find_batch
 from .reports import RevertReport
+
+if TYPE_CHECKING:
+    from crm_tui.services.crm import Crm
 
 CUSTOMERS, PURCHASES, LEDGER = tables.CUSTOMERS, tables.PURCHASES, tables.LEDGER
 ACTIVITY = (tables.INTERACTIONS, tables.OPPORTUNITIES, tables.TASKS, tables.FEEDBACK)

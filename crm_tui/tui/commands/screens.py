@@ -6,15 +6,15 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from crm_tui.tui.screens.registry import available
+
 if TYPE_CHECKING:
     from crm_tui.tui.app import CrmApp
 
 
 class ScreenCommands(Provider):
     def _targets(self) -> list[tuple[str, str]]:
-        from crm_tui.tui.app import MAIN_SCREENS
-
-        return [(f"go: {s.title}", s.name) for s in MAIN_SCREENS]
+        return [(f"go: {s.title}", s.name) for s in available()]
 
     async def discover(self) -> Hits:
         app = cast("CrmApp", self.app)
