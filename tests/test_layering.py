@@ -1,10 +1,13 @@
-"""Layering is checked, not hoped for: headless code never loads Textual or plotext."""
+"""Layering is checked, not hoped for: the contracts in pyproject.toml hold, no module imports
+itself back, and headless code never loads Textual or plotext."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 from pathlib import Path
+
+import grimp
 
 ROOT = Path(__file__).resolve().parents[1]
 FORBIDDEN = ("textual", "textual_plotext", "plotext", "rich")
@@ -43,3 +46,24 @@ def test_headless_cli_commands_load_no_textual(tmp_path: Path) -> None:
         "assert r.exit_code == 1 and 'no database here' in r.output, r.output\n"
     )
     assert run(code + REPORT) == "[]"
+
+
+def test_import_contracts_hold() -> None:
+    lint_imports = Path(sys.executable).with_name("lint-imports")
+    result = subprocess.run([str(lint_imports), "--no-cache", "--no-logo"], capture_output=True,
+                            text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_module_imports_itself_back() -> None:
+    # A function-level import is still an import: grimp sees it. Annotations under
+    # TYPE_CHECKING load nothing at run time and are left out.
+    graph = grimp.build_graph("crm_tui", exclude_type_checking_imports=True, cache_dir=None)
+    # An import that something it imports (directly or not) imports back closes a cycle.
+    closing = sorted(
+        f"{module} -> {imported}"
+        for module in graph.modules
+        for imported in graph.find_modules_directly_imported_by(module)
+        if module in graph.find_upstream_modules(imported)
+    )
+    assert not closing, "imports in a cycle:\n" + "\n".join(closing)
