@@ -19,6 +19,8 @@ async def test_go_lists_every_main_screen_and_opens_one(crm: Crm) -> None:
         assert "go: Tasks" in titles
         await found(pilot, lambda: sorted(h for h in hits(app).split("\n") if h.startswith("go: "))
                     == titles)
-        await pilot.press(*"tasks", "enter")
+        await pilot.press(*"tasks")
+        await found(pilot, lambda: hits(app).split("\n", 1)[0] == "go: Tasks")
+        await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, TasksScreen)
