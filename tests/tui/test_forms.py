@@ -55,21 +55,21 @@ class Case:
 
 
 CASES = [
-    Case("purchase", ("p",), ("tab", *"Desk", "tab", "tab", *"1,200.50"),
+    Case("purchase", ("p",), (*"Desk", "tab", "tab", *"1,200.50"),
          {"item": "Desk", "quantity": 1, "total": 120050, "date": "2026-06-15"},
-         ("tab", *"Desk", "tab", "tab", *"-5"), "unit_price", "negative"),
+         (*"Desk", "tab", "tab", *"-5"), "unit_price", "negative"),
     Case("interaction", ("i",), (*PICK_EMAIL, "tab", "tab", "tab", "tab", *"Quote"),
          {"channel": "email", "direction": "outbound", "subject": "Quote"},
          (*PICK_EMAIL, "tab", "tab", "tab", *"soon"), "date", "soon"),
-    Case("note", ("a",), ("tab", "tab", "space", "tab", *"Prefers calls"),
+    Case("note", ("a",), (*"Prefers calls", "shift+tab", "space"),
          {"type": "internal", "pinned": True, "text": "Prefers calls", "author": "alice"},
-         ("tab", "tab", "space"), "text", "required"),
+         ("shift+tab", "space"), "text", "required"),
     Case("task", ("t",), (*"Call Ann", "tab", "tab", "tab", "tab", *"+7d"),
          {"title": "Call Ann", "due_date": "2026-06-22", "assigned_to": "alice"},
          (*"Call Ann", "tab", "tab", "tab", "tab", *"soon"), "due_date", "soon"),
-    Case("feedback", ("f",), ("tab", "4", "tab", "9"),
+    Case("feedback", ("f",), ("4", "tab", "9"),
          {"rating": 4, "recommend_score": 9, "service_type": "general"},
-         ("tab", "7"), "rating", "1 to 5"),
+         ("7",), "rating", "1 to 5"),
     Case("redeem", TO_REDEEM, (*"50", "tab", *"Mug"),
          {"kind": "redeem", "points": -50, "note": "Mug"},
          (*"99999",), "points", "balance"),
@@ -157,7 +157,7 @@ async def test_a_second_order_makes_the_customer_returning(crm: Crm, people: Peo
         table = app.screen.query_one(CustomerTable)
         assert table.current_id == people["ann"]
         assert table._row_of(people["ann"]).standing.lifecycle == "new"
-        await pilot.press("p", "tab", *"Chair", "tab", "tab", *"80", "ctrl+s")
+        await pilot.press("p", *"Chair", "tab", "tab", *"80", "ctrl+s")
         await settle(pilot)
         assert table._row_of(people["ann"]).standing.lifecycle == "returning"
         title = str(app.screen.query_one(DetailPane).query_one("#detail-title").render())
@@ -169,7 +169,8 @@ async def test_a_product_fills_item_and_price(crm: Crm, people: People) -> None:
     app = make_app(crm)
     async with app.run_test(size=NARROW) as pilot:
         await settle(pilot)
-        await pilot.press("escape", "p", "enter", *"Lamp", "enter", "tab", "tab", *"3")
+        await pilot.press("escape", "p", "shift+tab", "enter", *"Lamp", "enter", "tab", "tab",
+                          *"3")
         await settle(pilot)
         assert app.screen.query_one("#field-item").value == "Lamp"  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
@@ -195,7 +196,7 @@ async def test_without_a_customer_the_picker_finds_one(crm: Crm, people: People)
 
 
 @pytest.mark.parametrize("form_class, keys, expect", [
-    (PurchaseForm, ("tab", "tab", *"4"), {"quantity": 4, "total": 8000}),
+    (PurchaseForm, ("tab", *"4"), {"quantity": 4, "total": 8000}),
     (OpportunityForm, ("tab", "tab", "tab", *"60"), {"probability": 60, "value": 50000}),
 ])
 async def test_an_edit_sends_only_what_changed(crm: Crm, people: People, form_class: type,

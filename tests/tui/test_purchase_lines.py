@@ -13,7 +13,7 @@ from crm_tui.tui.widgets.detail_pane import DetailPane
 from .conftest import NARROW, WIDE, make_app, settle
 
 People = dict[str, int]
-TO_ITEMS = ("tab", "tab", "tab", "tab")  # from the product: item, quantity, price, items
+TO_ITEMS = ("tab", "tab", "tab")  # from the item (where it opens): quantity, price, items
 
 
 async def test_items_typed_one_per_line_make_one_order(crm: Crm, people: People) -> None:

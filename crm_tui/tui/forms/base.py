@@ -38,12 +38,13 @@ from crm_tui.tui.failures import WRITE_FAILURES, failure_message
 from crm_tui.tui.screens.confirm import ConfirmScreen
 from crm_tui.tui.screens.conflict import Choice, ConflictScreen, field_label, rows_of, shown_value
 
-from .fields import CustomerPicker, DateInput
+from .fields import CustomerPicker, DateInput, YesNoBox
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
 
 KINDS = ("text", "multiline", "choice", "date", "money", "int", "bool", "customer")
+PICKED_KINDS = ("choice", "bool")  # chosen with keys, not typed: a form does not start there
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ class RecordForm(ModalScreen[bool]):
             return Select([(c, c) for c in spec.choices], id=wid, compact=True,
                           prompt=spec.placeholder or "choose")
         if spec.kind == "bool":
-            return Checkbox(id=wid, compact=True)
+            return YesNoBox(id=wid)
         if spec.kind == "multiline":
             # Content, not markup: a placeholder such as "[SKU]" is shown as typed
             return TextArea(id=wid, classes="form-multiline",
@@ -155,9 +156,30 @@ class RecordForm(ModalScreen[bool]):
         for spec in self.FIELDS:
             self._set(spec, self._initial.get(spec.name))
         self._initial = self.values()
-        first = self.query_one(f"#{field_id(self.FIELDS[0].name)}") if self.FIELDS else None
+        first = self.starting_field()
         if first is not None:
-            first.focus()
+            self.focus_field(first)
+
+    def starting_field(self) -> str | None:
+        """Where the form opens: on a new record, the first required field still empty (a
+        customer to pick, a channel to choose), else the first empty field one types in;
+        on an edit (or when all are filled), the first field one types in (a drop-down, a
+        checkbox or a chosen customer mostly stays as it is); else the first."""
+        shown = [spec for spec in self.FIELDS
+                 if not self.query_one(f"#{field_id(spec.name)}").disabled]
+        empty = [] if self.editing else [s for s in shown if self._initial.get(s.name) is None]
+        typed = [s for s in shown if s.kind not in PICKED_KINDS
+                 and not (s.kind == "customer" and self._initial.get(s.name) is not None)]
+        for candidates in ([s for s in empty if s.required], [s for s in empty if s in typed],
+                           typed, shown):
+            if candidates:
+                return candidates[0].name
+        return None
+
+    def focus_field(self, name: str) -> None:
+        widget = self.query_one(f"#{field_id(name)}")
+        # The picker is a container: its text box is what takes the keys.
+        (widget.query_one(Input) if isinstance(widget, CustomerPicker) else widget).focus()
 
     def _set(self, spec: FormField, value: Any) -> None:
         widget = self.query_one(f"#{field_id(spec.name)}")
@@ -304,7 +326,7 @@ class RecordForm(ModalScreen[bool]):
             error.add_class("shown")
             first = first or target
         if first is not None:
-            self.query_one(f"#{field_id(first)}").focus()
+            self.focus_field(first)
         summary = "; ".join(unplaced) or f"{len(errors)} field(s) need attention"
         self.notify(summary, title="Not saved", severity="error")
 

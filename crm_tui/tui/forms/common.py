@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, ClassVar
 
-from textual.widgets import Input
-
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.domain.money import format_money_short
 
@@ -110,27 +108,9 @@ class CustomerRecordForm(ServiceForm):
         return values
 
     def on_mount(self) -> None:
-        super().on_mount()
         picker = self.query_one(f"#{field_id(CUSTOMER)}", CustomerPicker)
-        picker.disabled = self.editing and self.LOCK_CUSTOMER_ON_EDIT
-        # Start on the picker only when a customer must still be chosen; else on the
-        # first field about the record (the customer is given, or optional).
-        customer = next(spec for spec in self.FIELDS if spec.name == CUSTOMER)
-        later = [spec.name for spec in self.FIELDS if spec.name != CUSTOMER]
-        needed = picker.value is None and customer.required
-        self.focus_field(CUSTOMER if needed or not later else later[0])
-
-    def focus_field(self, name: str) -> None:
-        widget = self.query_one(f"#{field_id(name)}")
-        # The picker is a container: its text box is what takes the keys.
-        (widget.query_one(Input) if isinstance(widget, CustomerPicker) else widget).focus()
-
-    def show_errors(self, errors: dict[str, str]) -> None:
-        super().show_errors(errors)
-        names = {spec.name for spec in self.FIELDS}
-        first = next((self.error_field(n) for n in errors if self.error_field(n) in names), None)
-        if first == CUSTOMER:
-            self.focus_field(CUSTOMER)
+        picker.disabled = self.editing and self.LOCK_CUSTOMER_ON_EDIT  # before it is focused
+        super().on_mount()
 
     def require_customer(self, values: Record) -> int:
         """For services that take the customer apart from the record (notes, points)."""

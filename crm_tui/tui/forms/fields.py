@@ -1,4 +1,5 @@
-"""Form field widgets beyond Textual's: a type-to-filter customer picker and date input."""
+"""Form field widgets beyond Textual's: a type-to-filter customer picker, a date input and
+a yes/no box that reads without colour."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widgets import Input, OptionList
+from textual.widgets import Checkbox, Input, OptionList
 from textual.widgets.option_list import Option
 
 from crm_tui.domain.dates import parse_date
@@ -23,7 +24,12 @@ PICKER_ROWS = 6
 
 
 class CustomerPicker(Vertical):
-    """Type part of a name, email, phone or company; arrows and enter pick a customer."""
+    """Type part of a name, email, phone or company; arrows and enter pick a customer.
+
+    A chosen customer stays chosen until another is picked: typing over the name only
+    searches, and leaving the field without picking shows the chosen name again. Emptying
+    the field (backspace, ctrl+u) is what clears the choice.
+    """
 
     DEFAULT_CSS = """
     CustomerPicker { height: auto; }
@@ -39,7 +45,9 @@ class CustomerPicker(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="type to find a customer", compact=True)
-        yield OptionList(compact=True)
+        options = OptionList(compact=True)
+        options.can_focus = False  # tab goes on to the next field; arrows move in the list
+        yield options
 
     @property
     def value(self) -> int | None:
@@ -47,16 +55,23 @@ class CustomerPicker(Vertical):
 
     def set_customer(self, customer_id: int | None) -> None:
         self.customer_id = customer_id
-        text = self.listing.row(customer_id).name if customer_id is not None else ""
+        self._show_chosen()
+
+    def _show_chosen(self) -> None:
+        """The chosen customer's name in the field (empty when none), the list closed."""
+        cid = self.customer_id
+        text = self.listing.row(cid).name if cid is not None else ""
         field = self.query_one(Input)
         with field.prevent(Input.Changed):
             field.value = text
+        field.cursor_position = len(text)  # so ctrl+u empties it all
         self.remove_class("open")
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        self.customer_id = None
+        if not event.value.strip():
+            self.customer_id = None  # emptied on purpose: no customer chosen any more
         options = self.query_one(OptionList)
         options.clear_options()
         if event.value.strip():
@@ -86,6 +101,27 @@ class CustomerPicker(Vertical):
     def _picked(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         self.set_customer(int(event.option.id or 0))
+
+    @on(Input.Blurred)
+    def _left(self, event: Input.Blurred) -> None:
+        """A search typed over a chosen customer but not picked from is dropped."""
+        event.stop()
+        if self.customer_id is not None:
+            self._show_chosen()
+
+
+class YesNoBox(Checkbox):
+    """A checkbox that says "yes" or "no" beside its box, and marks it only when on: the
+    state reads at any width and without colour (the stock box always shows an X)."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__("no", compact=True, **kwargs)  # type: ignore[arg-type]
+        self.BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+        self.label = "yes" if self.value else "no"
+        super().watch_value()
 
 
 class DateInput(Input):

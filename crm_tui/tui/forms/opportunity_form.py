@@ -16,7 +16,7 @@ class OpportunityForm(CustomerRecordForm):
     FIELDS: ClassVar[list[FormField]] = [
         customer_field(),
         FormField("name", "Deal", required=True, placeholder="what is being sold"),
-        FormField("value", "Value", "money", placeholder="1,200.50"),
+        FormField("value", "Value", "money", placeholder="e.g. 1,200.50"),
         FormField("stage", "Stage", "choice", STAGES),
         FormField("probability", "Probability %", "int", placeholder="blank: stage default"),
         FormField("expected_close_date", "Expected close", "date"),

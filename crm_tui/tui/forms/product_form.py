@@ -13,7 +13,7 @@ class ProductForm(ServiceForm):
     FIELDS: ClassVar[list[FormField]] = [
         FormField("name", "Name", required=True),
         FormField("category", "Category"),
-        FormField("price", "Price", "money", placeholder="1,200.50", required=True),
+        FormField("price", "Price", "money", placeholder="e.g. 1,200.50", required=True),
         FormField("description", "Description", "multiline"),
         FormField("active", "Active (for sale)", "bool"),
     ]
