@@ -29,6 +29,7 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.worker import WorkerCancelled, WorkerFailed
 
+from crm_tui.cli.entry import tune_collector
 from crm_tui.domain.money import display_money
 from crm_tui.services.list_preview import PreviewProcess
 from crm_tui.tui.app import CrmApp
@@ -84,6 +85,7 @@ async def running_app(path: Path, log: RowLog, preview: PreviewProcess | None = 
     in seconds from before `Crm.open`: open_s (first frame with rows), painted_s (first
     frame with the table body, rows or the '…' placeholders drawn while the store is
     busy), detail_s; and wall_start (time.time() then)."""
+    tune_collector()  # what the `crm` entry point does first (idempotent)
     wall_start, started = time.time(), time.perf_counter()
     if preview is None:
         preview = PreviewProcess(path, as_of)

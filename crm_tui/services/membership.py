@@ -16,7 +16,6 @@ Member keys: built-in segments are "lifecycle:<segment>", "rfm:<RFM segment>" an
 from __future__ import annotations
 
 import datetime as dt
-import gc
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -239,9 +238,6 @@ class SegmentMembership:
             if not self._refresh(today):
                 self._groups = self._scan(today, self.ctx.settings, self._definitions[1])
                 self._key, self._rules_changed = self._wanted_key(today, self.ctx.settings), set()
-                # 100k standings live until the next full scan: keep the cycle collector
-                # from walking them on every pass (a frame that caught one took 0.3 s).
-                gc.freeze()
             if as_of is None or as_of == today:
                 return self._groups
             return self._scan(as_of, self.ctx.settings, self._definitions[1], existing=True)

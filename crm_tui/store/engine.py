@@ -30,7 +30,6 @@ file being created or written, and writes say it is read-only.
 from __future__ import annotations
 
 import fcntl
-import gc
 import os
 import re
 import threading
@@ -729,10 +728,6 @@ class Engine:
         for index in state.indexes.values():
             index.rebuild(docs)
         state.version += 1
-        # The documents and what the observers built from them live as long as the table:
-        # keep the cycle collector from walking 100k of them on every later pass (a full
-        # collection caught by a keystroke took 0.3 s).
-        gc.freeze()
 
     def _check_listed(self, name: str, header: SnapshotHeader | None) -> None:
         """A snapshot just read (None: there was no file) against what the manifest lists.

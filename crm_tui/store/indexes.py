@@ -7,7 +7,6 @@ another process's commit.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Hashable, Iterable, Mapping
 from typing import Any, Protocol
 
@@ -92,7 +91,6 @@ class Index:
             docs, self._pending = self._pending, None
             for doc_id, doc in docs.items():
                 self.add(doc_id, doc)
-            gc.freeze()  # 100k sets that live as long as the table: see Engine._install
         return self._ids
 
     def clear(self) -> None:

@@ -31,13 +31,10 @@ before journal `epoch` began.
 
 from __future__ import annotations
 
-import gc
 import os
 import re
-import threading
 import zlib
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
@@ -152,45 +149,10 @@ def read_snapshot_header(path: Path, table: str) -> SnapshotHeader:
         return parse_header(handle.readline(), path, table)
 
 
-class _GcPause:
-    """Parsing a million documents allocates tens of millions of objects, none of them
-    garbage; letting the cycle collector walk them all again and again doubles the load
-    time. `gc.disable()` is process-wide and loads run in several threads at once, so
-    pauses are counted: collection resumes when the last one ends, and only if it was on
-    when the first began (an application that turned it off keeps it off)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._depth = 0
-        self._resume = False
-
-    @contextmanager
-    def __call__(self) -> Iterator[None]:
-        with self._lock:
-            if self._depth == 0:
-                self._resume = gc.isenabled()
-                gc.disable()
-            self._depth += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._depth -= 1
-                if self._depth == 0 and self._resume:
-                    # What was just parsed lives as long as the table: out of the
-                    # collector's sight before collecting resumes, or the allocations
-                    # of installing it set off full passes over 100k documents.
-                    gc.freeze()
-                    gc.enable()
-
-
-gc_paused = _GcPause()
-
-
 def read_snapshot(path: Path, table: str, intern: Interner) -> tuple[SnapshotHeader, Docs]:
     """Read a snapshot (any readable version), sharing values between documents (not in
     version 1). Raises CorruptFileError naming the file, the offset and the line."""
-    with open(path, "rb") as handle, gc_paused():
+    with open(path, "rb") as handle:
         first = handle.readline()
         header = parse_header(first, path, table)
         size = os.fstat(handle.fileno()).st_size

@@ -3,7 +3,6 @@ damage reported by file, offset and line, and values shared between flat documen
 
 from __future__ import annotations
 
-import gc
 import random
 import threading
 from collections.abc import Callable
@@ -15,7 +14,7 @@ import pytest
 from crm_tui.store import CorruptFileError, DamagedError, Database
 from crm_tui.store import engine as engine_module
 from crm_tui.store.interning import GIVE_UP_AFTER, Interner
-from crm_tui.store.snapshot import SNAPSHOT_VERSION, WRITE_BATCH, gc_paused, line_verifies
+from crm_tui.store.snapshot import SNAPSHOT_VERSION, WRITE_BATCH, line_verifies
 
 from .damage import docs_of_v3, lines_of, make_legacy
 
@@ -309,67 +308,3 @@ def in_thread(target: Callable[[], None]) -> threading.Thread:
     thread = threading.Thread(target=target, daemon=True)
     thread.start()
     return thread
-
-
-def test_gc_pauses_of_overlapping_loads_are_counted() -> None:
-    was_enabled = gc.isenabled()
-    gc.enable()
-    try:
-        second_in, first_out = threading.Event(), threading.Event()
-        seen: list[bool] = []
-
-        def second() -> None:
-            with gc_paused():
-                second_in.set()
-                first_out.wait(30)
-                seen.append(gc.isenabled())  # the other load has ended: this one still runs
-
-        with gc_paused():
-            thread = in_thread(second)
-            assert second_in.wait(30)
-        first_out.set()
-        thread.join(30)
-        assert seen == [False] and gc.isenabled()
-
-        gc.disable()  # an application that turned collection off keeps it off
-        with gc_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        if was_enabled:
-            gc.enable()
-        else:
-            gc.disable()
-
-
-def test_loaded_documents_are_kept_out_of_the_collectors_sight(tmp_path: Path) -> None:
-    was_enabled = gc.isenabled()
-    gc.enable()
-    try:
-        db = Database(tmp_path / "crm.db")
-        db.table("items").insert_multiple({"n": n, "tags": [str(n)]} for n in range(50))
-        db.compact()
-        db.close()
-        gc.unfreeze()
-        db = Database(tmp_path / "crm.db")
-        docs = db.engine.docs("items")
-        assert gc.get_freeze_count() >= 2 * len(docs)  # every document and its list
-        db.close()
-    finally:
-        gc.unfreeze()
-        if not was_enabled:
-            gc.disable()
-
-
-def test_a_lazily_built_index_is_kept_out_of_the_collectors_sight(tmp_path: Path) -> None:
-    db = Database(tmp_path / "crm.db")
-    items = db.table("items")
-    items.insert_multiple({"group": n % 7} for n in range(50))
-    items.create_index("group", lambda d: d["group"])
-    gc.unfreeze()
-    try:
-        assert items.find_ids("group", 3)  # built now, on first use
-        assert gc.get_freeze_count() > 0
-    finally:
-        gc.unfreeze()
-        db.close()

@@ -23,7 +23,6 @@ between two commits, and it counts as the file rows it came from.
 
 from __future__ import annotations
 
-import gc
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
@@ -102,10 +101,6 @@ class Pipeline:
         source = iter(rows)
         while chunk := list(islice(source, CHUNK_ROWS)):
             self._chunk(chunk, handler, counted)
-            # The documents the chunk added stay (the store holds them): freeze them out of
-            # the cycle collector, whose full passes otherwise walk every document imported
-            # so far, a sixth of a large import's time (the store freezes loaded tables alike).
-            gc.freeze()
             if counted:
                 self.done += sum(map(span, chunk))
                 if self.progress is not None:

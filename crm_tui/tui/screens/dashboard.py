@@ -13,10 +13,7 @@ At 80x24 the KPI cards and one chart show (`[` / `]` or tab cycle the charts); f
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import ClassVar
 
 from textual import work
@@ -66,21 +63,6 @@ def chart_data(f: DashboardFigures, title: str, field: str, months: bool) -> Cha
         return ChartData("Revenue, last 12 months", rows, money=True, kind="trend")
     rows = tuple((k[5:], v) for k, v in f.revenue_by_day)
     return ChartData(title, rows, money=True, kind="trend")
-
-
-@contextmanager
-def cyclic_gc_paused() -> Iterator[None]:
-    """No cycle collection while scanning. The scan allocates enough to set off full
-    collections, each walking every loaded record with the GIL held: on 10,000 customers
-    that froze the screen for ~0.6 s every second or two and doubled the scan time. What
-    the scan allocates is freed by reference counting; collection resumes after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class DashboardScreen(CrmScreen):
@@ -169,8 +151,7 @@ class DashboardScreen(CrmScreen):
         committed and the same day: the figures stand (a screen is resumed twice when
         first shown, and each refresh request cannot tell whether anything changed)."""
         stamp = (crm.db.generation, crm.ctx.as_of())
-        with cyclic_gc_paused():
-            figures = None if stamp == known else collect_figures(crm)
+        figures = None if stamp == known else collect_figures(crm)
         if not get_current_worker().is_cancelled:
             deliver(self.app, self._computed, stamp, figures)
 
