@@ -73,7 +73,8 @@ def export_all_files(source: ExportSource, fmt: str, folder: Path, *, bom: bool,
 @as_of_option
 @click.option("--bom", is_flag=True, help="Start CSV with a UTF-8 byte order mark (Excel).")
 @click.option("--raw", is_flag=True,
-              help="Do not neutralise cells a spreadsheet would run as formulas.")
+              help="CSV: do not neutralise cells a spreadsheet would run as formulas "
+                   "(XLSX always stores text as text).")
 @click.pass_context
 def export(ctx: click.Context, kind: str, fmt: str | None, output: str, segment: str | None,
            tag: str | None, status: str | None, view: str | None, since: dt.date | None,

@@ -68,10 +68,6 @@ def text_cell(value: Any, *, raw: bool) -> str:
     return text if raw else neutralise(text)
 
 
-def is_number(value: Any) -> bool:
-    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
-
-
 def text_cells(values: Iterable[Any], *, raw: bool) -> list[str]:
     """`text_cell` of each value, with the common types (text, None, int, bool, float,
     list) inline: a function call per cell would be the largest cost of a 100,000-row
