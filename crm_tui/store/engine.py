@@ -200,6 +200,22 @@ class _Reading:
         self._engine._rlock.release()
 
 
+def _refusal_without_manifest(path: Path, may_create: bool) -> StoreError | None:
+    """Why a folder without crm.json cannot be opened (None: it is an empty database's
+    folder, or one whose creation was cut short, and `may_create` lets us finish it)."""
+    manifest = path / MANIFEST
+    if _holds_commits(path):
+        return CorruptFileError(manifest, None, "missing: the folder holds a crm-tui "
+                                "database's journal, but not this file")
+    leftovers = set(os.listdir(path))
+    if not leftovers <= _INIT_LEFTOVERS or any((path / TABLES).glob("*.json")):
+        return NotADatabaseError(
+            path, "directory is not a crm-tui database (no crm.json); refusing to touch it")
+    if not may_create:
+        return NotADatabaseError(path, "no database here (crm.json is missing)")
+    return None
+
+
 def _holds_commits(path: Path) -> bool:
     """Does this folder hold a crm-tui journal with commits, or snapshots (so it was a
     database, not a creation killed before it finished)?"""
@@ -271,16 +287,11 @@ class Engine:
                 raise NotADatabaseError(path, "no database here")
             make_dir(path, exist_ok=True)  # others may be creating it too
         elif not manifest.exists():
-            if _holds_commits(path):
-                raise CorruptFileError(manifest, None, "missing: the folder holds a crm-tui "
-                                       "database's journal, but not this file")
-            leftovers = set(os.listdir(path))
-            if not leftovers <= _INIT_LEFTOVERS or any((path / TABLES).glob("*.json")):
-                raise NotADatabaseError(
-                    path, "directory is not a crm-tui database (no crm.json); refusing to touch it"
-                )
-            if not create or read_only:
-                raise NotADatabaseError(path, "no database here (crm.json is missing)")
+            refusal = _refusal_without_manifest(path, create and not read_only)
+            # Another process may have finished creating it while we looked: the manifest is
+            # written last, so once it is there what we saw before was a creation under way.
+            if refusal is not None and not manifest.exists():
+                raise refusal
         self.mode = file_mode_for(path)
         why = "opened read-only" if read_only else why_read_only(path)
         self._integrity = Integrity(path, self.mode, why)
@@ -462,16 +473,18 @@ class Engine:
                 f"of commits when last read, it now holds {st.st_size}"))
             self._seen = (st.st_size, st.st_mtime_ns)
             return
-        for offset, line in scan(self._fd, self.journal_path, self._offset):
-            self._apply_record(decode_line(line, self.journal_path, offset), offset)
-            self._offset = offset + len(line)
-        if os.fstat(self._fd).st_size > self._offset:
-            self._last_fragment(locked=locked)
+        while True:
+            for offset, line in scan(self._fd, self.journal_path, self._offset):
+                self._apply_record(decode_line(line, self.journal_path, offset), offset)
+                self._offset = offset + len(line)
+            if os.fstat(self._fd).st_size <= self._offset or not self._last_fragment(locked=locked):
+                break
         st = os.fstat(self._fd)
         self._seen = (st.st_size, st.st_mtime_ns)
 
-    def _last_fragment(self, *, locked: bool) -> None:
-        """Judge the bytes after the last complete line.
+    def _last_fragment(self, *, locked: bool) -> bool:
+        """Judge the bytes after the last complete line; True if they are no longer a
+        last line (a writer ended it since the scan): the caller scans again.
 
         A whole commit whose newline byte was changed is damage, never a write in
         progress: kept, and remembered. Anything else may be a write in progress unless
@@ -482,9 +495,13 @@ class Engine:
         commits were acknowledged past its start (the journal was cut inside a line)."""
         start = self._offset
         fragment = os.pread(self._fd, os.fstat(self._fd).st_size - start, start)
+        if b"\n" in fragment:
+            # Read after the scan, so a line still being written then may be whole now:
+            # judged as it is, its own newline would pass for a damaged one.
+            return True
         kind = unterminated(fragment)
         if kind != "damaged" and not locked:
-            return
+            return False
         mark = self._mark_or_none()
         acknowledged = (mark is not None and mark.epoch == self._epoch
                         and mark.end > start)
@@ -503,7 +520,7 @@ class Engine:
                 self.journal_path, start, f"cut short inside a commit's line: commits up "
                 f"to byte {mark.end if mark else 0} were saved"))
         elif not self._exclusive or self._integrity.damage:
-            return  # only a writer mends, and never a damaged database (the mark may be)
+            pass  # only a writer mends, and never a damaged database (the mark may be)
         elif kind == "missing":
             write_all(self._fd, b"\n")  # end the line its killed writer wrote whole
             os.fdatasync(self._fd)
@@ -513,6 +530,7 @@ class Engine:
             # Drop it so the next commit starts on a clean line.
             os.ftruncate(self._fd, start)
             os.fsync(self._fd)
+        return False
 
     def _mark_or_none(self) -> EndMark | None:
         try:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
-from crm_tui.store import Database
+import pytest
+
+from crm_tui.store import Database, engine
 
 from .processes import start_writer
 
@@ -59,3 +62,56 @@ def test_four_processes_creating_the_same_database_at_once(tmp_path: Path) -> No
             _, err = proc.communicate(timeout=120)
             assert proc.returncode == 0, err
         assert len(Database(path).table("items")) == 8
+
+
+def test_opening_while_another_process_finishes_creating_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The folder is there without crm.json; while we look at what else it holds, another
+    process finishes creating the database and writes to it. What we saw was a creation under
+    way, not a foreign folder: the open goes on (it used to refuse, "not a crm-tui database")."""
+    path = tmp_path / "crm.db"
+    path.mkdir()
+    looked = engine._holds_commits
+
+    def another_process_finishes_first(folder: Path) -> bool:
+        seen = looked(folder)
+        proc = start_writer(path, "insert", start=0, count=2)
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+        return seen
+
+    monkeypatch.setattr(engine, "_holds_commits", another_process_finishes_first)
+    db = Database(path)
+    assert len(db.table("items")) == 2
+    db.close()
+
+
+def test_a_line_finished_while_another_process_reads_is_not_damage(
+    db_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reader scans the journal while a writer is mid-line, then reads the bytes after
+    the last whole line: by then the writer has ended it. That line is a commit to read,
+    not "the last commit's newline is damaged" (which stopped every writer)."""
+    writer = Database(db_path)
+    writer.table("items").insert({"n": 1})
+    reader = Database(db_path)
+    assert len(reader.table("items")) == 1
+    writer.table("items").insert({"n": 2})
+    journal = db_path / "journal.log"
+    whole = journal.read_bytes()
+    journal.write_bytes(whole[:-1])  # the writer has not written its newline yet
+    scanned = engine.scan
+
+    def writer_ends_its_line_after_the_scan(*args: object) -> Iterator[tuple[int, bytes]]:
+        yield from scanned(*args)  # type: ignore[arg-type]
+        if journal.stat().st_size < len(whole):
+            journal.write_bytes(whole)
+
+    monkeypatch.setattr(engine, "scan", writer_ends_its_line_after_the_scan)
+    reader.refresh()
+    assert [doc["n"] for doc in reader.table("items").all()] == [1, 2]
+    assert reader.damage == []
+    reader.table("items").insert({"n": 3})  # a damaged database would refuse this
+    writer.close()
+    reader.close()
