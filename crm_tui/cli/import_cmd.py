@@ -146,5 +146,5 @@ def list_command(ctx: click.Context) -> None:
     if not batches:
         click.echo("no imports yet")
     for b in batches:
-        click.echo(f"{b.batch_id}  {b.at[:16]}  {b.who:<10} {b.kind:<13} {b.status:<9} "
+        click.echo(f"{b.batch_id}  {b.at[:16]}  {b.who:<10} {b.kind:<13} {b.status:<11} "
                    f"{b.rows} rows, {b.failed} failed  {b.file}")

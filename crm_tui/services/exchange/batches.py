@@ -22,6 +22,7 @@ from crm_tui.domain.errors import ValidationError
 from crm_tui.services import tables
 from crm_tui.store import Database
 
+from .batch_process import shown_status, this_process
 from .reports import BatchInfo, ImportReport
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ def open_batch(crm: Crm, kind: str, path: str | os.PathLike[str], options: Mappi
             "batch": batch_id, "kind": kind, "file": Path(path).name,
             "path": str(Path(path).absolute()), "who": crm.ctx.staff,
             "at": crm.ctx.clock.stamp(), "status": "running", "options": dict(options),
-            "rows": 0, "failed": 0, "counts": {}, "errors": 0,
+            "rows": 0, "failed": 0, "counts": {}, "errors": 0, **this_process(),
         })
     return batch_id
 
@@ -178,7 +179,7 @@ def list_batches(crm: Crm) -> list[BatchInfo]:
     """Every import, newest first."""
     infos = [BatchInfo(
         batch_id=r.get("batch", ""), kind=r.get("kind", ""), file=r.get("file", ""),
-        who=r.get("who", ""), at=r.get("at", ""), status=r.get("status", ""),
+        who=r.get("who", ""), at=r.get("at", ""), status=shown_status(r),
         rows=r.get("rows", 0), failed=r.get("failed", 0), counts=r.get("counts") or {},
         reverted_at=r.get("reverted_at"), reverted_by=r.get("reverted_by"),
     ) for _, r in _records(crm)]

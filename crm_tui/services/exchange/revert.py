@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from crm_tui.domain.errors import ValidationError
 from crm_tui.services import tables
 
+from .batch_process import running_now
 from .batches import BATCH_FIELD, DERIVED_FIELDS, IMPORT_UNDO, IMPORTS, digest, find_batch
 from .reports import RevertReport
 
@@ -176,6 +177,9 @@ def revert(crm: Crm, batch_id: str) -> RevertReport:
     if record.get("status") == "reverted":
         when, who = record.get("reverted_at"), record.get("reverted_by")
         raise ValidationError("batch", f"{batch_id} was already reverted ({when}, by {who})")
+    if running_now(record):
+        raise ValidationError("batch", f"{batch_id} is still importing (started {record.get('at')}"
+                              f" by {record.get('who')}); revert it once it has finished")
     with crm.changes.change(f"Revert import {batch_id}", audit="summary", undoable=False):
         report = Reverter(crm, record["batch"]).run()
         crm.db.table(IMPORTS).update({
