@@ -3,6 +3,11 @@ preview, members on the Customers screen, delete asks first."""
 
 from __future__ import annotations
 
+import errno
+
+import pytest
+from textual.widgets import TextArea
+
 from crm_tui.services.crm import Crm
 from crm_tui.tui.screens.confirm import ConfirmScreen
 from crm_tui.tui.screens.segments import SegmentsScreen
@@ -149,3 +154,24 @@ async def test_match_any_widens_the_preview(crm: Crm, people: dict[str, int]) ->
         await pilot.press("shift+tab", "shift+tab", "enter", "down", "enter")  # match: any
         await settle(pilot)
         assert preview_text(app) == "2 customers match"  # Ann and Cyan Corp
+
+
+async def test_a_segment_the_disk_refuses_stays_in_the_editor(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A full disk while saving: a message saying so, the editor and its rules kept (it
+    used to end the app with a traceback)."""
+    def disk_full(values: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(crm.segments, "create", disk_full)
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("5", "n", *"Big", "tab", "tab", "tab", *"total_spent >= 1000")
+        await settle(pilot)
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, RuleEditor)
+        assert "Not saved" in preview_text(app) and "disk is full" in preview_text(app)
+        assert app.screen.query_one(TextArea).text == "total_spent >= 1000"
+        assert crm.segments.find_by_name("Big") is None

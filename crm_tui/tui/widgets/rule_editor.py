@@ -24,6 +24,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.domain.segments import RULE_FIELDS, describe, find_field, ops_for
 from crm_tui.domain.segments.ops import value_hint
+from crm_tui.tui.failures import WRITE_FAILURES, failure_message
 from crm_tui.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -208,6 +209,11 @@ class RuleEditor(ModalScreen[bool]):
             return
         except NotFoundError as exc:
             self.notify(str(exc), title="Not saved", severity="error")
+            return
+        except WRITE_FAILURES as exc:
+            self._status(f"Not saved: {failure_message(exc)}. The rules are still here: "
+                         "save again once it can be.", error=True)
+            self.notify(failure_message(exc), title="Not saved", severity="error", timeout=15)
             return
         self._close(True)
 
