@@ -4,16 +4,25 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 import pytest
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from crm_tui.services.crm import Crm
+from crm_tui.services.demo import fill_demo
 from crm_tui.tui.app import CrmApp
 from crm_tui.tui.config import UserConfig
 
+from ..conftest import AS_OF
+
 NARROW = (80, 24)
 WIDE = (120, 40)
+# A snapshot test decorated with this takes `size` and runs at both, named [80x24], [120x40].
+AT_BOTH_SIZES = pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "120x40"])
+
+SnapCompare = Callable[..., bool]
 
 
 @pytest.fixture
@@ -32,6 +41,13 @@ def people(crm: Crm) -> dict[str, int]:
     crm.sales.record({"customer_id": ids["cyan"], "item": "Server", "total": "4800",
                       "date": "2026-05-20"})
     return ids
+
+
+@pytest.fixture
+def demo(crm: Crm) -> Crm:
+    """The demo business, 120 customers, as of the fixed date: what snapshots are taken of."""
+    fill_demo(crm, customers=120, seed=1, as_of=AS_OF)
+    return crm
 
 
 def make_app(crm: Crm) -> CrmApp:
@@ -55,6 +71,21 @@ async def settle(pilot: object) -> None:
         with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await app.workers.wait_for_complete(busy)
     raise AssertionError(f"workers still busy: {busy}")
+
+
+def pressing(*keys: str) -> Callable[[Any], Awaitable[None]]:
+    """A snapshot's `run_before`: once the app has settled, press `keys` and settle again."""
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press(*keys)
+        await settle(pilot)
+
+    return run_before
+
+
+def cell(screen: object, key: str, column: str) -> str:
+    """What a list screen's `#records` table shows in one row's column."""
+    return str(screen.query_one("#records").get_cell(key, column))  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)

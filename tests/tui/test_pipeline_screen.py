@@ -14,7 +14,15 @@ from crm_tui.tui.screens.customer_detail import CustomerDetailScreen
 from crm_tui.tui.screens.pipeline import PipelineScreen
 from crm_tui.tui.widgets.pipeline_board import PipelineBoard
 
-from .conftest import NARROW, WIDE, make_app, settle
+from .conftest import (
+    AT_BOTH_SIZES,
+    NARROW,
+    WIDE,
+    SnapCompare,
+    make_app,
+    pressing,
+    settle,
+)
 
 FIGURE = re.compile(r"(Open|Weighted|Best case|Win rate) (\S+)")
 
@@ -206,3 +214,16 @@ async def test_from_a_customer_to_their_deals_and_back(crm: Crm, people: dict[st
         await settle(pilot)
         assert isinstance(app.screen, CustomerDetailScreen)
         assert app.screen.customer_id == people["ann"]
+
+
+@AT_BOTH_SIZES
+def test_pipeline_board(demo: Crm, snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    # Cursor one column right and one card down: the highlight shows off the first column.
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=pressing("3", "l", "j"))
+
+
+@AT_BOTH_SIZES
+def test_pipeline_closed_deals(demo: Crm, snap_compare: SnapCompare,
+                               size: tuple[int, int]) -> None:
+    # c: the Won and Lost columns; the cursor one card down the Won column.
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=pressing("3", "c", "j"))

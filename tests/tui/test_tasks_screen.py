@@ -10,7 +10,15 @@ from crm_tui.services.crm import Crm
 from crm_tui.tui.forms.task_form import TaskForm
 from crm_tui.tui.screens.conflict import ConflictScreen
 
-from .conftest import NARROW, WIDE, make_app, settle
+from .conftest import (
+    AT_BOTH_SIZES,
+    NARROW,
+    WIDE,
+    SnapCompare,
+    make_app,
+    pressing,
+    settle,
+)
 
 
 def sections(app: object) -> dict[str, list[str]]:
@@ -179,3 +187,14 @@ async def test_overdue_only_and_the_filter_always_shown(crm: Crm, agenda: dict[s
         await settle(pilot)
         assert status().startswith("Team: ")
         assert agenda["bobs"] in sections(app)["due"]
+
+
+@AT_BOTH_SIZES
+def test_tasks_everyone(demo: Crm, snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=pressing("4", "m", "j"))
+
+
+@AT_BOTH_SIZES
+def test_tasks_team_overdue_only(demo: Crm, snap_compare: SnapCompare,
+                                 size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=pressing("4", "m", "o"))
