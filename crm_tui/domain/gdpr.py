@@ -139,7 +139,9 @@ def anonymise_audit_entry(doc: Mapping[str, Any]) -> dict[str, Any]:
     would otherwise keep every value the person's record ever had."""
     entity = str(doc.get("entity") or "")
     personal = PERSONAL_FIELDS.get(_TABLE_ENTITY.get(entity, entity), frozenset())
-    changes = doc.get("changes") if isinstance(doc.get("changes"), Mapping) else {}
+    changes = doc.get("changes")
+    if not isinstance(changes, Mapping):
+        changes = {}
     result = dict(doc)
     result["changes"] = {
         name: [ERASED, ERASED] if name in personal else pair for name, pair in changes.items()

@@ -61,7 +61,8 @@ def _exact_cents(amount: Decimal) -> int | None:
             return None
         text = text[:shift] or "0"
         shift = 0
-    cents = int(text) * 10**shift
+    # typeshed types int ** int as Any (a negative power gives a float); shift >= 0 here
+    cents: int = int(text) * 10**shift
     return -cents if sign else cents
 
 

@@ -8,8 +8,9 @@ Stored documents hold dates as ISO strings and money as integer cents; rules wan
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
+from functools import partial
 from typing import Any
 
 from crm_tui.domain.errors import ValidationError
@@ -22,9 +23,11 @@ def get(record: object, *names: str, default: Any = None) -> Any:
     """The first of `names` present on a mapping or object (None values count as absent)."""
     # dict first: the ABC check behind Mapping costs more than the lookup (stored
     # documents are dicts, and exports read a million of them).
-    mapping = isinstance(record, (dict, Mapping))
+    read: Callable[[str, object], object] = (
+        record.get if isinstance(record, (dict, Mapping)) else partial(getattr, record)
+    )
     for name in names:
-        value = record.get(name, _MISSING) if mapping else getattr(record, name, _MISSING)
+        value = read(name, _MISSING)
         if value is not _MISSING and value is not None:
             return value
     return default

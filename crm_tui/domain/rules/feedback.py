@@ -72,8 +72,8 @@ def nps_breakdown(
     if responses == 0:
         return NpsBreakdown(0, 0, 0, 0, None)
     exact = Decimal(100 * (promoters - detractors)) / Decimal(responses)
-    score = float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
-    return NpsBreakdown(responses, promoters, passives, detractors, score)
+    rounded = float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return NpsBreakdown(responses, promoters, passives, detractors, rounded)
 
 
 def nps(scores: Iterable[int | None], settings: FeedbackSettings = _DEFAULT) -> float | None:

@@ -36,6 +36,7 @@ class LedgerEntry:
 
 def ledger_entry(record: object) -> LedgerEntry:
     """Read and check one ledger entry given as `LedgerEntry`, an object or a stored dict."""
+    day: dt.date | None
     if isinstance(record, LedgerEntry):
         kind, points, day = record.kind, record.points, record.date
     else:
@@ -127,6 +128,14 @@ def ledger_balance(entries: Iterable[object]) -> int:
     return sum(ledger_entry(e).points for e in entries)
 
 
+@dataclass
+class _Lot:
+    """Points earned on one day, less what redemptions have taken from them since."""
+
+    earned: dt.date
+    left: int
+
+
 def due_expirations(
     entries: Iterable[object], as_of: dt.date, settings: LoyaltySettings = _LOYALTY
 ) -> list[LedgerEntry]:
@@ -142,28 +151,28 @@ def due_expirations(
     parsed = [e for e in map(ledger_entry, entries) if e.date <= as_of]
     # Same-day credits first, so points earned in the morning can be redeemed that afternoon.
     parsed.sort(key=lambda e: (e.date, e.points < 0))
-    lots: deque[list] = deque()  # [earned date, points left], oldest first
+    lots: deque[_Lot] = deque()  # oldest first
     due: list[tuple[dt.date, int]] = []
 
     def expire_through(day: dt.date) -> None:
-        while lots and lots[0][0] + life <= day:
-            earned, left = lots.popleft()
-            if left:
-                due.append((earned + life, left))
+        while lots and lots[0].earned + life <= day:
+            lot = lots.popleft()
+            if lot.left:
+                due.append((lot.earned + life, lot.left))
 
     for entry in parsed:
         if entry.kind == EXPIRE:
             continue  # recorded expirations are reconciled below, not consumed again
         expire_through(entry.date)
         if entry.points > 0:
-            lots.append([entry.date, entry.points])
+            lots.append(_Lot(entry.date, entry.points))
             continue
         need = -entry.points
         while need and lots:
-            take = min(need, lots[0][1])
-            lots[0][1] -= take
+            take = min(need, lots[0].left)
+            lots[0].left -= take
             need -= take
-            if lots[0][1] == 0:
+            if lots[0].left == 0:
                 lots.popleft()
     expire_through(as_of)
 

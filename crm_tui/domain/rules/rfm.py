@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.rules.lifecycle import days_since_last_order
@@ -173,6 +174,10 @@ def breaks_from_totals(
     )
 
 
+@overload
+def rfm_segment(score: RfmScore) -> str: ...
+@overload
+def rfm_segment(score: RfmScore | None) -> str | None: ...
 def rfm_segment(score: RfmScore | None) -> str | None:
     """The RFM segment, first match wins in the spec's order; None without a score."""
     if score is None:

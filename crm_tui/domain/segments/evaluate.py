@@ -33,7 +33,8 @@ def matches(condition: Mapping[str, Any], facts: Mapping[str, Any], as_of: date)
     field = find_field(str(condition.get("field", "")))
     if field is None:
         return False
-    op, value = condition.get("op"), condition.get("value")
+    op: object = condition.get("op")
+    value = condition.get("value")
     actual = lookup(facts, field)
     if op in ("is_empty", "not_empty"):
         return _is_empty(actual) == (op == "is_empty")
@@ -65,7 +66,7 @@ def _is_empty(value: Any) -> bool:
     return value is None or (isinstance(value, (list, tuple, dict)) and not value)
 
 
-def _wanted(field: RuleField, op: Any, value: Any, as_of: date) -> Any:
+def _wanted(field: RuleField, op: object, value: Any, as_of: date) -> Any:
     if op == "within":
         return value if isinstance(value, int) and not isinstance(value, bool) else None
     if isinstance(value, list):
@@ -73,17 +74,17 @@ def _wanted(field: RuleField, op: Any, value: Any, as_of: date) -> Any:
     return _comparable(field, value, as_of)
 
 
-def _list_matches(op: Any, value: Any, actual: Any) -> bool:
+def _list_matches(op: object, value: Any, actual: Any) -> bool:
     items = [str(item).casefold() for item in actual] if isinstance(actual, (list, tuple)) else []
-    wanted = (
-        [str(v).casefold() for v in value] if isinstance(value, list) else str(value).casefold()
-    )
+    if op in ("in", "not_in"):
+        choices = [str(v).casefold() for v in value] if isinstance(value, list) else []
+        return any(item in choices for item in items) == (op == "in")
+    # has and contains take one value: the parser refuses a list for them
+    wanted = str(value).casefold()
     if op == "has":
         return wanted in items
     if op == "contains":
         return any(wanted in item for item in items)
-    if op in ("in", "not_in"):
-        return any(item in wanted for item in items) == (op == "in")
     return False
 
 
@@ -129,7 +130,7 @@ _COMPARISONS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _compare(op: Any, fact: Any, wanted: Any, as_of: date) -> bool:
+def _compare(op: object, fact: Any, wanted: Any, as_of: date) -> bool:
     if op == "within":
         try:
             earliest = as_of - timedelta(days=wanted)
