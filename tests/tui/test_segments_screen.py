@@ -1,5 +1,5 @@
 """Segments screen, keyboard only: custom segments with live counts, the rule editor's
-preview, members on the Customers screen, delete asks first."""
+preview, members on the Customers screen, delete asks first; how it looks."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from crm_tui.tui.screens.segments import SegmentsScreen
 from crm_tui.tui.widgets.customer_table import CustomerTable
 from crm_tui.tui.widgets.rule_editor import RuleEditor
 
-from .conftest import NARROW, WIDE, make_app, settle
+from .conftest import AT_BOTH_SIZES, NARROW, WIDE, SnapCompare, make_app, pressing, settle
 
 
 def members_cell(screen: SegmentsScreen, key: str) -> int:
@@ -175,3 +175,12 @@ async def test_a_segment_the_disk_refuses_stays_in_the_editor(
         assert "Not saved" in preview_text(app) and "disk is full" in preview_text(app)
         assert app.screen.query_one(TextArea).text == "total_spent >= 1000"
         assert crm.segments.find_by_name("Big") is None
+
+
+@AT_BOTH_SIZES
+def test_the_segments_screen_looks_right(demo: Crm, snap_compare: SnapCompare,
+                                         size: tuple[int, int]) -> None:
+    # The demo's own segments and one switched off: the list shows both states.
+    demo.segments.create({"name": "Quiet VIPs", "match": "all", "active": False,
+                          "conditions": ["lifecycle_segment = vip", "last_order before -45d"]})
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=pressing("5"))

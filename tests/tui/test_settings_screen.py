@@ -1,0 +1,67 @@
+"""Settings screen, keyboard only: a change applies live and is undone like any other, a bad
+value is refused inline naming its field, the theme applies at once and is remembered; how
+it looks."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Select
+
+from crm_tui.services.crm import Crm
+from crm_tui.tui.config import UserConfig
+from crm_tui.tui.screens.settings import SettingsScreen
+from crm_tui.tui.widgets.customer_table import CustomerTable
+
+from .conftest import AT_BOTH_SIZES, NARROW, SnapCompare, make_app, pressing, settle
+
+
+async def test_a_settings_change_applies_live(crm: Crm, people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(CustomerTable)
+        assert table._row_of(people["ann"]).standing.lifecycle == "new"
+        await pilot.press("8")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        field = app.screen.query_one("#set-lifecycle-vip_orders", Input)
+        field.focus()
+        await pilot.press("end", "backspace", "0")
+        await settle(pilot)
+        error = app.screen.query_one("#error-set-lifecycle-vip_orders")
+        assert "lifecycle.vip_orders" in str(error.render())  # inline, naming the field
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert crm.ctx.settings.lifecycle.vip_orders == 3  # refused
+        await pilot.press("backspace", "1")
+        await settle(pilot)
+        assert not error.has_class("shown")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert crm.ctx.settings.lifecycle.vip_orders == 1
+        await pilot.press("escape", "2")  # leave the field, then go to Customers
+        await settle(pilot)
+        assert table._row_of(people["ann"]).standing.lifecycle == "vip"
+        await pilot.press("ctrl+z")  # settings changes are undone like any other
+        await settle(pilot)
+        assert crm.ctx.settings.lifecycle.vip_orders == 3
+
+
+async def test_the_theme_applies_at_once_and_is_remembered(
+        crm: Crm, people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        select = app.screen.query_one("#theme", Select)
+        assert "crm-high-contrast" in [value for _, value in select._options]
+        await pilot.press("tab", "enter", *"crm-light", "enter")  # type to search
+        await settle(pilot)
+        assert select.value == app.theme == "crm-light"
+    assert UserConfig.load().theme == "crm-light"
+
+
+@AT_BOTH_SIZES
+def test_the_settings_screen_looks_right(demo: Crm, snap_compare: SnapCompare,
+                                         size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(demo), terminal_size=size, run_before=pressing("8"))
