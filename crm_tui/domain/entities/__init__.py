@@ -1,4 +1,4 @@
-"""Entity document shapes (TypedDicts) and their validators, one module per entity.
+"""Entity fields (a `<ENTITY>_FIELDS` table each) and their validators, one module per entity.
 
 Import from the modules themselves (`from crm_tui.domain.entities.customer import
 validate_customer`): this package deliberately re-exports nothing, so that the segment

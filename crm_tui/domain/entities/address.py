@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any
 
 from crm_tui.domain.entities import schema
 from crm_tui.domain.entities.schema import Field
@@ -12,16 +12,6 @@ from crm_tui.domain.entities.schema import Field
 ADDRESS_KINDS = ("billing", "shipping", "home", "office")
 PLACE_FIELDS = ("street", "city", "region", "postal_code", "country")
 MAX_ADDRESSES = 20
-
-
-class AddressDoc(TypedDict):
-    kind: str
-    street: str | None
-    city: str | None
-    region: str | None
-    postal_code: str | None
-    country: str | None
-    is_default: bool
 
 
 ADDRESS_FIELDS: dict[str, Field] = {

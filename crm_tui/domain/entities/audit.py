@@ -8,21 +8,12 @@ from datetime import date
 from typing import Any
 
 from crm_tui.domain.entities import common, schema
-from crm_tui.domain.entities.schema import Field, Parser, StoredDoc
+from crm_tui.domain.entities.schema import Field, Parser
 from crm_tui.domain.errors import ValidationError
 
 AUDIT_ACTIONS = ("create", "update", "delete", "restore", "erase", "import", "revert", "undo")
 CHANGES_HINT = "a mapping of field name to [old value, new value]"
 _JSON_SCALARS = (str, int, float, bool, type(None))
-
-
-class AuditEntryDoc(StoredDoc):
-    who: str
-    when: str
-    entity: str
-    entity_id: int | str
-    action: str
-    changes: dict[str, list[Any]]
 
 
 def _entity_id(value: object, field: str, today: date) -> int | str:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, NotRequired
+from typing import Any
 
 from crm_tui.domain.entities import common, schema
-from crm_tui.domain.entities.address import ADDRESS_LIST, AddressDoc, settle_default
-from crm_tui.domain.entities.note import NOTE_LIST, NoteDoc
+from crm_tui.domain.entities.address import ADDRESS_LIST, settle_default
+from crm_tui.domain.entities.note import NOTE_LIST
 from crm_tui.domain.entities.preferences import (
-    PreferencesDoc,
     default_preferences,
     validate_preferences,
 )
-from crm_tui.domain.entities.schema import Field, StoredDoc
+from crm_tui.domain.entities.schema import Field
 
 CUSTOMER_KINDS = ("individual", "corporate")
 CUSTOMER_TYPES = ("retail", "wholesale", "distributor")
@@ -31,34 +30,6 @@ CUSTOMER_SOURCES = (
 CUSTOMER_STATUSES = ("active", "inactive")
 # The lifecycle segments a manual override may name (the rule itself lives in domain.rules).
 LIFECYCLE_SEGMENTS = ("prospect", "inactive", "at_risk", "vip", "returning", "new")
-
-
-class CustomerDoc(StoredDoc):
-    kind: str
-    first_name: str | None
-    last_name: str | None
-    company_name: str | None
-    email: str | None
-    phone: str | None
-    company: str | None
-    industry: str | None
-    customer_type: str
-    source: str
-    status: str
-    tags: list[str]
-    addresses: list[AddressDoc]
-    preferences: PreferencesDoc
-    notes: list[NoteDoc]
-    segment_override: str | None
-    external_id: str | None
-    owner: str | None
-    # Kept by the service layer, never accepted from input:
-    deleted_at: NotRequired[str | None]
-    erased: NotRequired[bool]
-    total_spent: NotRequired[int]
-    order_count: NotRequired[int]
-    first_order_date: NotRequired[str | None]
-    last_order_date: NotRequired[str | None]
 
 
 CUSTOMER_FIELDS: dict[str, Field] = {

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, NotRequired
+from typing import Any
 
 from crm_tui.domain.entities import common, schema
-from crm_tui.domain.entities.schema import Field, StoredDoc
+from crm_tui.domain.entities.schema import Field
 
 SERVICE_TYPES = (
     "general",
@@ -23,21 +23,6 @@ SERVICE_TYPES = (
     "transport",
 )
 FEEDBACK_SOURCES = ("web", "mobile", "email", "phone", "in_person", "survey", "other")
-
-
-class FeedbackDoc(StoredDoc):
-    customer_id: int | None  # None: anonymous feedback
-    service_type: str
-    rating: int
-    recommend_score: int | None
-    comments: str | None
-    source: str | None
-    date: str
-    resolved: bool
-    resolution_notes: str | None
-    resolved_by: str | None
-    resolved_date: str | None
-    sentiment: NotRequired[str]
 
 
 FEEDBACK_FIELDS: dict[str, Field] = {

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from crm_tui.domain.entities import common, schema
-from crm_tui.domain.entities.schema import Field, StoredDoc
+from crm_tui.domain.entities.schema import Field
 
 CHANNELS = ("email", "phone", "sms", "chat", "in_person", "whatsapp", "meeting", "demo", "support")
 DIRECTIONS = ("inbound", "outbound")
@@ -29,22 +29,6 @@ CHANNEL_ALIASES = {
     "live_chat": "chat",
 }
 MAX_DURATION_MINUTES = 7 * 24 * 60
-
-
-class InteractionDoc(StoredDoc):
-    customer_id: int
-    channel: str
-    direction: str
-    status: str | None
-    date: str
-    subject: str | None
-    summary: str | None
-    outcome: str | None
-    next_action: str | None
-    follow_up_date: str | None
-    follow_up_done: bool
-    duration_minutes: int | None
-    staff: str | None
 
 
 INTERACTION_FIELDS: dict[str, Field] = {

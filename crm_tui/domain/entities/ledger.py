@@ -10,20 +10,10 @@ from datetime import date
 from typing import Any
 
 from crm_tui.domain.entities import common, schema
-from crm_tui.domain.entities.schema import Field, StoredDoc
+from crm_tui.domain.entities.schema import Field
 
 LEDGER_KINDS = ("earn", "redeem", "expire", "adjust")
 MAX_POINTS = 1_000_000_000
-
-
-class LedgerEntryDoc(StoredDoc):
-    customer_id: int
-    program_id: int | None
-    kind: str
-    points: int
-    date: str
-    purchase_id: int | None
-    note: str | None
 
 
 LEDGER_FIELDS: dict[str, Field] = {

@@ -8,22 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 from crm_tui.domain.entities import common, schema
-from crm_tui.domain.entities.schema import Field, Parser, StoredDoc
+from crm_tui.domain.entities.schema import Field, Parser
 from crm_tui.domain.errors import ValidationError
 
 MAX_MULTIPLIER = 100
 MULTIPLIER_HINT = (
     f"a number above 0 and at most {MAX_MULTIPLIER}, with at most 2 decimals (e.g. 1.5)"
 )
-
-
-class LoyaltyProgramDoc(StoredDoc):
-    name: str
-    description: str | None
-    multiplier: float  # a factor, not money: 2 decimals at most, so its float is exact enough
-    min_purchase_cents: int
-    expiry_days: int | None
-    active: bool
 
 
 def _multiplier(value: object, field: str, today: date) -> float:

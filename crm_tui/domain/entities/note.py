@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date, datetime, time
-from typing import Any, TypedDict
+from typing import Any
 
 from crm_tui.domain.entities import common, schema
 from crm_tui.domain.entities.schema import Field
@@ -12,16 +12,6 @@ from crm_tui.domain.entities.schema import Field
 NOTE_TYPES = ("internal", "follow_up", "reminder", "complaint", "compliment")
 NOTE_PRIORITIES = ("low", "normal", "high")
 MAX_NOTES = 500
-
-
-class NoteDoc(TypedDict):
-    type: str
-    priority: str
-    pinned: bool
-    text: str
-    author: str | None
-    created_at: str
-    customer_id: int | None
 
 
 def _midnight(today: date) -> str:

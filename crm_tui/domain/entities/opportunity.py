@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from crm_tui.domain.entities import common, schema
-from crm_tui.domain.entities.schema import Field, Parser, StoredDoc
+from crm_tui.domain.entities.schema import Field, Parser
 
 # Stage names and default probabilities as in the spec; the pipeline rules may override
 # the probabilities from settings, validation only needs a consistent starting point.
@@ -29,20 +29,6 @@ _STAGE_ALIASES = {
     "qualified": "Qualification",
     "negotiating": "Negotiation",
 }
-
-
-class OpportunityDoc(StoredDoc):
-    customer_id: int
-    name: str
-    value: int
-    stage: str
-    probability: int
-    probability_manual: bool
-    expected_close_date: str | None
-    status: str
-    closed_date: str | None
-    owner: str | None
-    stage_changed_at: str
 
 
 def stage_status(stage: str) -> str:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any
 
 from crm_tui.domain import money
 from crm_tui.domain.entities import common, schema
@@ -35,14 +35,6 @@ TEXT_SEPARATOR = "; "  # between lines in one cell (our CSV exports)
 _QUANTITY_RE = re.compile(r"^(\d{1,7})\s*[x×]\s+(.*)$", re.IGNORECASE)
 _SKU_RE = re.compile(r"^(.*?)\s*\[([^\[\]]*)\]$")
 _LINE_SPLIT_RE = re.compile(r"[\r\n;]+")
-
-
-class LineDoc(TypedDict):
-    item: str
-    product_id: int | None
-    quantity: int
-    unit_price: int
-    sku: str | None
 
 
 LINE_FIELDS: dict[str, Field] = {

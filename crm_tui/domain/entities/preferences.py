@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any
 
 from crm_tui.domain.entities import common, schema
 from crm_tui.domain.entities.schema import Field, Parser
@@ -14,17 +14,6 @@ from crm_tui.domain.errors import ValidationError
 CONTACT_CHANNELS = ("email", "sms", "phone", "push", "whatsapp", "mail")
 _LANGUAGE_RE = re.compile(r"^[^\W\d_][^\W\d]*(?:[ \-][^\W\d_]+)*$")
 LANGUAGE_HINT = "a language code like en or fr-CA, or a language name"
-
-
-class PreferencesDoc(TypedDict):
-    email_opt_in: bool
-    sms_opt_in: bool
-    push_opt_in: bool
-    preferred_channel: str | None
-    language: str | None
-    gdpr_consent: bool
-    gdpr_consent_date: str | None
-    do_not_contact: bool
 
 
 def _language(value: object, field: str, today: date) -> str:

@@ -7,16 +7,7 @@ from datetime import date
 from typing import Any
 
 from crm_tui.domain.entities import common, schema
-from crm_tui.domain.entities.schema import Field, StoredDoc
-
-
-class ProductDoc(StoredDoc):
-    name: str
-    category: str | None
-    price: int
-    description: str | None
-    active: bool
-
+from crm_tui.domain.entities.schema import Field
 
 PRODUCT_FIELDS: dict[str, Field] = {
     "name": Field(schema.text(common.MEDIUM_TEXT), required=True),

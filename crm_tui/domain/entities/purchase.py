@@ -14,19 +14,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, NotRequired
+from typing import Any
 
 from crm_tui.domain import money
 from crm_tui.domain.entities import common, schema
 from crm_tui.domain.entities.order_lines import (
     LINES,
     MAX_QUANTITY,
-    LineDoc,
     order_lines,
     subtotal,
     summary_item,
 )
-from crm_tui.domain.entities.schema import Field, StoredDoc
+from crm_tui.domain.entities.schema import Field
 
 PURCHASE_STATUSES = ("completed", "refunded", "pending")
 PAYMENT_METHODS = (
@@ -43,24 +42,6 @@ PAYMENT_METHODS = (
 ORDER_EXTRAS = ("lines", "shipping", "tax", "discount", "note")
 # Fields whose change, without a new total, reprices the order.
 _PRICING = frozenset({"quantity", "unit_price", "lines", "shipping", "tax", "discount"})
-
-
-class PurchaseDoc(StoredDoc):
-    customer_id: int
-    product_id: int | None
-    item: str | None
-    quantity: int
-    unit_price: int
-    total: int
-    date: str
-    payment_method: str | None
-    status: str
-    external_id: str | None
-    lines: NotRequired[list[LineDoc] | None]
-    shipping: NotRequired[int | None]
-    tax: NotRequired[int | None]
-    discount: NotRequired[int | None]
-    note: NotRequired[str | None]
 
 
 PURCHASE_FIELDS: dict[str, Field] = {

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, TypedDict
+from typing import Any
 
 from crm_tui.domain import dates, money
 from crm_tui.domain.entities import common
@@ -331,14 +331,6 @@ DAY = Parser(lambda v, f, t: dates.parse_date(v, f, t).isoformat(), dates.DATE_H
              "date")
 MOMENT = Parser(lambda v, f, t: dates.parse_datetime(v, f).isoformat(), dates.DATETIME_HINT,
                 form="timestamp")
-
-
-class StoredDoc(TypedDict, total=False):
-    """Keys every stored document gets from the service layer, never from validation."""
-
-    id: int
-    created_at: str
-    updated_at: str
 
 
 def today_iso(today: date) -> str:

@@ -8,23 +8,14 @@ from datetime import date
 from typing import Any
 
 from crm_tui.domain.entities import common, schema
-from crm_tui.domain.entities.schema import Field, Parser, StoredDoc
+from crm_tui.domain.entities.schema import Field, Parser
 from crm_tui.domain.errors import ValidationError
-from crm_tui.domain.segments.parse import CONDITION_HINT, Condition, parse_conditions
+from crm_tui.domain.segments.parse import CONDITION_HINT, parse_conditions
 
 SEGMENT_MATCHES = ("all", "any")
 # A CSS color name or hex code: the TUI hands it to Textual as is.
 _COLOR_RE = re.compile(r"^(?:#[0-9a-f]{3}|#[0-9a-f]{6}|[a-z]{3,20})$", re.ASCII)
 COLOR_HINT = "a color name like green or a hex code like #2e7d32"
-
-
-class SegmentDoc(StoredDoc):
-    name: str
-    description: str | None
-    match: str
-    conditions: list[Condition]
-    color: str
-    active: bool
 
 
 def _color(value: object, field: str, today: date) -> str:

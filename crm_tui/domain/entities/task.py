@@ -7,22 +7,11 @@ from datetime import date
 from typing import Any
 
 from crm_tui.domain.entities import common, schema
-from crm_tui.domain.entities.schema import Field, StoredDoc
+from crm_tui.domain.entities.schema import Field
 
 TASK_PRIORITIES = ("low", "normal", "high", "urgent")
 TASK_STATUSES = ("open", "in_progress", "done", "cancelled")
 OPEN_TASK_STATUSES = ("open", "in_progress")
-
-
-class TaskDoc(StoredDoc):
-    title: str
-    description: str | None
-    customer_id: int | None
-    assigned_to: str | None
-    priority: str
-    due_date: str | None
-    status: str
-    completed_date: str | None
 
 
 TASK_FIELDS: dict[str, Field] = {
