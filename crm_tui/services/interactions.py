@@ -14,6 +14,7 @@ from . import tables
 from .agenda import UPCOMING_DAYS, Agenda, agenda_of
 from .base import CustomerRecords
 from .records import Record, newest_first
+from .tasks import snoozed_date
 
 TABLE = tables.INTERACTIONS
 
@@ -65,6 +66,15 @@ class InteractionService(CustomerRecords):
         if not self.get(interaction_id).get("follow_up_date"):
             raise ValidationError("follow_up_date", "is not set: there is no follow-up to complete")
         return self._edit("Complete follow-up", interaction_id, {"follow_up_done": True})
+
+    def snooze_follow_up(self, interaction_id: int, days: int,
+                         as_of: dt.date | None = None) -> Record:
+        """Put the follow-up off by `days`, as a task is (see `snoozed_date`)."""
+        due = self.get(interaction_id).get("follow_up_date")
+        if not due:
+            raise ValidationError("follow_up_date", "is not set: there is no follow-up to put off")
+        return self._edit("Snooze follow-up", interaction_id,
+                          {"follow_up_date": snoozed_date(due, self.ctx.as_of(as_of), days)})
 
     def delete(self, interaction_id: int) -> None:
         self._remove("Delete interaction", interaction_id)

@@ -138,3 +138,20 @@ def test_writes_are_audited_and_undoable(crm: Crm, interactions: InteractionServ
     assert interactions.get(logged)["subject"] == "Hi"
     crm.undo()
     assert interactions.for_customer(john) == []
+
+
+def test_snooze_a_follow_up_as_a_task_is(crm: Crm, interactions: InteractionService,
+                                         john: int) -> None:
+    ahead = interactions.log({"customer_id": john, "channel": "phone",
+                              "follow_up_date": day(3)})
+    late = interactions.log({"customer_id": john, "channel": "phone",
+                             "follow_up_date": day(-4), "follow_up_done": True})
+    assert interactions.snooze_follow_up(ahead, 7, AS_OF)["follow_up_date"] == day(10)
+    put_off = interactions.snooze_follow_up(late, 1, AS_OF)
+    # From today when late, and a new date is a follow-up to do again.
+    assert (put_off["follow_up_date"], put_off["follow_up_done"]) == (day(1), False)
+    assert crm.changes.undo_labels[0] == "Snooze follow-up"
+    crm.undo()
+    assert interactions.get(late)["follow_up_date"] == day(-4)
+    plain = interactions.log({"customer_id": john, "channel": "email"})
+    assert refused_field(lambda i: interactions.snooze_follow_up(i, 1), plain) == "follow_up_date"

@@ -24,7 +24,6 @@ from textual.worker import get_current_worker
 
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.services.agenda import UPCOMING_DAYS
-from crm_tui.services.tasks import snoozed_date
 from crm_tui.services.to_do import Scope, ToDo, to_do
 from crm_tui.tui.messages import deliver
 
@@ -259,9 +258,8 @@ class TasksScreen(CrmScreen):
             self.crm_app.run_change(lambda: self.crm.tasks.snooze(item.record_id, days),
                                     f"Put off {when}: {item.title}")
         else:
-            due = snoozed_date(item.date or None, self.crm.ctx.as_of(), days)
             self.crm_app.run_change(
-                lambda: self.crm.interactions.update(item.record_id, {"follow_up_date": due}),
+                lambda: self.crm.interactions.snooze_follow_up(item.record_id, days),
                 f"Put off {when}: {item.title}")
 
     def action_mine(self) -> None:
