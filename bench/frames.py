@@ -17,6 +17,7 @@ removed on exit.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,6 +44,9 @@ class RowLog:
     last_ids: list[int] | None = None  # the table's ids when a row was last drawn
     text: dict[int, tuple[int, str]] = field(default_factory=dict)  # id -> (seq, text)
     detail_id: int | None = None  # the customer the detail pane last showed
+    # the customer each screen's detail pane last showed, by the screen's class name (the
+    # customers screen's pane may still be catching up under a 360 screen opened on top)
+    detail_by_screen: dict[str, int] = field(default_factory=dict)
     # worker results applied, by the class name of the screen they were for
     delivered: dict[str, int] = field(default_factory=dict)
 
@@ -67,6 +71,7 @@ def row_probe() -> Iterator[RowLog]:
     def shown(self: DetailPane, detail: CustomerDetail) -> None:
         original_show(self, detail)
         log.detail_id = detail.customer["id"]
+        log.detail_by_screen[type(self.screen).__name__] = log.detail_id
 
     def delivered(self: CrmApp, message: Deliver) -> None:
         original_deliver(self, message)
@@ -123,4 +128,24 @@ class FrameWatch:
         return done
 
     async def until(self, condition: Callable[[], bool], timeout: float = 300.0) -> float:
-        return await asyncio.wait_for(self.expect(condition), timeout)
+        return await self.resolved(self.expect(condition), "a condition", timeout)
+
+    async def resolved(self, done: asyncio.Future[float], what: str, timeout: float) -> float:
+        """The time `done` resolved; a clear error naming `what` if the app stopped first
+        (a worker's exception ends it) or after `timeout` seconds. A condition already true
+        with no frame since (a result that changed nothing visible) gets a repaint, so
+        the figure is the frame that shows it rather than a wait for an unrelated one."""
+        deadline = time.perf_counter() + timeout
+        while not done.done():
+            if not self.app.is_running or self.app._exception is not None:
+                raise RuntimeError(f"{what}: the app stopped ({self.app._exception!r})")
+            if time.perf_counter() > deadline:
+                held = [w.condition() for w in self._waits if w.done is done]
+                raise RuntimeError(f"{what}: no frame after {timeout:.0f} s "
+                                   f"(condition met: {held == [True]}; screen "
+                                   f"{type(self.app.screen).__name__})")
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(done), 1.0)
+            if not done.done() and any(w.done is done and w.condition() for w in self._waits):
+                self.app.screen.refresh(repaint=True)
+        return done.result()

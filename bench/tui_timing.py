@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime as dt
 import os
@@ -97,8 +96,8 @@ async def running_app(path: Path, log: RowLog, preview: PreviewProcess | None = 
         rows = watch.expect(lambda: log.drawn > 0)
         detail = watch.expect(lambda: log.detail_id is not None)
         async with app.run_test(size=SIZE) as pilot:
-            rows_at = await asyncio.wait_for(rows, TIMEOUT)
-            detail_at = await asyncio.wait_for(detail, TIMEOUT)
+            rows_at = await watch.resolved(rows, "open: first rows", TIMEOUT)
+            detail_at = await watch.resolved(detail, "open: detail pane", TIMEOUT)
             times = {"open_s": rows_at - started, "detail_s": detail_at - started,
                      "painted_s": await painted - started, "wall_start": wall_start}
             await settle(pilot)
@@ -123,7 +122,7 @@ async def time_search(s: Session, keys: list[str]) -> list[float]:
         done = s.watch.expect(redrawn)
         started = time.perf_counter()
         await s.pilot.press(key)
-        seconds.append(await asyncio.wait_for(done, TIMEOUT) - started)
+        seconds.append(await s.watch.resolved(done, f"search key {key!r}", TIMEOUT) - started)
         await settle(s.pilot)
     return seconds
 
@@ -157,7 +156,7 @@ async def time_badge(s: Session, reps: int) -> list[float]:
         s.app.crm.sales.record({"customer_id": customer_id, "item": "Cable", "total": "9.99",
                                 "date": AS_OF.isoformat()})
         s.app.data_changed()
-        seconds.append(await asyncio.wait_for(done, TIMEOUT) - started)
+        seconds.append(await s.watch.resolved(done, "badge update", TIMEOUT) - started)
         await settle(s.pilot)
     return seconds
 
@@ -179,7 +178,7 @@ async def _time_visit(s: Session, label: str, painted: Any, go: Any) -> dict[str
     done = s.watch.expect(painted)
     started, cpu = time.perf_counter(), cpu_s()
     await go()
-    seconds = await asyncio.wait_for(done, TIMEOUT) - started
+    seconds = await s.watch.resolved(done, f"visit {label}", TIMEOUT) - started
     figures = _visit_figures(label, seconds, cpu_s() - cpu)
     await settle(s.pilot)
     return figures
@@ -211,7 +210,8 @@ async def visit_screens(s: Session) -> list[dict[str, Any]]:
 
         visits.append(await _time_visit(
             s, "360 screen, another customer",
-            lambda: delivered.get(DETAIL_SCREEN, 0) > seen and s.log.detail_id == other,
+            lambda: (delivered.get(DETAIL_SCREEN, 0) > seen
+                     and s.log.detail_by_screen.get(DETAIL_SCREEN) == other),
             open_other))
     return visits
 
