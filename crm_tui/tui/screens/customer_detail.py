@@ -7,11 +7,12 @@ from typing import ClassVar
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from crm_tui.services.customer_view import CustomerDetail, customer_detail
 from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.detail_pane import DetailPane
+from crm_tui.tui.widgets.footer import Footer
 
 from .base import CrmScreen
 from .pipeline import PipelineScreen

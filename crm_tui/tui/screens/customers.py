@@ -13,7 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 from textual.widgets._select import InvalidSelectValueError
 from textual.worker import get_current_worker
 
@@ -25,6 +25,7 @@ from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.customer_table import CustomerTable
 from crm_tui.tui.widgets.detail_pane import DetailPane
 from crm_tui.tui.widgets.filter_line import filter_words, narrowed
+from crm_tui.tui.widgets.footer import Footer
 from crm_tui.tui.widgets.search_box import SearchBox
 
 from .ask import TextDialog

@@ -21,12 +21,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, Vertical
 from textual.timer import Timer
-from textual.widgets import Footer, Header, LoadingIndicator, Static
+from textual.widgets import Header, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm_tui.services.crm import Crm
 from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.charts import Chart, ChartData
+from crm_tui.tui.widgets.footer import Footer
 from crm_tui.tui.widgets.kpi import (
     KPIS,
     DashboardFigures,

@@ -24,7 +24,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Select, Static
+from textual.widgets import Header, Input, Select, Static
 from textual.worker import get_current_worker
 
 from crm_tui.domain.entities.customer import display_name
@@ -38,6 +38,7 @@ from crm_tui.domain.rules.pipeline import (
     previous_stage,
 )
 from crm_tui.tui.messages import deliver
+from crm_tui.tui.widgets.footer import Footer
 from crm_tui.tui.widgets.pipeline_board import Card, PipelineBoard, Stage
 
 from .base import CrmScreen

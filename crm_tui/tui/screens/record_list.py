@@ -18,11 +18,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.coordinate import Coordinate
 from textual.theme import Theme
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.badges import rich_colors
+from crm_tui.tui.widgets.footer import Footer
 
 from .base import CrmScreen
 

@@ -15,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, Select, Static
+from textual.widgets import Header, Input, Label, Select, Static
 
 from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.settings import RFM_MODES
@@ -27,6 +27,7 @@ from crm_tui.services.settings_service import (
     read,
     show,
 )
+from crm_tui.tui.widgets.footer import Footer
 
 from .base import CrmScreen
 from .confirm import ConfirmScreen

@@ -18,7 +18,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option, OptionDoesNotExist
 from textual.worker import get_current_worker
 
@@ -26,6 +26,7 @@ from crm_tui.domain.entities.customer import display_name
 from crm_tui.services.agenda import UPCOMING_DAYS
 from crm_tui.services.to_do import Scope, ToDo, to_do
 from crm_tui.tui.messages import deliver
+from crm_tui.tui.widgets.footer import Footer
 
 from .base import CrmScreen
 
