@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import re
+from pathlib import Path
 
 from textual.widgets._footer import FooterKey
 
@@ -31,3 +33,11 @@ async def test_forms_opened_and_closed_leave_no_footer_keys_behind(
         removed = [key for key in gc.get_objects()
                    if isinstance(key, FooterKey) and not key.is_attached]
         assert removed == []
+
+
+def test_every_screen_uses_the_apps_footer() -> None:
+    """Textual's own Footer would bring the leak back on the screen that used it."""
+    package = Path(__file__).parents[2] / "crm_tui" / "tui"
+    users = [path.relative_to(package).as_posix() for path in package.rglob("*.py")
+             if re.search(r"from textual\.widgets import[^\n]*\bFooter\b", path.read_text())]
+    assert users == ["widgets/footer.py"]
