@@ -46,7 +46,7 @@ def tasks(crm: Crm) -> int:
 
 def segments(crm: Crm) -> int:
     counts = [c for c in crm.segments.counts() if c.kind != "custom"]
-    return len(counts) + len(crm.segments.list())
+    return len(counts) + len(crm.segments.all())
 
 
 def products(crm: Crm) -> int:

@@ -100,7 +100,7 @@ class SegmentService:
         doc = with_id(fetch(self.table, "segment", segment_id))
         return {**doc, "rule_text": describe_segment(doc)}
 
-    def list(self) -> list[dict[str, Any]]:
+    def all(self) -> list[dict[str, Any]]:
         """Every custom segment, by name, each with its live member `count`."""
         groups = self.membership.groups()
         docs = [{**self.get(doc.doc_id), "count": groups.count(doc.doc_id)} for doc in self.table]

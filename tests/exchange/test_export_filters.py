@@ -58,7 +58,7 @@ def test_vip_alone_is_refused_rather_than_mixing_three_segments(demo: Crm) -> No
 
 
 def test_a_custom_segment_exports_the_customers_its_rule_holds(demo: Crm) -> None:
-    segment = demo.segments.list()[0]
+    segment = demo.segments.all()[0]
     rule = demo.segments.get(segment["id"])
     held = [c["id"] for c in demo.customers.all()
             if evaluate(rule, facts_of(demo.customers.table.get(doc_id=c["id"]),
@@ -97,7 +97,7 @@ def test_names_are_checked_before_any_row_is_made(demo: Crm) -> None:
 
 
 def test_a_resolved_query_names_what_is_stored(demo: Crm) -> None:
-    custom = demo.segments.list()[0]
+    custom = demo.segments.all()[0]
     query = resolve_query(demo, Query(as_of=AS_OF, segment=custom["name"].lower(), tag="VIP",
                                       status="ACTIVE"))
     assert (query.segment, query.tag, query.status) == (custom["id"], "vip", "active")

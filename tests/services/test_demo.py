@@ -148,7 +148,7 @@ def test_every_lifecycle_and_rfm_segment_has_members(demo: Crm) -> None:
 
 
 def test_custom_segments_have_members(demo: Crm) -> None:
-    segments = {s["name"]: s["count"] for s in demo.segments.list()}
+    segments = {s["name"]: s["count"] for s in demo.segments.all()}
     assert set(segments) == {"Big spenders", "Casablanca & Rabat", "Churn watch",
                              "Newsletter VIPs"}
     assert all(count > 0 for count in segments.values()), segments

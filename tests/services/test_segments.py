@@ -71,14 +71,14 @@ def test_create_validates_and_names_are_unique_case_insensitively(
     with pytest.raises(ValidationError) as exc:
         segments.create({"name": "Empty", "conditions": []})
     assert exc.value.field == "conditions"
-    assert [s["name"] for s in segments.list()] == ["Loyal"]
+    assert [s["name"] for s in segments.all()] == ["Loyal"]
 
 
 def test_update_get_list_delete(segments: SegmentService, people: list[int]) -> None:
     sid = segments.create({"name": "Tagged", "conditions": [
         {"field": "tags", "op": "has", "value": "vip"}]})
     assert segments.get(sid)["rule_text"] == "all of: tags has vip"
-    assert segments.list()[0]["count"] == 1
+    assert segments.all()[0]["count"] == 1
     updated = segments.update(sid, {"name": "Mid", "match": "all",
                                     "conditions": ["total_spent >= 200", "total_spent < 1000"]})
     assert updated["name"] == "Mid" and updated["created_by"] == "alice"
@@ -89,7 +89,7 @@ def test_update_get_list_delete(segments: SegmentService, people: list[int]) -> 
     segments.delete(sid)
     with pytest.raises(NotFoundError):
         segments.get(sid)
-    assert [s["name"] for s in segments.list()] == ["Other"]
+    assert [s["name"] for s in segments.all()] == ["Other"]
     assert segments.members(other) == [people[0]]
 
 
@@ -106,7 +106,7 @@ def test_preview_counts_an_unsaved_rule_set(crm: Crm, segments: SegmentService,
     assert "conditions[0].value" in exc.value.errors
     crm.customers.delete(people[5])
     assert segments.preview(rule) == 1  # soft-deleted customers are never members
-    assert segments.list() == []  # previews store nothing
+    assert segments.all() == []  # previews store nothing
 
 
 def test_keys_for_built_in_and_custom_segments(segments: SegmentService,

@@ -74,7 +74,7 @@ class SegmentsScreen(RecordListScreen):
     def fetch(self, theme: Mapping[str, str]) -> Listing:
         settings = self.crm.ctx.settings
         counts = [c for c in self.crm.segments.counts() if c.kind != "custom"]
-        customs = self.crm.segments.list()
+        customs = self.crm.segments.all()
         rows = [(str(c.key), self._builtin_row(c, settings, theme)) for c in counts]
         for s in customs:
             color = s.get("color") if s.get("color") in theme else "accent"
