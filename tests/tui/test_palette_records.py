@@ -104,3 +104,16 @@ async def test_deal_lists_deals_and_no_observer_is_added(crm: Crm,
             await pilot.press("escape")
             await settle(pilot)
         assert observers(crm) == before
+
+
+@SIZES
+def test_the_palette_looks_right(crm: Crm, records: dict[str, int], size: tuple[int, int],
+                                 snap_compare: Any) -> None:
+    """'deal' typed: every deal with its customer, the closed one among them."""
+    async def search_deals(pilot: Any) -> None:
+        await settle(pilot)
+        await pilot.press("ctrl+p", *"deal")
+        await found(pilot, lambda: hits(pilot.app).count("deal: ") == 3)
+        await settle(pilot)
+
+    assert snap_compare(make_app(crm), terminal_size=size, run_before=search_deals)
