@@ -72,11 +72,11 @@ class CustomerKeys:
         if self._pending is not None:
             return
         for keys, key in ((self._email, email_key(doc)), (self._external, external_key(doc))):
-            ids = keys.get(key) if key is not None else None
-            if ids is not None:
-                ids.discard(doc_id)
-                if not ids:
-                    del keys[key]
+            if key is None or (ids := keys.get(key)) is None:
+                continue
+            ids.discard(doc_id)
+            if not ids:
+                del keys[key]
         self._deleted.discard(doc_id)
 
     def replace(self, doc_id: int, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:

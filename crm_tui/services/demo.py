@@ -125,16 +125,17 @@ class _Writer:
         self.segments_ = SegmentService(ctx, changes, crm.segments.membership)
         self.counts: Counter[str] = Counter()
         self.product_ids: dict[str, int] = {}
-        self.actions: dict[str, Callable[[int | None, dict[str, Any], Any], int | None]] = {
+        # Each makes a record and answers what a later step refers to it by (`Step.key`).
+        self.actions: dict[str, Callable[[int | None, dict[str, Any], Any], object]] = {
             "purchase": self._purchase,
             "interaction": lambda c, d, ref: self.interactions.log({**d, "customer_id": c}),
             "deal": self._deal,
             "task": lambda c, d, ref: self.tasks.create({**d, "customer_id": c}),
             "feedback": lambda c, d, ref: self.feedback.submit({**d, "customer_id": c}),
             "resolve": lambda c, d, ref: self.feedback.update(ref, {**d, "resolved": True}),
-            "note": lambda c, d, ref: self.customers.add_note(c, d),
+            "note": lambda c, d, ref: self.customers.add_note(whose(c), d),
             "redeem": self._redeem,
-            "adjust": lambda c, d, ref: self.loyalty.adjust(c, d["points"], d["note"]),
+            "adjust": lambda c, d, ref: self.loyalty.adjust(whose(c), d["points"], d["note"]),
         }
 
     def at(self, moment: dt.datetime) -> None:
@@ -175,8 +176,9 @@ class _Writer:
         made: dict[str, Any] = {}
         for step in plan.steps:
             self.at(step.at)
-            result = self.actions[step.action](customer_id if step.own else None, step.data,
-                                               made.get(step.key))
+            customer = customer_id if step.about_customer else None
+            ref = made.get(step.key) if step.key is not None else None
+            result = self.actions[step.action](customer, step.data, ref)
             if step.key is not None and step.key not in made:
                 made[step.key] = result
             self.counts[step.action] += 1
@@ -208,10 +210,17 @@ class _Writer:
                                      "value": cents_to_decimal(data["value_cents"])})
 
     def _redeem(self, customer_id: int | None, data: dict[str, Any], _: Any) -> int | None:
-        assert customer_id is not None
+        customer_id = whose(customer_id)
         balance = self.customers.get(customer_id).get("loyalty_points") or 0
         points = int(balance * data["fraction"])
         if points <= 0:  # nothing earned (free samples only): nothing to spend
             self.counts["redeem"] -= 1
             return None
         return self.loyalty.redeem(customer_id, points, data["note"])
+
+
+def whose(customer_id: int | None) -> int:
+    """The customer of a step that is always about one (a note, points)."""
+    if customer_id is None:
+        raise ValueError("this demo step needs a customer")
+    return customer_id

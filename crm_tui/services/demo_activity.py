@@ -36,14 +36,14 @@ RESOLVED = {"positive": 0.5, "neutral": 0.4, "negative": 0.65}
 @dataclass(frozen=True)
 class Step:
     """One service call at a moment. `key` names the record a step makes ("feedback") for
-    a later step that refers to it ("resolve"); `own` is False for records about nobody
+    a later step that refers to it ("resolve"); `about_customer` is False for records about nobody
     (anonymous feedback, internal tasks)."""
 
     at: dt.datetime
     action: str
     data: dict[str, Any] = field(default_factory=dict)
     key: str | None = None
-    own: bool = True
+    about_customer: bool = True
 
 
 class ActivityPlanner:
@@ -144,7 +144,7 @@ class ActivityPlanner:
         return steps
 
     def _task(self, offset: int, kept_open: bool, created: dt.date, title: str,
-              own: bool) -> Step:
+              about_customer: bool) -> Step:
         """A task due `offset` days from as_of; past due, most were done (a few
         cancelled) unless `kept_open`."""
         rng, as_of = self.rng, self.as_of
@@ -159,7 +159,7 @@ class ActivityPlanner:
             day = min(max(made, due + dt.timedelta(days=rng.randint(-3, 2))), as_of)
             data |= {"status": "done", "completed_date": day.isoformat()} \
                 if ending < closed - 0.05 else {"status": "cancelled"}
-        return Step(self.moment(made), "task", data, own=own)
+        return Step(self.moment(made), "task", data, about_customer=about_customer)
 
     # ----- notes, feedback, loyalty ----------------------------------------------------------
     def notes(self, created: dt.date, unhappy: bool) -> list[Step]:
@@ -188,7 +188,7 @@ class ActivityPlanner:
             steps += self._feedback(day, False)
         return steps, unhappy
 
-    def _feedback(self, day: dt.date, own: bool) -> list[Step]:
+    def _feedback(self, day: dt.date, about_customer: bool) -> list[Step]:
         rng = self.rng
         rating = RATINGS.pick(rng)
         mood = "positive" if rating >= 4 else "neutral" if rating == 3 else "negative"
@@ -198,14 +198,15 @@ class ActivityPlanner:
             "source": self.feedback_sources.pick(rng),
             "recommend_score": rng.randint(*RECOMMEND[rating]) if rng.random() < 0.8 else None,
             "comments": pick(rng, self.words["feedback"][mood]) if rng.random() < 0.85 else None}
-        key = "feedback" if own else "anonymous"
-        steps = [Step(self.moment(day), "feedback", data, key, own)]
+        key = "feedback" if about_customer else "anonymous"
+        steps = [Step(self.moment(day), "feedback", data, key, about_customer)]
         if rng.random() < RESOLVED[mood]:
             later = min(day + dt.timedelta(days=rng.randint(0, 10)), self.as_of)
             steps.append(Step(self.after(steps[0].at, later), "resolve", {
                 "resolved_by": pick(rng, self.staff),
-                "resolution_notes": pick(rng, self.words["resolutions"])}, key, own))
-            if own and mood == "negative" and rng.random() < 0.5:  # sorry, have some points
+                "resolution_notes": pick(rng, self.words["resolutions"])}, key, about_customer))
+            # sorry, have some points
+            if about_customer and mood == "negative" and rng.random() < 0.5:
                 steps.append(Step(self.after(steps[-1].at, later), "adjust", {
                     "points": pick(rng, (25, 50, 100)), "note": "Goodwill after a complaint"}))
         return steps

@@ -276,7 +276,7 @@ class DemoPlanner:
             kinds.append("shipping")
         cities = self.cities[locale["code"]]
         home = cities.pick(rng)
-        result = []
+        result: list[dict[str, Any]] = []
         for kind in kinds:
             place = home if kind != "shipping" or rng.random() < 0.7 else cities.pick(rng)
             street = locale["street_format"].format(number=rng.randint(1, 250),

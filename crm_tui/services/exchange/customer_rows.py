@@ -108,9 +108,9 @@ class CustomerInput:
         tags = values.get("tags")
         if isinstance(tags, str) and '"' in tags:  # Mailchimp's TAGS: "Customer","VIP"
             values["tags"] = tags.replace('"', "")
-        name = fields.get("name")
-        if not ({"first_name", "last_name"} & values.keys()) and not is_blank(name):
-            text = clean_text(name, "name", max_len=200)
+        full_name = fields.get("name")
+        if not ({"first_name", "last_name"} & values.keys()) and not is_blank(full_name):
+            text = clean_text(full_name, "name", max_len=200)
             if _corporate(values.get("kind")):
                 values.setdefault("company_name", text)
             else:

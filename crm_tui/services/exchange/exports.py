@@ -246,7 +246,7 @@ def linked_rows(kind: Kind) -> Callable[[Crm, Query], Iterator[Row]]:
             owner = customers.get(doc_id=owner_id) if owner_id else None
             if owner is not None and owner.get("deleted_at"):
                 continue  # as in the customers export: the trash is not exported
-            if picked.filtered and (owner is None or not picked.accepts(owner_id, owner)):
+            if picked.filtered and (owner is None or not picked.accepts(owner.doc_id, owner)):
                 continue
             row = {c: doc.get(c) for c in kind.columns}
             row["id"] = doc.doc_id

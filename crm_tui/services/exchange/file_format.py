@@ -198,7 +198,9 @@ def _code_page(sample: bytes) -> Encoding:
     """The single-byte code page of text that is not UTF-8 (see the module's docstring)."""
     from charset_normalizer import from_bytes  # only files that are not UTF-8 need it
 
-    matches = from_bytes(sample) if sample else []
+    if not sample:
+        return _code_page_named(_WINDOWS_1252)
+    matches = from_bytes(sample)
     best = matches[0] if matches else None
     if best is None or any(_WINDOWS_1252 in match.could_be_from_charset
                            for match in matches if match.chaos <= best.chaos):

@@ -125,6 +125,7 @@ class Balances(RowHandler):
             return Plan([])
         points = parse_int(fields["loyalty_points"], "loyalty_points", minimum=-MAX_POINTS,
                            maximum=MAX_POINTS)
+        customer: dict[str, Any] | None
         if "customer_id" in fields:
             customer = self.ctx.crm.customers.get(fields["customer_id"], include_deleted=True)
         else:

@@ -73,9 +73,9 @@ class CustomerLinker:
             return Link(customer_id)
         name = self._name(link)
         if email is None and external is None:
-            found = self._by_name(name)
-            if found is not None:
-                return Link(found)
+            named = self._by_name(name)
+            if named is not None:
+                return Link(named)
         if name is None and external is None:
             if email is None:
                 raise ValidationError("customer_email", "is required: the other customer "

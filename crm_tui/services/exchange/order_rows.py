@@ -86,7 +86,8 @@ def _reference(row: SourceRow) -> str | None:
 
 def _order(rows: list[SourceRow], broken: list[int]) -> SourceRow:
     first = rows[0]
-    extra = {SPAN: len(rows), LINES_AT: []}
+    lines_at: list[int] = []
+    extra: dict[str, Any] = {SPAN: len(rows), LINES_AT: lines_at}
     if broken:
         return _refused(first, extra, RowError(
             first.line, "row", f"order {_reference(first)} is not imported: its row on line "
@@ -109,7 +110,7 @@ def _order(rows: list[SourceRow], broken: list[int]) -> SourceRow:
                                     "order's own cells belong on its first row"))
         if line:
             lines.append(line)
-            extra[LINES_AT].append(row.line)
+            lines_at.append(row.line)
     if lines:
         fields["lines"] = lines
     return SourceRow(first.line, fields, prefix=first.prefix, extra=extra)

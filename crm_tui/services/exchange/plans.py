@@ -15,10 +15,11 @@ back and replayed row by row as for any other failed write.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from crm_tui.domain.entities.common import clean_text, is_blank, parse_id
 from crm_tui.domain.errors import ValidationError
@@ -55,16 +56,17 @@ class ImportContext:
         return self.crm.ctx.clock.today()
 
 
-class RowHandler(Protocol):
+class RowHandler(ABC):
     """Turns the mapped fields of one row into a Plan (or raises ValidationError).
-    Handlers subclass it for the default (no-op) `reset` and `flush`."""
+    A base class, not a protocol: handlers inherit the no-op `reset` and `flush`."""
 
     kind: str
     # A pure function of a row's fields and today (no store, no state), whose answer
     # `prepare_read` takes: the pipeline may run it ahead, in another process, while this
     # one writes (see read_ahead.py). None: the handler has none.
-    read_ahead: ClassVar[Callable[[Mapping[str, Any], date], Any] | None] = None
+    read_ahead: ClassVar[staticmethod[[Mapping[str, Any], date], Any] | None] = None
 
+    @abstractmethod
     def prepare(self, fields: Mapping[str, Any]) -> Plan: ...
 
     def prepare_read(self, fields: Mapping[str, Any], ahead: Any) -> Plan:
@@ -73,11 +75,13 @@ class RowHandler(Protocol):
 
     def reset(self) -> None:
         """Forget caches and deferred writes: the chunk they were made in rolled back."""
+        return None  # by default, nothing kept
 
     def flush(self) -> None:
         """Make the writes the chunk's plans deferred (called inside the chunk's commit,
         after its last row): a handler may gather what many rows change in one record
         and write it once."""
+        return None  # by default, nothing deferred
 
 
 def check_on_duplicate(value: str) -> str:
