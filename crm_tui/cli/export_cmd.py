@@ -10,7 +10,7 @@ from typing import IO
 import click
 
 from crm_tui.services.exchange.exports import DUMP_KINDS, KINDS, Query, resolve_query
-from crm_tui.services.exchange.writers import FORMATS, write_json, write_rows
+from crm_tui.services.exchange.writers import FORMATS, format_of, write_json, write_rows
 
 from .common import DATE, as_of_option, open_crm, options_named
 from .damage_warning import warn_if_damaged
@@ -20,13 +20,6 @@ from .progress import progress
 
 DUMP_FORMAT = "crm-tui-export"
 SELECTING = ("segment", "tag", "status", "view")  # the options that pick customers by name
-
-
-def _format_for(fmt: str | None, output: str) -> str:
-    if fmt:
-        return fmt
-    suffix = Path(output).suffix.lstrip(".").lower()
-    return suffix if suffix in FORMATS else "csv"
 
 
 def write_dump(source: ExportSource, out: IO[bytes]) -> int:
@@ -91,7 +84,7 @@ def export(ctx: click.Context, kind: str, fmt: str | None, output: str, segment:
       crm export purchases --since 2026-01-01 --format jsonl -o - | jq .total
       crm export all --format json -o backup.json
     """
-    fmt = _format_for(fmt, output)
+    fmt = fmt or format_of(output)
     if kind == "all" and fmt != "json" and output == "-":
         raise click.UsageError(f"export all --format {fmt} writes one file per kind: "
                                "give a folder with -o")

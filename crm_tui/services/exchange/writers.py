@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from itertools import compress, count, islice, repeat
 from operator import contains
+from pathlib import PurePath
 from typing import IO, Any, Protocol, runtime_checkable
 
 import orjson
@@ -22,6 +23,13 @@ from .xlsx import write_xlsx
 
 FORMATS = ("csv", "json", "jsonl", "xlsx")
 Row = Mapping[str, Any]
+
+
+def format_of(path: str) -> str:
+    """The format a file's name asks for by its extension (export.xlsx: xlsx); csv when
+    it names none of them."""
+    suffix = PurePath(path).suffix.lstrip(".").lower()
+    return suffix if suffix in FORMATS else "csv"
 
 
 @runtime_checkable

@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from crm_tui.tui.screens.import_batches import ImportBatchesScreen
+from crm_tui.tui.screens.import_file import ImportScreen
+
 if TYPE_CHECKING:
     from crm_tui.tui.app import CrmApp
 
@@ -17,6 +20,10 @@ class ActionCommands(Provider):
         actions: list[tuple[str, str, Callable[[], object]]] = [
             ("customer: new", "add a customer", lambda: app.open_form("customer")),
             ("product: new", "add a product", lambda: app.open_form("product")),
+            ("Import a file…", "customers, purchases or interactions from a CSV file: "
+             "check it, then import", lambda: app.push_screen(ImportScreen())),
+            ("Past imports…", "the imports made so far; revert one",
+             lambda: app.push_screen(ImportBatchesScreen())),
             ("undo", "undo this session's last change", app.action_undo),
             ("help", "every key, generated from the bindings", app.action_help),
         ]

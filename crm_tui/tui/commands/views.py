@@ -1,5 +1,5 @@
 """Palette provider: saved views of the customers list ("view: Hot leads" applies one,
-"view: save as…", "view: delete Hot leads")."""
+"view: save as…", "view: delete Hot leads") and "Export this view…"."""
 
 from __future__ import annotations
 
@@ -43,8 +43,13 @@ class ViewCommands(Provider):
                                        lambda: app.crm.views.delete(name),
                                        f"View deleted: {name}")
 
-        commands: list[Command] = [("view: save as…", "name this search, its filters and "
-                                    "sort", save)]
+        async def export() -> None:
+            (await self._customers()).action_export_view()
+
+        commands: list[Command] = [
+            ("view: save as…", "name this search, its filters and sort", save),
+            ("Export this view…", "the customers listed now, in their order, to a CSV, "
+             "XLSX or JSON file", export)]
         for view in views:
             commands.append((f"view: {view.name}", "show the customers this view shows",
                              apply(view.name)))

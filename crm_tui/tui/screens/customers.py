@@ -29,14 +29,14 @@ from crm_tui.tui.widgets.footer import Footer
 from crm_tui.tui.widgets.search_box import SearchBox
 
 from .ask import TextDialog
-from .customers_bulk import BulkActions
+from .customers_exchange import ExchangeActions
 from .sort_picker import SortPicker
 
 WIDE = 110  # columns from which the detail pane sits beside the table
 DETAIL_DELAY = 0.15  # seconds the cursor rests on a row before its 360 view is fetched
 
 
-class CustomersScreen(BulkActions):
+class CustomersScreen(ExchangeActions):
     # Keys act on the list until "/" is pressed: the table takes the focus once loaded
     # (a loading widget cannot), unless "/" was pressed meanwhile.
     AUTO_FOCUS = None

@@ -9,6 +9,7 @@ its outcome as typed messages to the screen.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ from crm_tui.domain.entities.customer import CUSTOMER_STATUSES
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.services.bulk import Progress
 from crm_tui.services.exchange.exports import Query, export_rows
-from crm_tui.services.exchange.writers import write_rows
+from crm_tui.services.exchange.writers import format_of, write_rows
 from crm_tui.tui.failures import WRITE_FAILURES, failure_message
 
 from .ask import ChoiceDialog, TextDialog
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
 
 ACTIONS = [("Tag…", "tag"), ("Remove a tag…", "untag"), ("Set status…", "status"),
-           ("Set owner…", "owner"), ("Export to a CSV file…", "export"), ("Delete…", "delete")]
+           ("Set owner…", "owner"), ("Export to a file…", "export"), ("Delete…", "delete")]
 REPORTS = 100  # progress messages per bulk change, at most
 
 
@@ -61,12 +62,13 @@ class BulkFinished(Message):
 
 
 def export_customers(crm: Crm, ids: list[int], target: str) -> int:
-    """The customers export of these customers, in this order, to a CSV file at `target`
-    (the rows and writer `crm export customers` uses)."""
+    """The customers export of these customers, in this order, to `target` in the format
+    its extension names, CSV by default (the rows, writers and `-o PATH` rules of
+    `crm export customers`)."""
     query = Query(as_of=crm.ctx.as_of(), customers=tuple(ids))
     columns, rows = export_rows(crm, "customers", query)
     with output_stream(str(Path(target).expanduser()), binary_ok=True) as out:
-        return write_rows("csv", columns, rows, out)
+        return write_rows(format_of(target), columns, rows, out)
 
 
 class BulkActions(CrmScreen):
@@ -102,9 +104,7 @@ class BulkActions(CrmScreen):
     def _bulk_chosen(self, choice: str | None, ids: list[int]) -> None:
         who = customers_noun(len(ids))
         if choice == "export":
-            path = default_export_path(self.crm.ctx.as_of())
-            self.app.push_screen(TextDialog(f"Export {who} to (CSV file)", value=path),
-                                 lambda target: target and self._export(ids, target))
+            self.ask_export(ids, f"Export {who} to")
             return
         if self.crm_app.refuse_change():
             return
@@ -161,6 +161,23 @@ class BulkActions(CrmScreen):
         else:
             label = self.crm.changes.undo_labels[0] if changed else "Nothing to change"
             self.post_message(BulkFinished(f"{label} ({changed:,} changed)", deleted=deleted))
+
+    def ask_export(self, ids: list[int], title: str) -> None:
+        """Ask where to export these customers (csv, xlsx or json by the extension), and
+        whether to replace the file already there, then export them."""
+        path = default_export_path(self.crm.ctx.as_of())
+
+        def replace_asked(target: str | None) -> None:
+            if not target:
+                return
+            if not os.path.lexists(Path(target).expanduser()):
+                self._export(ids, target)
+                return
+            self.app.push_screen(ConfirmScreen(f"{target} exists. Replace it?"),
+                                 lambda yes: self._export(ids, target) if yes else None)
+
+        self.app.push_screen(TextDialog(f"{title} (.csv, .xlsx or .json)", value=path),
+                             replace_asked)
 
     def _export(self, ids: list[int], target: str) -> None:
         self._bulk_running = True
