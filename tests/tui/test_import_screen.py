@@ -4,6 +4,7 @@ from the list of past imports; the same counts and rows as `crm import`."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -212,3 +213,38 @@ async def test_the_palette_opens_the_import_screens(crm: Crm, people: dict[str, 
         await settle(pilot)
         wanted = ImportScreen if query == "import a file" else ImportBatchesScreen
         assert isinstance(app.screen, wanted)
+
+
+async def test_closing_the_screen_stops_its_dry_run(crm: Crm, people: dict[str, int],
+                                                    tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    many = tmp_path / "many.csv"
+    many.write_text("Email,First Name\n" + "".join(f"p{i}@x.example,P{i}\n"
+                                                   for i in range(20)))
+    monkeypatch.setattr("crm_tui.services.exchange.importer.CHUNK_ROWS", 2)
+    closed, raised = threading.Event(), []
+
+    def paced(*args: Any, progress: Any, **options: Any) -> Any:
+        def reported(done: int, expected: int | None) -> None:
+            closed.wait(10)  # the screen closes after the first chunk
+            progress(done, expected)
+
+        try:
+            return import_file(*args, progress=reported, **options)
+        except BaseException as exc:
+            raised.append(type(exc).__name__)
+            raise
+
+    monkeypatch.setattr("crm_tui.tui.screens.import_file.import_file", paced)
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        screen_of(app).query_one("#path", Input).value = str(many)
+        await pilot.press("enter", "escape")
+        closed.set()
+        await settle(pilot)
+        assert not isinstance(app.screen, ImportScreen)
+    assert raised == ["Abandoned"]
+    crm.customers.create({"first_name": "After", "email": "after@x.example"})  # not locked
+    assert len(list(crm.customers.all())) == 4
