@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets import Input, OptionList, ProgressBar, Select, Static
 
 from crm_tui.services.crm import Crm
 from crm_tui.services.exchange.batches import list_batches
@@ -248,3 +248,35 @@ async def test_closing_the_screen_stops_its_dry_run(crm: Crm, people: dict[str, 
     assert raised == ["Abandoned"]
     crm.customers.create({"first_name": "After", "email": "after@x.example"})  # not locked
     assert len(list(crm.customers.all())) == 4
+
+
+async def test_an_import_reports_its_progress(crm: Crm, people: dict[str, int],
+                                              tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    many = tmp_path / "many.csv"
+    many.write_text("Email,First Name\n" + "".join(f"p{i}@x.example,P{i}\n"
+                                                   for i in range(20)))
+    monkeypatch.setattr("crm_tui.services.exchange.importer.CHUNK_ROWS", 5)
+    app = make_app(crm)
+    async with app.run_test(size=WIDE) as pilot:
+        await check_file(pilot, many)
+        await pilot.press("ctrl+r")  # the bar starts again from nothing...
+        await settle(pilot)
+        bar = screen_of(app).query_one("#progress", ProgressBar)
+        assert (bar.progress, bar.total) == (20, 20) and not bar.display  # ...to the end
+        assert "Imported 20 rows" in text(app, "#outcome")
+
+
+async def test_choosing_what_the_file_holds_maps_it_anew(crm: Crm,
+                                                         people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await check_file(pilot, ORDERS)
+        mapping = screen_of(app).query_one(ImportMapping)
+        assert mapping.get_row_at(0) == ["Name", "external_id"]  # Shopify's order number
+        screen_of(app).query_one("#kind", Select).value = "customers"
+        await settle(pilot)
+        assert mapping.get_row_at(0) == ["Name", "name"]
+        assert text(app, "#outcome").splitlines()[1].startswith("customers: ")
+        assert "no known tool's export" in text(app, "#detected")
+    assert not list_batches(crm)
