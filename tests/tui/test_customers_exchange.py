@@ -128,3 +128,18 @@ async def test_y_with_nobody_listed_copies_nothing(crm: Crm, people: dict[str, i
         await settle(pilot)
         assert app.clipboard == ""
         assert any("No customer selected" in str(n.message) for n in app._notifications)
+
+
+async def test_an_export_to_a_missing_folder_says_so_and_writes_nothing(
+        crm: Crm, people: dict[str, int], tmp_path: Path) -> None:
+    target = tmp_path / "no such folder" / "view.csv"
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await show(pilot, ListQuery())
+        await pilot.press("E")
+        await settle(pilot)
+        await answer(pilot, str(target))
+        assert isinstance(app.screen, CustomersScreen)
+        errors = [n for n in app._notifications if n.severity == "error"]
+        assert errors and "no such folder" in str(errors[0].message)
+    assert not target.parent.exists()
