@@ -24,16 +24,15 @@ def completion(value: str) -> str | None:
         return None
     for entry in entries:
         name = entry.name
-        if not name.startswith(start) or name == start or (
-                name.startswith(".") and not start.startswith(".")):
+        if not name.startswith(start) or (name.startswith(".") and not start.startswith(".")):
             continue
         try:
             is_dir = entry.is_dir()
         except OSError:
             continue
-        if is_dir:
+        if is_dir:  # a folder typed whole still takes its "/"
             return f"{value}{name[len(start):]}/"
-        if name.lower().endswith(IMPORTABLE):
+        if name != start and name.lower().endswith(IMPORTABLE):
             return value + name[len(start):]
     return None
 
