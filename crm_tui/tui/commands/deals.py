@@ -3,6 +3,7 @@ with the deal selected (the closed ones when it is closed); escape comes back.""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from crm_tui.domain.entities.customer import display_name
@@ -23,7 +24,7 @@ class DealCommands(RecordCommands):
                  for cid in {d["customer_id"] for d in deals}}
         return [Entry(f"deal: {d['name']} — {names[d['customer_id']]}",
                       f"{d['stage']} · {display_money(d['value'])} · {close_text(d)}",
-                      lambda d=d: self._open(d))
+                      partial(self._open, d))
                 for d in deals]
 
     def _open(self, deal: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from crm_tui.domain.money import display_money
@@ -19,7 +20,7 @@ class ProductCommands(RecordCommands):
                       " · ".join(x for x in (p.get("category"), display_money(p["price"]),
                                              "active" if p.get("active", True) else "retired")
                                  if x),
-                      lambda key=str(p["id"]): self._open(key))
+                      partial(self._open, str(p["id"])))
                 for p in crm.products.all()]
 
     async def _open(self, key: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
 from crm_tui.domain.entities.customer import display_name
@@ -25,7 +26,6 @@ class TaskCommands(RecordCommands):
             about = [str(t.get("status")), f"due {t.get('due_date') or '-'}",
                      f"for {t.get('assigned_to') or '-'}"]
             entries.append(Entry(title, " · ".join(about),
-                                 lambda t=t: app.open_form("task",
-                                                           customer_id=t.get("customer_id"),
-                                                           record_id=t["id"])))
+                                 partial(app.open_form, "task",
+                                         customer_id=t.get("customer_id"), record_id=t["id"])))
         return entries

@@ -76,6 +76,8 @@ class RecordForm(ModalScreen[bool]):
         self.crm = crm
         self.record_id = record_id
         self.customer_id = customer_id
+        # The form's own copy: a form may offer choices known only once open.
+        self.fields: list[FormField] = list(self.FIELDS)
         self._initial: dict[str, Any] = {}
 
     @property
@@ -100,7 +102,7 @@ class RecordForm(ModalScreen[bool]):
 
     def record_values(self, record: dict[str, Any]) -> dict[str, Any]:
         """A stored record as the fields show it."""
-        return {spec.name: record.get(spec.name) for spec in self.FIELDS}
+        return {spec.name: record.get(spec.name) for spec in self.fields}
 
     def submit(self, values: dict[str, Any]) -> object:
         raise NotImplementedError
@@ -123,7 +125,7 @@ class RecordForm(ModalScreen[bool]):
         with Vertical(id="form"):
             yield Static(self.title_text(), id="form-title")
             with VerticalScroll(id="form-fields"):
-                for spec in self.FIELDS:
+                for spec in self.fields:
                     with Horizontal(classes="form-row"):
                         yield Label(spec.label + (" *" if spec.required else ""),
                                     classes="form-label")
@@ -153,7 +155,7 @@ class RecordForm(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self._initial = self.initial_values()
-        for spec in self.FIELDS:
+        for spec in self.fields:
             self._set(spec, self._initial.get(spec.name))
         self._initial = self.values()
         first = self.starting_field()
@@ -165,7 +167,7 @@ class RecordForm(ModalScreen[bool]):
         customer to pick, a channel to choose), else the first empty field one types in;
         on an edit (or when all are filled), the first field one types in (a drop-down, a
         checkbox or a chosen customer mostly stays as it is); else the first."""
-        shown = [spec for spec in self.FIELDS
+        shown = [spec for spec in self.fields
                  if not self.query_one(f"#{field_id(spec.name)}").disabled]
         empty = [] if self.editing else [s for s in shown if self._initial.get(s.name) is None]
         typed = [s for s in shown if s.kind not in PICKED_KINDS
@@ -197,7 +199,7 @@ class RecordForm(ModalScreen[bool]):
     def values(self) -> dict[str, Any]:
         """What is typed, as the services take it (text; None for an empty choice)."""
         result: dict[str, Any] = {}
-        for spec in self.FIELDS:
+        for spec in self.fields:
             widget = self.query_one(f"#{field_id(spec.name)}")
             if isinstance(widget, Select):
                 result[spec.name] = None if widget.value is Select.NULL else widget.value
@@ -244,7 +246,7 @@ class RecordForm(ModalScreen[bool]):
 
     # ----- someone else changed the record -----------------------------------------------
     def _labels(self) -> dict[str, str]:
-        return {spec.name: spec.label for spec in self.FIELDS}
+        return {spec.name: spec.label for spec in self.fields}
 
     def show_conflict(self, conflict: EditConflict) -> None:
         """The conflict dialog, with the fields as this form shows them."""
@@ -284,10 +286,10 @@ class RecordForm(ModalScreen[bool]):
         typed, before = self.values(), self._initial
         self.stored = record
         fresh = self.initial_values()
-        for spec in self.FIELDS:
+        for spec in self.fields:
             self._set(spec, fresh.get(spec.name))
         self._initial = self.values()
-        for spec in self.FIELDS:
+        for spec in self.fields:
             name = spec.name
             if name not in taken and typed.get(name) != before.get(name):
                 self._set(spec, typed.get(name))
@@ -313,7 +315,7 @@ class RecordForm(ModalScreen[bool]):
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each message under its field; the first bad field gets the focus."""
-        names = {spec.name for spec in self.FIELDS}
+        names = {spec.name for spec in self.fields}
         unplaced: list[str] = []
         first: str | None = None
         for name, message in errors.items():

@@ -59,7 +59,7 @@ class ServiceForm(RecordForm):
 
     def record_values(self, record: Record) -> Record:
         values = super().record_values(record)
-        for spec in self.FIELDS:
+        for spec in self.fields:
             if spec.kind == "money":  # stored as cents, typed as dollars
                 values[spec.name] = money_text(values[spec.name])
         return values

@@ -39,5 +39,6 @@ class NoteForm(CustomerRecordForm):
         return self.crm.customers.add_note(self.require_customer(values), note)
 
     def update(self, changes: Record) -> object:
-        return self.crm.customers.update_note(self.customer_id or 0, self.record_id or 0,
-                                              changes, base=self.stored)
+        self.crm.customers.update_note(self.customer_id or 0, self.record_id or 0,
+                                       changes, base=self.stored)
+        return self.record_id

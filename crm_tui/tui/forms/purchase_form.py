@@ -54,7 +54,7 @@ class PurchaseForm(CustomerRecordForm):
         if self.editing and self.stored.get(PRODUCT) is not None:
             current = crm.products.get(self.stored[PRODUCT])
             self.products.setdefault(current["name"], current)
-        self.FIELDS = with_choices(type(self).FIELDS, PRODUCT, tuple(sorted(self.products)))
+        self.fields = with_choices(self.fields, PRODUCT, tuple(sorted(self.products)))
 
     def defaults(self) -> Record:
         return {"quantity": 1, "date": self.today.isoformat(), "status": "completed"}

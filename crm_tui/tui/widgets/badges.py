@@ -68,7 +68,8 @@ def segment_badges(lifecycle: str, overridden: bool, rfm: str | None, tier: str,
         parts.append(badge(rfm_label(rfm), RFM_COLORS.get(rfm, "primary"), theme))
     parts.append(badge(tier_label(tier), TIER_COLORS.get(tier, "secondary"), theme))
     for name, color in custom:
-        parts.append(badge(name, color if color in theme else "accent", theme))
+        shown = color if color is not None and color in theme else "accent"
+        parts.append(badge(name, shown, theme))
     return Text(" ").join(parts)
 
 

@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from rich.cells import cell_len
-from rich.console import RenderableType
-from textual.app import ComposeResult
+from textual.app import ComposeResult, RenderResult
 from textual.color import Color
 from textual.containers import Vertical
 from textual.widgets import Static
@@ -73,8 +72,8 @@ def draw_bars(plt: Plot, data: ChartData, width: int, height: int, color: Rgb) -
                      max(6, width * 3 // 5 - value_width - 1))
     labels = [f"{fit_cells(name, name_width)} {v:>{value_width}} "
               for (name, _), v in zip(shown, values, strict=True)]
-    positions = [height - i * step for i in range(len(shown))]
-    plt.bar(positions, [v for _, v in shown], orientation="h", width=0.1, color=color)
+    positions: list[float] = [height - i * step for i in range(len(shown))]
+    plt.bar(positions, [v for _, v in shown], orientation="horizontal", width=0.1, color=color)
     plt.yticks(positions, labels)
     plt.ylim(1, height)
     plt.xlim(0, max(1, *(v for _, v in shown)))
@@ -92,7 +91,7 @@ def draw_trend(plt: Plot, data: ChartData, width: int, height: int, color: Rgb) 
     # Few columns per bar: one column each (plotext would round wider bars into a block).
     bar_width = 0.1 if width < 4 * count + 8 else 0.6
     plt.bar(list(range(count)), [v for _, v in data.rows], width=bar_width, color=color)
-    plt.yticks(ticks, [value_text(t, data.money) for t in ticks])
+    plt.yticks([float(t) for t in ticks], [value_text(t, data.money) for t in ticks])
     plt.ylim(0, ticks[-1])
     # A whole step of margin: with half a step plotext rounds the newest bar, and its
     # label, off the right edge at some widths.
@@ -101,7 +100,7 @@ def draw_trend(plt: Plot, data: ChartData, width: int, height: int, color: Rgb) 
     every = max(1, math.ceil(count * label_width / max(width - 8, 1)))
     # Counted back from the newest, so the latest day or month always has its label.
     marks = sorted(range(count - 1, -1, -every))
-    plt.xticks(marks, [data.rows[i][0] for i in marks])
+    plt.xticks([float(i) for i in marks], [data.rows[i][0] for i in marks])
 
 
 DRAWERS: dict[str, Callable[[Plot, ChartData, int, int, Rgb], None]] = {
@@ -120,7 +119,7 @@ class ChartPlot(PlotextPlot):
         self.data = data
         self.refresh()
 
-    def render(self) -> RenderableType:
+    def render(self) -> RenderResult:
         plt = self.plt
         plt.clear_figure()  # the size, theme and data are all set again below
         if self.data is not None and not self.data.empty:

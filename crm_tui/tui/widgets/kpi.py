@@ -145,6 +145,7 @@ def revenue_note(m: MonthToDate) -> tuple[Note, Tone]:
     """This month so far against the same days of last month, an arrow for the way it
     went (the arrow, not only the color, says it: NO_COLOR)."""
     this, last = m.revenue_cents, m.previous_cents
+    tone: Tone
     arrow, tone = ("▲ ", "good") if this > last else ("▼ ", "bad") if this < last else ("", "plain")
     span = f"{day_span(m.previous_start, m.previous_end)} {compact_money(last)}"
     return (f"{arrow}vs {span}", f"{arrow}{span}"), tone

@@ -135,10 +135,10 @@ class StageColumn(ScrollView):
             return Strip.blank(width, self.rich_style)
         selected = index == self.cursor
         part = "stage-column--cursor" if selected else "stage-column--card"
-        line = self._card_line(self.stage.cards[index], row, width)
+        text = self._card_line(self.stage.cards[index], row, width)
         if selected:  # the cursor's colors only: a stale or muted color may vanish on it
-            line = Text(line.plain, Style(bold=row == 0))
-        return self._strip(line, width, part)
+            text = Text(text.plain, Style(bold=row == 0))
+        return self._strip(text, width, part)
 
     def _title(self, y: int, width: int) -> Text:
         stage = self.stage
