@@ -280,3 +280,27 @@ async def test_choosing_what_the_file_holds_maps_it_anew(crm: Crm,
         assert text(app, "#outcome").splitlines()[1].startswith("customers: ")
         assert "no known tool's export" in text(app, "#detected")
     assert not list_batches(crm)
+
+
+async def test_what_a_tools_export_says_of_every_row_is_listed(crm: Crm,
+                                                              people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=WIDE) as pilot:
+        await check_file(pilot, CORPUS / "mailchimp_subscribed_members_export.csv")
+        assert text(app, "#detected").startswith("Mailchimp")
+        mapping = screen_of(app).query_one(ImportMapping)
+        assert mapping.get_row_at(mapping.row_count - 1) == ["(every row)",
+                                                             "email_opt_in = yes"]
+        mapping.move_cursor(row=mapping.row_count - 1)
+        await pilot.press("enter")  # not a column: nothing to choose
+        await settle(pilot)
+        assert isinstance(app.screen, ImportScreen)
+
+
+async def test_dates_are_said_before_amounts(crm: Crm, people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await check_file(pilot, ORDERS)
+        lines = text(app, "#detected").splitlines()
+        assert lines[0] == "Shopify orders export · read as UTF-8, comma-separated"
+        assert lines[1].startswith("dates in 'Created at'")

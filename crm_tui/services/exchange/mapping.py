@@ -244,9 +244,12 @@ class ColumnMapping:
         pairs = [(label.strip() or f"(column {index + 1})", name)
                  for index, (label, name) in enumerate(zip(self.header, self.fields,
                                                             strict=True)) if name]
+        return pairs + [("(every row)", f"{name} = {value}") for name, value in self.given()]
+
+    def given(self) -> list[tuple[str, str]]:
+        """(field, value) the recognised format gives every row, no column filling it."""
         fixed = self.format.fixed if self.format is not None else {}
-        return pairs + [("(every row)", f"{name} = {value}") for name, value in fixed.items()
-                        if name not in self.fields]
+        return [(name, value) for name, value in fixed.items() if name not in self.fields]
 
     @property
     def has_lines(self) -> bool:

@@ -63,10 +63,12 @@ def error_lines(report: ImportReport) -> list[str]:
 
 def detected_lines(mapping: ColumnMapping, reading: list[str]) -> list[str]:
     """What the file was recognised as and how it was read (`reading`: the encoding and
-    delimiter, each date and amount column's reading; none when the file was refused),
-    then what the mapping warns of."""
-    notes = [in_app(note) for note in mapping.warnings]
-    if mapping.unmapped:
-        notes.append(f"{len(mapping.unmapped)} column(s) not imported")
+    delimiter, then each date and amount column's reading; none when the file was
+    refused), then what the mapping warns of. Dates and warnings come before amounts: on
+    a short screen the lines past its room are cut, and those matter less."""
     found = mapping.format_name or "no known tool's export"
-    return [" · ".join([found, *reading[:1]]), *reading[1:], *notes]
+    dates = [line for line in reading[1:] if line.startswith("dates ")]
+    others = [line for line in reading[1:] if not line.startswith("dates ")]
+    unmapped = [f"{len(mapping.unmapped)} column(s) not imported"] if mapping.unmapped else []
+    return [" · ".join([found, *reading[:1]]), *dates,
+            *(in_app(note) for note in mapping.warnings), *others, *unmapped]

@@ -8,7 +8,7 @@ the width of the terminal so the table never needs a horizontal scroll at 80 col
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.console import RenderableType
@@ -35,7 +35,7 @@ class Listing:
     """What the worker found: a one-line summary and the rows, each under a key."""
 
     summary: RenderableType
-    rows: list[tuple[str, Sequence[RenderableType]]] = field(default_factory=list)
+    rows: Sequence[tuple[str, Sequence[RenderableType]]] = ()
 
 
 class RecordTable(DataTable[RenderableType]):

@@ -1,5 +1,6 @@
 """The column mapping of a file being imported: each column of the file and the field it
-fills (or why it fills none); enter on a row asks which field that column should fill."""
+fills (or why it fills none), then the fields a recognised tool's export gives every row;
+enter on a column's row asks which field that column should fill."""
 
 from __future__ import annotations
 
@@ -40,6 +41,10 @@ class ImportMapping(DataTable[str]):
             mark = " *" if label in changed else ""
             self.add_row(column, fills + mark)
             self.columns_shown.append(label)
+        # What the tool's export says of every row without a column for it (a Mailchimp
+        # list of subscribed members: all opted in), as `crm import --dry-run` lists it.
+        for name, value in mapping.given():
+            self.add_row("(every row)", f"{name} = {value}")
         if self.row_count:
             self.move_cursor(row=min(row, self.row_count - 1))
 
