@@ -198,7 +198,6 @@ class SegmentMembership:
         self.ctx = ctx
         self.customers: StoreTable = ctx.db.table(tables.CUSTOMERS)
         self.segments: StoreTable = ctx.db.table(tables.SEGMENTS)
-        self.evaluations = 0  # customers evaluated so far: lets tests prove incrementality
         self._docs: dict[int, Doc] = {}  # mirror of the table (the store's own documents)
         self._dirty: set[int] = set()
         self._groups = Groups()
@@ -268,7 +267,6 @@ class SegmentMembership:
             for customer_id, doc in docs.items():
                 standing = live.get(customer_id)
                 if standing is None:
-                    self.evaluations += 1
                     standing = standing_of(customer_id, doc, day, settings, definitions)
                 found[customer_id] = standing
             return found
@@ -327,7 +325,6 @@ class SegmentMembership:
             return False
         settings = self.ctx.settings
         for cid in self._dirty:
-            self.evaluations += 1
             self._groups.put(cid, member_standing(cid, self._docs.get(cid), today, settings,
                                                   definitions))
         self._dirty.clear()
@@ -354,6 +351,5 @@ class SegmentMembership:
         for cid, doc in self._docs.items():
             if existing and not existed_on(doc, as_of):
                 continue
-            self.evaluations += 1
             groups.put(cid, member_standing(cid, doc, as_of, settings, definitions))
         return groups
