@@ -91,8 +91,12 @@ class ImportBatchesScreen(ModalScreen[None]):
             return
         question = (f"Revert {batch.batch_id} ({batch.rows:,} rows of {batch.kind} from "
                     f"{batch.file})? What it created is removed, what it changed restored.")
-        self.app.push_screen(ConfirmScreen(question),
-                             lambda yes: self.revert(batch.batch_id) if yes else None)
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.revert(batch.batch_id)
+
+        self.app.push_screen(ConfirmScreen(question), answered)
 
     @work(thread=True, exclusive=True, group="import-batches")
     def revert(self, batch_id: str) -> None:

@@ -131,10 +131,12 @@ class ImportScreen(CrmScreen):
         choices = [(f"{IGNORE} (do not import it)", IGNORE),
                    *((name, name) for name in TARGETS[self.checked.kind])]
         self.app.push_screen(ChoiceDialog(f"Column {event.column!r} fills", choices),
-                             lambda field: field and self._remap(event.column, field))
+                             lambda field: self._remap(event.column, field))
 
-    def _remap(self, column: str, field: str) -> None:
-        assert self.checked is not None
+    def _remap(self, column: str, field: str | None) -> None:
+        """Check the file again with `column` filling `field` (None: the choice was let go)."""
+        if field is None or self.checked is None:
+            return
         plan = self.checked.plan
         self.check(Plan(plan.path, self.checked.kind, {**plan.overrides, column: field},
                         plan.date_format))
