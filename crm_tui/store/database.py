@@ -5,19 +5,23 @@
     customers.insert({"name": "John Doe"})
     with db.transaction():          # several writes, one atomic durable commit
         ...
+
+Reads that need no loaded table (reads.py): `db.get("customers", 7)`, `db.get_many(...)`,
+`db.ids_by("purchases", "customer", 7)`, `db.by(...)`; `db.get(cond)` or
+`db.get(doc_id=...)` without a table name still reads the default table, as TinyDB's.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
 
-from .engine import DEFAULT_COMPACT_BYTES, Engine, Transaction
+from .engine import DEFAULT_COMPACT_BYTES, Doc, Engine, Transaction
 from .errors import CorruptFileError
 from .indexes import DocObserver
 from .table import StoreTable
@@ -54,6 +58,27 @@ class Database(TinyDB):
         `Engine.preload`): for workers about to read a million events."""
         for name in names:
             self.engine.preload(name)
+
+    def get(self, *args: Any, **kwargs: Any) -> Any:
+        """`get(table, id)`: one document (a dict) or None, without loading the table.
+        Anything else is TinyDB's `get` of the default table."""
+        if args and isinstance(args[0], str):
+            table, doc_id = args
+            return self.engine.reads.get(table, int(doc_id))
+        return self.table(self.default_table_name).get(*args, **kwargs)
+
+    def get_many(self, table: str, ids: Iterable[int]) -> dict[int, Doc]:
+        """The documents of these ids that exist, by id, without loading the table."""
+        return self.engine.reads.get_many(table, ids)
+
+    def ids_by(self, table: str, index: str, key: Any) -> list[int]:
+        """Ids (ascending) of the documents whose `index` key is `key` (the index is
+        declared with `create_index`; one of kind "int" needs no loaded table)."""
+        return self.engine.reads.ids_by(table, index, key)
+
+    def by(self, table: str, index: str, key: Any) -> list[tuple[int, Doc]]:
+        """(id, document) of the documents whose `index` key is `key`, by id."""
+        return self.engine.reads.by(table, index, key)
 
     def tables(self) -> set[str]:
         return self.engine.table_names()

@@ -59,6 +59,7 @@ from .journal import (
 )
 from .lockfile import LOCK, DatabaseLock
 from .manifest import Manifest, SnapshotEntry, snapshot_names
+from .reads import DiskReads
 from .restore_record import settle_restore
 from .snapshot import (
     SNAPSHOT_VERSION,
@@ -124,7 +125,7 @@ class Transaction:
     truncated: list[str] = field(default_factory=list)
     undo: dict[str, dict[int, Doc | None]] = field(default_factory=dict)
     old_last_ids: dict[str, int | None] = field(default_factory=dict)
-    blind: set[str] = field(default_factory=set)  # written to while not loaded (no undo)
+    blind: set[str] = field(default_factory=set)  # written while not loaded (reloaded on rollback)
 
     def empty(self) -> bool:
         return not self.truncated and not any(self.changes.values())
@@ -260,6 +261,7 @@ class Engine:
         self._parse_mutex = threading.Lock()
         self._parsing: dict[str, ParseJob] = {}
         self._reading = _Reading(self)
+        self.reads = DiskReads(self)  # get / ids_by / by without loading (reads.py)
         self._open(create, read_only)
 
     # ----- paths -------------------------------------------------------------------------
@@ -377,6 +379,7 @@ class Engine:
         self._seen: tuple[int, int] | None = None
         self._journal_tables: set[str] = set()
         self._kept_tail: tuple[int, bytes] | None = None  # see _last_fragment
+        self.reads.reset()
 
     def _committed_lines(self) -> Iterator[tuple[int, bytes]]:
         """(offset, line) of every commit this process has read, newline included (the
@@ -387,6 +390,7 @@ class Engine:
 
     def close(self) -> None:
         with self._rlock:
+            self.reads.reset()
             if self._fd >= 0:
                 os.close(self._fd)
                 self._fd = -1
@@ -475,7 +479,8 @@ class Engine:
             return
         while True:
             for offset, line in scan(self._fd, self.journal_path, self._offset):
-                self._apply_record(decode_line(line, self.journal_path, offset), offset)
+                self._apply_record(decode_line(line, self.journal_path, offset), offset,
+                                   len(line))
                 self._offset = offset + len(line)
             if os.fstat(self._fd).st_size <= self._offset or not self._last_fragment(locked=locked):
                 break
@@ -507,7 +512,7 @@ class Engine:
                         and mark.end > start)
         if kind == "damaged" or (kind == "missing" and acknowledged):
             line = (fragment[:-1] if kind == "damaged" else fragment) + b"\n"
-            self._apply_record(decode_line(line, self.journal_path, start), start)
+            self._apply_record(decode_line(line, self.journal_path, start), start, len(line))
             self._offset = start + len(fragment)
             self._kept_tail = (start, line)
             what = "damaged" if kind == "damaged" else "missing"
@@ -559,7 +564,7 @@ class Engine:
         self._read_tail(locked=locked)
         self._verify(locked=locked)
 
-    def _apply_record(self, record: dict[str, Any], offset: int) -> None:
+    def _apply_record(self, record: dict[str, Any], offset: int, length: int) -> None:
         generation = record.get("g")
         if generation != self._gen + 1:
             raise CorruptFileError(
@@ -568,6 +573,7 @@ class Engine:
             )
         names = set(record.get("t", ())) | set(record.get("c", {})) | set(record.get("i", {}))
         self._journal_tables |= names
+        self.reads.tail.note(record, (offset, length))
         for name in names:
             state = self._tables.get(name)
             if state is not None and (state.docs is not None or state.last_id is not None):
@@ -951,12 +957,19 @@ class Engine:
             # the compaction decoding the whole journal back (half a large import's time).
             self._ensure_loaded(state)
         last = self._ensure_last_id(state)
+        # An id above the table's last id when the transaction began is new: rolling
+        # back removes it (see _rollback), with nothing to remember (most of a bulk
+        # load's writes).
+        began = txn.old_last_ids.get(name, last)
+        existing = began is None or doc_id <= began
+        if state.docs is None and existing and doc_id not in txn.undo.get(name, {}):
+            # Replaced without loading its table: its before-image (for `changed`: audit,
+            # undo) is read from disk, before this write joins the transaction's own.
+            before = self.reads.get(name, doc_id)
+            if state.docs is None:  # that read may have loaded the table after all
+                txn.undo.setdefault(name, {})[doc_id] = before
         if state.docs is not None:
-            # An id above the table's last id when the transaction began is new: rolling
-            # back removes it (see _rollback), with nothing to remember (most of a bulk
-            # load's writes).
-            began = txn.old_last_ids.get(name, last)
-            if began is None or doc_id <= began:
+            if existing:
                 self._remember(txn, state, doc_id)
             self._set(state, doc_id, doc)
             state.version += 1
@@ -1054,6 +1067,7 @@ class Engine:
             ) from exc
         self._offset = start + len(line)
         self._gen += 1
+        self.reads.tail.note(record, (start, len(line)))
         self._integrity.write_mark(EndMark(self._epoch, self._gen, self._offset))
         self._journal_tables |= set(changes) | set(txn.truncated) | set(txn.old_last_ids)
         st = os.fstat(self._fd)
@@ -1065,7 +1079,8 @@ class Engine:
 
         Also rewrites every snapshot of an older format in the current one, and first
         reads every other snapshot through, checking its checksums: a compaction never
-        carries damage forward."""
+        carries damage forward. Writes the derived files (doc_index.py) of every snapshot
+        that lacks them."""
         with self.locked():
             self._catch_up(locked=True)
             self._verify(locked=True)
@@ -1075,6 +1090,7 @@ class Engine:
                 with suppress(CorruptFileError):  # remembered: refused just below
                     self._check_unread(self.state(name))
             self._compact_locked(outdated)
+            self.reads.build_missing()  # for the snapshots it kept
 
     def _compact_quietly(self) -> None:
         # Runs after a commit that is already durable: failing to compact (disk full, a
@@ -1124,6 +1140,7 @@ class Engine:
             docs = self._ensure_loaded(state)
             header = SnapshotHeader(name, epoch, state.last_id or 0, len(docs))
             size = write_snapshot(self.snapshot_path(name), header, docs, self.mode)
+            self.reads.write_files(name, docs)  # before the journal, like the snapshot
             manifest[name] = SnapshotEntry(epoch, len(docs), size)
             if name in unloaded:
                 self._unload(state)  # compaction must not leave a million events in memory

@@ -1,8 +1,11 @@
 """In-memory secondary indexes: key -> set of document ids, kept current on every change.
 
-Indexes are declared in code (not stored): they are rebuilt when a table loads and updated
+Indexes are declared in code: they are rebuilt when a table loads and updated
 incrementally on every put/delete, whether the change was made here or caught up from
-another process's commit.
+another process's commit. One declared with `kind="int"` (its keys are integers, or None:
+not indexed) is also written to disk by compaction (doc_index.py), so a table that is not
+loaded can be read by key; its `version` names the key function: change it when the key
+function changes, and files written with the old one are no longer used.
 """
 
 from __future__ import annotations
@@ -40,10 +43,15 @@ class Index:
     indexed under each element. `None` keys are not indexed.
     """
 
-    def __init__(self, name: str, key: KeyFunc, *, multi: bool = False) -> None:
+    def __init__(self, name: str, key: KeyFunc, *, multi: bool = False,
+                 kind: str | None = None, version: int = 1) -> None:
+        if kind not in (None, "int") or (kind and multi):
+            raise ValueError(f"index {name!r}: kind {kind!r} is not supported")
         self.name = name
         self.key = key
         self.multi = multi
+        # What the index's file on disk is made of; None: it has none (in memory only).
+        self.definition = f"{kind}/{version}" if kind else None
         self._ids: dict[Hashable, set[int]] = {}
         # Built on first lookup, not when the table loads: opening 100k customers must not
         # wait for indexes that only a save (a uniqueness check) will ask.

@@ -71,7 +71,7 @@ def repair_database(path: str | os.PathLike[str]) -> RepairReport:
         _rebuild(root, mode, report)
     except OSError as exc:
         if exc.errno in READ_ONLY_ERRNOS:
-            raise ReadOnlyError(root, exc.strerror.lower()) from exc
+            raise ReadOnlyError(root, (exc.strerror or str(exc)).lower()) from exc
         raise
     finally:
         lock.close()
@@ -171,13 +171,13 @@ def _write(root: Path, mode: int, epoch: int, generation: int,
         stale.unlink()
     manifest: Manifest = {}
     for name, table in sorted(tables.items()):
-        header = SnapshotHeader(name, epoch, table.last_id, len(table.docs))
+        snapshot = SnapshotHeader(name, epoch, table.last_id, len(table.docs))
         path = root / TABLES / f"{name}.json"
         manifest[name] = SnapshotEntry(epoch, len(table.docs),
-                                       write_snapshot(path, header, table.docs, mode))
-    header = new_header(epoch, 0, generation, manifest)
-    atomic_write(root / JOURNAL, header.encode(), mode)
-    atomic_write(root / END, EndMark(epoch, generation, header.size).encode(), mode)
+                                       write_snapshot(path, snapshot, table.docs, mode))
+    journal = new_header(epoch, 0, generation, manifest)
+    atomic_write(root / JOURNAL, journal.encode(), mode)
+    atomic_write(root / END, EndMark(epoch, generation, journal.size).encode(), mode)
     marker = root / MANIFEST
     if not marker.exists() or marker.read_bytes() != MANIFEST_BYTES:
         atomic_write(marker, MANIFEST_BYTES, mode)

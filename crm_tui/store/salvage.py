@@ -19,7 +19,7 @@ from .endmark import EndMark
 from .errors import CorruptFileError
 from .journal import JournalHeader, decode_line, read_header, unterminated
 from .manifest import SnapshotEntry
-from .snapshot import BLOCK_HEADER, line_verifies, parse_header
+from .snapshot import BLOCK_HEADER, SnapshotHeader, line_verifies, parse_header
 
 Doc = dict[str, Any]
 
@@ -59,6 +59,7 @@ def salvage_snapshot(path: Path, table: str, listed: SnapshotEntry | None) -> Sa
                                "lost, except those changed since (the journal has them)")
         return out
     first, newline, body = data.partition(b"\n")
+    header: SnapshotHeader | None
     try:
         header = parse_header(first + newline, path, table)
     except CorruptFileError as exc:

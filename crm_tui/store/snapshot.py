@@ -172,9 +172,10 @@ def read_snapshot(path: Path, table: str, intern: Interner) -> tuple[SnapshotHea
                           header.version, size), docs
 
 
-def _blocks(handle: IO[bytes], path: Path, body_start: int) -> Iterator[tuple[int, int, bytes]]:
+def document_blocks(handle: IO[bytes], path: Path, body_start: int
+                    ) -> Iterator[tuple[int, int, bytes]]:
     """Each block of a version 3 snapshot, checked against its header line: (the offset
-    and line number of its first document line, its bytes)."""
+    and line number of its first document line, its bytes). `handle` is at `body_start`."""
     offset, line_no = body_start, 2  # where the next block header is
     size = os.fstat(handle.fileno()).st_size
     while announce := handle.readline():
@@ -199,7 +200,7 @@ def _read_blocks(handle: IO[bytes], path: Path, body_start: int, intern: Interne
     docs: Docs = {}
     loads = orjson.loads
     lines_read = 0
-    for start, line_no, block in _blocks(handle, path, body_start):
+    for start, line_no, block in document_blocks(handle, path, body_start):
         lines = block.split(b"\n")
         lines.pop()
         share = intern.share  # per block: `review` may have given up sharing
@@ -232,7 +233,8 @@ def verify_snapshot_bytes(path: Path, table: str) -> SnapshotHeader:
         header = parse_header(first, path, table)
         if header.version < SNAPSHOT_VERSION:
             return header
-        lines = sum(block.count(b"\n") for _, _, block in _blocks(handle, path, len(first)))
+        lines = sum(block.count(b"\n")
+                    for _, _, block in document_blocks(handle, path, len(first)))
     if lines != header.count:
         raise CorruptFileError(path, len(first), f"header says {header.count} documents, "
                                f"file holds {lines}")

@@ -97,6 +97,8 @@ class StoreTable(Table):
 
     def get(self, cond: QueryLike | None = None, doc_id: int | None = None,
             doc_ids: Iterable[int] | None = None) -> Any:
+        if cond is None and (doc_id is not None or doc_ids is not None):
+            return self._get_by_id(doc_id, doc_ids)  # needs no loaded table
         with self._engine.reading():
             docs = self._docs()
             if doc_id is not None:
@@ -113,6 +115,16 @@ class StoreTable(Table):
                 return None
         raise RuntimeError("You have to pass either cond or doc_id or doc_ids")
 
+    def _get_by_id(self, doc_id: int | None, doc_ids: Iterable[int] | None) -> Any:
+        reads = self._engine.reads
+        if doc_id is not None:
+            key = id_named(doc_id)
+            doc = reads.shared(self.name, key) if key is not None else None
+            return None if doc is None else self._wrap(key, doc)  # type: ignore[arg-type]
+        assert doc_ids is not None
+        wanted = [key for key in map(id_named, doc_ids) if key is not None]
+        return [self._wrap(i, doc) for i, doc in reads.get_many(self.name, wanted).items()]
+
     def contains(self, cond: QueryLike | None = None, doc_id: int | None = None) -> bool:
         if doc_id is not None:
             return self.get(doc_id=doc_id) is not None
@@ -124,20 +136,19 @@ class StoreTable(Table):
         return len(self.search(cond))
 
     # ----- secondary indexes -------------------------------------------------------------
-    def create_index(self, name: str, key: KeyFunc, *, multi: bool = False) -> None:
-        """Keep `key(doc)` -> ids current for this table (in this process)."""
-        self._engine.add_index(self.name, Index(name, key, multi=multi))
+    def create_index(self, name: str, key: KeyFunc, *, multi: bool = False,
+                     kind: str | None = None, version: int = 1) -> None:
+        """Keep `key(doc)` -> ids current for this table (in this process); with
+        `kind="int"` also on disk, so `find` needs no loaded table (see indexes.py)."""
+        self._engine.add_index(self.name, Index(name, key, multi=multi, kind=kind,
+                                                version=version))
 
     def find_ids(self, index: str, key: Any) -> frozenset[int]:
-        with self._engine.reading():
-            self._docs()
-            return self._state.indexes[index].ids(key)
+        return frozenset(self._engine.reads.ids_by(self.name, index, key))
 
     def find(self, index: str, key: Any) -> list[Document]:
-        with self._engine.reading():
-            docs = self._docs()
-            ids = self._state.indexes[index].ids(key)
-            return [self._wrap(i, docs[i]) for i in sorted(ids)]
+        """The documents whose `index` key is `key`, by id (`Database.by`)."""
+        return [self._wrap(i, doc) for i, doc in self._engine.reads.by(self.name, index, key)]
 
     def index_keys(self, index: str) -> list[Any]:
         with self._engine.reading():

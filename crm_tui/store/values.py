@@ -29,7 +29,7 @@ def own(doc: Mapping[str, Any]) -> Doc:
     if not isinstance(doc, dict):
         doc = dict(doc)
     try:
-        copied = orjson.loads(orjson.dumps(doc))
+        copied: dict[str, Any] = orjson.loads(orjson.dumps(doc))
     except TypeError as exc:
         found = first_unstorable(doc, "")
         raise found or UnstorableValueError("", f"cannot be written ({exc})") from None

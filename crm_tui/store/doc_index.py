@@ -1,0 +1,232 @@
+"""The derived files of one table: where each document's line is, and who has which key.
+
+- `tables/<t>.ids`: one (offset, length) pair of u32 per id, slot = document id, of the
+  document's line in the snapshot; (0, 0) = no such document.
+- `tables/<t>.by-<index>`: a declared index of kind "int" (`StoreTable.create_index(...,
+  kind="int")`) in CSR layout: the sorted distinct keys (i64), where each key's ids start
+  (u32, one more than the keys), and the ids (u32), ascending per key.
+
+`build_table_files` writes them from a version 3 snapshot (compaction, in the same pass,
+or any process later, without the lock). `TableFiles` reads them: a document's line is
+read from the snapshot with `pread` and its own CRC checked before it is decoded, so a
+derived file can only ever point at the wrong line, which is then seen as stale
+(`Unusable`), never as a wrong answer. Version 1 and 2 snapshots have no line checksums:
+they get no derived files (their tables are loaded, as before).
+"""
+
+from __future__ import annotations
+
+import bisect
+import os
+from array import array
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .derived_files import (
+    USABLE,
+    DerivedFile,
+    SnapshotIdentity,
+    Unusable,
+    ids_path,
+    index_path,
+    write_derived,
+)
+from .snapshot import SNAPSHOT_VERSION, document_blocks, line_verifies, parse_header
+
+IDS_DEFINITION = "ids/1"
+MAX_U32 = 0xFFFFFFFF
+Doc = dict[str, Any]
+KeyOf = Callable[[Doc], Any]
+
+
+def snapshot_identity(fd: int, path: Path, table: str) -> tuple[SnapshotIdentity, int]:
+    """The identity of an open version 3 snapshot and where its body starts; Unusable for
+    older versions (no line checksums: nothing is derived from them)."""
+    first = b""
+    while b"\n" not in first and len(first) < 1 << 20:
+        chunk = os.pread(fd, 65536, len(first))
+        if not chunk:
+            break
+        first += chunk
+    line = first[:first.find(b"\n") + 1]
+    header = parse_header(line, path, table)
+    if header.version != SNAPSHOT_VERSION:
+        raise Unusable(f"a version {header.version} snapshot has no line checksums",
+                       rebuild=False)
+    size = os.fstat(fd).st_size
+    return SnapshotIdentity(header.epoch, size, line[:8].decode()), len(line)
+
+
+def _lines(fd: int, path: Path, body_start: int) -> Iterator[tuple[int, int, bytes]]:
+    """(offset, id, line without its newline) of every document line, blocks checked."""
+    with os.fdopen(os.dup(fd), "rb") as handle:
+        handle.seek(body_start)
+        for start, _line_no, block in document_blocks(handle, path, body_start):
+            pos = 0
+            while pos < len(block):
+                end = block.index(b"\n", pos)
+                line = block[pos:end]
+                yield start + pos, int(line[:line.index(b" ")]), line
+                pos = end + 1
+
+
+def _index_arrays(pairs: list[tuple[int, int]]) -> tuple[array[int], array[int], array[int]]:
+    pairs.sort()
+    keys, starts, ids = array("q"), array("I"), array("I", [doc_id for _, doc_id in pairs])
+    previous = None
+    for at, (key, _) in enumerate(pairs):
+        if key != previous:
+            keys.append(key)
+            starts.append(at)
+            previous = key
+    starts.append(len(pairs))
+    return keys, starts, ids
+
+
+def _int_key(key: Any) -> bool:
+    return key.__class__ is int and -(1 << 63) <= key < 1 << 63
+
+
+def build_table_files(snapshot: Path, table: str, indexes: Mapping[str, tuple[str, KeyOf]],
+                      mode: int, docs: Mapping[int, Doc] | None = None) -> list[Path]:
+    """Write `<t>.ids` and one file per index (name -> (definition, key function)) from
+    the snapshot; returns the files written. `docs` (the snapshot's documents, when the
+    caller holds them: a compaction) spares parsing lines for their keys. An index whose
+    keys are not all integers (or None: not indexed) gets no file; neither does a snapshot
+    too big for u32 offsets or of an older version. Raises CorruptFileError when the
+    snapshot's blocks do not verify (nothing is written then)."""
+    if not USABLE:
+        return []
+    fd = os.open(snapshot, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        try:
+            identity, body_start = snapshot_identity(fd, snapshot, table)
+        except Unusable:
+            return []
+        if identity.size > MAX_U32:
+            return []
+        slots = array("I")
+        pairs: dict[str, list[tuple[int, int]] | None] = {name: [] for name in indexes}
+        for offset, doc_id, line in _lines(fd, snapshot, body_start):
+            if doc_id * 2 + 1 >= len(slots):
+                slots.frombytes(bytes(4 * (doc_id * 2 + 2 - len(slots))))
+            slots[doc_id * 2], slots[doc_id * 2 + 1] = offset, len(line) + 1
+            if not indexes:
+                continue
+            doc = docs.get(doc_id) if docs is not None else None
+            if doc is None:
+                doc = orjson.loads(line.split(b" ", 2)[2])
+            for name, (_, key_of) in indexes.items():
+                found = pairs[name]
+                if found is None:
+                    continue
+                key = key_of(doc)
+                if key is None:
+                    continue
+                if _int_key(key):
+                    found.append((key, doc_id))
+                else:
+                    pairs[name] = None  # not an int index after all: no file
+    finally:
+        os.close(fd)
+    tables_dir = snapshot.parent
+    written = [ids_path(tables_dir, table)]
+    write_derived(written[0], "ids", table, identity, IDS_DEFINITION, [len(slots)], [slots],
+                  mode)
+    for name, found in pairs.items():
+        if found is None:
+            continue
+        keys, starts, ids = _index_arrays(found)
+        path = index_path(tables_dir, table, name)
+        write_derived(path, "index", table, identity, indexes[name][0],
+                      [len(keys), len(starts), len(ids)], [keys, starts, ids], mode)
+        written.append(path)
+    return written
+
+
+class IntIndex:
+    """One `<t>.by-<index>` file: key -> ids."""
+
+    def __init__(self, file: DerivedFile) -> None:
+        self._file = file
+        self._keys, self._starts, self._ids = file.arrays
+
+    def ids(self, key: Any) -> list[int]:
+        if not _int_key(key):
+            return []
+        at = bisect.bisect_left(self._keys, key)
+        if at == len(self._keys) or self._keys[at] != key:
+            return []
+        return self._ids[self._starts[at]:self._starts[at + 1]].tolist()
+
+    def close(self) -> None:
+        self._file.close()
+
+
+class TableFiles:
+    """A table's snapshot held open (for `pread`) with its `.ids` file, and its index
+    files opened when first asked. `fd` -1 (identity None): the table has no snapshot (no
+    documents). `fd` is this object's to close, also when its `.ids` file is unusable."""
+
+    def __init__(self, tables_dir: Path, table: str, fd: int,
+                 identity: SnapshotIdentity | None) -> None:
+        self.table = table
+        self._tables_dir = tables_dir
+        self._fd = fd
+        self._indexes: dict[str, IntIndex] = {}
+        self._slots: memoryview | None = None
+        self._ids_file: DerivedFile | None = None
+        if identity is None:
+            return
+        self.identity = identity
+        try:
+            self._ids_file = DerivedFile(ids_path(tables_dir, table), "ids", table, identity,
+                                         IDS_DEFINITION, "I")
+        except BaseException:
+            self.close()
+            raise
+        self._slots = self._ids_file.arrays[0]
+
+    def read(self, doc_id: int) -> Doc | None:
+        """The document from the snapshot, its line's CRC checked; Unusable when the
+        `.ids` file points at anything but this document's intact line."""
+        slots = self._slots
+        if slots is None or doc_id < 0 or doc_id * 2 + 1 >= len(slots):
+            return None
+        offset, length = slots[doc_id * 2], slots[doc_id * 2 + 1]
+        if not length:
+            return None
+        line = os.pread(self._fd, length, offset)
+        prefix = b"%d " % doc_id
+        if not line.endswith(b"\n") or not line.startswith(prefix) or not line_verifies(
+                line[:-1]):
+            raise Unusable(f"{self.table}.ids points at a line that is not document {doc_id}")
+        doc = orjson.loads(line[:-1].split(b" ", 2)[2])
+        if doc.__class__ is not dict:
+            raise Unusable(f"{self.table}: document {doc_id} is not an object")
+        return doc
+
+    def index(self, name: str, definition: str) -> IntIndex | None:
+        """The index file, or None when the table has no snapshot (no keys at all)."""
+        if self._fd < 0:
+            return None
+        found = self._indexes.get(name)
+        if found is None:
+            file = DerivedFile(index_path(self._tables_dir, self.table, name), "index",
+                               self.table, self.identity, definition, "qII")
+            found = self._indexes[name] = IntIndex(file)
+        return found
+
+    def close(self) -> None:
+        for index in self._indexes.values():
+            index.close()
+        self._indexes = {}
+        self._slots = None
+        if self._ids_file is not None:
+            self._ids_file.close()
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1

@@ -1,0 +1,320 @@
+"""The store's public reads by id and by index key, without loading the table.
+
+    db.get(table, id) -> dict | None
+    db.get_many(table, ids) -> {id: dict}
+    db.ids_by(table, index, key) -> [id, ...]      (ascending)
+    db.by(table, index, key) -> [(id, dict), ...]  (ascending id)
+
+A read answers from, in this order: the calling thread's own transaction (its writes
+not committed yet); the table if this process has it loaded; else the journal tail
+overlay (tail.py: the journal line of each document changed since the snapshot) and the
+snapshot through its derived files (doc_index.py). When those files are missing, stale,
+damaged or of another definition, or point at a line that is not the document asked for,
+they are written again from the snapshot (once per table and journal, if the folder is
+writable) and read; failing that, the table is loaded as before and answers (`Unusable`
+is never damage of the database). Every document read is verified: a snapshot line by
+its own CRC, a journal line by its.
+
+Part of the engine (it reads the engine's journal handle and transaction): every read
+holds the engine's lock (`Engine.reading()`), so the overlay and files stay consistent
+with the journal position.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from contextlib import suppress
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from .derived_files import Unusable, derived_paths
+from .doc_index import TableFiles, build_table_files, snapshot_identity
+from .errors import CorruptFileError
+from .indexes import Index
+from .journal import decode_line
+from .manifest import snapshot_names
+from .tail import Position, TailOverlay
+
+if TYPE_CHECKING:
+    from .engine import Engine, TableState
+
+Doc = dict[str, Any]
+DECODED_LINES = 32  # journal lines kept decoded (an import's line holds 2,000 documents)
+T = TypeVar("T")
+
+
+class _Load:
+    """The derived files cannot answer: the loaded table does."""
+
+
+_LOAD = _Load()
+
+
+def stored_indexes(state: TableState) -> dict[str, tuple[str, Any]]:
+    """The table's indexes that have a file on disk: name -> (definition, key function)."""
+    return {name: (index.definition, index.key) for name, index in state.indexes.items()
+            if isinstance(index, Index) and index.definition}
+
+
+class DiskReads:
+    """Reads of tables this process has not loaded, for one `Engine`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self.tail = TailOverlay()
+        self._files: dict[str, TableFiles | None] = {}  # None: unusable, load instead
+        self._lines: OrderedDict[int, dict[str, Any]] = OrderedDict()
+        self._rebuilt: set[str] = set()  # tables whose files this journal saw written
+
+    def reset(self) -> None:
+        """Forget the journal's tail and the open files (a new journal was adopted)."""
+        for files in self._files.values():
+            if files is not None:
+                files.close()
+        self._files = {}
+        self._lines.clear()
+        self._rebuilt.clear()
+        self.tail = TailOverlay()
+
+    # ----- the public reads --------------------------------------------------------------
+    def get(self, name: str, doc_id: int) -> Doc | None:
+        return _copy(self.shared(name, doc_id))
+
+    def shared(self, name: str, doc_id: int) -> Doc | None:
+        """`get` without the copy, for a caller that copies it anyway (a TinyDB Document):
+        the stored or decoded document itself, never to be changed."""
+        with self._engine.reading():
+            docs = self._engine.state(name).docs  # loaded: the most frequent read of all
+            if docs is None:
+                found = self._from_disk(name, lambda: self._unloaded(name, doc_id))
+                if not isinstance(found, _Load):
+                    return found
+                docs = self._loaded(name)
+            return docs.get(doc_id)
+
+    def get_many(self, name: str, ids: Iterable[int]) -> dict[int, Doc]:
+        wanted = sorted(set(ids))  # snapshot order: preads move forward
+        with self._engine.reading():
+            found = self._from_disk(name, lambda: {i: self._unloaded(name, i) for i in wanted})
+            if isinstance(found, _Load):
+                docs = self._loaded(name)
+                found = {i: docs.get(i) for i in wanted}
+            return {i: dict(d) for i, d in found.items() if d is not None}
+
+    def ids_by(self, name: str, index: str, key: Any) -> list[int]:
+        with self._engine.reading():
+            declared = _index(self._engine.state(name), index)
+            found = self._from_disk(name, lambda: self._ids_unloaded(name, declared, key),
+                                    declared)
+            if isinstance(found, _Load):
+                self._loaded(name)
+                found = sorted(declared.ids(key))
+            return found
+
+    def by(self, name: str, index: str, key: Any) -> list[tuple[int, Doc]]:
+        with self._engine.reading():
+            declared = _index(self._engine.state(name), index)
+            found = self._from_disk(name, lambda: self._by_unloaded(name, declared, key),
+                                    declared)
+            if isinstance(found, _Load):
+                docs = self._loaded(name)
+                found = [(i, dict(docs[i])) for i in sorted(declared.ids(key))]
+            return found
+
+    def _loaded(self, name: str) -> dict[int, Doc]:
+        return self._engine._ensure_loaded(self._engine.state(name))
+
+    def _from_disk(self, name: str, read: Callable[[], T], index: Index | None = None
+                   ) -> T | _Load:
+        """`read()` from the tail and the derived files, or `_LOAD` when the table is
+        loaded (it answers) or they cannot serve. Files found missing, stale or damaged
+        are written again from the snapshot, once per table and journal, when the folder
+        is writable: the next read, here and in every other process, uses them."""
+        if self._engine.state(name).docs is not None or (index and not index.definition):
+            return _LOAD
+        for attempt in range(2):
+            try:
+                return read()
+            except Unusable as exc:
+                self._give_up(name)
+                if attempt or not exc.rebuild or not self._rebuild(name):
+                    break
+        return _LOAD
+
+    def _rebuild(self, name: str) -> bool:
+        if self._engine.read_only is not None or name in self._rebuilt:
+            return False
+        self._rebuilt.add(name)
+        try:
+            self.write_files(name)
+        except (OSError, CorruptFileError):
+            return False  # loading the table says what is wrong with its snapshot, if anything
+        del self._files[name]  # opened again, with the new files
+        return True
+
+    # ----- without the table -------------------------------------------------------------
+    def _unloaded(self, name: str, doc_id: int) -> Doc | None:
+        own = self._own_writes(name)
+        if doc_id in own:
+            return own[doc_id]
+        tail = self.tail.get(name)
+        if doc_id in tail.where:
+            position = tail.where[doc_id]
+            return None if position is None else self._tail_doc(position, name, doc_id)
+        if tail.truncated:
+            return None
+        return self._files_of(name).read(doc_id)
+
+    def _ids_unloaded(self, name: str, index: Index, key: Any) -> list[int]:
+        if key is None:
+            return []  # None keys are not indexed
+        files = self._files_of(name)
+        tail = self.tail.get(name)
+        on_disk = files.index(index.name, index.definition or "")
+        base = [] if tail.truncated or on_disk is None else on_disk.ids(key)
+        overlay = tail.keyed(index.name, index.key, self._tail_doc)
+        ids = {i for i in base if i not in tail.where} | overlay.ids.get(key, set())
+        own = self._own_writes(name)
+        if own:
+            ids = {i for i in ids if i not in own} | {
+                i for i, doc in own.items() if doc is not None and index.key(doc) == key}
+        return sorted(ids)
+
+    def _by_unloaded(self, name: str, index: Index, key: Any) -> list[tuple[int, Doc]]:
+        found = []
+        for doc_id in self._ids_unloaded(name, index, key):
+            doc = self._unloaded(name, doc_id)
+            if doc is None or index.key(doc) != key:
+                raise Unusable(f"{name}: the {index.name} index file is stale")
+            found.append((doc_id, dict(doc)))
+        return found
+
+    def _own_writes(self, name: str) -> dict[int, Doc | None]:
+        """This thread's transaction's writes to a table it has not loaded (puts only:
+        a delete or truncate loads the table)."""
+        engine = self._engine
+        txn = engine._txn
+        if txn is None or engine._txn_thread != threading.get_ident():
+            return {}
+        return txn.changes.get(name, {})
+
+    def _tail_doc(self, position: Position, name: str, doc_id: int) -> Doc | None:
+        offset, length = position
+        record = self._lines.get(offset)
+        if record is None:
+            engine = self._engine
+            kept = engine._kept_tail
+            line = kept[1] if kept and kept[0] == offset else os.pread(engine._fd, length,
+                                                                     offset)
+            try:
+                record = decode_line(line, engine.journal_path, offset)
+            except CorruptFileError as exc:
+                raise engine._integrity.note(exc) from None
+            self._lines[offset] = record
+            if len(self._lines) > DECODED_LINES:
+                self._lines.popitem(last=False)
+        else:
+            self._lines.move_to_end(offset)
+        doc = record.get("c", {}).get(name, {}).get(str(doc_id))
+        return doc if isinstance(doc, dict) else None
+
+    def _files_of(self, name: str) -> TableFiles:
+        if name in self._files:
+            files = self._files[name]
+            if files is None:
+                raise Unusable(f"{name}: its derived files are not usable")
+            return files
+        try:
+            files = self._files[name] = self._open_files(name)
+        except Unusable:
+            self._files[name] = None
+            raise
+        return files
+
+    def _open_files(self, name: str) -> TableFiles:
+        """The snapshot this journal goes with, and its `.ids` file."""
+        engine = self._engine
+        manifest = engine._manifest
+        if manifest is None:
+            raise Unusable("a journal without a manifest: snapshots are loaded", rebuild=False)
+        entry = manifest.get(name)
+        try:
+            fd = os.open(engine.snapshot_path(name), os.O_RDONLY | os.O_CLOEXEC)
+        except FileNotFoundError:
+            if entry is not None:
+                raise Unusable(f"{name}: its snapshot is missing", rebuild=False) from None
+            return TableFiles(engine.tables_dir, name, -1, None)
+        try:
+            try:
+                identity = snapshot_identity(fd, engine.snapshot_path(name), name)[0]
+            except CorruptFileError as exc:
+                raise Unusable(str(exc), rebuild=False) from None  # load says so
+            if entry is None or (entry.epoch, entry.size) != (identity.epoch, identity.size):
+                raise Unusable(f"{name}: not the snapshot the journal lists", rebuild=False)
+        except BaseException:
+            os.close(fd)
+            raise
+        return TableFiles(engine.tables_dir, name, fd, identity)  # closes fd if it fails
+
+    def _give_up(self, name: str) -> None:
+        """Derived files of this table did not serve: the caller loads the table."""
+        files = self._files.get(name)
+        if files is not None:
+            files.close()
+        self._files[name] = None
+
+    # ----- writing the derived files -----------------------------------------------------
+    def write_files(self, name: str, docs: dict[int, Doc] | None = None) -> bool:
+        """Write the table's derived files from its snapshot (a compaction, or anyone
+        holding the folder writable), removing those of indexes no longer declared."""
+        engine = self._engine
+        snapshot = engine.snapshot_path(name)
+        written = build_table_files(snapshot, name, stored_indexes(engine.state(name)),
+                                    engine.mode, docs)
+        for path in derived_paths(engine.tables_dir, name):
+            if path not in written:
+                path.unlink(missing_ok=True)
+        return bool(written)
+
+    def build_missing(self) -> list[str]:
+        """Build the derived files that are missing, stale or damaged for every table
+        with a version 3 snapshot; returns the tables done."""
+        engine = self._engine
+        done = []
+        for name in sorted(snapshot_names(engine.tables_dir)):
+            if self._usable(name):
+                continue
+            with suppress(FileNotFoundError):
+                if self.write_files(name):
+                    done.append(name)
+            self._give_up(name)
+            del self._files[name]  # opened again, with the new files, when next read
+        return done
+
+    def _usable(self, name: str) -> bool:
+        try:
+            files = self._open_files(name)
+        except (Unusable, CorruptFileError):
+            return False
+        try:
+            for index, (definition, _) in stored_indexes(self._engine.state(name)).items():
+                files.index(index, definition)
+        except Unusable:
+            return False
+        finally:
+            files.close()
+        return True
+
+
+def _index(state: TableState, name: str) -> Index:
+    index = state.indexes.get(name)
+    if not isinstance(index, Index):
+        raise KeyError(f"table {state.name!r} has no index {name!r}")
+    return index
+
+
+def _copy(doc: Doc | None) -> Doc | None:
+    """Documents decoded from a journal line are shared by every read of that line."""
+    return None if doc is None else dict(doc)
