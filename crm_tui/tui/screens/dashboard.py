@@ -85,7 +85,6 @@ class DashboardScreen(CrmScreen):
         self.figures: DashboardFigures | None = None
         self.current = 0  # the chart shown when they do not all fit
         self.months = False
-        self.runs = 0  # computations started (lets tests see the debounce)
         self._busy = False
         self._again = False
         self._last_start = -self.REFRESH_GAP
@@ -138,7 +137,6 @@ class DashboardScreen(CrmScreen):
             return
         self._last_start = time.monotonic()
         self._busy = True
-        self.runs += 1
         self.query_one("#busy").display = True
         self.compute(self.crm, self._stamp)
 
