@@ -1,8 +1,8 @@
 """Everything the 360-degree view shows about one customer, gathered in one call, and how
 a purchase reads there (`purchase_lines`).
 
-Reading a customer's history loads the event tables on first use, so screens call this
-from a worker and render the result when it arrives.
+A customer's history is read through each table's "customer" index (base.py), on disk
+beside the snapshots: one customer's documents, never a whole event table.
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from crm_tui.domain.money import display_money
 from crm_tui.domain.rules.analytics import follow_ups
 from crm_tui.domain.rules.loyalty import LoyaltySummary
 
-from . import tables
 from .profiles import CustomerProfile
 from .segments import SegmentBadges
 
@@ -43,14 +42,7 @@ class CustomerDetail:
     overdue_tasks: frozenset[int] = frozenset()  # ids of its open tasks due before the day
 
 
-HISTORY = (tables.LEDGER, tables.PURCHASES, tables.INTERACTIONS, tables.OPPORTUNITIES,
-           tables.TASKS, tables.FEEDBACK)
-
-
 def customer_detail(crm: Crm, customer_id: int, as_of: dt.date | None = None) -> CustomerDetail:
-    # The first 360 view loads every history table: parse them without holding the store,
-    # so the screen keeps drawing rows meanwhile.
-    crm.db.preload(*HISTORY)
     tasks = crm.tasks.for_customer(customer_id)
     # The rule the Tasks screen's "Overdue" follows.
     late = follow_ups(tasks, crm.ctx.as_of(as_of), "due_date").overdue

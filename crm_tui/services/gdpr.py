@@ -35,6 +35,7 @@ from crm_tui.store import StoreError, StoreTable
 
 from . import tables
 from .audit import AuditService
+from .base import index_by_customer
 from .changes import Changes, field_changes
 from .context import ServiceContext
 from .erasures import erased_with_email, erasure_record, record_for
@@ -82,10 +83,6 @@ def anonymise_audit(entry: Mapping[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _customer_key(doc: Mapping[str, Any]) -> Any:
-    return doc.get("customer_id")
-
-
 @dataclass
 class Erasure:
     """What an erase did: how many records of each table it rewrote (the audit
@@ -116,7 +113,7 @@ class GdprService:
         self.history: dict[str, StoreTable] = {}
         for name in tables.CUSTOMER_HISTORY:
             table = self.history[name] = ctx.db.table(name)
-            table.create_index("customer", _customer_key)
+            index_by_customer(table)
 
     # ----- export ------------------------------------------------------------------------
     def export(self, customer_id: int) -> dict[str, Any]:

@@ -261,7 +261,10 @@ class SegmentMembership:
         with self.ctx.db.engine.reading():
             today = self.ctx.clock.today()
             day = self.ctx.as_of(as_of)
-            live = self._groups.standing if day == today and self._refresh(today) else {}
+            # No groups yet (never scanned, or the customers unloaded since): computing
+            # these few here beats loading every customer to learn that.
+            current = day == today and self._key is not None and self._refresh(today)
+            live = self._groups.standing if current else {}
             settings, definitions = self.ctx.settings, self.definitions()
             found = {}
             for customer_id, doc in docs.items():

@@ -115,6 +115,20 @@ def test_erase_leaves_no_personal_byte_in_any_file(world: World, compacted: bool
     assert leaks(crm.db.path, (BOB_EMAIL, "Bob asked about desks")) != []  # others untouched
 
 
+def test_erase_leaves_the_derived_files_without_personal_bytes(world: World) -> None:
+    """The files beside the snapshots (where each document is, who has which customer
+    id) hold ids and offsets only, and are written again by the erase's compaction."""
+    crm = world.crm
+    crm.db.compact()
+    derived = sorted(p.name for p in (crm.db.path / "tables").iterdir()
+                     if not p.name.endswith(".json"))
+    assert "purchases.by-customer" in derived and "customers.ids" in derived
+    world.gdpr.erase(world.zelda)
+    assert leaks(crm.db.path, PII) == []
+    assert set(derived) < {p.name for p in (crm.db.path / "tables").iterdir()}
+    assert [p["item"] for p in crm.sales.for_customer(world.zelda)] == ["Mouse", "Laptop"]
+
+
 def test_erase_seen_by_another_session(world: World) -> None:
     other = Crm.open(world.crm.db.path)
     try:
