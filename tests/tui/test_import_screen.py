@@ -18,6 +18,7 @@ from crm_tui.tui.screens.ask import ChoiceDialog
 from crm_tui.tui.screens.confirm import ConfirmScreen
 from crm_tui.tui.screens.import_batches import ImportBatchesScreen
 from crm_tui.tui.screens.import_file import ImportScreen
+from crm_tui.tui.widgets.customer_table import CustomerTable
 from crm_tui.tui.widgets.import_mapping import ImportMapping
 
 from ..exchange.import_support import customers_by_email
@@ -304,3 +305,25 @@ async def test_dates_are_said_before_amounts(crm: Crm, people: dict[str, int]) -
         lines = text(app, "#detected").splitlines()
         assert lines[0] == "Shopify orders export · read as UTF-8, comma-separated"
         assert lines[1].startswith("dates in 'Created at'")
+
+
+async def test_the_customers_list_shows_what_was_imported(crm: Crm,
+                                                          people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=WIDE) as pilot:
+        await check_file(pilot, SHOPIFY)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        table = app.screen.query_one(CustomerTable)
+        assert len(table.ids) == 3 + 4
+        await pilot.press("ctrl+p", *"past imports")
+        await found(pilot, lambda: hits(app).split("\n", 1)[0].lower().startswith("past"))
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("r", "y")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(app.screen.query_one(CustomerTable).ids) == 3
