@@ -10,6 +10,7 @@ from typing import Any
 
 from tinydb.table import Document
 
+from crm_tui.domain.aggregates.tally import since
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.store import StoreTable
 
@@ -39,9 +40,7 @@ def existed_on(doc: Mapping[str, Any], day: dt.date) -> bool:
     """Whether the record was there by the end of `day`, as a figure "as of" a past day
     counts it: created by then, or (a customer entered later with an older history, as an
     import brings one) buying by then. A record without a creation stamp always was."""
-    iso = day.isoformat()
-    return (str(doc.get("created_at") or "")[:10] <= iso
-            or str(doc.get("first_order_date") or "~")[:10] <= iso)
+    return since(doc) <= day.isoformat()
 
 
 def live_customer(customers: StoreTable, customer_id: int | None) -> bool:

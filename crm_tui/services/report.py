@@ -16,10 +16,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 
 from crm_tui.domain.money import display_money
-from crm_tui.domain.rules.analytics import CustomerSummary
 from crm_tui.domain.rules.feedback import NpsBreakdown
 
-from .analytics import TopCustomer
+from .analytics import CustomerFigures, TopCustomer
 from .crm import Crm
 from .to_do import to_do
 
@@ -34,11 +33,9 @@ Lines = list[str]
 
 def summary_report(crm: Crm, as_of: dt.date) -> str:
     """The whole report as text, ending with a newline."""
-    summary = crm.analytics.customer_summary(as_of)
-    # Every customer with orders, by lifetime value: counted as clients, the first are the top.
-    buyers = crm.analytics.top_customers(summary.total, as_of)
-    sections = (_customers(crm, as_of, summary, buyers), _sales(crm, as_of),
-                _pipeline(crm, as_of), _top_customers(crm, buyers[:TOP]),
+    people = crm.analytics.customer_figures(as_of, TOP)
+    sections = (_customers(crm, as_of, people), _sales(crm, as_of),
+                _pipeline(crm, as_of), _top_customers(crm, people.top),
                 _top_products(crm, as_of), _segments(crm, as_of), _interactions(crm, as_of),
                 _feedback(crm, as_of), _agenda(crm, as_of))
     lines = ["=" * WIDTH, "CRM SUMMARY REPORT", f"As of {as_of.isoformat()}", "=" * WIDTH]
@@ -71,9 +68,8 @@ def _counts(pairs: Iterable[tuple[str, int]], indent: str = "  ") -> Lines:
 
 
 # ----- sections -----------------------------------------------------------------------------
-def _customers(crm: Crm, as_of: dt.date, summary: CustomerSummary,
-               buyers: list[TopCustomer]) -> Lines:
-    analytics, clients = crm.analytics, len(buyers)
+def _customers(crm: Crm, as_of: dt.date, people: CustomerFigures) -> Lines:
+    summary, clients = people.summary, people.buyers
     return [
         "CUSTOMER METRICS:",
         f"  Total Customers: {summary.total}",
@@ -85,14 +81,14 @@ def _customers(crm: Crm, as_of: dt.date, summary: CustomerSummary,
         *_counts(summary.by_type.items(), "    "),
         f"  Total Lifetime Value: {_money(summary.total_ltv_cents)}",
         f"  Average Lifetime Value: {_money(summary.average_ltv_cents or 0)}",
-        f"  Repeat Purchase Rate: {percent(analytics.repeat_purchase_rate(as_of))}",
+        f"  Repeat Purchase Rate: {percent(people.repeat_rate)}",
         f"  Retention Rate (last {RECENT_DAYS} days): "
-        f"{percent(analytics.retention_rate(as_of=as_of, days=RECENT_DAYS))}",
+        f"{percent(crm.analytics.retention_rate(as_of=as_of, days=RECENT_DAYS))}",
     ]
 
 
 def _sales(crm: Crm, as_of: dt.date) -> Lines:
-    # One pass over the purchases: the recent figures are sums of its per-day revenue.
+    # The recent figures are sums of the per-day revenue.
     sales = crm.analytics.sales_summary(as_of=as_of)
     by_day = sales.revenue_by_day
 

@@ -68,7 +68,7 @@ def ids(crm: Crm) -> Ids:
 
 @pytest.fixture
 def analytics(crm: Crm, ids: Ids) -> AnalyticsService:
-    return AnalyticsService(crm.ctx)
+    return crm.analytics
 
 
 def test_customer_figures(analytics: AnalyticsService, ids: Ids) -> None:

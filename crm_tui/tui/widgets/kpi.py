@@ -1,13 +1,14 @@
-"""The dashboard's key figures: collected in one scan, worded for KPI cards, and the cards.
+"""The dashboard's key figures: collected together, worded for KPI cards, and the cards.
 
 `collect_figures` reads every figure from the analytics and segment services into a plain
-`DashboardFigures` (numbers and labels, no widgets): it scans the whole database, so the
-dashboard calls it in a thread worker. `kpi_texts` words the figures for the cards, each
-saying what it counts: the customer status ("Status: active"), the month to date against
-the same days of last month, whose follow-ups (the team's). A `KpiCard` shows a label, a
-big value and a note whose tone (good, bad or plain) is a CSS class, so its color comes
-from the theme ($success / $error); a note may come in a long and a short wording, and the
-card shows the longest that fits its width.
+`DashboardFigures` (numbers and labels, no widgets); the first call of a session builds the
+aggregates behind them from the tables, so the dashboard calls it in a thread worker.
+`kpi_texts` words the figures for the cards, each saying what it counts: the customer
+status ("Status: active"), the month to date against the same days of last month, whose
+follow-ups (the team's). A `KpiCard` shows a label, a big value and a note whose tone
+(good, bad or plain) is a CSS class, so its color comes from the theme ($success /
+$error); a note may come in a long and a short wording, and the card shows the longest
+that fits its width.
 """
 
 from __future__ import annotations
@@ -66,18 +67,18 @@ class DashboardFigures:
 
 
 def collect_figures(crm: Crm, as_of: dt.date | None = None) -> DashboardFigures:
-    """Scan the database for every dashboard figure (slow on big data: call it in a worker)."""
+    """Every dashboard figure, from the session's kept aggregates and segment counts (the
+    first call of a session builds them from the tables: call it in a worker)."""
     started = time.perf_counter()
     day = crm.ctx.as_of(as_of)
     analytics = crm.analytics
-    analytics.preload()
-    summary = analytics.customer_summary(day)
+    people = analytics.customer_figures(day, top=10)
+    summary = people.summary
     pipeline = analytics.pipeline(day)
     team = to_do(crm, "team", day, days=0)
     segments = crm.segments.counts(day)
-    # One pass over purchases for both trends and the month to date: the days of the last
-    # 12 months (last month's among them), summed by month for the monthly chart (the same
-    # figures revenue_by_month gives, half the scan).
+    # The days of the last 12 months (last month's among them) serve both trends and the
+    # month to date, summed by month for the monthly chart.
     first = dates.add_months(day.replace(day=1), -11)
     daily = analytics.revenue_by_day(day, days=(day - first).days + 1)
     monthly: dict[str, int] = {}
@@ -87,13 +88,13 @@ def collect_figures(crm: Crm, as_of: dt.date | None = None) -> DashboardFigures:
         as_of=day,
         customers=summary.total,
         active=summary.active,
-        buyers=analytics.buyers(day),
+        buyers=people.buyers,
         average_ltv_cents=summary.average_ltv_cents,
         total_ltv_cents=summary.total_ltv_cents,
         revenue_by_day=tuple(daily.items())[-TREND_DAYS:],
         revenue_by_month=tuple(monthly.items()),
         month_to_date=month_to_date(daily, day),
-        repeat_rate=analytics.repeat_purchase_rate(day),
+        repeat_rate=people.repeat_rate,
         retention_rate=analytics.retention_rate(as_of=day),
         weighted_cents=pipeline.summary.weighted_cents,
         open_deals=pipeline.summary.open_count,
@@ -102,7 +103,7 @@ def collect_figures(crm: Crm, as_of: dt.date | None = None) -> DashboardFigures:
         lifecycle=tuple((lifecycle_label(s.name), s.count) for s in segments
                         if s.kind == "lifecycle"),
         rfm=tuple((s.name, s.count) for s in segments if s.kind == "rfm"),
-        top_customers=tuple((c.name, c.ltv_cents) for c in analytics.top_customers(10, day)),
+        top_customers=tuple((c.name, c.ltv_cents) for c in people.top),
         channels=tuple(analytics.interactions_by_channel(as_of=day).items()),
         products=tuple((p.name, p.revenue_cents)
                        for p in analytics.revenue_by_product(as_of=day)[:10]),

@@ -1,0 +1,161 @@
+"""Customers: counts by first day, status, type and deleted flag, with their lifetime
+value, buyers and repeat buyers (`counts`); and each customer's few numbers the ranking
+and past days need (`columns`). The customer figures as of a day are read from both.
+
+Lifetime value and order counts are the totals denormalised on each customer. As of a
+day before some live customer's last order they are recomputed from the orders up to
+that day instead (`orders.totals_until`): `counts` tells which case applies from two
+histograms, live customers by first day and by the day they were "settled" (counted and
+done buying as of it: the later of their first day and last order).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import heapq
+from collections.abc import Hashable
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from crm_tui.domain.rules._records import div_half_up, get, is_deleted, norm
+from crm_tui.domain.rules.analytics import CustomerSummary
+
+from .orders import Orders, totals_until
+from .tally import Delta, Doc, Tally, Vector, changes, day, since
+
+NAME, VERSION, TABLES = "counts", 1, ("customers",)
+COLUMNS = "columns"
+GROUP, SETTLED = "group", "settled"  # the two kinds of key of `counts`
+
+
+class Columns(NamedTuple):
+    """What ranking customers and figures of past days need of one customer."""
+
+    since: str  # first day it counts (tally.since)
+    deleted: bool
+    order_count: int
+    total_spent: int  # cents
+
+
+def columns_of(customer: Doc) -> Columns:
+    return Columns(since(customer), is_deleted(customer), customer.get("order_count") or 0,
+                   customer.get("total_spent") or 0)
+
+
+# ----- counts ----------------------------------------------------------------------------
+def _contributions(customer: Doc | None) -> list[tuple[Hashable, Vector]]:
+    if customer is None:
+        return []
+    c = columns_of(customer)
+    group = (GROUP, c.since, norm(get(customer, "status")),
+             str(get(customer, "customer_type", default="")).strip(), c.deleted)
+    buyer, repeat = int(c.order_count > 0), int(c.order_count >= 2)
+    row: list[tuple[Hashable, Vector]] = [(group, (1, c.total_spent, buyer, repeat))]
+    if not c.deleted:
+        row.append(((SETTLED, max(c.since, day(customer, "last_order_date"))), (1,)))
+    return row
+
+
+def reduce(table: str, doc_id: int, before: Doc | None, after: Doc | None) -> Delta:
+    return changes(_contributions(before), _contributions(after))
+
+
+def new_state() -> Tally:
+    return {}
+
+
+# ----- columns ---------------------------------------------------------------------------
+@dataclass
+class ColumnState:
+    rows: dict[int, Columns] = field(default_factory=dict)
+    deleted: set[int] = field(default_factory=set)  # soft-deleted customers' ids
+
+
+ColumnDelta = list[tuple[int, Columns | None]]
+
+
+def reduce_columns(table: str, doc_id: int, before: Doc | None,
+                   after: Doc | None) -> ColumnDelta:
+    new = None if after is None else columns_of(after)
+    if before is not None and new == columns_of(before):
+        return []
+    return [(doc_id, new)]
+
+
+def fold_columns(state: ColumnState, delta: ColumnDelta) -> ColumnState:
+    for doc_id, row in delta:
+        if row is None:
+            state.rows.pop(doc_id, None)
+        else:
+            state.rows[doc_id] = row
+        if row is not None and row.deleted:
+            state.deleted.add(doc_id)
+        else:
+            state.deleted.discard(doc_id)
+    return state
+
+
+def new_columns() -> ColumnState:
+    return ColumnState()
+
+
+# ----- reading ----------------------------------------------------------------------------
+def _ranked(pairs: dict[str, int]) -> dict[str, int]:
+    return dict(sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+@dataclass(frozen=True)
+class CustomerFigures:
+    """The customer figures as of a day."""
+
+    summary: CustomerSummary
+    buyers: int  # live customers with an order
+    repeat_rate: float | None  # customers with 2+ orders over those with 1+
+    top: list[tuple[int, int, int]]  # (customer id, LTV cents, orders), best first
+
+
+def _settled(state: Tally, iso: str) -> bool:
+    """Whether every live customer counted as of `iso` had bought last by then."""
+    counted = settled = 0
+    for key, row in state.items():
+        assert isinstance(key, tuple)
+        if key[0] == GROUP and not key[4] and key[1] <= iso:
+            counted += row[0]
+        elif key[0] == SETTLED and key[1] <= iso:
+            settled += row[0]
+    return counted == settled
+
+
+def figures(state: Tally, columns: ColumnState, orders: Orders, as_of: dt.date,
+            top: int) -> CustomerFigures:
+    """Counts by status and type, LTV, buyers and repeat rate of the customers live as
+    of `as_of`, and the `top` of them with orders by LTV (ties: lowest id first)."""
+    iso = as_of.isoformat()
+    total = active = ltv = buyers = repeat = 0
+    by_type: dict[str, int] = {}
+    by_status: dict[str, int] = {}
+    for key, row in state.items():
+        assert isinstance(key, tuple)
+        if key[0] != GROUP or key[4] or key[1] > iso:
+            continue
+        n, spent, bought, again = row
+        _, _, status, kind, _ = key
+        total, ltv, buyers, repeat = total + n, ltv + spent, buyers + bought, repeat + again
+        active += n if status == "active" else 0
+        by_status[status] = by_status.get(status, 0) + n
+        by_type[kind] = by_type.get(kind, 0) + n
+    live = ((i, c) for i, c in columns.rows.items() if not c.deleted and c.since <= iso)
+    if _settled(state, iso):
+        totals = {i: (c.order_count, c.total_spent) for i, c in live if c.order_count}
+    else:  # some live customer bought after as_of: their totals then, from the orders
+        orders_then = totals_until(orders, as_of)
+        totals = {i: orders_then[i] for i, _ in live if i in orders_then}
+        ltv = sum(spent for _, spent in totals.values())
+        buyers = len(totals)
+        repeat = sum(1 for count, _ in totals.values() if count >= 2)
+    best = heapq.nsmallest(top, totals.items(), key=lambda kv: (-kv[1][1], kv[0]))
+    summary = CustomerSummary(
+        total=total, active=active, by_type=_ranked(by_type), by_status=_ranked(by_status),
+        total_ltv_cents=ltv, average_ltv_cents=div_half_up(ltv, total) if total else None)
+    return CustomerFigures(summary, buyers, repeat / buyers if buyers else None,
+                           [(i, spent, count) for i, (count, spent) in best])

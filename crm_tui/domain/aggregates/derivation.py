@@ -1,0 +1,105 @@
+"""The derivations and `Aggregates`, the set of their states one read model keeps.
+
+A `Derivation` is what a store-level hook needs to keep a state: its name and version
+(a stored state of another version is rebuilt), the tables it reads, and its pure
+`new_state`, `reduce` and `fold`. `Aggregates` applies each change of a document to every
+derivation reading its table, and starts a table's states afresh before it is folded
+again whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from . import customers, interactions, nps, orders, pipeline, revenue
+from .customers import ColumnState
+from .orders import Orders
+from .tally import Doc, Tally
+from .tally import fold as fold_tally
+
+S = TypeVar("S")
+D = TypeVar("D")
+
+
+@dataclass(frozen=True)
+class Derivation(Generic[S, D]):
+    name: str
+    version: int
+    tables: tuple[str, ...]
+    new_state: Callable[[], S]
+    reduce: Callable[[str, int, Doc | None, Doc | None], D]
+    fold: Callable[[S, D], S]
+
+
+def _tally(module: Any) -> Derivation[Tally, Any]:
+    return Derivation(module.NAME, module.VERSION, module.TABLES, module.new_state,
+                      module.reduce, fold_tally)
+
+
+DERIVATIONS: tuple[Derivation[Any, Any], ...] = (
+    _tally(revenue),
+    Derivation(orders.NAME, orders.VERSION, orders.TABLES, orders.new_state, orders.reduce,
+               orders.fold),
+    _tally(interactions),
+    _tally(pipeline),
+    _tally(nps),
+    _tally(customers),
+    Derivation(customers.COLUMNS, customers.VERSION, customers.TABLES, customers.new_columns,
+               customers.reduce_columns, customers.fold_columns),
+)
+TABLES = tuple(sorted({t for d in DERIVATIONS for t in d.tables}))
+
+
+class Aggregates:
+    """Every derivation's state, kept by `apply` (one change) and `reset` (a table's
+    states emptied, to be folded again document by document)."""
+
+    def __init__(self) -> None:
+        self.states: dict[str, Any] = {d.name: d.new_state() for d in DERIVATIONS}
+        self._by_table = {t: [d for d in DERIVATIONS if t in d.tables] for t in TABLES}
+
+    def apply(self, table: str, doc_id: int, before: Doc | None, after: Doc | None) -> None:
+        states = self.states
+        for d in self._by_table.get(table, ()):
+            states[d.name] = d.fold(states[d.name], d.reduce(table, doc_id, before, after))
+
+    def reset(self, table: str) -> None:
+        for d in self._by_table.get(table, ()):
+            self.states[d.name] = d.new_state()
+
+    def load(self, table: str, docs: Iterable[tuple[int, Doc]]) -> None:
+        """The table's states from its documents, each folded once and not kept."""
+        self.reset(table)
+        for doc_id, doc in docs:
+            self.apply(table, doc_id, None, doc)
+
+    # typed access for the reading functions
+    @property
+    def revenue(self) -> Tally:
+        return self.states[revenue.NAME]  # type: ignore[no-any-return]
+
+    @property
+    def orders(self) -> Orders:
+        return self.states[orders.NAME]  # type: ignore[no-any-return]
+
+    @property
+    def interactions(self) -> Tally:
+        return self.states[interactions.NAME]  # type: ignore[no-any-return]
+
+    @property
+    def pipeline(self) -> Tally:
+        return self.states[pipeline.NAME]  # type: ignore[no-any-return]
+
+    @property
+    def nps(self) -> Tally:
+        return self.states[nps.NAME]  # type: ignore[no-any-return]
+
+    @property
+    def counts(self) -> Tally:
+        return self.states[customers.NAME]  # type: ignore[no-any-return]
+
+    @property
+    def columns(self) -> ColumnState:
+        return self.states[customers.COLUMNS]  # type: ignore[no-any-return]
