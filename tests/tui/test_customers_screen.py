@@ -17,7 +17,7 @@ from crm_tui.tui.widgets.customer_table import CustomerTable
 from crm_tui.tui.widgets.detail_pane import DetailPane
 
 from ..conftest import AS_OF, open_session
-from .conftest import NARROW, WIDE, make_app, settle
+from .conftest import AT_BOTH_SIZES, NARROW, WIDE, SnapCompare, make_app, settle
 
 
 def table_names(app: object) -> list[str]:
@@ -220,3 +220,17 @@ async def test_a_preview_that_arrives_late_is_not_shown(crm: Crm, people: dict[s
         await settle(pilot)
         table = app.screen.query_one(CustomerTable)
         assert table.ids == [people["ann"], people["bob"], people["cyan"]]
+
+
+@AT_BOTH_SIZES
+def test_customers_screen_looks_right(crm: Crm, people: dict[str, int],
+                                      snap_compare: SnapCompare, size: tuple[int, int]) -> None:
+    async def on_the_table(pilot: Any) -> None:
+        await settle(pilot)
+        # Escape: focus on the table, not the search box's blinking cursor. The detail pane
+        # colours its headings with the theme as it is when shown, which may be before the
+        # app applied its theme: down and up show it again.
+        await pilot.press("escape", "down", "up")
+        await settle(pilot)
+
+    assert snap_compare(make_app(crm), terminal_size=size, run_before=on_the_table)

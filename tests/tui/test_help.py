@@ -13,7 +13,7 @@ from crm_tui.tui.config import UserConfig
 from crm_tui.tui.forms.base import RecordForm
 from crm_tui.tui.screens.help import HelpScreen
 
-from .conftest import NARROW, WIDE, make_app, settle
+from .conftest import AT_BOTH_SIZES, NARROW, WIDE, SnapCompare, make_app, settle
 
 
 def listed(app: Any) -> dict[str, dict[str, str]]:
@@ -93,10 +93,12 @@ async def test_remapped_keys_are_listed_as_remapped(crm: Crm, people: dict[str, 
         assert listed(app)["Dashboard"]["Refresh"] == "f5"
 
 
-def test_help_looks_right(crm: Crm, people: dict[str, int], snap_compare: Any) -> None:
+@AT_BOTH_SIZES
+def test_help_looks_right(crm: Crm, people: dict[str, int], snap_compare: SnapCompare,
+                          size: tuple[int, int]) -> None:
     async def open_help(pilot: Any) -> None:
         await settle(pilot)
         await pilot.press("escape", "f1")  # over the customers table
         await settle(pilot)
 
-    assert snap_compare(make_app(crm), terminal_size=WIDE, run_before=open_help)
+    assert snap_compare(make_app(crm), terminal_size=size, run_before=open_help)
