@@ -1,5 +1,6 @@
 """Dashboard: the KPI cards say what the analytics service says, follow new data, cycle
-charts at 80x24, and every figure is computed in the "dashboard" thread worker."""
+charts at 80x24, and every figure is computed in the "dashboard" thread worker; how it looks at 80x24 and
+120x40."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from crm_tui.tui.widgets.charts import Chart, ChartPlot
 from crm_tui.tui.widgets.kpi import KpiCard, percent
 
 from ..conftest import AS_OF
-from .conftest import NARROW, WIDE, make_app, settle
+from .conftest import NARROW, WIDE, SnapCompare, make_app, settle
 
 
 def day(offset: int) -> str:
@@ -242,3 +243,38 @@ async def test_nothing_committed_means_no_new_scan(crm: Crm, people: dict[str, i
             screen.refresh_data()
         await settle(pilot)
         assert started == [] and screen._timer is None
+
+
+# ----- how it looks: 80x24 (cards and one chart) and 120x40 (the grid), on fixed data as of
+# the fixtures' fixed date, so the charts come out the same every run ----------------------
+async def open_drawn(pilot: Any) -> None:
+    screen = await open_dashboard(pilot)
+    # plotext lays out axis labels for the size it is drawn at: draw every chart again
+    # now that the grid has its final size, so the picture does not depend on timing.
+    for chart in screen.query(ChartPlot):
+        chart.refresh()
+    await settle(pilot)
+
+
+class TestDashboardSnapshots:
+    def test_80x24_cards_and_one_chart(self, crm: Crm, business: dict[str, int],
+                                       snap_compare: SnapCompare) -> None:
+        assert snap_compare(make_app(crm), terminal_size=NARROW, run_before=open_drawn)
+
+    def test_80x24_next_chart(self, crm: Crm, business: dict[str, int],
+                              snap_compare: SnapCompare) -> None:
+        async def top_customers(pilot: Any) -> None:
+            await open_drawn(pilot)
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+
+        assert snap_compare(make_app(crm), terminal_size=NARROW, run_before=top_customers)
+
+    def test_120x40_grid(self, crm: Crm, business: dict[str, int],
+                         snap_compare: SnapCompare) -> None:
+        async def twelve_months(pilot: Any) -> None:
+            await open_drawn(pilot)
+            await pilot.press("m")  # the 12-month trend: the daily one's labels can move
+            await settle(pilot)
+
+        assert snap_compare(make_app(crm), terminal_size=WIDE, run_before=twelve_months)
