@@ -1,6 +1,6 @@
 """Dashboard: the KPI cards say what the analytics service says, follow new data, cycle
-charts at 80x24, and every figure is computed in the "dashboard" thread worker; how it looks at 80x24 and
-120x40."""
+charts at 80x24, and every figure is computed in the "dashboard" thread worker; how it
+looks at 80x24 and 120x40."""
 
 from __future__ import annotations
 
