@@ -15,7 +15,7 @@ from crm_tui.tui.screens.confirm import ConfirmScreen
 from crm_tui.tui.screens.customers import CustomersScreen
 from crm_tui.tui.widgets.customer_table import CustomerTable
 
-from .conftest import NARROW, WIDE, make_app, settle
+from .conftest import AT_BOTH_SIZES, NARROW, WIDE, SnapCompare, make_app, settle
 
 
 def customers(app: Any) -> CustomersScreen:
@@ -247,3 +247,18 @@ async def test_saved_views_from_the_palette(crm: Crm, people: dict[str, int]) ->
         await settle(pilot)
         assert crm.views.all() == []
         assert screen.query_one(CustomerTable).ids == [people["cyan"]]
+
+
+@AT_BOTH_SIZES
+def test_marks_and_the_filter_line_look_right(crm: Crm, people: dict[str, int],
+                                              snap_compare: SnapCompare,
+                                              size: tuple[int, int]) -> None:
+    async def mark_and_filter(pilot: Any) -> None:
+        await settle(pilot)
+        pilot.app.screen.apply_query(ListQuery(text="example", status="active",
+                                               sort="spent", descending=True))
+        await settle(pilot)
+        await pilot.press("home", "space", "space")  # the two biggest spenders
+        await settle(pilot)
+
+    assert snap_compare(make_app(crm), terminal_size=size, run_before=mark_and_filter)
