@@ -85,54 +85,57 @@ class DiskReads:
     def shared(self, name: str, doc_id: int) -> Doc | None:
         """`get` without the copy, for a caller that copies it anyway (a TinyDB Document):
         the stored or decoded document itself, never to be changed."""
-        with self._engine.reading():
-            docs = self._engine.state(name).docs  # loaded: the most frequent read of all
-            if docs is None:
-                found = self._from_disk(name, lambda: self._unloaded(name, doc_id))
-                if not isinstance(found, _Load):
-                    return found
-                docs = self._loaded(name)
-            return docs.get(doc_id)
+        return self._read(name, lambda: self._unloaded(name, doc_id),
+                          lambda docs: docs.get(doc_id))
 
     def get_many(self, name: str, ids: Iterable[int]) -> dict[int, Doc]:
         wanted = sorted(set(ids))  # snapshot order: preads move forward
-        with self._engine.reading():
-            found = self._from_disk(name, lambda: {i: self._unloaded(name, i) for i in wanted})
-            if isinstance(found, _Load):
-                docs = self._loaded(name)
-                found = {i: docs.get(i) for i in wanted}
-            return {i: dict(d) for i, d in found.items() if d is not None}
+        found = self._read(name, lambda: {i: self._unloaded(name, i) for i in wanted},
+                           lambda docs: {i: docs.get(i) for i in wanted})
+        return {i: dict(doc) for i, doc in found.items() if doc is not None}
 
     def ids_by(self, name: str, index: str, key: Any) -> list[int]:
-        with self._engine.reading():
-            declared = _index(self._engine.state(name), index)
-            found = self._from_disk(name, lambda: self._ids_unloaded(name, declared, key),
-                                    declared)
-            if isinstance(found, _Load):
-                self._loaded(name)
-                found = sorted(declared.ids(key))
-            return found
+        declared = self._index(name, index)
+        return self._read(name, lambda: self._ids_unloaded(name, declared, key),
+                          lambda docs: sorted(declared.ids(key)), declared)
 
     def by(self, name: str, index: str, key: Any) -> list[tuple[int, Doc]]:
-        with self._engine.reading():
-            declared = _index(self._engine.state(name), index)
-            found = self._from_disk(name, lambda: self._by_unloaded(name, declared, key),
-                                    declared)
-            if isinstance(found, _Load):
-                docs = self._loaded(name)
-                found = [(i, dict(docs[i])) for i in sorted(declared.ids(key))]
-            return found
+        declared = self._index(name, index)
+        return self._read(name, lambda: self._by_unloaded(name, declared, key),
+                          lambda docs: [(i, dict(docs[i])) for i in sorted(declared.ids(key))],
+                          declared)
 
-    def _loaded(self, name: str) -> dict[int, Doc]:
-        return self._engine._ensure_loaded(self._engine.state(name))
+    def _index(self, name: str, index: str) -> Index:
+        with self._engine.reading():
+            found = self._engine.state(name).indexes.get(index)
+        if not isinstance(found, Index):
+            raise KeyError(f"table {name!r} has no index {index!r}")
+        return found
+
+    def _read(self, name: str, on_disk: Callable[[], T], loaded: Callable[[dict[int, Doc]], T],
+              index: Index | None = None) -> T:
+        """`loaded(documents)` when the table is loaded, else `on_disk()`; when the files
+        cannot serve, the table is loaded as `preload` does (parsed without holding the
+        store, so other threads read on meanwhile) and `loaded` answers."""
+        engine = self._engine
+        while True:
+            with engine.reading():
+                docs = engine.state(name).docs
+                if docs is not None:
+                    return loaded(docs)
+                found = self._from_disk(name, on_disk, index)
+                if not isinstance(found, _Load):
+                    return found
+            engine.preload(name)
 
     def _from_disk(self, name: str, read: Callable[[], T], index: Index | None = None
                    ) -> T | _Load:
-        """`read()` from the tail and the derived files, or `_LOAD` when the table is
-        loaded (it answers) or they cannot serve. Files found missing, stale or damaged
-        are written again from the snapshot, once per table and journal, when the folder
-        is writable: the next read, here and in every other process, uses them."""
-        if self._engine.state(name).docs is not None or (index and not index.definition):
+        """`read()` from the tail and the derived files, or `_LOAD` when they cannot
+        serve (an index kept in memory only, or no usable files). Files found missing,
+        stale or damaged are written again from the snapshot, once per table and journal,
+        when the folder is writable: the next read, here and in every other process, uses
+        them."""
+        if index is not None and not index.definition:
             return _LOAD
         for attempt in range(2):
             try:
@@ -306,13 +309,6 @@ class DiskReads:
         finally:
             files.close()
         return True
-
-
-def _index(state: TableState, name: str) -> Index:
-    index = state.indexes.get(name)
-    if not isinstance(index, Index):
-        raise KeyError(f"table {state.name!r} has no index {name!r}")
-    return index
 
 
 def _copy(doc: Doc | None) -> Doc | None:

@@ -4,12 +4,20 @@ disk, so a new session opening one customer loads no whole table."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
+import pytest
+
 from crm_tui.services import tables
+from crm_tui.services.context import Clock
 from crm_tui.services.crm import Crm
 from crm_tui.services.customer_view import CustomerDetail, customer_detail
-from tests.conftest import open_session
+from crm_tui.store import Database
+from crm_tui.store import engine as engine_module
+from tests.conftest import AS_OF, open_session
+
+WAIT = 30  # seconds: a guard against hanging, never a measure
 
 LOADED_ONCE = (tables.CUSTOMERS, *tables.CUSTOMER_HISTORY)
 
@@ -76,6 +84,45 @@ def test_a_360_view_sees_another_sessions_changes(tmp_path: Path) -> None:
     assert detail.tasks == [] and detail.purchases[0]["item"] == "Lamp"
     assert loaded(crm) == set()
     first.close()
+    crm.close()
+
+
+def test_without_its_files_a_table_loads_while_others_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A database whose derived files are missing and cannot be written (read-only
+    here): the history tables load, parsed without holding the store, so the screen
+    keeps drawing rows meanwhile."""
+    path = tmp_path / "crm.db"
+    first = open_session(path)
+    ann = first.customers.create({"first_name": "Ann", "last_name": "Lee"})
+    first.sales.record({"customer_id": ann, "item": "Desk", "total": "90"})
+    first.db.compact()
+    first.close()
+    for derived in (path / "tables").glob("*.by-*"):
+        derived.unlink()
+
+    crm = Crm(Database(path, read_only=True), clock=Clock.at(AS_OF), staff="alice")
+    real, parsing, release = engine_module.read_snapshot, threading.Event(), threading.Event()
+
+    def slow_parse(snapshot: Path, table: str, *more: object) -> object:
+        if table == "purchases":
+            parsing.set()
+            assert release.wait(WAIT)
+        return real(snapshot, table, *more)
+
+    monkeypatch.setattr(engine_module, "read_snapshot", slow_parse)
+    found: list[CustomerDetail] = []
+    worker = threading.Thread(target=lambda: found.append(customer_detail(crm, ann)))
+    worker.start()
+    try:
+        assert parsing.wait(WAIT)
+        with crm.db.engine.try_reading() as free:
+            assert free, "the 360 view held the store while the purchases parsed"
+    finally:
+        release.set()
+        worker.join(WAIT)
+    assert [p["item"] for p in found[0].purchases] == ["Desk"]
+    assert tables.PURCHASES in loaded(crm)
     crm.close()
 
 
