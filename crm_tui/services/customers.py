@@ -258,14 +258,6 @@ class CustomerService:
         self._patch("Set tags", customer_id, {"tags": values["tags"]})
         return list(values["tags"])
 
-    def add_tag(self, customer_id: int, tag: str) -> list[str]:
-        current = self.get(customer_id).get("tags") or []
-        return self.set_tags(customer_id, [*current, tag])
-
-    def remove_tag(self, customer_id: int, tag: str) -> list[str]:
-        current = self.get(customer_id).get("tags") or []
-        return self.set_tags(customer_id, [t for t in current if t.casefold() != tag.casefold()])
-
     # ----- notes -------------------------------------------------------------------------
     def add_note(self, customer_id: int, data: Mapping[str, Any]) -> int:
         """Add a note (type, priority, pinned, text); returns the note's number."""
@@ -298,14 +290,6 @@ class CustomerService:
             else:
                 raise ValidationError("note", f"customer #{customer_id} has no note {note_id}")
             self._patch("Edit note", customer_id, {"notes": notes})
-
-    def remove_note(self, customer_id: int, note_id: int) -> None:
-        with self.changes.change("Remove note"):
-            doc = fetch(self.table, "customer", customer_id)
-            notes = [n for n in doc.get("notes") or [] if n.get("id") != note_id]
-            if len(notes) == len(doc.get("notes") or []):
-                raise ValidationError("note", f"customer #{customer_id} has no note {note_id}")
-            self._patch("Remove note", customer_id, {"notes": notes})
 
     def notes(self, customer_id: int) -> list[dict[str, Any]]:
         """Pinned first, then newest first."""

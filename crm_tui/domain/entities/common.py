@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from crm_tui.domain.errors import ValidationError
@@ -274,11 +274,3 @@ def parse_tags(value: object, field: str) -> list[str]:
         raise ValidationError(field, f"has {len(tags)} tags; at most {MAX_TAGS}")
     return tags
 
-
-def parse_decimal_text(text: str) -> Decimal | None:
-    """A Decimal from plain numeric text, or None when it is not a number (no exception)."""
-    try:
-        number = Decimal(text.strip().replace(",", ""))
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() else None
