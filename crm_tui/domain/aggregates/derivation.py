@@ -13,9 +13,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from . import customers, interactions, nps, orders, pipeline, revenue
+from . import customers, interactions, nps, pipeline, revenue
 from .customers import ColumnState
 from .orders import Orders
+from .revenue import Sales
 from .tally import Doc, Tally
 from .tally import fold as fold_tally
 
@@ -39,9 +40,8 @@ def _tally(module: Any) -> Derivation[Tally, Any]:
 
 
 DERIVATIONS: tuple[Derivation[Any, Any], ...] = (
-    _tally(revenue),
-    Derivation(orders.NAME, orders.VERSION, orders.TABLES, orders.new_state, orders.reduce,
-               orders.fold),
+    Derivation(revenue.NAME, revenue.VERSION, revenue.TABLES, Sales, revenue.reduce,
+               revenue.fold),
     _tally(interactions),
     _tally(pipeline),
     _tally(nps),
@@ -78,11 +78,15 @@ class Aggregates:
     # typed access for the reading functions
     @property
     def revenue(self) -> Tally:
-        return self.states[revenue.NAME]  # type: ignore[no-any-return]
+        return self._sales.revenue
 
     @property
     def orders(self) -> Orders:
-        return self.states[orders.NAME]  # type: ignore[no-any-return]
+        return self._sales.orders
+
+    @property
+    def _sales(self) -> Sales:
+        return self.states[revenue.NAME]  # type: ignore[no-any-return]
 
     @property
     def interactions(self) -> Tally:

@@ -7,20 +7,21 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Hashable
 
-from crm_tui.domain.rules._records import as_date, get, is_deleted, norm
+from crm_tui.domain.rules._records import is_deleted, norm
 
-from .tally import Delta, Doc, Tally, Vector, changes
+from .tally import Delta, Doc, Tally, Vector, changes, day
 
 NAME, VERSION, TABLES = "interactions", 1, ("interactions",)
+WHEN = ("date", "occurred_at", "created_at")  # the first of these stored dates it has
 
 
 def _contributions(interaction: Doc | None) -> list[tuple[Hashable, Vector]]:
     if interaction is None or is_deleted(interaction):
         return []
-    when = as_date(get(interaction, "date", "occurred_at", "created_at"), "date")
+    when = next(filter(None, (day(interaction, f) for f in WHEN)), None)
     if when is None:
         return []  # undated: in no period
-    return [((norm(interaction.get("channel")), when.isoformat()), (1,))]
+    return [((norm(interaction.get("channel")), when), (1,))]
 
 
 def reduce(table: str, doc_id: int, before: Doc | None, after: Doc | None) -> Delta:

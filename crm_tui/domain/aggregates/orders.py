@@ -1,10 +1,12 @@
 """Orders: each completed purchase's customer and total, by day, for the figures a sum
 cannot keep: the largest order, who bought in a period (retention), and each customer's
-totals up to a past day.
+totals up to a past day. Kept beside the revenue (`revenue.Sales`), which reads each
+purchase once for both.
 
 Per day, two parallel arrays (customer id, cents): 16 bytes an order, so 400,000
-purchases take about 6 MB. Which purchases count is `completed` (revenue's rule too); an anonymous
-purchase's customer is ANONYMOUS (together, one buyer, as the retention rule has it).
+purchases take about 6 MB. Which purchases count is `completed` (revenue's rule too); an
+anonymous purchase's customer is ANONYMOUS (together, one buyer, as the retention rule
+has it).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from crm_tui.domain.rules.totals import PurchaseFacts, purchase_facts
 
 from .tally import Doc
 
-NAME, VERSION, TABLES = "orders", 1, ("purchases",)
 ANONYMOUS = -1
+
 
 def completed(purchase: Doc | None) -> PurchaseFacts | None:
     """The facts of a purchase that counts (as revenue, an order, a buyer), else None:
@@ -44,17 +46,15 @@ class DayOrders:
 Orders = dict[str, DayOrders]
 
 
-def _order(purchase: Doc | None) -> Order | None:
-    facts = completed(purchase)
-    if purchase is None or facts is None:
-        return None
+def order_of(purchase: Doc, facts: PurchaseFacts) -> Order:
+    """The order of a purchase that counts (`completed` gave its facts)."""
     who = purchase.get("customer_id")
     customer = who if isinstance(who, int) and not isinstance(who, bool) else ANONYMOUS
     return facts.date.isoformat(), customer, facts.total_cents
 
 
-def reduce(table: str, doc_id: int, before: Doc | None, after: Doc | None) -> OrderDelta:
-    old, new = _order(before), _order(after)
+def moved(old: Order | None, new: Order | None) -> OrderDelta:
+    """The delta of a purchase whose order went from `old` to `new` (None: none)."""
     if old == new:
         return []
     return [(o, sign) for o, sign in ((old, -1), (new, 1)) if o is not None]
@@ -78,10 +78,6 @@ def fold(state: Orders, delta: OrderDelta) -> Orders:
         if not orders.customers:
             del state[iso]
     return state
-
-
-def new_state() -> Orders:
-    return {}
 
 
 # ----- reading ----------------------------------------------------------------------------

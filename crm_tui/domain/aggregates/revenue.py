@@ -1,5 +1,6 @@
 """Revenue: completed purchases by day (cents, count) and by product or item and day
-(orders, quantity, cents); the sales figures and revenue by product over any days.
+(orders, quantity, cents), and their orders (`orders`): one state, `Sales`, so each
+purchase is read once for both; the sales figures and revenue by product over any days.
 
 Only completed purchases that are not soft-deleted count (`orders.completed`), by their
 `date`; a deleted customer's purchases still count (the money was taken). An order of
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Hashable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from crm_tui.domain.entities.order_lines import line_shares
@@ -18,10 +20,12 @@ from crm_tui.domain.rules._records import div_half_up, get
 from crm_tui.domain.rules.analytics import ProductRevenue, SalesSummary
 from crm_tui.domain.rules.totals import PurchaseFacts
 
-from .orders import Orders, completed, largest
+from . import orders as kept_orders
+from .orders import OrderDelta, Orders, completed, largest, order_of
 from .tally import Delta, Doc, Tally, Vector, changes
+from .tally import fold as fold_tally
 
-NAME, VERSION, TABLES = "revenue", 1, ("purchases",)
+NAME, VERSION, TABLES = "sales", 1, ("purchases",)
 DAY, PRODUCT = "day", "product"  # the two kinds of key: (DAY, day), (PRODUCT, id, item, day)
 
 
@@ -40,23 +44,37 @@ def product_lines(purchase: Doc, facts: PurchaseFacts) -> list[tuple[Hashable, s
     return found
 
 
-def _contributions(purchase: Doc | None) -> list[tuple[Hashable, Vector]]:
+@dataclass
+class Sales:
+    revenue: Tally = field(default_factory=dict)
+    orders: Orders = field(default_factory=dict)
+
+
+SalesDelta = tuple[Delta, OrderDelta]
+
+
+def _read(purchase: Doc | None) -> tuple[list[tuple[Hashable, Vector]], kept_orders.Order | None]:
+    """A purchase's revenue contributions and its order (none when it does not count)."""
     facts = completed(purchase)
     if purchase is None or facts is None:
-        return []
+        return [], None
     iso = facts.date.isoformat()
     rows: list[tuple[Hashable, Vector]] = [((DAY, iso), (facts.total_cents, 1))]
     rows += [((PRODUCT, pid, item, iso), (1, quantity, revenue))
              for pid, item, quantity, revenue in product_lines(purchase, facts)]
-    return rows
+    return rows, order_of(purchase, facts)
 
 
-def reduce(table: str, doc_id: int, before: Doc | None, after: Doc | None) -> Delta:
-    return changes(_contributions(before), _contributions(after))
+def reduce(table: str, doc_id: int, before: Doc | None, after: Doc | None) -> SalesDelta:
+    (old_rows, old_order), (new_rows, new_order) = _read(before), _read(after)
+    return changes(old_rows, new_rows), kept_orders.moved(old_order, new_order)
 
 
-def new_state() -> Tally:
-    return {}
+def fold(state: Sales, delta: SalesDelta) -> Sales:
+    rows, orders = delta
+    fold_tally(state.revenue, rows)
+    kept_orders.fold(state.orders, orders)
+    return state
 
 
 # ----- reading ----------------------------------------------------------------------------
