@@ -139,11 +139,6 @@ def iso(value: date | datetime) -> str:
     return value.isoformat()
 
 
-def days_between(start: date, end: date) -> int:
-    """Whole days from `start` to `end` (negative when `end` is earlier)."""
-    return (end - start).days
-
-
 def month_key(value: date) -> str:
     """The calendar month a date falls in, as "YYYY-MM" (sorts chronologically as text)."""
     return f"{value.year:04d}-{value.month:02d}"

@@ -12,9 +12,6 @@ from typing import Any
 
 from crm_tui.domain.entities.feedback import validate_feedback
 from crm_tui.domain.rules.feedback import (
-    NEGATIVE,
-    NEUTRAL,
-    POSITIVE,
     NpsBreakdown,
     nps_breakdown,
     sentiment_for_rating,
@@ -46,13 +43,6 @@ class FeedbackService(CustomerRecords):
         """Promoters, passives, detractors and the NPS over feedback with a recommend score."""
         return nps_breakdown((d.get("recommend_score") for d in self._shown_documents()),
                              self.ctx.settings.feedback)
-
-    def sentiment_counts(self) -> dict[str, int]:
-        counts = dict.fromkeys((POSITIVE, NEUTRAL, NEGATIVE), 0)
-        for doc in self._shown_documents():
-            sentiment = doc.get("sentiment") or self._sentiment(doc["rating"])
-            counts[sentiment] = counts.get(sentiment, 0) + 1
-        return counts
 
     # ----- writing -----------------------------------------------------------------------
     def submit(self, data: Mapping[str, Any]) -> int:

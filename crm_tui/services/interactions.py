@@ -8,7 +8,6 @@ from typing import Any
 
 from crm_tui.domain.entities.interaction import validate_interaction
 from crm_tui.domain.errors import ValidationError
-from crm_tui.domain.rules.analytics import interactions_by_channel
 
 from . import tables
 from .agenda import UPCOMING_DAYS, Agenda, agenda_of
@@ -42,11 +41,6 @@ class InteractionService(CustomerRecords):
 
         return agenda_of(self.table, "follow_up", "follow_up_date", self.ctx.as_of(as_of),
                          days, keep)
-
-    def counts_by_channel(self, start: dt.date | None = None,
-                          end: dt.date | None = None) -> dict[str, int]:
-        """Interactions per channel (most first) dated within [start, end], bounds optional."""
-        return interactions_by_channel(self._shown_documents(), start, end)
 
     # ----- writing -----------------------------------------------------------------------
     def log(self, data: Mapping[str, Any]) -> int:

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 
 from crm_tui.domain.dates import (
     add_months,
-    days_between,
     iso,
     month_key,
     parse_date,
@@ -108,8 +107,6 @@ def test_parse_datetime() -> None:
 def test_helpers() -> None:
     assert iso(date(2024, 5, 1)) == "2024-05-01"
     assert iso(datetime(2024, 5, 1, 9, 5)) == "2024-05-01T09:05:00"
-    assert days_between(date(2024, 1, 31), date(2024, 3, 1)) == 30
-    assert days_between(date(2024, 3, 1), date(2024, 1, 31)) == -30
     assert month_key(date(2024, 5, 1)) == "2024-05"
     assert month_key(date(987, 12, 31)) == "0987-12"
     assert add_months(date(2024, 1, 31), 1) == date(2024, 2, 29)

@@ -9,7 +9,7 @@ import pytest
 
 from crm_tui.domain.entities.address import default_address, validate_address
 from crm_tui.domain.entities.customer import display_name, split_full_name, validate_customer
-from crm_tui.domain.entities.note import note_order, validate_note
+from crm_tui.domain.entities.note import validate_note
 from crm_tui.domain.entities.preferences import default_preferences, validate_preferences
 from crm_tui.domain.errors import ValidationError
 
@@ -209,16 +209,6 @@ def test_notes() -> None:
         validate_note({"text": "  ", "type": "gossip"}, today=TODAY)
     assert set(err.value.errors) == {"text", "type"}
     assert err.value.errors["text"].startswith("is required")
-
-
-def test_notes_sort_pinned_first_then_newest() -> None:
-    notes = [
-        {"pinned": False, "created_at": "2024-01-03T00:00:00"},
-        {"pinned": True, "created_at": "2024-01-01T00:00:00"},
-        {"pinned": False, "created_at": "2024-01-04T00:00:00"},
-    ]
-    ordered = sorted(notes, key=note_order, reverse=True)
-    assert [n["created_at"][:10] for n in ordered] == ["2024-01-01", "2024-01-04", "2024-01-03"]
 
 
 def test_customer_notes_errors_name_the_note() -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from crm_tui.domain.entities.audit import validate_audit_entry
 from crm_tui.domain.entities.ledger import validate_ledger_entry
-from crm_tui.domain.entities.loyalty_program import multiplier_decimal, validate_loyalty_program
+from crm_tui.domain.entities.loyalty_program import validate_loyalty_program
 from crm_tui.domain.entities.segment import validate_segment
 from crm_tui.domain.errors import ValidationError
 
@@ -36,7 +35,6 @@ def test_loyalty_program() -> None:
         "expiry_days": 365,
         "active": True,
     }
-    assert multiplier_decimal(program) == Decimal("1.5")
     assert validate_loyalty_program({"name": "Basic"}, today=TODAY)["multiplier"] == 1.0
 
 

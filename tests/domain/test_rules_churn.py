@@ -6,7 +6,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm_tui.domain.rules.churn import churn_risk, churn_tau_days, mean_gap_days
+from crm_tui.domain.rules.churn import churn_risk, churn_tau_days
 from crm_tui.domain.rules.totals import CustomerTotals, PurchaseFacts, compute_totals
 from crm_tui.domain.settings import ChurnSettings
 
@@ -33,16 +33,14 @@ def test_single_order_uses_default_tau() -> None:
 def test_mean_gap_from_totals_alone() -> None:
     t = compute_totals([PurchaseFacts(D(2025, 1, 1), 1), PurchaseFacts(D(2025, 2, 1), 1),
                         PurchaseFacts(D(2025, 5, 1), 1)])
-    assert mean_gap_days(t) == 60  # (Jan 1 -> May 1 = 120 days) / 2 gaps
-    assert churn_tau_days(t) == 60
+    assert churn_tau_days(t) == 60  # the mean gap: (Jan 1 -> May 1 = 120 days) / 2 gaps
     # d = 60 (May 1 -> Jun 30), tau = 60: 1 - e^-1
     assert churn_risk(t, AS_OF) == 0.63
 
 
 def test_tau_never_below_minimum() -> None:
     same_day = compute_totals([PurchaseFacts(D(2025, 6, 1), 1)] * 3)
-    assert mean_gap_days(same_day) == 0
-    assert churn_tau_days(same_day) == 30
+    assert churn_tau_days(same_day) == 30  # a mean gap of 0 days
     assert churn_risk(same_day, AS_OF) == round(1 - math.exp(-29 / 30), 2)
     assert churn_tau_days(same_day, ChurnSettings(min_tau_days=45)) == 45
 

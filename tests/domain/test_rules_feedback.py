@@ -8,7 +8,6 @@ from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.rules.feedback import (
     nps,
     nps_breakdown,
-    nps_of_feedback,
     sentiment_for_rating,
 )
 from crm_tui.domain.settings import FeedbackSettings
@@ -56,11 +55,9 @@ def test_nps_none_without_scores() -> None:
     assert nps([None, None]) is None
 
 
-def test_nps_breakdown_and_records() -> None:
+def test_nps_breakdown() -> None:
     b = nps_breakdown([10, 9, 8, 6, None])
     assert (b.responses, b.promoters, b.passives, b.detractors, b.score) == (4, 2, 1, 1, 25.0)
-    records = [{"rating": 5, "recommend_score": 10}, {"rating": 2}, {"recommend_score": 0}]
-    assert nps_of_feedback(records) == 0.0
 
 
 @pytest.mark.parametrize("bad", [-1, 11, 9.5, "10"])

@@ -23,7 +23,6 @@ def test_sentiment_from_rating(feedback: FeedbackService, john: int) -> None:
     sentiments = [feedback.get(feedback.submit({"customer_id": john, "rating": r}))["sentiment"]
                   for r in (1, 2, 3, 4, 5)]
     assert sentiments == ["negative", "negative", "neutral", "positive", "positive"]
-    assert feedback.sentiment_counts() == {"positive": 2, "neutral": 1, "negative": 2}
     first = feedback.for_customer(john)[-1]["id"]
     assert feedback.update(first, {"rating": 5})["sentiment"] == "positive"
 

@@ -79,14 +79,6 @@ def test_complete_without_follow_up(interactions: InteractionService, john: int)
     assert refused_field(interactions.complete_follow_up, plain) == "follow_up_date"
 
 
-def test_counts_by_channel(interactions: InteractionService, john: int) -> None:
-    for channel, offset in [("email", 0), ("email", -1), ("phone", -40), ("demo", 0)]:
-        interactions.log({"customer_id": john, "channel": channel, "date": day(offset)})
-    assert interactions.counts_by_channel() == {"email": 2, "demo": 1, "phone": 1}
-    assert interactions.counts_by_channel(AS_OF - dt.timedelta(days=30), AS_OF) == {
-        "email": 2, "demo": 1}
-
-
 def test_customer_must_exist_and_be_live(crm: Crm, interactions: InteractionService,
                                          john: int) -> None:
     with pytest.raises(NotFoundError):

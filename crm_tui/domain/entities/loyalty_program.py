@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from decimal import Decimal
 from typing import Any
 
 from crm_tui.domain.entities import common, schema
@@ -45,8 +44,3 @@ def validate_loyalty_program(
     return schema.validate_record(
         data, LOYALTY_PROGRAM_FIELDS, today=today, partial=partial, current=current
     )
-
-
-def multiplier_decimal(program: Mapping[str, Any]) -> Decimal:
-    """The program's multiplier as an exact Decimal (its stored float read through its text)."""
-    return Decimal(str(program.get("multiplier", 1)))

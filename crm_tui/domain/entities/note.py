@@ -47,9 +47,4 @@ def validate_note(
     return schema.validate_record(data, NOTE_FIELDS, today=today, partial=partial, current=current)
 
 
-def note_order(note: Mapping[str, Any]) -> tuple[bool, str]:
-    """Sort key putting pinned notes first, newest first within each group (use reverse=True)."""
-    return bool(note.get("pinned")), str(note.get("created_at") or "")
-
-
 NOTE_LIST = schema.list_of(validate_note, "a list of notes", max_items=MAX_NOTES)

@@ -20,11 +20,6 @@ _DEFAULT = ChurnSettings()
 _HALF_LOW, _HALF_HIGH = 0.5 - 1e-9, 0.5 + 1e-9  # a tie, up to float error
 
 
-def mean_gap_days(totals: CustomerTotals) -> float | None:
-    """Mean days between consecutive orders; None with fewer than two orders."""
-    return _mean_gap(totals.order_count, totals.first_order_date, totals.last_order_date)
-
-
 def _mean_gap(order_count: int, first: dt.date | None, last: dt.date | None) -> float | None:
     if order_count < 2 or first is None or last is None:
         return None

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from crm_tui.domain.errors import ValidationError
-from crm_tui.domain.rules._records import get
 from crm_tui.domain.settings import FeedbackSettings
 
 NEGATIVE, NEUTRAL, POSITIVE = "negative", "neutral", "positive"
@@ -79,10 +78,3 @@ def nps_breakdown(
 def nps(scores: Iterable[int | None], settings: FeedbackSettings = _DEFAULT) -> float | None:
     """NPS from recommend scores (-100.0 to 100.0), None without any score."""
     return nps_breakdown(scores, settings).score
-
-
-def nps_of_feedback(
-    records: Iterable[object], settings: FeedbackSettings = _DEFAULT
-) -> float | None:
-    """NPS over feedback records (objects or dicts) by their `recommend_score` field."""
-    return nps((get(r, "recommend_score") for r in records), settings)
