@@ -46,7 +46,7 @@ from .plans import (
     stored_record,
     unchanged,
 )
-from .purchase_lane import PURCHASE_INPUT, UsualPurchase, read_usual
+from .purchase_cells import PURCHASE_INPUT, PurchaseCells, read_purchase_cells
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
@@ -110,7 +110,7 @@ class ProductRows(RowHandler):
 
 class PurchaseRows(RowHandler):
     kind = "purchases"
-    read_ahead = staticmethod(read_usual)
+    read_ahead = staticmethod(read_purchase_cells)
 
     def __init__(self, ctx: ImportContext, linker: CustomerLinker | None = None) -> None:
         self.ctx = ctx
@@ -181,22 +181,24 @@ class PurchaseRows(RowHandler):
         return linked
 
     def prepare(self, fields: Mapping[str, Any]) -> Plan:
-        return self.prepare_read(fields, read_usual(fields, self.ctx.today))
+        return self.prepare_read(fields, read_purchase_cells(fields, self.ctx.today))
 
-    def prepare_read(self, fields: Mapping[str, Any], usual: UsualPurchase | None) -> Plan:
-        """`prepare`, given what `read_usual` made of the row (perhaps in another process)."""
-        plan = None if usual is None else self._usual(usual)
+    def prepare_read(self, fields: Mapping[str, Any], cells: PurchaseCells | None) -> Plan:
+        """`prepare`, given what `read_purchase_cells` made of the row (perhaps in another
+        process)."""
+        plan = None if cells is None else self._from_cells(cells)
         return plan if plan is not None else self._general(fields)
 
-    def _usual(self, usual: UsualPurchase) -> Plan | None:
-        """A usual row's plan (see purchase_lane), or None when the store says it is not
-        one after all: its customer is unknown or not live, or its order exists."""
-        customer_id = self.keys.live(usual.email, usual.external)
+    def _from_cells(self, cells: PurchaseCells) -> Plan | None:
+        """The plan of a row its cells say all about (see purchase_cells), or None when the
+        store says it is not one after all: its customer is unknown or not live, or its
+        order exists."""
+        customer_id = self.keys.live(cells.email, cells.external)
         if customer_id is None or (
-                usual.order is not None and self.table.find_ids(self.index, usual.order)):
+                cells.order is not None and self.table.find_ids(self.index, cells.order)):
             return None
-        values = {**usual.values, "customer_id": customer_id,
-                  "product_id": self._catalogue_id(usual.item)}
+        values = {**cells.values, "customer_id": customer_id,
+                  "product_id": self._catalogue_id(cells.item)}
         try:
             points = self.ctx.crm.sales.points(values)
         except ValidationError:

@@ -1,5 +1,5 @@
-"""The usual purchase row's fast lane (purchase_lane.py) and rows read ahead by a second
-process (read_ahead.py) leave exactly what the general path leaves: the same documents,
+"""Purchase rows read from their cells alone (purchase_cells.py) and rows read ahead by a
+second process (read_ahead.py) leave exactly what the general path leaves: the same documents,
 counts and errors, row for row, whatever shape the rows take."""
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from .import_support import open_crm, write_csv
 CUSTOMERS = ("name,email,external_id\nAnn Lee,ann@x.com,C-1\nBob Ray,bob@x.com,C-2\n"
              "Cat Sun,cat@x.com,C-3\nDee Gone,dee@x.com,C-4\n")
 PRODUCTS = "name,price\nLaptop,1200\nMouse,25.50\n"
-# Every shape a row can take: usual rows by email, by external id, by both; rows the lane
-# must leave to the general path (an id of ours, a product_id, no amounts, no item, a
-# customer to create, a deleted one, keys that disagree, an order already there, cells the
-# validators refuse, relative dates, points beyond a ledger entry).
+# Every shape a row can take: rows their cells say all about by email, by external id, by
+# both; rows the cells alone leave to the general path (an id of ours, a product_id, no
+# amounts, no item, a customer to create, a deleted one, keys that disagree, an order
+# already there, cells the validators refuse, relative dates, points beyond a ledger entry).
 PURCHASES = (
     "id,external_id,customer_email,customer_external_id,customer_name,item,product_id,"
     "quantity,unit_price,total,date,payment_method,status\n"
@@ -55,8 +55,8 @@ ALL = (tables.CUSTOMERS, tables.PURCHASES, tables.LEDGER, tables.IMPORT_UNDO,
 
 
 def _import(tmp_path: Path, mode: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Crm, Any]:
-    if mode == "general":  # no row is usual: the lane is never taken
-        monkeypatch.setattr(record_rows, "read_usual", lambda fields, today: None)
+    if mode == "general":  # no row is read from its cells alone
+        monkeypatch.setattr(record_rows, "read_purchase_cells", lambda fields, today: None)
     monkeypatch.setattr(importer, "WORTH_LINES", 0 if mode == "read ahead" else 10**9)
     monkeypatch.setattr(importer, "CHUNK_ROWS", 7)  # rows of one chunk meet rows of others
     crm = open_crm(tmp_path / f"{mode}.db")
@@ -73,7 +73,7 @@ def _documents(crm: Crm) -> dict[str, dict[int, dict[str, Any]]]:
     return {name: {doc.doc_id: dict(doc) for doc in crm.db.table(name)} for name in ALL}
 
 
-@pytest.mark.parametrize("mode", ["lane", "read ahead"])
+@pytest.mark.parametrize("mode", ["cells", "read ahead"])
 def test_the_fast_ways_leave_what_the_general_path_leaves(
         mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     general, expected = _import(tmp_path, "general", monkeypatch)
@@ -89,18 +89,18 @@ def test_the_fast_ways_leave_what_the_general_path_leaves(
         fast.close()
 
 
-def test_the_lane_takes_the_usual_rows(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_rows_read_from_their_cells(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     taken: list[str] = []
-    usual = record_rows.PurchaseRows._usual
+    from_cells = record_rows.PurchaseRows._from_cells
 
     def spy(self: record_rows.PurchaseRows, row: Any) -> Any:
-        plan = usual(self, row)
+        plan = from_cells(self, row)
         if plan is not None:
             taken.append(row.order)
         return plan
 
-    monkeypatch.setattr(record_rows.PurchaseRows, "_usual", spy)
-    crm, _ = _import(tmp_path, "lane", monkeypatch)
+    monkeypatch.setattr(record_rows.PurchaseRows, "_from_cells", spy)
+    crm, _ = _import(tmp_path, "cells", monkeypatch)
     crm.close()
     # New orders of live customers with an item and an amount (O-7's customer was added
     # by O-6; None is the order without an external id); not O-1 (no amount), not the

@@ -1,4 +1,4 @@
-"""The usual row of a purchase import, read without the store.
+"""A purchase row read from its cells alone, without the store.
 
 A million-row purchase file is almost all one kind of row: a new order of a customer named
 by email or external id, for an item named in words, with its amounts. Everything that
@@ -8,7 +8,7 @@ the pipeline may run in another process (`read_ahead`) while this one writes. Th
 (`PurchaseRows.prepare_read`) then only asks the store what the cells cannot say: is the
 customer live, is the order new, is the item in the catalogue.
 
-`read_usual` answers None for any other row (an `id` of ours, a `product_id`, no item, no
+`read_purchase_cells` answers None for any other row (an `id` of ours, a `product_id`, no item, no
 amounts, an order's lines or a refunded amount, a customer named only by name, any cell
 the validators refuse): the general path takes it, with its messages. Both paths leave
 the same documents (a test holds them equal).
@@ -35,8 +35,8 @@ from .plans import PLACEHOLDER_ID, given, key_text, own_fields
 PURCHASE_INPUT = own_fields(PURCHASE_FIELDS)
 
 
-class UsualPurchase(NamedTuple):
-    """What a usual row's cells say (a tuple: it crosses processes by the million)."""
+class PurchaseCells(NamedTuple):
+    """What such a row's cells say (a tuple: it crosses processes by the million)."""
 
     email: str | None  # the customer's keys, as `match_keys` makes them
     external: str | None
@@ -45,8 +45,8 @@ class UsualPurchase(NamedTuple):
     values: dict[str, Any]  # validated with PLACEHOLDER_ID and no product
 
 
-def read_usual(fields: Mapping[str, Any], today: date) -> UsualPurchase | None:
-    """The usual row's facts, or None: the general path must read this row."""
+def read_purchase_cells(fields: Mapping[str, Any], today: date) -> PurchaseCells | None:
+    """What the row's cells say, or None: the general path must read this row."""
     get = fields.get
     item, email, external = get("item"), get("customer_email"), get("customer_external_id")
     if (is_blank(item) or not is_blank(get("id")) or not is_blank(get("product_id"))
@@ -61,6 +61,6 @@ def read_usual(fields: Mapping[str, Any], today: date) -> UsualPurchase | None:
         order = key_text(data["external_id"], "external_id") if "external_id" in data else None
         values = validate_purchase({**data, "customer_id": PLACEHOLDER_ID}, today=today,
                                    fields=BULK_PURCHASE_FIELDS)
-        return UsualPurchase(*keys, order, key_text(item, "item"), values)
+        return PurchaseCells(*keys, order, key_text(item, "item"), values)
     except ValidationError:
         return None
