@@ -44,7 +44,7 @@ class Matches:
     """Ids in display order, with each one's search text alongside."""
 
     ids: list[int]
-    hays: list[str]
+    texts: list[str]
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ def company_of(doc: Doc) -> str:
     return str(doc.get("company") or "")
 
 
-def haystack(doc: Doc) -> str:
+def search_text(doc: Doc) -> str:
     """Everything search-as-you-type matches: name, email, phone, company, tags, folded
     (accents and case) as the typed text is."""
     phone = str(doc.get("phone") or "")
@@ -117,7 +117,7 @@ class CustomerList:
         self.ctx = ctx
         self.segments = segments
         self._docs: dict[int, Doc] = {}
-        self._hay: dict[int, str] = {}
+        self._text_by_id: dict[int, str] = {}
         self._cache: tuple[tuple[Any, ...], list[int]] | None = None
         self._orders: dict[tuple[Any, ...], Matches] = {}  # sorted ids, per sort and state
         # The base list answers are narrowed from, and its answers by search text.
@@ -130,12 +130,12 @@ class CustomerList:
     # ----- observer (called under the store's lock: no store reads here) -----------------
     def add(self, doc_id: int, doc: Doc) -> None:
         self._docs[doc_id] = doc
-        self._hay.pop(doc_id, None)  # recomputed when a search needs it
+        self._text_by_id.pop(doc_id, None)  # recomputed when a search needs it
         self._version += 1
 
     def discard(self, doc_id: int, doc: Doc) -> None:
         self._docs.pop(doc_id, None)
-        self._hay.pop(doc_id, None)
+        self._text_by_id.pop(doc_id, None)
         self._version += 1
 
     def replace(self, doc_id: int, old: Doc, new: Doc) -> None:
@@ -143,7 +143,7 @@ class CustomerList:
 
     def rebuild(self, docs: Mapping[int, Doc]) -> None:
         self._docs = dict(docs)
-        self._hay = {}  # search text is made on first search, not on load
+        self._text_by_id = {}  # search text is made on first search, not on load
         self._version += 1
         self._filled = True
         self._preview = {}
@@ -186,7 +186,7 @@ class CustomerList:
             if not free or not self._filled:
                 return None
             base = self._orders.get(self._order_state(q))
-            if base is None or len(base.hays) != len(base.ids) or q.segment is not None:
+            if base is None or len(base.texts) != len(base.ids) or q.segment is not None:
                 return None  # a sort, a save or segment members to score: not instant
             return self.query(q)
 
@@ -208,21 +208,21 @@ class CustomerList:
             base = self._orders[state] = Matches(ordered, [])
         return base
 
-    def _hays(self, matches: Matches) -> list[str]:
+    def _search_texts(self, matches: Matches) -> list[str]:
         """The search text of every row, made once per customer version and kept."""
-        if len(matches.hays) != len(matches.ids):
-            hay, docs = self._hay, self._docs
+        if len(matches.texts) != len(matches.ids):
+            made, docs = self._text_by_id, self._docs
             for i in matches.ids:
-                if i not in hay:
-                    hay[i] = haystack(docs[i])
-            matches.hays[:] = [hay[i] for i in matches.ids]
-        return matches.hays
+                if i not in made:
+                    made[i] = search_text(docs[i])
+            matches.texts[:] = [made[i] for i in matches.ids]
+        return matches.texts
 
     def warm(self) -> None:
         """Make the search text ahead of the first keystroke (a worker calls this)."""
         with self.ctx.db.engine.reading():
             self._loaded()
-            self._hays(self._base(ListQuery()))
+            self._search_texts(self._base(ListQuery()))
 
     def _text_matches(self, q: ListQuery, text: str) -> Matches:
         """Rows containing every word, remembered per text while the rows stay the same
@@ -237,13 +237,13 @@ class CustomerList:
         if found is None:
             prefix = max((t for t in answers if text.startswith(t)), key=len, default=None)
             start = base if prefix is None else answers[prefix]
-            ids, hays = start.ids, self._hays(start)
+            ids, texts = start.ids, self._search_texts(start)
             for word in text.split():
-                mask = [word in h for h in hays]
-                ids, hays = list(compress(ids, mask)), list(compress(hays, mask))
+                mask = [word in t for t in texts]
+                ids, texts = list(compress(ids, mask)), list(compress(texts, mask))
             if len(answers) >= MAX_TYPED:
                 answers.clear()
-            found = answers[text] = Matches(ids, hays)
+            found = answers[text] = Matches(ids, texts)
         return found
 
     def _filter(self, q: ListQuery) -> list[int]:

@@ -63,8 +63,8 @@ def test_names_sort_with_their_accents_folded(listing: CustomerList) -> None:
 def test_search_text_is_folded_once_per_customer_not_per_keystroke(
         listing: CustomerList, monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[str] = []
-    real = customer_list.haystack
-    monkeypatch.setattr(customer_list, "haystack", lambda doc: made.append("x") or real(doc))
+    real = customer_list.search_text
+    monkeypatch.setattr(customer_list, "search_text", lambda doc: made.append("x") or real(doc))
     listing.warm()
     assert len(made) == 6
     for typed in ("c", "ch", "chl", "chlo", "chloe", "chlo", "m", "mü", "MÜLLER"):
