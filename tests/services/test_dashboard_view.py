@@ -255,3 +255,21 @@ def test_a_fresh_session_builds_the_same_figures(session: Crm, db_path: Path) ->
     finally:
         fresh.close()
 
+
+
+def test_a_figure_loads_only_its_own_tables(session: Crm, db_path: Path) -> None:
+    rng = random.Random(9)
+    for _ in range(30):
+        random_step(session, rng)
+    fresh = open_session(db_path)
+    try:
+        fresh.analytics.revenue_by_product()  # the products screen's figure
+
+        def loaded(table: str) -> bool:
+            return fresh.db.engine.state(table).docs is not None
+
+        assert loaded(tables.PURCHASES)
+        assert not any(loaded(t) for t in (tables.INTERACTIONS, tables.FEEDBACK,
+                                           tables.OPPORTUNITIES))
+    finally:
+        fresh.close()

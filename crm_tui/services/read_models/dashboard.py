@@ -29,6 +29,7 @@ from crm_tui.domain.rules.analytics import ProductRevenue, SalesSummary
 from crm_tui.domain.rules.feedback import NpsBreakdown
 
 from ..context import ServiceContext
+from ..tables import CUSTOMERS, FEEDBACK, INTERACTIONS, OPPORTUNITIES, PURCHASES
 
 Doc = Mapping[str, Any]
 T = TypeVar("T")
@@ -93,12 +94,13 @@ class DashboardView:
             self._loaded.discard(table)
 
     # ----- reading -----------------------------------------------------------------------
-    def _read(self, read: Callable[[Aggregates], T]) -> T:
-        """`read` over the aggregates, current with every commit: unloaded tables are
-        loaded (folded as they load), other processes' commits caught up."""
+    def _read(self, needs: tuple[str, ...], read: Callable[[Aggregates], T]) -> T:
+        """`read` over the aggregates of the tables it `needs`, current with every commit:
+        those not loaded are loaded (folded as they load), other processes' commits caught
+        up. A figure loads only its own tables (the products screen, say, only purchases)."""
         db = self.ctx.db
         for _ in range(3):
-            for table in [t for t in TABLES if t not in self._loaded]:
+            for table in [t for t in needs if t not in self._loaded]:
                 db.preload(table)  # loading it folds it in (`rebuild`)
                 if table not in self._loaded:  # loaded before, and unfolded since
                     db.observe(table, self._feeds[table])  # folds it in now
@@ -110,38 +112,42 @@ class DashboardView:
                     for table in TABLES:
                         self._aggregates.reset(table)
                     raise error
-                if self._loaded.issuperset(TABLES):
+                if self._loaded.issuperset(needs):
                     return read(self._aggregates)
         raise RuntimeError("the store kept unloading the dashboard's tables")
 
     def customers(self, as_of: dt.date, top: int) -> CustomerFigures:
-        return self._read(lambda a: customers.figures(a.counts, a.columns, a.orders, as_of,
-                                                      top))
+        return self._read((CUSTOMERS, PURCHASES), lambda a: customers.figures(
+            a.counts, a.columns, a.orders, as_of, top))
 
     def sales(self, start: dt.date | None, end: dt.date) -> SalesSummary:
-        return self._read(lambda a: revenue.sales_summary(a.revenue, a.orders, start, end))
+        return self._read((PURCHASES,), lambda a: revenue.sales_summary(
+            a.revenue, a.orders, start, end))
 
     def revenue_by_day(self, start: dt.date | None, end: dt.date) -> dict[str, int]:
         """Cents per ISO day with completed orders in [start, end], oldest first."""
-        return self._read(lambda a: {iso: cents for iso, (cents, _)
-                                     in revenue.by_day(a.revenue, start, end).items()})
+        return self._read((PURCHASES,), lambda a: {
+            iso: cents for iso, (cents, _) in revenue.by_day(a.revenue, start, end).items()})
 
     def products(self, names: Mapping[Any, str], start: dt.date | None,
                  end: dt.date) -> list[ProductRevenue]:
-        return self._read(lambda a: revenue.by_product(a.revenue, names, start, end))
+        return self._read((PURCHASES,), lambda a: revenue.by_product(
+            a.revenue, names, start, end))
 
     def retention_rate(self, start: dt.date, end: dt.date) -> float | None:
-        return self._read(lambda a: orders.retention_rate(a.orders, start, end))
+        return self._read((PURCHASES,), lambda a: orders.retention_rate(
+            a.orders, start, end))
 
     def pipeline(self, as_of: dt.date) -> PipelineTotals:
         settings = self.ctx.settings.pipeline
-        return self._read(lambda a: pipeline.totals(a.pipeline, a.columns.deleted, as_of,
-                                                    settings))
+        return self._read((OPPORTUNITIES, CUSTOMERS), lambda a: pipeline.totals(
+            a.pipeline, a.columns.deleted, as_of, settings))
 
     def channels(self, start: dt.date | None, end: dt.date) -> dict[str, int]:
-        return self._read(lambda a: interactions.by_channel(a.interactions, start, end))
+        return self._read((INTERACTIONS,), lambda a: interactions.by_channel(
+            a.interactions, start, end))
 
     def nps(self, start: dt.date | None, end: dt.date) -> NpsBreakdown:
         settings = self.ctx.settings.feedback
-        return self._read(lambda a: nps.breakdown(a.nps, a.columns.deleted, start, end,
-                                                  settings))
+        return self._read((FEEDBACK, CUSTOMERS), lambda a: nps.breakdown(
+            a.nps, a.columns.deleted, start, end, settings))
