@@ -1,6 +1,7 @@
 """Customers: counts by first day, status, type and deleted flag, with their lifetime
 value, buyers and repeat buyers (`counts`); and each customer's few numbers the ranking
-and past days need (`columns`). The customer figures as of a day are read from both.
+and past days need (`columns`): one state, `People`, so each customer is read once for
+both. The customer figures as of a day are read from both.
 
 Lifetime value and order counts are the totals denormalised on each customer. As of a
 day before some live customer's last order they are recomputed from the orders up to
@@ -22,9 +23,9 @@ from crm_tui.domain.rules.analytics import CustomerSummary
 
 from .orders import Orders, totals_until
 from .tally import Delta, Doc, Tally, Vector, changes, day, since
+from .tally import fold as fold_tally
 
-NAME, VERSION, TABLES = "counts", 1, ("customers",)
-COLUMNS = "columns"
+NAME, VERSION, TABLES = "people", 1, ("customers",)
 GROUP, SETTLED = "group", "settled"  # the two kinds of key of `counts`
 
 
@@ -43,10 +44,9 @@ def columns_of(customer: Doc) -> Columns:
 
 
 # ----- counts ----------------------------------------------------------------------------
-def _contributions(customer: Doc | None) -> list[tuple[Hashable, Vector]]:
-    if customer is None:
+def _contributions(customer: Doc | None, c: Columns | None) -> list[tuple[Hashable, Vector]]:
+    if customer is None or c is None:
         return []
-    c = columns_of(customer)
     group = (GROUP, c.since, norm(get(customer, "status")),
              str(get(customer, "customer_type", default="")).strip(), c.deleted)
     buyer, repeat = int(c.order_count > 0), int(c.order_count >= 2)
@@ -54,14 +54,6 @@ def _contributions(customer: Doc | None) -> list[tuple[Hashable, Vector]]:
     if not c.deleted:
         row.append(((SETTLED, max(c.since, day(customer, "last_order_date"))), (1,)))
     return row
-
-
-def reduce(table: str, doc_id: int, before: Doc | None, after: Doc | None) -> Delta:
-    return changes(_contributions(before), _contributions(after))
-
-
-def new_state() -> Tally:
-    return {}
 
 
 # ----- columns ---------------------------------------------------------------------------
@@ -74,15 +66,7 @@ class ColumnState:
 ColumnDelta = list[tuple[int, Columns | None]]
 
 
-def reduce_columns(table: str, doc_id: int, before: Doc | None,
-                   after: Doc | None) -> ColumnDelta:
-    new = None if after is None else columns_of(after)
-    if before is not None and new == columns_of(before):
-        return []
-    return [(doc_id, new)]
-
-
-def fold_columns(state: ColumnState, delta: ColumnDelta) -> ColumnState:
+def _fold_columns(state: ColumnState, delta: ColumnDelta) -> None:
     for doc_id, row in delta:
         if row is None:
             state.rows.pop(doc_id, None)
@@ -92,11 +76,30 @@ def fold_columns(state: ColumnState, delta: ColumnDelta) -> ColumnState:
             state.deleted.add(doc_id)
         else:
             state.deleted.discard(doc_id)
+
+
+# ----- the derivation: both, each customer read once ---------------------------------------
+@dataclass
+class People:
+    counts: Tally = field(default_factory=dict)
+    columns: ColumnState = field(default_factory=ColumnState)
+
+
+PeopleDelta = tuple[Delta, ColumnDelta]
+
+
+def reduce(table: str, doc_id: int, before: Doc | None, after: Doc | None) -> PeopleDelta:
+    old = None if before is None else columns_of(before)
+    new = None if after is None else columns_of(after)
+    counts = changes(_contributions(before, old), _contributions(after, new))
+    return counts, [] if before is not None and old == new else [(doc_id, new)]
+
+
+def fold(state: People, delta: PeopleDelta) -> People:
+    counts, columns = delta
+    fold_tally(state.counts, counts)
+    _fold_columns(state.columns, columns)
     return state
-
-
-def new_columns() -> ColumnState:
-    return ColumnState()
 
 
 # ----- reading ----------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from . import customers, interactions, nps, pipeline, revenue
-from .customers import ColumnState
+from .customers import ColumnState, People
 from .orders import Orders
 from .revenue import Sales
 from .tally import Doc, Tally
@@ -45,9 +45,8 @@ DERIVATIONS: tuple[Derivation[Any, Any], ...] = (
     _tally(interactions),
     _tally(pipeline),
     _tally(nps),
-    _tally(customers),
-    Derivation(customers.COLUMNS, customers.VERSION, customers.TABLES, customers.new_columns,
-               customers.reduce_columns, customers.fold_columns),
+    Derivation(customers.NAME, customers.VERSION, customers.TABLES, People, customers.reduce,
+               customers.fold),
 )
 TABLES = tuple(sorted({t for d in DERIVATIONS for t in d.tables}))
 
@@ -102,8 +101,12 @@ class Aggregates:
 
     @property
     def counts(self) -> Tally:
-        return self.states[customers.NAME]  # type: ignore[no-any-return]
+        return self._people.counts
 
     @property
     def columns(self) -> ColumnState:
-        return self.states[customers.COLUMNS]  # type: ignore[no-any-return]
+        return self._people.columns
+
+    @property
+    def _people(self) -> People:
+        return self.states[customers.NAME]  # type: ignore[no-any-return]
