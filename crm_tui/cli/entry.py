@@ -26,18 +26,9 @@ COLLECTOR_THRESHOLDS = (100_000, 10, 10)
 def tune_collector() -> None:
     """Collect cycles less often: every full pass walks every loaded customer (100k
     documents and their lists), and Python's defaults set one off each time the heap grows
-    by a quarter, and over and over while a scan allocates.
-
-    Measured on the 100,000-customer demo database (2-core machine, load ~1.7, two runs
-    each, the app opened in-process as `python -m bench.session` does), Python's defaults
-    -> these thresholds: the customers' first rows 3.8 / 3.6 s -> 3.4 / 2.4 s (in the
-    collector meanwhile 5.0 / 4.5 s -> 2.1 / 1.8 s); the dashboard's figures 33.0 / 32.1 s
-    -> 16.8 / 16.6 s (longest collection 1.07 / 1.01 s -> 0.28 / 0.28 s); a search
-    keystroke, median 26.5 / 18.0 ms -> 16.1 / 18.5 ms, slowest 44 / 43 ms -> 30 / 32 ms.
-    (The freezes and pauses this replaces, spread over the store, services and dashboard:
-    2.5 / 2.1 s, 12.9 / 12.5 s, 17.4 / 17.2 ms; they kept whatever was alive then out of
-    collection for good.) 150 forms opened and closed: the process grows 185 MB with
-    these, 121 MB with the defaults.
+    by a quarter, and over and over while a scan allocates. One setting for every command,
+    in place of freezes and pauses spread over the store, services and dashboard (they kept
+    whatever was alive then out of collection for good). Figures: bench/README.md.
     """
     gc.set_threshold(*COLLECTOR_THRESHOLDS)
 

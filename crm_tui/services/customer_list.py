@@ -266,9 +266,9 @@ class CustomerList:
         key = SORT_KEYS.get(q.sort, SORT_KEYS["name"])
         standing = self.segments.membership.groups().standing if q.sort in NEEDS_STANDING else {}
         docs = self._docs
-        # Two stable sorts instead of one on (value, id) tuples: building and comparing
-        # 100,000 tuples took 0.7 s of the first paint; this takes 0.1 s. Ties stay in id
-        # order either way (a reversed stable sort keeps the order of equal keys).
+        # Two stable sorts instead of one on (value, id) tuples: building and comparing a
+        # tuple per customer was most of the first paint (bench/README.md). Ties stay in
+        # id order either way (a reversed stable sort keeps the order of equal keys).
         by_id = sorted(ids)
         return sorted(by_id, key=lambda i: key(docs[i], standing.get(i)), reverse=q.descending)
 

@@ -86,8 +86,8 @@ def _encode(header: SnapshotHeader, docs: Docs) -> Iterator[bytes]:
     yield b"%b %b\n" % (crc_hex(record), record)
     dumps, crc32 = orjson.dumps, zlib.crc32
     items = iter(docs.items())
-    # One formatted line per document inside a list comprehension: a third faster than
-    # appending the parts one by one (compaction encodes a million documents).
+    # One formatted line per document inside a list comprehension, not the parts appended
+    # one by one: compaction encodes a million documents (figures in bench/README.md).
     while batch := list(islice(items, WRITE_BATCH)):
         block = b"".join([b"%d %08x %b\n" % (doc_id, crc32(body := dumps(doc),
                                                              doc_id & 0xFFFFFFFF), body)

@@ -55,7 +55,7 @@ def _half_up_hundredths(raw: float) -> float:
         fraction = scaled - whole
         if not _HALF_LOW < fraction < _HALF_HIGH:
             # Off a tie, the float error (< 1e-13 here) cannot move the result across one,
-            # so this gives the decimal's answer ten times faster (once per customer
+            # so this gives the decimal's answer without making one (once per customer
             # exported); k / 100 is the float nearest to 0.kk, as float(Decimal("0.kk")) is.
             return (whole + (fraction > 0.5)) / 100
     rounded = Decimal(repr(raw)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

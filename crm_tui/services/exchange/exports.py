@@ -174,8 +174,8 @@ class CustomerRows:
 
     The CSV lines are what `write_csv` makes of the typed rows, built without them: the
     money and dates straight to text, the loyalty and RFM columns (which repeat) as text
-    once per combination. That is 40% less work per row, which exporting 100,000
-    customers within the scale target needs.
+    once per combination: the typed rows alone cost too much per row for the customers
+    export's scale target (figures in bench/README.md).
     """
 
     def __init__(self, crm: Crm, query: Query) -> None:
