@@ -14,7 +14,7 @@ from .customers_bulk import BulkActions, customers_noun
 from .import_file import ImportScreen
 
 # The customer's contact to copy, first that they have: cells are not selected one by one.
-COPIED = (("email", "email"), ("phone", "phone"), ("name", "name"))
+COPIED = ("email", "phone", "name")
 
 
 class ExchangeActions(BulkActions):
@@ -46,11 +46,11 @@ class ExchangeActions(BulkActions):
             self.notify("No customer selected", severity="warning")
             return
         row = self.crm.customer_list.row(customer_id)
-        for attribute, label in COPIED:
+        for attribute in COPIED:
             value = str(getattr(row, attribute))
             if value:
                 self.app.copy_to_clipboard(value)
-                self.notify(f"Copied {row.name}'s {label}: {value}", timeout=3)
+                self.notify(f"Copied {row.name}'s {attribute}: {value}", timeout=3)
                 return
 
     def action_import_file(self) -> None:

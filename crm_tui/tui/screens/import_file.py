@@ -10,7 +10,7 @@ chosen under Dates; enter on a column chooses the field it fills, or ignore (as 
 and the dry run runs again. A file refused as mapped (dates whose order cannot be told, no
 column it knows) still shows its columns, to be fixed so. ctrl+r imports exactly what was
 checked, with progress, and says the batch id that ctrl+l's list of past imports can
-revert.
+revert; ctrl+o goes back to the path for another file.
 """
 
 from __future__ import annotations
