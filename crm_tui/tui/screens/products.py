@@ -22,7 +22,7 @@ class ProductsScreen(RecordListScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "form(False)", "New", id="products.new"),
         Binding("e,enter", "form(True)", "Edit", id="products.edit", priority=True),
-        Binding("x", "toggle", "Retire/reactivate", id="products.retire"),
+        Binding("x", "retire", "Retire/reactivate", id="products.retire"),
     ]
 
     def fetch(self, theme: Mapping[str, str]) -> Listing:
@@ -55,7 +55,7 @@ class ProductsScreen(RecordListScreen):
             return
         self.crm_app.open_form("product", record_id=product_id)
 
-    def action_toggle(self) -> None:
+    def action_retire(self) -> None:
         product_id = self.current_id()
         if product_id is None:
             return
