@@ -66,7 +66,7 @@ async def test_a_shopify_export_is_checked_then_imported(crm: Crm, people: dict[
         await pilot.press("ctrl+r")
         await settle(pilot)
         batch = list_batches(crm)[0].batch_id
-        assert f"Imported 5 rows as batch {batch}" in text(app, "#outcome")
+        assert f"Imported 5 rows, 1 with errors, as batch {batch}" in text(app, "#outcome")
     imported = customers_by_email(crm)
     assert imported["chloe.garnier@example.fr"]["first_name"] == "Chloé"
     assert imported["chloe.garnier@example.fr"]["import_batch"] == batch

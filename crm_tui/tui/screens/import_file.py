@@ -266,8 +266,8 @@ class ImportScreen(CrmScreen):
         self._stop()
         report = event.report
         self.checked = None  # importing it again takes a new dry run
-        head = f"Imported {report.rows:,} rows as batch {report.batch_id} (ctrl+l lists " \
-               "imports, and reverts one)"
+        head = (f"Imported {report.rows:,} rows, {report.failed:,} with errors, as batch "
+                f"{report.batch_id} (ctrl+l lists imports, and reverts one)")
         self.query_one("#outcome", Static).update("\n".join([head, *count_lines(report)]))
         self.query_one("#errors", Static).update("\n".join(error_lines(report)))
         self.notify(f"Import done: batch {report.batch_id}", timeout=6)

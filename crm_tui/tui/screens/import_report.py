@@ -69,6 +69,7 @@ def detected_lines(mapping: ColumnMapping, reading: list[str]) -> list[str]:
     found = mapping.format_name or "no known tool's export"
     dates = [line for line in reading[1:] if line.startswith("dates ")]
     others = [line for line in reading[1:] if not line.startswith("dates ")]
-    unmapped = [f"{len(mapping.unmapped)} column(s) not imported"] if mapping.unmapped else []
+    left = len(mapping.unmapped)
+    unmapped = [f"{left} column{'s' if left > 1 else ''} not imported"] if left else []
     return [" · ".join([found, *reading[:1]]), *dates,
             *(in_app(note) for note in mapping.warnings), *others, *unmapped]
