@@ -9,14 +9,12 @@ from typing import Any
 import pytest
 
 from crm_tui.domain.entities.order_lines import (
-    line_shares,
     lines_text,
     order_lines,
     parse_lines_text,
 )
 from crm_tui.domain.entities.purchase import order_amounts, validate_purchase
 from crm_tui.domain.errors import ValidationError
-from crm_tui.domain.rules.analytics import revenue_by_product
 from crm_tui.domain.rules.lifecycle import lifecycle_segment
 from crm_tui.domain.rules.loyalty import points_for_purchase
 from crm_tui.domain.rules.rfm import rfm_score
@@ -142,16 +140,3 @@ def test_an_order_counts_once_and_earns_points_on_its_total() -> None:
     score = rfm_score(totals, TODAY)
     assert score is not None and score.f == 1 and score.m == 3
     assert lifecycle_segment(totals, TODAY) == "vip"  # one order of $1,220 (>= $500)
-
-
-def test_revenue_by_product_shares_each_order_total_among_its_lines() -> None:
-    two = order(lines="2 x Mug @ 10\nTea @ 5", shipping="5")  # 25 + 5 = 30
-    one = order(item="Tea", unit_price="7")
-    shares = line_shares(two)
-    assert [cents for _, cents in shares] == [2400, 600]
-    rows = {r.name: r for r in revenue_by_product([two, one])}
-    assert (rows["Mug"].transactions, rows["Mug"].quantity, rows["Mug"].revenue_cents) == (
-        1, 2, 2400)
-    assert (rows["Tea"].transactions, rows["Tea"].quantity, rows["Tea"].revenue_cents) == (
-        2, 2, 1300)
-    assert sum(r.revenue_cents for r in rows.values()) == two["total"] + one["total"]

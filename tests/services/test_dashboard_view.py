@@ -1,4 +1,5 @@
-"""The dashboard's kept aggregates answer what a scan of the documents answers.
+"""The dashboard's kept aggregates answer what a scan of the documents answers (the scans
+are written here, as the figures are defined, independently of the aggregates).
 
 A fixed-seed random run of adds, edits, refunds, deletes, restores, undos and an erase,
 then commits by a second session on the same database (caught up by the first): after
@@ -11,8 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable, Iterator
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
+from decimal import Decimal
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -20,8 +23,14 @@ from typing import Any
 import pytest
 
 from crm_tui.domain.entities.opportunity import validate_opportunity
+from crm_tui.domain.entities.order_lines import line_shares
 from crm_tui.domain.errors import ValidationError
-from crm_tui.domain.rules import analytics as rules
+from crm_tui.domain.rules.analytics import (
+    CustomerSummary,
+    ProductRevenue,
+    SalesSummary,
+    interactions_by_channel,
+)
 from crm_tui.domain.rules.feedback import nps_breakdown
 from crm_tui.domain.rules.pipeline import (
     is_stale,
@@ -50,6 +59,67 @@ def _live(docs: list[Any], day: dt.date) -> list[Any]:
     return [d for d in docs if not d.get("deleted_at") and existed_on(d, day)]
 
 
+def _count(values: Iterable[str]) -> dict[str, int]:
+    """How often each value occurs, most first (ties by value)."""
+    return dict(sorted(Counter(values).items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def _half_up(cents: int, n: int) -> int:
+    return int(Decimal(cents) / n + Decimal("0.5"))
+
+
+def _counted(purchases: list[Any]) -> list[tuple[Any, Any]]:
+    """(purchase, its facts) of the purchases that count: completed, not deleted."""
+    pairs = [(p, purchase_facts(p)) for p in purchases if not p.get("deleted_at")]
+    return [(p, f) for p, f in pairs if f.counts]
+
+
+def _customer_summary(live: list[Any], ltv: dict[int, int]) -> CustomerSummary:
+    total = sum(ltv[c.doc_id] for c in live)
+    statuses = [str(c.get("status") or "").strip().lower() for c in live]
+    return CustomerSummary(
+        total=len(live), active=statuses.count("active"),
+        by_type=_count(str(c.get("customer_type") or "").strip() for c in live),
+        by_status=_count(statuses), total_ltv_cents=total,
+        average_ltv_cents=_half_up(total, len(live)) if live else None)
+
+
+def _sales(purchases: list[Any], start: dt.date | None, end: dt.date) -> SalesSummary:
+    facts = sorted((f for _, f in _counted(purchases)
+                    if (start is None or f.date >= start) and f.date <= end),
+                   key=lambda f: f.date)
+    by_day: dict[str, int] = {}
+    by_month: dict[str, int] = {}
+    for f in facts:
+        by_day[f.date.isoformat()] = by_day.get(f.date.isoformat(), 0) + f.total_cents
+        by_month[f.date.isoformat()[:7]] = by_month.get(f.date.isoformat()[:7], 0) + f.total_cents
+    revenue = sum(f.total_cents for f in facts)
+    return SalesSummary(len(facts), revenue, _half_up(revenue, len(facts)) if facts else None,
+                        max((f.total_cents for f in facts), default=None), by_day, by_month)
+
+
+def _products(purchases: list[Any], names: dict[int, str]) -> list[ProductRevenue]:
+    groups: dict[tuple[Any, str], list[int]] = {}
+    for p, f in _counted(purchases):
+        for line, cents in (line_shares(p) if p.get("lines") else [(p, f.total_cents)]):
+            pid = line.get("product_id")
+            row = groups.setdefault((pid, "" if pid is not None else line.get("item", "")),
+                                    [0, 0, 0])
+            for i, value in enumerate((1, line.get("quantity") or 1, cents)):
+                row[i] += value
+    rows = [ProductRevenue(pid, (names.get(pid) if pid is not None else item) or str(pid),
+                           n, qty, cents) for (pid, item), (n, qty, cents) in groups.items()]
+    return sorted(rows, key=lambda r: (-r.revenue_cents, r.name))
+
+
+def _retention(purchases: list[Any], start: dt.date, end: dt.date) -> float | None:
+    length = end - start + dt.timedelta(days=1)
+    before = {p.get("customer_id") for p, f in _counted(purchases)
+              if start - length <= f.date < start}
+    during = {p.get("customer_id") for p, f in _counted(purchases) if start <= f.date <= end}
+    return len(before & during) / len(before) if before else None
+
+
 def scanned(crm: Crm, day: dt.date) -> dict[str, Any]:
     """Every figure as of `day`, from scratch over the documents."""
     customers = _live(_docs(crm, tables.CUSTOMERS), day)
@@ -72,20 +142,20 @@ def scanned(crm: Crm, day: dt.date) -> dict[str, Any]:
     feedback = [f for f in _live(_docs(crm, tables.FEEDBACK), day)
                 if f.get("customer_id") not in deleted and f.get("date")]
     return {
-        "summary": rules.customer_summary(customers, ltv=lambda c: totals[c.doc_id][1]),
+        "summary": _customer_summary(customers, {i: spent for i, (_, spent) in totals.items()}),
         "top": [(i, totals[i][1], totals[i][0]) for i in buyers[:10]],
         "buyers": len(buyers),
-        "repeat": rules.repeat_purchase_rate(n for n, _ in totals.values()),
-        "sales": rules.sales_summary(purchases, None, day),
-        "sales_month": rules.sales_summary(purchases, month, day),
-        "products": rules.revenue_by_product(dated, names),
-        "retention": rules.retention_rate(purchases, month, day),
+        "repeat": sum(1 for i in buyers if totals[i][0] >= 2) / len(buyers) if buyers else None,
+        "sales": _sales(purchases, None, day),
+        "sales_month": _sales(purchases, month, day),
+        "products": _products(dated, names),
+        "retention": _retention(purchases, month, day),
         "pipeline": (pipeline_summary(deals, settings.pipeline),
                      value_by_stage(deals, settings.pipeline),
                      weighted_forecast_by_month(deals, settings.pipeline),
                      sorted(d.doc_id for d in deals if is_stale(d, day, settings.pipeline))),
-        "channels": rules.interactions_by_channel(_docs(crm, tables.INTERACTIONS), None, day),
-        "channels_month": rules.interactions_by_channel(
+        "channels": interactions_by_channel(_docs(crm, tables.INTERACTIONS), None, day),
+        "channels_month": interactions_by_channel(
             _docs(crm, tables.INTERACTIONS), month, day),
         "nps": nps_breakdown((f.get("recommend_score") for f in feedback
                               if str(f["date"])[:10] <= day.isoformat()), settings.feedback),
