@@ -30,8 +30,6 @@ from .table import StoreTable
 class Database(TinyDB):
     """TinyDB's database API (table, tables, drop_table, ...) over an `Engine`."""
 
-    table_class = StoreTable
-
     # Not calling TinyDB.__init__: it would build a stock storage we do not want.
     def __init__(
         self, path: str | os.PathLike[str], *, create: bool = True,
@@ -51,7 +49,11 @@ class Database(TinyDB):
         return self.engine.path
 
     def table(self, name: str, **kwargs: Any) -> StoreTable:
-        return super().table(name, **kwargs)  # type: ignore[return-value]
+        # TinyDB's own would build its table_class over a Storage: ours reads the Engine.
+        found = self._tables.get(name)
+        if found is None:
+            found = self._tables[name] = StoreTable(self.engine, name, **kwargs)
+        return found
 
     def preload(self, *names: str) -> None:
         """Load these tables without holding the store while they parse (see
@@ -107,7 +109,7 @@ class Database(TinyDB):
 
     def observe(self, table: str, observer: DocObserver) -> None:
         """Keep `observer` in step with every change to `table`, from any process."""
-        self.engine.add_index(table, observer)
+        self.engine.add_observer(table, observer)
 
     def refresh(self) -> int:
         """Catch up with other processes; returns the generation (commit count)."""

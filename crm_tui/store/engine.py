@@ -94,7 +94,8 @@ class TableState:
     docs: dict[int, Doc] | None = None
     last_id: int | None = None
     version: int = 0  # bumped on every change: lets query caches know they are stale
-    indexes: dict[str, DocObserver] = field(default_factory=dict)
+    # Indexes and services' read models alike, each kept in step with the documents.
+    observers: dict[str, DocObserver] = field(default_factory=dict)
     checked: tuple[int, int, int] | None = None  # the snapshot file whose bytes were checked
 
 
@@ -125,7 +126,7 @@ class Transaction:
     truncated: list[str] = field(default_factory=list)
     undo: dict[str, dict[int, Doc | None]] = field(default_factory=dict)
     old_last_ids: dict[str, int | None] = field(default_factory=dict)
-    blind: set[str] = field(default_factory=set)  # written while not loaded (reloaded on rollback)
+    written_unloaded: set[str] = field(default_factory=set)  # tables written before loading
 
     def empty(self) -> bool:
         return not self.truncated and not any(self.changes.values())
@@ -359,7 +360,8 @@ class Engine:
                 except OSError as exc:
                     if exc.errno not in READ_ONLY_ERRNOS:
                         raise
-                    self._integrity.read_only = f"the journal: {exc.strerror.lower()}"
+                    reason = exc.strerror or "not writable"
+                    self._integrity.read_only = f"the journal: {reason.lower()}"
                     self._lock.writable = False  # and the lock file is not created either
             return os.open(self.journal_path, flags | os.O_RDONLY)
         except FileNotFoundError:
@@ -744,13 +746,17 @@ class Engine:
         except BaseException:
             state.docs, state.last_id = None, old_last_id  # never half a table
             raise
-        if self._txn is not None and state.name in self._txn.blind:
+        if self._txn is not None and state.name in self._txn.written_unloaded:
             # Appended to in this transaction before it was loaded: those writes are not
-            # in the journal yet, so lay them over what was read.
-            docs.update(self._txn.changes.get(state.name, {}))
+            # in the journal yet, so lay them over what was read (None: deleted since).
+            for doc_id, doc in self._txn.changes.get(state.name, {}).items():
+                if doc is None:
+                    docs.pop(doc_id, None)
+                else:
+                    docs[doc_id] = doc
             state.last_id = max(state.last_id, old_last_id or 0)
-        for index in state.indexes.values():
-            index.rebuild(docs)
+        for observer in state.observers.values():
+            observer.rebuild(docs)
         state.version += 1
 
     def _check_listed(self, name: str, header: SnapshotHeader | None) -> None:
@@ -832,37 +838,37 @@ class Engine:
         old = state.docs.get(doc_id)
         if old is not None and doc is not None:
             state.docs[doc_id] = doc
-            for index in state.indexes.values():
-                index.replace(doc_id, old, doc)
+            for observer in state.observers.values():
+                observer.replace(doc_id, old, doc)
             return
         if old is not None:
-            for index in state.indexes.values():
-                index.discard(doc_id, old)
+            for observer in state.observers.values():
+                observer.discard(doc_id, old)
         if doc is None:
             state.docs.pop(doc_id, None)
         else:
             state.docs[doc_id] = doc
-            for index in state.indexes.values():
-                index.add(doc_id, doc)
+            for observer in state.observers.values():
+                observer.add(doc_id, doc)
 
     def _clear_docs(self, state: TableState) -> None:
         state.docs = {}
-        for index in state.indexes.values():
-            index.clear()
+        for observer in state.observers.values():
+            observer.clear()
 
     def _unload(self, state: TableState) -> None:
         state.docs = None
         state.last_id = None
-        for index in state.indexes.values():
-            index.clear()
+        for observer in state.observers.values():
+            observer.clear()
         state.version += 1
 
-    def add_index(self, name: str, index: DocObserver) -> None:
+    def add_observer(self, name: str, observer: DocObserver) -> None:
         with self._rlock:
             state = self.state(name)
-            state.indexes[index.name] = index
+            state.observers[observer.name] = observer
             if state.docs is not None:
-                index.rebuild(state.docs)
+                observer.rebuild(state.docs)
 
     # ----- transactions ------------------------------------------------------------------
     def transaction(self) -> AbstractContextManager[Transaction]:
@@ -974,9 +980,9 @@ class Engine:
             self._set(state, doc_id, doc)
             state.version += 1
         else:
-            if name not in txn.blind:
+            if name not in txn.written_unloaded:
                 self._check_unread(state)
-            txn.blind.add(name)
+            txn.written_unloaded.add(name)
         txn.changes.setdefault(name, {})[doc_id] = doc
         if doc_id > last:
             txn.old_last_ids.setdefault(name, last)
@@ -1040,7 +1046,7 @@ class Engine:
                     self._set(state, doc_id, None)
                 state.version += 1
             state.last_id = last
-        for name in txn.blind:
+        for name in txn.written_unloaded:
             self._unload(self._tables[name])  # holds writes we cannot undo: reload lazily
 
     def _commit(self, txn: Transaction) -> None:

@@ -54,7 +54,7 @@ _LOAD = _Load()
 
 def stored_indexes(state: TableState) -> dict[str, tuple[str, Any]]:
     """The table's indexes that have a file on disk: name -> (definition, key function)."""
-    return {name: (index.definition, index.key) for name, index in state.indexes.items()
+    return {name: (index.definition, index.key) for name, index in state.observers.items()
             if isinstance(index, Index) and index.definition}
 
 
@@ -107,7 +107,7 @@ class DiskReads:
 
     def _index(self, name: str, index: str) -> Index:
         with self._engine.reading():
-            found = self._engine.state(name).indexes.get(index)
+            found = self._engine.state(name).observers.get(index)
         if not isinstance(found, Index):
             raise KeyError(f"table {name!r} has no index {index!r}")
         return found

@@ -140,8 +140,8 @@ class StoreTable(Table):
                      kind: str | None = None, version: int = 1) -> None:
         """Keep `key(doc)` -> ids current for this table (in this process); with
         `kind="int"` also on disk, so `find` needs no loaded table (see indexes.py)."""
-        self._engine.add_index(self.name, Index(name, key, multi=multi, kind=kind,
-                                                version=version))
+        self._engine.add_observer(self.name, Index(name, key, multi=multi, kind=kind,
+                                                   version=version))
 
     def find_ids(self, index: str, key: Any) -> frozenset[int]:
         return frozenset(self._engine.reads.ids_by(self.name, index, key))
@@ -153,7 +153,10 @@ class StoreTable(Table):
     def index_keys(self, index: str) -> list[Any]:
         with self._engine.reading():
             self._docs()
-            return self._state.indexes[index].keys()
+            found = self._state.observers.get(index)
+            if not isinstance(found, Index):
+                raise KeyError(f"table {self.name!r} has no index {index!r}")
+            return found.keys()
 
     # ----- writes ------------------------------------------------------------------------
     def _get_next_id(self) -> int:

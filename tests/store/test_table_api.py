@@ -218,15 +218,15 @@ def test_compaction_held_during_a_bulk_load_runs_once_at_the_end(tmp_path: Path)
 
 
 def test_a_bulk_load_keeps_the_tables_it_writes_loaded(tmp_path: Path) -> None:
-    # Appending to a table that is not loaded writes blind; during a bulk load the table is
-    # loaded first, so the compaction at the end writes it from memory instead of decoding
-    # the whole journal back. Either way the documents are the same.
+    # Appending to a table that is not loaded writes without loading it; during a bulk load
+    # the table is loaded first, so the compaction at the end writes it from memory instead
+    # of decoding the whole journal back. Either way the documents are the same.
     Database(tmp_path / "crm.db").table("events").insert({"n": 0})
     db = Database(tmp_path / "crm.db")
     events = db.table("events")
     with db.transaction():
         events.append({"n": 1})
-    assert db.engine.state("events").docs is None  # blind, outside a bulk load
+    assert db.engine.state("events").docs is None  # written unloaded, outside a bulk load
     with db.engine.compaction_held():
         events.append({"n": 2})
         assert db.engine.state("events").docs is not None

@@ -38,7 +38,7 @@ async def found(pilot: Any, ready: Callable[[], bool]) -> None:
 
 def observers(crm: Crm) -> int:
     """What the store keeps in step with the customers table (indexes and observers)."""
-    return len(crm.db.engine.state(tables.CUSTOMERS).indexes)
+    return len(crm.db.engine.state(tables.CUSTOMERS).observers)
 
 
 async def test_the_palette_and_pickers_add_no_observer(crm: Crm,
