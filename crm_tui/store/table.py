@@ -24,7 +24,7 @@ from tinydb.table import Document, Table
 from .engine import Doc, Engine, TableState
 from .errors import StoreError
 from .indexes import Index, KeyFunc
-from .values import own
+from .values import storable_copy
 
 Fields = Mapping[str, Any] | Callable[[MutableMapping[str, Any]], None]
 
@@ -177,7 +177,7 @@ class StoreTable(Table):
                 raise ValueError(f"Document with ID {doc_id} already exists")
         else:
             doc_id = self._engine.next_id(self.name)
-        self._engine.put(self.name, doc_id, own(document))
+        self._engine.put(self.name, doc_id, storable_copy(document))
         return doc_id
 
     def insert_multiple(self, documents: Iterable[Mapping[str, Any]]) -> list[int]:
@@ -193,7 +193,7 @@ class StoreTable(Table):
         """Insert without loading the table: for event tables written more than read."""
         with self._engine.transaction():
             doc_id = self._engine.next_id(self.name)
-            self._engine.put(self.name, doc_id, own(document))
+            self._engine.put(self.name, doc_id, storable_copy(document))
             return doc_id
 
     def insert_owned(self, document: Doc) -> int:
@@ -225,7 +225,7 @@ class StoreTable(Table):
     def replace(self, doc_id: int, document: Mapping[str, Any]) -> None:
         """Store `document` as the whole new content of `doc_id` (insert if absent)."""
         with self._engine.transaction():
-            self._engine.put(self.name, int(doc_id), own(document))
+            self._engine.put(self.name, int(doc_id), storable_copy(document))
 
     def _target_ids(self, cond: QueryLike | None, doc_ids: Iterable[int] | None) -> list[int]:
         docs = self._docs()
@@ -244,12 +244,12 @@ class StoreTable(Table):
             return ids
 
     def _update_one(self, doc_id: int, fields: Fields) -> None:
-        doc = own(self._docs()[doc_id])  # a copy: callables may mutate nested values
+        doc = storable_copy(self._docs()[doc_id])  # a copy: callables may mutate nested values
         if callable(fields):
             fields(doc)
         else:
             doc.update(fields)
-        self._engine.put(self.name, doc_id, own(doc))
+        self._engine.put(self.name, doc_id, storable_copy(doc))
 
     def update_multiple(self, updates: Iterable[tuple[Fields, QueryLike]]) -> list[int]:
         with self._engine.transaction():

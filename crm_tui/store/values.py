@@ -23,7 +23,7 @@ Doc = dict[str, Any]
 INT_MIN, INT_MAX = -(2**63), 2**64 - 1
 
 
-def own(doc: Mapping[str, Any]) -> Doc:
+def storable_copy(doc: Mapping[str, Any]) -> Doc:
     """A deep, JSON-clean copy of a document; UnstorableValueError naming the key when a
     value cannot be stored. Any Mapping is taken (as TinyDB takes it), as a dict."""
     if not isinstance(doc, dict):
