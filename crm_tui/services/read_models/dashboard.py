@@ -1,10 +1,12 @@
 """`DashboardView`: the aggregates behind the dashboard and `crm report`, kept current.
 
-It observes the tables the figures read: when the store loads a table, its documents are
-folded into the aggregates once (and not kept); every change after that, made here or
-caught up from another process's commit, folds its (before, after). A figure is then a
-sum over a few thousand keys instead of a scan of every purchase. The figures are read
-as of any day (`as_of`): keys carry the day.
+It observes the tables the figures read: when the store loads a table (a figure loads
+only the tables it reads), its documents are folded into the aggregates once (the view
+keeps no document); every change after that, made here or caught up from another
+process's commit, folds its (before, after). A figure is then a sum over keys (days,
+products and channels by day; each open deal and each NPS answer's customer and day)
+instead of a scan of every purchase. The figures are read as of any day (`as_of`): keys
+carry the day.
 
 The store calls observers under its own lock, from whichever thread commits or catches
 up; the aggregates have a lock of their own, taken after the store's when folding and
