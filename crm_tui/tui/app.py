@@ -318,6 +318,23 @@ class CrmApp(App[None]):
 
         self.push_screen(CustomerDetailScreen(customer_id))
 
+    def open_deals(self, customer_id: int, deal_id: int | None = None, *,
+                   closed: bool = False) -> None:
+        """One customer's deals on the board (`closed`: the won and lost), `deal_id`
+        selected; escape comes back."""
+        from .screens.pipeline import PipelineScreen
+
+        self.push_screen(PipelineScreen(customer_id, deal_id=deal_id, closed=closed))
+
+    def ask(self, title: str, then: Callable[[str], object], *, value: str = "",
+            placeholder: str = "") -> None:
+        """Ask for one value and pass it to `then` (nothing on escape); widgets ask through
+        here, as they confirm, since a question is a screen."""
+        from .screens.ask import TextDialog
+
+        self.push_screen(TextDialog(title, value=value, placeholder=placeholder),
+                         lambda text: then(text) if text else None)
+
     async def run_in_thread(self, call: Callable[[], Any]) -> Any:
         """Run blocking service work off the event loop (palette searches)."""
         return await asyncio.to_thread(call)
