@@ -113,29 +113,32 @@ class BulkActions(CrmScreen):
             title = f"Tag {who} with" if choice == "tag" else f"Remove which tag from {who}"
             run = bulk.tag if choice == "tag" else bulk.untag
             self.app.push_screen(TextDialog(title, placeholder="a tag, as newsletter"),
-                                 lambda tag: tag and self._run(
-                                     lambda p: run(ids, tag, progress=p)))
+                                 lambda tag: self._run(
+                                     tag, lambda p: run(ids, tag, progress=p)))
         elif choice == "status":
             statuses = [(s, s) for s in CUSTOMER_STATUSES]
             self.app.push_screen(ChoiceDialog(f"Set the status of {who} to", statuses),
-                                 lambda status: status and self._run(
-                                     lambda p: bulk.update(ids, {"status": status},
-                                                           progress=p)))
+                                 lambda status: self._run(
+                                     status, lambda p: bulk.update(ids, {"status": status},
+                                                                   progress=p)))
         elif choice == "owner":
             self.app.push_screen(TextDialog(f"Set the owner of {who} to",
                                             placeholder="a login or a name"),
-                                 lambda owner: owner and self._run(
-                                     lambda p: bulk.update(ids, {"owner": owner},
-                                                           progress=p)))
+                                 lambda owner: self._run(
+                                     owner, lambda p: bulk.update(ids, {"owner": owner},
+                                                                  progress=p)))
         elif choice == "delete":
             self.app.push_screen(
                 ConfirmScreen(f"Delete {who}? (they go to the trash: x shows it, u restores; "
                          "ctrl+z undoes it)"),
-                lambda yes: yes and self._run(lambda p: bulk.delete(ids, progress=p),
-                                              deleted=frozenset(ids)))
+                lambda yes: self._run(yes, lambda p: bulk.delete(ids, progress=p),
+                                      deleted=frozenset(ids)))
 
-    def _run(self, change: Callable[[Progress], int], *,
+    def _run(self, answer: object, change: Callable[[Progress], int], *,
              deleted: frozenset[int] = frozenset()) -> None:
+        """Run `change` in a worker once its dialog was answered (not cancelled, not empty)."""
+        if not answer:
+            return
         self._bulk_running = True
         self.bulk_progress("Working…")
         self.bulk_change(change, deleted)
