@@ -15,12 +15,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal, overload
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding, BindingType
-from textual.screen import Screen
+from textual.screen import Screen, ScreenResultCallbackType, ScreenResultType
 from textual.theme import Theme
 from textual.widget import AwaitMount
 from textual.worker import WorkerFailed
@@ -200,13 +200,31 @@ class CrmApp(App[None]):
             self.notify(reason, severity="warning", timeout=6)
         return reason is not None
 
-    def push_screen(self, screen: Any, callback: Any = None,
-                    wait_for_dismiss: bool = False) -> Any:
+    @overload
+    def push_screen(self, screen: Screen[ScreenResultType] | str,
+                    callback: ScreenResultCallbackType[ScreenResultType] | None = None,
+                    wait_for_dismiss: Literal[False] = False, *,
+                    mode: str | None = None) -> AwaitMount: ...
+
+    @overload
+    def push_screen(self, screen: Screen[ScreenResultType] | str,
+                    callback: ScreenResultCallbackType[ScreenResultType] | None = None,
+                    wait_for_dismiss: Literal[True] = True, *,
+                    mode: str | None = None) -> asyncio.Future[ScreenResultType]: ...
+
+    def push_screen(self, screen: Screen[ScreenResultType] | str,
+                    callback: ScreenResultCallbackType[ScreenResultType] | None = None,
+                    wait_for_dismiss: bool = False, *, mode: str | None = None,
+                    ) -> AwaitMount | asyncio.Future[ScreenResultType]:
         """Forms and other editors open only when what they save can be saved."""
         if isinstance(screen, Screen) and self.refusal is not None and saves(screen):
             self.refuse_change()
+            if wait_for_dismiss:  # the caller waits for a result: there will be none
+                raise asyncio.CancelledError("changes cannot be saved")
             return AwaitMount(self.screen, [])
-        return super().push_screen(screen, callback, wait_for_dismiss)  # type: ignore[call-overload]
+        if wait_for_dismiss:
+            return super().push_screen(screen, callback, wait_for_dismiss=True, mode=mode)
+        return super().push_screen(screen, callback, mode=mode)
 
     def _handle_exception(self, error: Exception) -> None:
         """Damage met while reading (a screen's table, a customer's purchases) is said
@@ -332,8 +350,11 @@ class CrmApp(App[None]):
         here, as they confirm, since a question is a screen."""
         from .screens.ask import TextDialog
 
-        self.push_screen(TextDialog(title, value=value, placeholder=placeholder),
-                         lambda text: then(text) if text else None)
+        def answered(text: str | None) -> None:
+            if text:
+                then(text)
+
+        self.push_screen(TextDialog(title, value=value, placeholder=placeholder), answered)
 
     async def run_in_thread(self, call: Callable[[], Any]) -> Any:
         """Run blocking service work off the event loop (palette searches)."""
