@@ -151,7 +151,7 @@ class DiskReads:
             return False
         self._rebuilt.add(name)
         try:
-            self.write_files(name)
+            self.write_files(name, prune=False)
         except (OSError, CorruptFileError):
             return False  # loading the table says what is wrong with its snapshot, if anything
         del self._files[name]  # opened again, with the new files
@@ -269,14 +269,17 @@ class DiskReads:
         self._files[name] = None
 
     # ----- writing the derived files -----------------------------------------------------
-    def write_files(self, name: str, docs: dict[int, Doc] | None = None) -> bool:
+    def write_files(self, name: str, docs: dict[int, Doc] | None = None, *,
+                    prune: bool = True) -> bool:
         """Write the table's derived files from its snapshot (a compaction, or anyone
-        holding the folder writable), removing those of indexes no longer declared."""
+        holding the folder writable). `prune` (a compaction) also removes those of
+        indexes this process does not declare; a read that rebuilds leaves them to the
+        processes that do."""
         engine = self._engine
         snapshot = engine.snapshot_path(name)
         written = build_table_files(snapshot, name, stored_indexes(engine.state(name)),
                                     engine.mode, docs)
-        for path in derived_paths(engine.tables_dir, name):
+        for path in derived_paths(engine.tables_dir, name) if prune else ():
             if path not in written:
                 path.unlink(missing_ok=True)
         return bool(written)

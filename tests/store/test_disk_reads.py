@@ -161,6 +161,15 @@ def test_a_damaged_file_is_written_again(path: Path, which: str, where: str) -> 
     assert check_database(path).problems == [] and db.damage == []
 
 
+def test_a_session_rebuilding_keeps_the_index_files_it_does_not_declare(path: Path) -> None:
+    ids_path(path / "tables", TABLE).unlink()
+    db = Database(path)  # declares no index
+    assert db.get(TABLE, 1) == {"name": "event 0", "n": 0}
+    assert not loaded(db) and ids_path(path / "tables", TABLE).exists()
+    assert index_path(path / "tables", TABLE, "n").exists()
+    assert open_db(path).ids_by(TABLE, "n", 0)[:2] == [1, 4]
+
+
 def test_a_damaged_file_in_a_read_only_session_loads_the_table(path: Path) -> None:
     truth = expected(path)
     file = index_path(path / "tables", TABLE, "n")
