@@ -13,12 +13,12 @@ and damage met while reading is reported instead of ending the app.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar, Literal, overload
 
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.screen import Screen, ScreenResultCallbackType, ScreenResultType
 from textual.theme import Theme
@@ -40,7 +40,14 @@ from .commands.tasks import TaskCommands
 from .commands.views import ViewCommands
 from .config import UserConfig
 from .failures import WRITE_FAILURES, failure_message
-from .keymap import binding_scopes, check_keymap
+from .keymap import (
+    CheckedKeymap,
+    binding_scopes,
+    bound_keys,
+    check_keymap,
+    hint_key,
+    key_hint,
+)
 from .messages import DataChanged, Deliver, deliver
 from .screens.base import CrmScreen
 from .screens.confirm import ConfirmScreen
@@ -86,6 +93,9 @@ class CrmApp(App[None]):
         self._generation = -1
         self._welcomed_once = False
         self._database: DatabaseState = (None, ())
+        # Checked now, applied on mount: the first screen composes its hints before that.
+        self._keymap_checked = self._check_keymap(self.config.keymap)
+        self.keymap: dict[str, str] = self._keymap_checked.keymap  # the entries that apply
 
     @property
     def db_path(self) -> Path:
@@ -97,8 +107,7 @@ class CrmApp(App[None]):
         self._apply_theme()
         for problem in self.config.problems:
             self.notify(problem, title="Settings", severity="warning", timeout=20)
-        if self.config.keymap:
-            self._apply_keymap(self.config.keymap)
+        self._apply_keymap()
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.screen_change_signal.subscribe(self, self.show_banner)
         # Damage is looked at off this thread: the store's lock may be held by a worker
@@ -123,7 +132,10 @@ class CrmApp(App[None]):
         if choice == "new":
             self.open_form("customer")
         elif choice == "demo":
-            self.notify("Demo data loaded: explore with 1-8, ctrl+p, and ? for help")
+            screens = [key_hint(self.keymap, f"goto.{s.name}") for s in MAIN_SCREENS]
+            self.notify(f"Demo data loaded: explore with {screens[0]}-{screens[-1]}, "
+                        f"{hint_key(self.COMMAND_PALETTE_BINDING)}, and "
+                        f"{hint_key(bound_keys(self.keymap, 'help')[-1])} for help")
             self.data_changed()
 
     def _apply_theme(self) -> None:
@@ -144,12 +156,18 @@ class CrmApp(App[None]):
         if self._requested_theme and wanted == self._requested_theme:
             self._remember_theme(self.current_theme)
 
-    def _apply_keymap(self, keymap: dict[str, Any]) -> None:
-        """Apply the keymap's good entries; name the others (see `keymap`)."""
+    def _check_keymap(self, keymap: dict[str, Any]) -> CheckedKeymap:
+        """The keymap's good entries, and why the others are left out (see `keymap`)."""
+        if not keymap:
+            return CheckedKeymap({}, [])
         everywhere = [b for b in Binding.make_bindings(self.BINDINGS) if b.priority]
         everywhere.append(Binding(self.COMMAND_PALETTE_BINDING, "command_palette",
                                   "the command palette"))
-        checked = check_keymap(keymap, binding_scopes(), everywhere)
+        return check_keymap(keymap, binding_scopes(), everywhere)
+
+    def _apply_keymap(self) -> None:
+        """Apply the keymap's good entries; name the others."""
+        checked = self._keymap_checked
         if checked.keymap:
             self.set_keymap(checked.keymap)
         if checked.problems:
@@ -365,7 +383,17 @@ class CrmApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen, self.config.keymap))
+            self.push_screen(HelpScreen(self.screen, self.keymap))
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        """Textual's commands, with Help in place of its "Keys" panel: that panel lists
+        Textual's raw key names and none of the keymap ids."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":
+                yield SystemCommand("Help", "every key of this screen and its keymap id",
+                                    self.action_help)
+            else:
+                yield command
 
     def action_undo(self) -> None:
         labels = self.crm.changes.undo_labels

@@ -1,21 +1,29 @@
-"""The person's keymap (config.json "keymap": binding id -> keys), checked before it applies.
+"""The person's keymap (config.json "keymap": binding id -> keys), checked before it applies,
+and key hints written from the bindings as they apply.
 
 An entry is left out, and said at start, when it names no binding of the app, is not a
-key (text like "ctrl+e" or "f5,e"), or gives a key that another binding in the same place
-(a screen, a form, a dialog) already answers, or that a key answered everywhere first
-(ctrl+q quits, ctrl+p opens the palette) would shadow. The rest applies.
+key (text like "ctrl+e" or "f5,e"), is a key a terminal cannot tell from another (ctrl+h
+arrives as backspace, ctrl+i as tab, ctrl+m as enter, ctrl+[ as escape), or gives a key
+that another binding in the same place (a screen, a form, a dialog) already answers, or
+that a key answered everywhere first (ctrl+q quits, ctrl+p opens the palette) would
+shadow. The rest applies.
+
+Text that names a key ("x shows the trash", "ctrl+s save") asks `key_hint` for it by the
+binding's id, so a remapped key is named everywhere, not only in the footer and Help.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
-from textual.keys import _character_to_key
+from textual.keys import _character_to_key, format_key
 
 import crm_tui.tui
 
@@ -26,13 +34,27 @@ class CheckedKeymap:
     problems: list[str]  # one line per entry left out, naming it and why
 
 
+# Keys a terminal sends as the same bytes as another key: the app only ever sees the other.
+TERMINAL_TWINS = {"ctrl+h": "backspace", "ctrl+i": "tab", "ctrl+m": "enter",
+                  "ctrl+left_square_bracket": "escape"}
+
+
+def _key(text: str) -> str:
+    """One key in Textual's long form: "?" -> "question_mark", "ctrl+[" ->
+    "ctrl+left_square_bracket"."""
+    modifiers, plus, last = text.rpartition("+")
+    if len(last) == 1:
+        last = _character_to_key(last)
+    return modifiers + plus + last
+
+
 def _keys(text: str) -> list[str]:
     """"f5, e" -> ["f5", "e"] in Textual's long form ("?" -> "question_mark")."""
-    keys = [k.strip() for k in text.split(",")]
-    return [_character_to_key(k) if len(k) == 1 else k for k in keys]
+    return [_key(k.strip()) if k.strip() else "" for k in text.split(",")]
 
 
 def _own_classes(root: type) -> Iterable[type]:
+    cls: type
     for cls in root.__subclasses__():
         if _own(cls):
             yield cls
@@ -74,6 +96,9 @@ def check_keymap(keymap: Mapping[str, object], scopes: Mapping[str, list[Binding
             problems[binding_id] = "no such key binding (Help lists every id)"
         elif not isinstance(keys, str) or not all(_keys(keys)):
             problems[binding_id] = f"{keys!r} is not a key, like \"ctrl+e\" or \"f5,e\""
+        elif twins := [k for k in _keys(keys) if k in TERMINAL_TWINS]:
+            problems[binding_id] = (f"{format_key(twins[0])} cannot be used: terminals send "
+                                    f"it as {TERMINAL_TWINS[twins[0]]}")
         else:
             wanted[binding_id] = _keys(keys)
 
@@ -88,11 +113,61 @@ def check_keymap(keymap: Mapping[str, object], scopes: Mapping[str, list[Binding
     first = answering(everywhere)
     for bindings in scopes.values():
         taken = answering(bindings)
-        for binding_id in {b.id for b in bindings} & set(wanted):
-            for key in wanted[binding_id]:
-                others = sorted((taken[key] | first.get(key, set())) - {binding_id})
+        for remapped in {b.id for b in bindings if b.id} & set(wanted):
+            for key in wanted[remapped]:
+                others = sorted((taken[key] | first.get(key, set())) - {remapped})
                 if others:
-                    problems.setdefault(binding_id, f"{key} is already the key of "
-                                                    f"{' and '.join(others)}")
+                    problems.setdefault(remapped, f"{key} is already the key of "
+                                                  f"{' and '.join(others)}")
     applied = {k: ",".join(v) for k, v in wanted.items() if k not in problems}
     return CheckedKeymap(applied, [f"{k}: {why}" for k, why in problems.items()])
+
+
+def in_declared_order(node: DOMNode, bindings: BindingsMap) -> BindingsMap:
+    """`bindings` (the node's, a keymap applied) in the order the node declares them."""
+    rank: dict[str, int] = {}
+    for found in node._bindings.key_to_bindings.values():
+        for binding in found:
+            rank.setdefault(binding.id or "", len(rank))
+    bindings.key_to_bindings = dict(sorted(
+        bindings.key_to_bindings.items(),
+        key=lambda item: min((rank.get(b.id or "", len(rank)) for b in item[1]),
+                             default=len(rank))))
+    return bindings
+
+
+@cache
+def default_keys() -> dict[str, str]:
+    """Binding id -> its keys as declared ("d,delete"), for every binding of the app."""
+    return {b.id: b.key for bindings in binding_scopes().values() for b in bindings if b.id}
+
+
+def hint_key(key: str) -> str:
+    """A key as hints write it: a character as itself ("/", "?"), others by name
+    ("ctrl+s", "escape")."""
+    shown = format_key(key)
+    return shown if "+" not in key and len(shown) == 1 else key
+
+
+def bound_keys(keymap: Mapping[str, str], binding_id: str) -> list[str]:
+    """The keys of binding `binding_id`, the applied `keymap` first: ["n", "escape"]."""
+    keys = keymap.get(binding_id) or default_keys()[binding_id]
+    return [k.strip() for k in keys.split(",")]
+
+
+def key_hint(keymap: Mapping[str, str], binding_id: str) -> str:
+    """The keys of binding `binding_id` for a hint: "x", "n / escape"."""
+    return " / ".join(hint_key(k) for k in bound_keys(keymap, binding_id))
+
+
+def hint(node: DOMNode, binding_id: str) -> str:
+    """`key_hint` with the keymap the node's app applied (its `keymap`: none in an app
+    without one)."""
+    keymap: Mapping[str, str] = getattr(node.app, "keymap", {})
+    return key_hint(keymap, binding_id)
+
+
+def hinted(node: DOMNode, template: str) -> str:
+    """`template` with each "{binding.id}" replaced by that binding's keys (see `hint`).
+    Only for the app's own words: text typed by someone may hold braces."""
+    return re.sub(r"\{([\w.]+)\}", lambda found: hint(node, found[1]), template)

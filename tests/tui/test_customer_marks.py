@@ -189,7 +189,7 @@ async def test_escape_clears_the_segments_members_filter(crm: Crm,
         table = customers(app).query_one(CustomerTable)
         assert table.ids == [people["cyan"]]
         line = text_of(app, "#filters")
-        assert line.startswith("Filtered: segment lifecycle: vip") and "esc clears" in line
+        assert line.startswith("Filtered: segment lifecycle: vip") and "escape clears" in line
         await pilot.press("escape")
         await settle(pilot)
         assert len(table.ids) == 3 and customers(app).query_state == ListQuery()
@@ -209,7 +209,7 @@ async def test_escape_clears_search_and_filters_but_keeps_the_sort(
         await settle(pilot)
         assert screen.query_one(CustomerTable).ids == [people["cyan"]]
         assert text_of(app, "#filters") == (
-            "Filtered: search \u201ce\u201d · tag vip — sorted by Name▼ — esc clears")
+            "Filtered: search \u201ce\u201d · tag vip — sorted by Name▼ — escape clears")
         await pilot.press("escape")
         await settle(pilot)
         assert screen.query_state == ListQuery(descending=True)

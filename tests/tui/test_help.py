@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from crm_tui.services.crm import Crm
+from crm_tui.tui.commands.actions import ActionCommands
 from crm_tui.tui.config import UserConfig
 from crm_tui.tui.forms.base import RecordForm
 from crm_tui.tui.screens.help import HelpScreen
@@ -102,3 +103,33 @@ def test_help_looks_right(crm: Crm, people: dict[str, int], snap_compare: SnapCo
         await settle(pilot)
 
     assert snap_compare(make_app(crm), terminal_size=size, run_before=open_help)
+
+
+async def test_the_palette_offers_help_and_themes_once(crm: Crm, people: dict[str, int]
+                                                      ) -> None:
+    """Help stands in for Textual's "Keys" panel (raw key names, no keymap ids); themes
+    are Textual's "Theme" command alone, not a second list of the app's own."""
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        system = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Help" in system and "Keys" not in system and "Theme" in system
+        actions = [title for title, _, _ in ActionCommands(app.screen)._actions()]
+        assert not [t for t in actions if t.startswith("theme") or t == "help"]
+        help_command = next(c for c in app.get_system_commands(app.screen)
+                            if c.title == "Help")
+        help_command.callback()
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+
+
+async def test_the_screens_main_actions_come_first(crm: Crm, people: dict[str, int]) -> None:
+    """The keys the footer shows lead, in its order; the list's movement keys come last."""
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "f1")
+        await settle(pilot)
+        customers = list(listed(app)["Customers"])
+        assert customers[:6] == ["Search", "New", "Edit", "Purchase", "Interaction", "Task"]
+        assert customers.index("Open the customer") > customers.index("Bulk…")

@@ -1,4 +1,7 @@
-"""Palette provider: actions ("new customer", "undo", "theme: ...", "help")."""
+"""Palette provider: actions ("new customer", "Import a file…", "undo").
+
+Themes and Help are Textual's system commands ("Theme" picks one and the app remembers
+it; "Help" is the app's own, in place of Textual's "Keys"): not offered twice here."""
 
 from __future__ import annotations
 
@@ -25,11 +28,7 @@ class ActionCommands(Provider):
             ("Past imports…", "the imports made so far; revert one",
              lambda: app.push_screen(ImportBatchesScreen())),
             ("undo", "undo this session's last change", app.action_undo),
-            ("help", "every key, generated from the bindings", app.action_help),
         ]
-        for name in sorted(app.available_themes):
-            actions.append((f"theme: {name}", "switch and remember the theme",
-                            lambda name=name: setattr(app, "theme", name)))
         return actions
 
     async def discover(self) -> Hits:

@@ -35,6 +35,7 @@ from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.services.edits import Clash, EditConflict
 from crm_tui.tui.failures import WRITE_FAILURES, failure_message
+from crm_tui.tui.keymap import hint, hinted
 from crm_tui.tui.screens.confirm import ConfirmScreen
 from crm_tui.tui.screens.conflict import Choice, ConflictScreen, field_label, rows_of, shown_value
 
@@ -134,7 +135,8 @@ class RecordForm(ModalScreen[bool]):
                             yield Static("", id=f"error-{field_id(spec.name)}",
                                          classes="form-error")
             yield Static("", id="form-status", classes="form-error")
-            yield Static("ctrl+s save   escape cancel   tab / shift+tab move", id="form-keys")
+            yield Static(hinted(self, "{form.save} save   {form.cancel} cancel   "
+                                      "tab / shift+tab move"), id="form-keys")
 
     def _widget(self, spec: FormField) -> Widget:
         wid = field_id(spec.name)
@@ -233,7 +235,7 @@ class RecordForm(ModalScreen[bool]):
             return
         except WRITE_FAILURES as exc:
             self.show_status(f"Not saved: {failure_message(exc)}. What you typed is still "
-                             "here: ctrl+s tries again.")
+                             f"here: {hint(self, 'form.save')} tries again.")
             self.notify(failure_message(exc), title="Not saved", severity="error", timeout=15)
             return
         self.dismiss(True)
@@ -305,7 +307,7 @@ class RecordForm(ModalScreen[bool]):
                              f"{shown_value(typed.get(clash.field))}")
                 error.add_class("shown")
         self.show_status("Reloaded: the record as it is now; your other changes are kept. "
-                         "ctrl+s saves.")
+                         f"{hint(self, 'form.save')} saves.")
 
     def _clear_errors(self) -> None:
         for error in self.query(".form-error"):

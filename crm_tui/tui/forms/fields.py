@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import datetime as dt
 from contextlib import suppress
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Checkbox, Input, OptionList
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from crm_tui.domain.dates import parse_date
 from crm_tui.domain.errors import ValidationError
@@ -23,25 +27,55 @@ if TYPE_CHECKING:
 PICKER_ROWS = 6
 
 
+@dataclass(frozen=True)
+class Found:
+    """A customer the picker lists."""
+    customer_id: int
+    name: str
+    email: str
+
+
 class CustomerPicker(Vertical):
     """Type part of a name, email, phone or company; arrows and enter pick a customer.
 
     A chosen customer stays chosen until another is picked: typing over the name only
     searches, and leaving the field without picking shows the chosen name again. Emptying
     the field (backspace, ctrl+u) is what clears the choice.
+
+    Each keystroke's search runs in a worker (a big database answers in tens of
+    milliseconds, too long to hold the keyboard); only the answer to the text in the
+    field now is shown. Enter typed before that answer picks its first customer.
     """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        # Priority: before the text field's own enter (which moves to the next field).
+        Binding("down", "move(1)", "Next customer", show=False, id="picker.down",
+                priority=True),
+        Binding("up", "move(-1)", "Previous customer", show=False, id="picker.up",
+                priority=True),
+        Binding("enter", "pick", "Pick the customer", id="picker.pick", priority=True),
+    ]
     DEFAULT_CSS = """
     CustomerPicker { height: auto; }
     CustomerPicker > OptionList { height: auto; max-height: 6; display: none; }
     CustomerPicker.open > OptionList { display: block; }
     """
 
+    class Answered(Message):
+        """The customers matching `text` (posted from the search's worker)."""
+
+        def __init__(self, text: str, found: list[Found]) -> None:
+            super().__init__()
+            self.text = text
+            self.found = found
+
     def __init__(self, crm: Crm, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.crm = crm
         self.listing = crm.customer_list  # the session's: a picker adds no observer
         self.customer_id: int | None = None
+        self._asked: str | None = None  # the text searched for, until its answer is shown
+        self._pick_first = False  # enter came before the answer
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="type to find a customer", compact=True)
@@ -65,37 +99,74 @@ class CustomerPicker(Vertical):
         with field.prevent(Input.Changed):
             field.value = text
         field.cursor_position = len(text)  # so ctrl+u empties it all
-        self.remove_class("open")
+        self._asked, self._pick_first = None, False
+        self._open(False)
+
+    def _open(self, shown: bool) -> None:
+        self.set_class(shown, "open")
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The list's keys work while it is shown (enter also while a search is on its
+        way); else they are the text field's."""
+        if action == "pick":
+            return self.has_class("open") or self._asked is not None
+        if action == "move":
+            return self.has_class("open")
+        return True
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         event.stop()
-        if not event.value.strip():
+        text = event.value.strip()
+        if not text:
             self.customer_id = None  # emptied on purpose: no customer chosen any more
+            self._asked, self._pick_first = None, False
+            self.query_one(OptionList).clear_options()
+            self._open(False)
+            return
+        self._asked = event.value
+        self.search(event.value)
+
+    @work(thread=True, exclusive=True, group="customer-picker")
+    def search(self, text: str) -> None:
+        found = [Found(cid, row.name, row.email)
+                 for cid in self.listing.query(ListQuery(text=text))[:PICKER_ROWS]
+                 for row in [self.listing.row(cid)]]
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Answered(text, found))
+
+    @on(Answered)
+    def _answered(self, event: Answered) -> None:
+        event.stop()
+        if event.text != self._asked:
+            return  # typed on meanwhile: the answer to the newer text is on its way
+        self._asked = None
         options = self.query_one(OptionList)
         options.clear_options()
-        if event.value.strip():
-            for cid in self.listing.query(ListQuery(text=event.value))[:PICKER_ROWS]:
-                row = self.listing.row(cid)
-                options.add_option(Option(f"{row.name}  {row.email}", id=str(cid)))
-        self.set_class(options.option_count > 0, "open")
+        options.add_options(Option(f"{f.name}  {f.email}", id=str(f.customer_id))
+                            for f in event.found)
+        self._open(options.option_count > 0)
         if options.option_count:
             options.highlighted = 0
+        if self._pick_first:
+            self._pick_first = False
+            self.action_pick()
 
-    def on_key(self, event: object) -> None:
-        key = getattr(event, "key", "")
-        options = self.query_one(OptionList)
-        if not self.has_class("open") or key not in ("up", "down", "enter"):
+    def action_pick(self) -> None:
+        if self._asked is not None:
+            self._pick_first = True  # picked when the answer comes
             return
-        if key == "enter" and options.highlighted is not None:
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
             option = options.get_option_at_index(options.highlighted)
             self.set_customer(int(option.id or 0))
-        elif key in ("up", "down") and options.option_count:
-            step = -1 if key == "up" else 1
+
+    def action_move(self, step: int) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
             current = options.highlighted or 0
             options.highlighted = max(0, min(options.option_count - 1, current + step))
-        getattr(event, "stop", lambda: None)()
-        getattr(event, "prevent_default", lambda: None)()
 
     @on(OptionList.OptionSelected)
     def _picked(self, event: OptionList.OptionSelected) -> None:

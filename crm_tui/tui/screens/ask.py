@@ -16,6 +16,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from crm_tui.tui.keymap import hinted
+
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
 {name} > Vertical {{ width: 60; max-width: 95%; height: auto; max-height: 90%; padding: 0 1;
@@ -46,7 +48,7 @@ class ChoiceDialog(ModalScreen[str | None]):
             yield Static(self.title_text, classes="title", markup=False)
             yield OptionList(*(Option(label, id=key) for label, key in self.choices),
                              compact=True)
-            yield Static("enter: choose   escape: cancel", classes="hint")
+            yield Static(hinted(self, "enter: choose   {choice.cancel}: cancel"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()
@@ -74,7 +76,7 @@ class TextDialog(ModalScreen[str | None]):
         with Vertical():
             yield Static(self.title_text, classes="title", markup=False)
             yield Input(self.value, placeholder=self.placeholder, id="answer")
-            yield Static("enter: go on   escape: cancel", classes="hint")
+            yield Static(hinted(self, "enter: go on   {text.cancel}: cancel"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
@@ -85,4 +87,5 @@ class TextDialog(ModalScreen[str | None]):
         if text:
             self.dismiss(text)
         else:
-            self.notify("Type a value, or escape to cancel", severity="warning")
+            self.notify(hinted(self, "Type a value, or {text.cancel} to cancel"),
+                        severity="warning")

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from textual.binding import BindingsMap
+from textual.dom import DOMNode
 from textual.screen import Screen
 
+from crm_tui.tui.keymap import in_declared_order
 from crm_tui.tui.messages import DataChanged
 
 if TYPE_CHECKING:
@@ -26,6 +29,14 @@ class CrmScreen(Screen[None]):
 
     def refresh_data(self) -> None:
         """Re-read what is on screen."""
+
+    @property
+    def _binding_chain(self) -> list[tuple[DOMNode, BindingsMap]]:
+        """Textual's chain, each node's keys in the order declared: the footer shows them
+        in that order, main actions first, a remapped key among them (Textual moves a
+        remapped key to the end)."""
+        return [(node, in_declared_order(node, bindings))
+                for node, bindings in super()._binding_chain]
 
     def on_data_changed(self, message: DataChanged) -> None:
         self.refresh_data()

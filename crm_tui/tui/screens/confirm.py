@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from crm_tui.tui.keymap import hinted
+
 
 class ConfirmScreen(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -30,7 +32,7 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(self.question)
-            yield Static("y: yes    n / escape: no", classes="hint")
+            yield Static(hinted(self, "{confirm.yes}: yes    {confirm.no}: no"), classes="hint")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from crm_tui.services.edits import Clash, EditConflict
+from crm_tui.tui.keymap import hint, hinted
 
 Choice = Literal["theirs", "mine", "reload"]
 EMPTY = "(empty)"
@@ -116,8 +117,10 @@ class ConflictScreen(ModalScreen[Choice | None]):
             with VerticalScroll(id="conflict-fields"):
                 for row in self.rows:
                     yield Static(self._row(row), classes="conflict-field")
-            yield Static("t keep theirs (save the rest)   o overwrite with yours", classes="hint")
-            yield Static(f"r {self.reload_hint}   escape back", classes="hint")
+            yield Static(hinted(self, "{conflict.theirs} keep theirs (save the rest)   "
+                                      "{conflict.overwrite} overwrite with yours"), classes="hint")
+            yield Static(f"{hint(self, 'conflict.reload')} {self.reload_hint}   "
+                         f"{hint(self, 'conflict.back')} back", classes="hint")
 
     @staticmethod
     def _row(row: ConflictRow) -> Text:

@@ -14,13 +14,14 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.timer import Timer
 from textual.widgets import Header, Input, Select, Static
-from textual.widgets._select import InvalidSelectValueError
+from textual.widgets.select import InvalidSelectValueError
 from textual.worker import get_current_worker
 
 from crm_tui.domain.entities.customer import CUSTOMER_STATUSES, CUSTOMER_TYPES
 from crm_tui.services.customer_list import CustomerList, ListQuery
 from crm_tui.services.customer_view import CustomerDetail, customer_detail
 from crm_tui.services.list_preview import ListPreview, PreviewProcess
+from crm_tui.tui.keymap import hint, hinted
 from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.customer_table import CustomerTable
 from crm_tui.tui.widgets.detail_pane import DetailPane
@@ -101,7 +102,8 @@ class CustomersScreen(ExchangeActions):
         yield Header()
         with Horizontal(id="search-row"):
             yield SearchBox(self._search_changed, id="search", compact=True,
-                            placeholder="/ search name, email, phone, company, tags")
+                            placeholder=hinted(self, "{customers.search} search name, email, "
+                                                     "phone, company, tags"))
             yield Static("", id="count")
         with Horizontal(id="filter-row"):
             yield Select([], prompt="segment", id="segment", compact=True)
@@ -188,7 +190,8 @@ class CustomersScreen(ExchangeActions):
         if self._view_query is not None and replace(state, deleted=False) != self._view_query:
             self.view_name, self._view_query = None, None  # changed since: no longer the view
         segment = self._segment_names.get(state.segment)
-        words = filter_words(state, segment=segment, view=self.view_name)
+        words = filter_words(state, segment=segment, view=self.view_name,
+                             clear_key=hint(self, "customers.back"))
         line = self.query_one("#filters", Static)
         line.display = words is not None
         line.update(words or "")
@@ -443,7 +446,9 @@ class CustomersScreen(ExchangeActions):
             self.action_bulk_delete()
             return
         name = self.listing.row(customer_id).name
-        self.crm_app.confirm(f"Delete {name}? (it goes to the trash: x shows it, u restores)",
+        trash = hinted(self, "(it goes to the trash: {customers.trash} shows it, "
+                             "{customers.restore} restores)")
+        self.crm_app.confirm(f"Delete {name}? {trash}",
                              lambda: self.crm.customers.delete(customer_id), f"Deleted {name}")
 
     def action_restore(self) -> None:

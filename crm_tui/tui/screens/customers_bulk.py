@@ -25,6 +25,7 @@ from crm_tui.services.bulk import Progress
 from crm_tui.services.exchange.exports import Query, export_rows
 from crm_tui.services.exchange.writers import format_of, write_rows
 from crm_tui.tui.failures import WRITE_FAILURES, failure_message
+from crm_tui.tui.keymap import hinted
 
 from .ask import ChoiceDialog, TextDialog
 from .base import CrmScreen
@@ -129,8 +130,9 @@ class BulkActions(CrmScreen):
                                                                   progress=p)))
         elif choice == "delete":
             self.app.push_screen(
-                ConfirmScreen(f"Delete {who}? (they go to the trash: x shows it, u restores; "
-                         "ctrl+z undoes it)"),
+                ConfirmScreen(f"Delete {who}? " + hinted(
+                    self, "(they go to the trash: {customers.trash} shows it, "
+                          "{customers.restore} restores; {undo} undoes it)")),
                 lambda yes: self._run(yes, lambda p: bulk.delete(ids, progress=p),
                                       deleted=frozenset(ids)))
 

@@ -15,6 +15,7 @@ from textual.widgets import Static, TextArea
 
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.errors import NotFoundError
+from crm_tui.tui.keymap import hinted
 from crm_tui.tui.widgets.badges import badge
 
 from .record_list import Listing, RecordListScreen
@@ -32,6 +33,7 @@ class ResolveScreen(ModalScreen[str | None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Resolve", id="resolve.save", priority=True),
         Binding("escape", "dismiss(None)", "Cancel", id="resolve.cancel"),
+        Binding("f1", "app.help", "Help", id="resolve.help"),  # as in a form
     ]
     DEFAULT_CSS = """
     ResolveScreen { align: center middle; }
@@ -53,7 +55,8 @@ class ResolveScreen(ModalScreen[str | None]):
             yield Static("Resolve feedback: what was done?", id="resolve-title")
             yield Static(self.about, id="resolve-about")
             yield TextArea(self.notes, id="resolve-notes", tab_behavior="focus")
-            yield Static("ctrl+s resolve   escape cancel", classes="hint")
+            yield Static(hinted(self, "{resolve.save} resolve   {resolve.cancel} cancel"),
+                         classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(TextArea).focus()
@@ -66,7 +69,7 @@ class FeedbackScreen(RecordListScreen):
     SUB_TITLE = "Feedback"
     COLUMNS: ClassVar = (("Date", 10), ("Customer", 14), ("Rating", 6), ("Sentiment", 10),
                          ("NPS", 3), ("State", 5), ("Comments", None))
-    EMPTY = "No feedback yet: f on a customer records some."
+    EMPTY = "No feedback yet: {customers.feedback} on a customer records some."
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "resolve", "Resolve", id="feedback.resolve", priority=True),
         Binding("o", "reopen", "Reopen", id="feedback.reopen"),

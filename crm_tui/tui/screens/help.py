@@ -23,6 +23,8 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from crm_tui.tui.keymap import bound_keys, in_declared_order
+
 
 @dataclass(frozen=True)
 class HelpRow:
@@ -42,6 +44,7 @@ def declared_bindings(node: DOMNode, keymap: Mapping[str, str]) -> list[tuple[st
     bindings = node._bindings.copy()
     if keymap:
         bindings.apply_keymap(dict(keymap))
+        in_declared_order(node, bindings)  # a remapped key stays in its place
     return [(key, b) for key, found in bindings.key_to_bindings.items() for b in found]
 
 
@@ -52,7 +55,9 @@ def help_rows(app: App[object], nodes: Iterable[DOMNode], keymap: Mapping[str, s
     named on its own: one binding's `key_display` would name all its keys alike."""
     keys: dict[tuple[str, str, str], list[str]] = {}
     for node in nodes:
-        for key, binding in declared_bindings(node, keymap):
+        # The footer's keys first: a node's main actions before the rest.
+        for key, binding in sorted(declared_bindings(node, keymap),
+                                   key=lambda found: not found[1].show):
             if not (binding.id and binding.description) or key in taken:
                 continue
             taken.add(key)
@@ -64,7 +69,7 @@ def help_rows(app: App[object], nodes: Iterable[DOMNode], keymap: Mapping[str, s
 
 def help_sections(screen: Screen[object], keymap: Mapping[str, str]
                   ) -> list[tuple[str, list[HelpRow]]]:
-    """The screen's keys (its own and those of the project's widgets around the focus),
+    """The screen's keys (its own, then those of the project's widgets around the focus),
     then the app's. Over a modal screen (a form) only the app's priority keys work."""
     app = screen.app
     focused = screen.focused
@@ -77,7 +82,10 @@ def help_sections(screen: Screen[object], keymap: Mapping[str, str]
             around.append(node)
     taken: set[str] = set()
     title = str(screen.sub_title or getattr(screen, "TITLE", None) or "This screen")
-    mine = help_rows(app, around, keymap, taken)
+    # Read nearest first (a key the focused widget answers is not the screen's), listed
+    # the screen's first: its main actions before the focused list's movement keys.
+    per_node = [help_rows(app, [node], keymap, taken) for node in around]
+    mine = [row for rows in reversed(per_node) for row in rows]
     everywhere = help_rows(app, [app], keymap, taken)
     if screen.is_modal:
         priority = {b.description for _, b in declared_bindings(app, keymap) if b.priority}
@@ -101,15 +109,18 @@ def sections_table(sections: list[tuple[str, list[HelpRow]]]) -> Table:
     return table
 
 
-def intro(app: App[object]) -> str:
+def intro(app: App[object], keymap: Mapping[str, str]) -> str:
     def k(key: str) -> str:
         return key_name(app, key)
 
+    def b(binding_id: str) -> str:
+        return k(bound_keys(keymap, binding_id)[0])
+
     return (
-        f"{k('ctrl+p')} opens the command palette: go to any customer, screen or action by "
-        f"typing. ^ means ctrl.\n"
-        f"Forms: {k('tab')} / {k('shift+tab')} between fields, {k('ctrl+s')} saves, "
-        f"{k('escape')} cancels, {k('f1')} shows their keys.\n"
+        f"{k(app.COMMAND_PALETTE_BINDING)} opens the command palette: go to any customer, "
+        f"screen or action by typing. ^ means ctrl.\n"
+        f"Forms: {k('tab')} / {k('shift+tab')} between fields, {b('form.save')} saves, "
+        f"{b('form.cancel')} cancels, {b('form.help')} shows their keys.\n"
         "Dates: YYYY-MM-DD, or today, tomorrow, +7d, -2w, +1m.\n"
         "Every change is kept in a crash-safe journal; several people can work at once."
     )
@@ -128,10 +139,11 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, over: Screen[object], keymap: Mapping[str, str] | None = None) -> None:
         super().__init__()
-        self.sections = help_sections(over, keymap or {})
+        self.keymap = keymap or {}
+        self.sections = help_sections(over, self.keymap)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("[b]Keys[/b]  (remap any of them by id in config.json \"keymap\")")
-            yield Static(intro(self.app), id="help-intro", markup=False)
+            yield Static(intro(self.app, self.keymap), id="help-intro", markup=False)
             yield Static(sections_table(self.sections), id="help-keys")

@@ -37,6 +37,7 @@ from crm_tui.domain.rules.pipeline import (
     pipeline_summary,
     previous_stage,
 )
+from crm_tui.tui.keymap import hint, hinted
 from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.footer import Footer
 from crm_tui.tui.widgets.pipeline_board import Card, PipelineBoard, Stage
@@ -115,16 +116,17 @@ class PipelineScreen(CrmScreen):
         Binding("right,l", "move(1, 0)", "Column right", show=False, id="pipeline.right"),
         Binding("up,k", "move(0, -1)", "Card up", show=False, id="pipeline.up"),
         Binding("down,j", "move(0, 1)", "Card down", show=False, id="pipeline.down"),
-        Binding("c", "closed", "Won/lost", id="pipeline.closed"),
-        Binding("greater_than_sign,shift+right", "advance", "Next stage",
-                key_display=">", id="pipeline.next"),
-        Binding("less_than_sign,shift+left", "retreat", "Stage back",
-                key_display="<", id="pipeline.previous"),
-        Binding("w", "close('won')", "Won", id="pipeline.won"),
-        Binding("L", "close('lost')", "Lost", id="pipeline.lost"),
+        # The footer shows these in this order, as many as fit: the main actions first.
+        # No key_display: the footer names a remapped key by itself (">" for
+        # greater_than_sign), a fixed one would stay ">" after a remap.
         Binding("enter", "open", "Customer", id="pipeline.open"),
         Binding("n", "new", "New deal", id="pipeline.new"),
         Binding("e", "edit", "Edit", id="pipeline.edit"),
+        Binding("greater_than_sign,shift+right", "advance", "Next stage", id="pipeline.next"),
+        Binding("less_than_sign,shift+left", "retreat", "Stage back", id="pipeline.previous"),
+        Binding("w", "close('won')", "Won", id="pipeline.won"),
+        Binding("L", "close('lost')", "Lost", id="pipeline.lost"),
+        Binding("c", "closed", "Won/lost", id="pipeline.closed"),
         Binding("d,delete", "delete", "Delete", show=False, id="pipeline.delete"),
         Binding("slash", "filter", "Filter", id="pipeline.filter"),
         Binding("o", "owner", "Owner", show=False, id="pipeline.owner"),
@@ -145,8 +147,8 @@ class PipelineScreen(CrmScreen):
         yield Header()
         yield Static("Loading the pipeline…", id="pipeline-summary")
         with Horizontal(id="pipeline-filters"):
-            yield Input(placeholder="/ filter by customer or deal", id="deal-filter",
-                        compact=True)
+            yield Input(placeholder=hinted(self, "{pipeline.filter} filter by customer or deal"),
+                        id="deal-filter", compact=True)
             yield Select([], prompt="owner: all", id="owner", compact=True)
         yield PipelineBoard(id="board")
         yield Footer()
@@ -279,7 +281,7 @@ class PipelineScreen(CrmScreen):
 
         self.app.push_screen(ConfirmScreen(
             f"Mark {card.name!r} ({card.customer}, {display_money(card.value_cents)}) "
-            f"as {outcome}? It leaves the board (ctrl+z undoes it)."), answered)
+            f"as {outcome}? It leaves the board ({hint(self, 'undo')} undoes it)."), answered)
 
     def action_delete(self) -> None:
         card = self._card()

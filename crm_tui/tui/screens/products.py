@@ -18,7 +18,7 @@ class ProductsScreen(RecordListScreen):
     SUB_TITLE = "Products"
     COLUMNS: ClassVar = (("Product", None), ("Category", 12), ("Price", 10), ("Status", 7),
                          ("Sold", 5), ("Revenue", 12))
-    EMPTY = "No products yet: n adds one. Purchases can also name free-text items."
+    EMPTY = "No products yet: {products.new} adds one. Purchases can also name free-text items."
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "form(False)", "New", id="products.new"),
         Binding("e,enter", "form(True)", "Edit", id="products.edit", priority=True),

@@ -21,6 +21,7 @@ from textual.theme import Theme
 from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
+from crm_tui.tui.keymap import hinted
 from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.badges import rich_colors
 from crm_tui.tui.widgets.footer import Footer
@@ -53,7 +54,7 @@ class RecordListScreen(CrmScreen):
 
     SUB_TITLE: ClassVar[str] = ""
     COLUMNS: ClassVar[Sequence[tuple[str, int | None]]] = ()
-    EMPTY: ClassVar[str] = "Nothing here yet."
+    EMPTY: ClassVar[str] = "Nothing here yet."  # "{binding.id}" names its keys
     DEFAULT_CSS = """
     RecordListScreen #list-summary { height: 1; padding: 0 1; background: $panel;
                                      color: $text; }
@@ -71,7 +72,7 @@ class RecordListScreen(CrmScreen):
         yield Header()
         yield Static("", id="list-summary")
         yield RecordTable(id="records", cursor_type="row", zebra_stripes=True)
-        yield Static(self.EMPTY, id="list-empty")
+        yield Static(hinted(self, self.EMPTY), id="list-empty")
         yield Footer()
 
     def on_mount(self) -> None:

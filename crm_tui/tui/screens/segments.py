@@ -17,6 +17,7 @@ from textual.binding import Binding, BindingType
 from crm_tui.domain.money import format_money_short
 from crm_tui.domain.settings import Settings
 from crm_tui.services.segments import SegmentCount
+from crm_tui.tui.keymap import hint
 from crm_tui.tui.widgets.badges import (
     LIFECYCLE_COLORS,
     RFM_COLORS,
@@ -119,7 +120,8 @@ class SegmentsScreen(RecordListScreen):
             return
         name = self.crm.segments.get(segment_id)["name"]
         self.crm_app.confirm(
-            f"Delete the segment {name}? (its customers are not touched; ctrl+z undoes)",
+            f"Delete the segment {name}? (its customers are not touched; "
+            f"{hint(self, 'undo')} undoes)",
             lambda: self.crm.segments.delete(segment_id), f"Deleted segment {name}")
 
     def _custom_id(self) -> int | None:

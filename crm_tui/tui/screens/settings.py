@@ -27,6 +27,7 @@ from crm_tui.services.settings_service import (
     read,
     show,
 )
+from crm_tui.tui.keymap import hinted
 from crm_tui.tui.widgets.footer import Footer
 
 from .base import CrmScreen
@@ -141,8 +142,9 @@ class SettingsScreen(CrmScreen):
             error = self.query_one(f"#error-{widget_id(setting.path)}", Static)
             error.update(placed.get(setting.path, ""))
             error.set_class(setting.path in placed, "shown")
+        idle = hinted(self, "{settings.save} saves · tab moves · changes apply everywhere")
         status = "; ".join(loose) or (f"{len(errors)} problem(s): fix them to save" if errors
-                                      else "ctrl+s saves · tab moves · changes apply everywhere")
+                                      else idle)
         self.query_one("#settings-status", Static).update(status)
         self.query_one("#settings-status").set_class(bool(errors), "error")
 

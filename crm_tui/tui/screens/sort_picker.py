@@ -16,6 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.services.customer_list import SORT_KEYS
+from crm_tui.tui.keymap import hinted
 from crm_tui.tui.widgets.customer_table import COLUMNS, SORT_TITLES, sort_arrow
 
 # Biggest, latest first when first chosen: who spent most, who bought last.
@@ -72,7 +73,7 @@ class SortPicker(ModalScreen[Sort | None]):
             yield Static(f"Sort by ({SORT_TITLES.get(column, column)} "
                          f"{sort_arrow(descending)} now)", id="sort-title", markup=False)
             yield OptionList(*options, id="sort-columns", compact=True)
-            yield Static("enter: sort   escape: leave as is", classes="hint")
+            yield Static(hinted(self, "enter: sort   {sort.cancel}: leave as is"), classes="hint")
 
     def on_mount(self) -> None:
         listing = self.query_one(OptionList)

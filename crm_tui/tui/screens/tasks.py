@@ -25,6 +25,7 @@ from textual.worker import get_current_worker
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.services.agenda import UPCOMING_DAYS
 from crm_tui.services.to_do import Scope, ToDo, to_do
+from crm_tui.tui.keymap import hinted
 from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.footer import Footer
 
@@ -181,7 +182,8 @@ class TasksScreen(CrmScreen):
         listing.set_options(options)
         self._highlight(current.key if current else None, was)
         self.query_one("#agenda-status", Static).update(Content.assemble(
-            scope_line(data.to_do, data.overdue_only), ("  m, o: change", "$text-muted")))
+            scope_line(data.to_do, data.overdue_only),
+            (hinted(self, "  {tasks.mine}, {tasks.overdue}: change"), "$text-muted")))
 
     def _highlight(self, key: str | None, was: int | None) -> None:
         """Back on the same item; if it is gone (done), on the one that took its place."""

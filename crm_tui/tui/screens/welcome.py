@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.markup import escape
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import ProgressBar, Static
 
 from crm_tui.services.crm import Crm
+from crm_tui.tui.keymap import hint
 from crm_tui.tui.messages import deliver
 
 DEMO_CUSTOMERS = 300
@@ -20,11 +22,11 @@ TEXT = """[b]Welcome to crm-tui[/b]
 
 This database is empty.
 
-  [b]d[/b]       load demo data ({customers} customers with two years of history)
-  [b]n[/b]       add your first customer
-  [b]escape[/b]  start with the empty database
+  {demo}load demo data ({customers} customers with two years of history)
+  {new}add your first customer
+  {close}start with the empty database
 
-To bring in your own customers, quit (ctrl+q) and run:
+To bring in your own customers, quit ({quit}) and run:
 
   crm import customers customers.csv        (add --dry-run to check first)
   crm import purchases purchases.csv
@@ -55,8 +57,16 @@ class WelcomeScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(TEXT.format(customers=DEMO_CUSTOMERS), id="welcome-text")
+            yield Static(TEXT.format(customers=DEMO_CUSTOMERS, quit=escape(hint(self, "quit")),
+                                     **{name: self._key(f"welcome.{name}")
+                                        for name in ("demo", "new", "close")}),
+                         id="welcome-text")
             yield ProgressBar(total=DEMO_CUSTOMERS, id="welcome-progress")
+
+    def _key(self, binding_id: str) -> str:
+        """A key in bold, in a column of its own."""
+        key = hint(self, binding_id)
+        return f"[b]{escape(key)}[/b]" + " " * max(1, 8 - len(key))
 
     def action_demo(self) -> None:
         if not self.has_class("loading"):

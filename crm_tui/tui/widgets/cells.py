@@ -9,11 +9,13 @@ from rich.cells import cell_len, set_cell_size
 ELLIPSIS = "…"
 
 
-def fit_cells(text: str, width: int) -> str:
-    """`text` in exactly `width` cells: padded when shorter, cut with "…" when longer."""
+def fit_cells(text: str, width: int, *, right: bool = False) -> str:
+    """`text` in exactly `width` cells: padded when shorter (on the left if `right`), cut
+    with "…" when longer."""
     if width <= 0:
         return ""
-    if cell_len(text) <= width:
-        return set_cell_size(text, width)
+    length = cell_len(text)
+    if length <= width:
+        return " " * (width - length) + text if right else set_cell_size(text, width)
     # set_cell_size pads with a space where a wide character would be split in two.
     return set_cell_size(text, width - 1) + ELLIPSIS

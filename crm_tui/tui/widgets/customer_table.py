@@ -6,7 +6,12 @@ which is there only while something is marked, and the marked style.
 Only the visible lines are rendered: the rows on screen are asked of the `CustomerList`
 service together (one catch-up with the store per screenful), and rendered rows are cached
 until the data changes. Cost is proportional to the screen height, not to the 100,000
-customers behind it.
+customers behind it. A cursor move redraws the two lines it concerns: a line's cache key
+says whether it holds the cursor.
+
+Cells are cut and padded by terminal cells, not characters: a Chinese name or an emoji
+takes two cells a character, and a column cut by characters would push the next ones
+out of line.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -39,6 +45,7 @@ from .badges import (
     rich_colors,
     tier_label,
 )
+from .cells import fit_cells
 from .strips import text_strip
 
 
@@ -128,6 +135,7 @@ class CustomerTable(ScrollView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
         Binding("home,g", "jump(0)", "First", show=False, id="table.first"),
         Binding("end,G", "jump(-1)", "Last", show=False, id="table.last"),
+        Binding("enter", "open", "Open the customer", show=False, id="table.open"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "customer-table--header", "customer-table--cursor", "customer-table--odd",
@@ -144,7 +152,7 @@ class CustomerTable(ScrollView, can_focus=True):
     CustomerTable:nocolor:focus > .customer-table--cursor { text-style: reverse; }
     """
 
-    cursor = reactive(0)
+    cursor = reactive(0, repaint=False)  # watch_cursor redraws its two lines
 
     class Highlighted(Message):
         def __init__(self, customer_id: int | None) -> None:
@@ -210,10 +218,12 @@ class CustomerTable(ScrollView, can_focus=True):
 
     # ----- movement ----------------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:
-        self._lines.clear()
-        self.refresh()
+        # +1: line 0 is the header. A line's cache key holds whether it is the cursor's:
+        # the other lines stay as drawn.
+        self.refresh_line(old + 1)
+        self.refresh_line(new + 1)
         if self.ids:
-            # +1: line 0 is the header. Keep the cursor row in view.
+            # Keep the cursor row in view.
             self.scroll_to_region(Region(0, new + 1, 1, 1), animate=False, immediate=True)
         if old != new:
             self.post_message(self.Highlighted(self.current_id))
@@ -235,7 +245,7 @@ class CustomerTable(ScrollView, can_focus=True):
         if 0 <= index < len(self.ids):
             self.cursor = index
 
-    def key_enter(self) -> None:
+    def action_open(self) -> None:
         if self.current_id is not None:
             self.post_message(self.Opened(self.current_id))
 
@@ -281,11 +291,13 @@ class CustomerTable(ScrollView, can_focus=True):
         columns = fit_columns(self._columns_width(width))
         arrow = sort_arrow(self.descending)
         for column, size in columns:
-            title = (column.title + (arrow if column.key == self.sort_key else ""))[:size]
-            text.append((title.rjust(size) if column.right else title.ljust(size)) + " ")
+            sorted_by = arrow if column.key == self.sort_key else ""
+            # A title cut to fit keeps its arrow: "Orde…▲".
+            title = fit_cells(column.title, size - cell_len(sorted_by)).rstrip() + sorted_by
+            text.append(fit_cells(title, size, right=column.right) + " ")
         if all(column.key != self.sort_key for column, _ in columns):
             note = f" by {SORT_TITLES.get(self.sort_key, self.sort_key)}{arrow} "
-            text.truncate(max(0, width - len(note)), pad=True)
+            text.truncate(max(0, width - cell_len(note)), pad=True)
             text.append(note)
         return self._strip(text, width, style)
 
@@ -331,9 +343,7 @@ class CustomerTable(ScrollView, can_focus=True):
         segments = [Segment(MARK if marked else NO_MARK, base)] if self.marked else []
         for column, size in fit_columns(self._columns_width(width)):
             value, variable = cell_text(row, column.key)
-            if len(value) > size:
-                value = value[: size - 1] + "…"
-            value = value.rjust(size) if column.right else value.ljust(size)
+            value = fit_cells(value, size, right=column.right)
             color = theme.get(variable) if variable and index != self.cursor else None
             segments.append(Segment(value, base + Style(color=color, bold=True) if color
                                     else base))

@@ -14,11 +14,11 @@ def narrowed(q: ListQuery) -> bool:
                 or q.customer_type)
 
 
-def filter_words(q: ListQuery, *, segment: str | None = None,
-                 view: str | None = None) -> str | None:
-    """"Filtered: search "ann" · tag newsletter — sorted by Spent▼ — esc clears", or None
-    when nothing narrows the list and no view is applied. `segment`: the segment's name
-    as the filter lists it."""
+def filter_words(q: ListQuery, *, segment: str | None = None, view: str | None = None,
+                 clear_key: str = "escape") -> str | None:
+    """"Filtered: search "ann" · tag newsletter — sorted by Spent▼ — escape clears", or
+    None when nothing narrows the list and no view is applied. `segment`: the segment's
+    name as the filter lists it; `clear_key`: the key that clears them, as hints name it."""
     if not narrowed(q) and view is None:
         return None
     parts = []
@@ -31,4 +31,4 @@ def filter_words(q: ListQuery, *, segment: str | None = None,
             parts.append(f"{word} {value}")
     head = f"View {view}" + (": " if parts else "") if view else "Filtered: "
     sort = f"sorted by {SORT_TITLES.get(q.sort, q.sort)}{sort_arrow(q.descending)}"
-    return f"{head}{' · '.join(parts)} — {sort} — esc clears"
+    return f"{head}{' · '.join(parts)} — {sort} — {clear_key} clears"

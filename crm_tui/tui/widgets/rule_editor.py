@@ -25,6 +25,7 @@ from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.domain.segments import RULE_FIELDS, describe, find_field, ops_for
 from crm_tui.domain.segments.ops import value_hint
 from crm_tui.tui.failures import WRITE_FAILURES, failure_message
+from crm_tui.tui.keymap import hinted
 from crm_tui.tui.screens.confirm import ConfirmScreen
 
 if TYPE_CHECKING:
@@ -81,6 +82,7 @@ class RuleEditor(ModalScreen[bool]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="segment_editor.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="segment_editor.cancel"),
+        Binding("f1", "app.help", "Help", id="segment_editor.help"),  # as in a form
     ]
     DEFAULT_CSS = """
     RuleEditor { align: center middle; }
@@ -127,7 +129,8 @@ class RuleEditor(ModalScreen[bool]):
                 with VerticalScroll(id="seg-hints-box"):
                     yield Static(hints(""), id="seg-hints")
             yield Static("", id="seg-preview")
-            yield Static("ctrl+s save   escape cancel   tab / shift+tab move", id="editor-keys")
+            yield Static(hinted(self, "{segment_editor.save} save   {segment_editor.cancel} "
+                                      "cancel   tab / shift+tab move"), id="editor-keys")
 
     def on_mount(self) -> None:
         if self.segment_id is not None:

@@ -1,0 +1,125 @@
+"""The customers table draws what it must and no more: cells cut by terminal cells (a
+Chinese name or an emoji is two cells a character), a cursor move redraws its two lines;
+and the customer picker of a form searches off the UI thread."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from rich.cells import cell_len
+from textual.strip import Strip
+from textual.widgets import Input
+
+from crm_tui.services.crm import Crm
+from crm_tui.tui.forms.fields import CustomerPicker
+from crm_tui.tui.widgets.customer_table import CustomerTable, fit_columns
+
+from .conftest import AT_BOTH_SIZES, make_app, settle
+
+WIDE_NAMES = {  # first name, last name, email
+    "cjk": ("山田", "太郎電機株式会社営業本部第一課長代理補佐", "yamada@den.jp"),
+    "emoji": ("Zoë", "😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀😀", "zoe@smile.io"),
+    "plain": ("Ann", "Lee", "ann@acme.io"),
+}
+
+
+def text_of(strip: Strip) -> str:
+    return "".join(segment.text for segment in strip)
+
+
+@AT_BOTH_SIZES
+async def test_cells_are_cut_by_terminal_cells_so_columns_line_up(
+        crm: Crm, size: tuple[int, int]) -> None:
+    for first, last, email in WIDE_NAMES.values():
+        crm.customers.create({"first_name": first, "last_name": last, "email": email})
+    app = make_app(crm)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(CustomerTable)
+        width = table.scrollable_content_region.width
+        columns = fit_columns(width)
+        starts, offset = {}, 0
+        for column, cells in columns:
+            starts[column.key] = (offset, cells)
+            offset += cells + 1
+        name_at, name_cells = starts["name"]
+        email_at, email_cells = starts["email"]
+        emails = {}
+        for y in range(1, len(table.ids) + 1):
+            line = table.render_line(y)
+            assert line.cell_length == width
+            name = text_of(line.crop(name_at, name_at + name_cells))
+            emails[text_of(line.crop(email_at, email_at + email_cells)).strip()] = name
+            assert cell_len(name) == name_cells
+        assert set(emails) == {email for _, _, email in WIDE_NAMES.values()}
+        for first, last, email in WIDE_NAMES.values():
+            shown = emails[email]
+            if cell_len(f"{first} {last}") > name_cells:  # cut, with a sign it was
+                assert shown.rstrip().endswith("…") and shown.startswith(first)
+            else:
+                assert shown.rstrip() == f"{first} {last}"
+
+
+@AT_BOTH_SIZES
+async def test_a_cursor_move_redraws_only_its_two_lines(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch,
+        size: tuple[int, int]) -> None:
+    for n in range(30):
+        crm.customers.create({"first_name": f"Extra{n:02}", "last_name": "Row",
+                              "email": f"extra{n}@rows.example"})
+    drawn: list[int] = []  # the lines the table was asked to draw
+    render_line = CustomerTable.render_line
+
+    def probe(self: CustomerTable, y: int) -> Strip:
+        drawn.append(y)
+        return render_line(self, y)
+
+    monkeypatch.setattr(CustomerTable, "render_line", probe)
+    app = make_app(crm)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(CustomerTable)
+        await pilot.press("escape")  # the list has the keys
+        await settle(pilot)
+        assert app.screen.focused is table and table.cursor == 0
+        visible = table.scrollable_content_region.height
+        assert visible > 10
+        for old in range(3):
+            drawn.clear()
+            await pilot.press("down")
+            await settle(pilot)
+            assert table.cursor == old + 1
+            assert sorted(set(drawn)) == [old + 1, old + 2]  # line 0 is the header
+
+
+async def test_the_picker_searches_off_the_ui_thread(crm: Crm, people: dict[str, int],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.open_form("note")  # no customer given: it starts on the picker
+        await settle(pilot)
+        picker = app.screen.query_one(CustomerPicker)
+        listing = picker.listing
+        query = listing.query
+        gate = threading.Event()
+        searched_in: list[threading.Thread] = []
+
+        def slow_query(q: Any) -> list[int]:
+            searched_in.append(threading.current_thread())
+            gate.wait(10)  # a big database, slow to answer
+            return query(q)
+
+        monkeypatch.setattr(listing, "query", slow_query)
+        await pilot.press(*"stone")
+        # The keys were taken while the searches wait: the UI did not.
+        assert picker.query_one(Input).value == "stone"
+        await pilot.press("enter")  # before the answer: it picks the answer's first
+        assert picker.value is None and not gate.is_set()
+        gate.set()
+        await settle(pilot)
+        assert picker.value == people["bob"]
+        assert picker.query_one(Input).value == "Bob Stone"
+        assert searched_in and threading.main_thread() not in searched_in
