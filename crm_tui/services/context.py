@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -28,8 +29,17 @@ def os_login() -> str:
         return os.environ.get("USER") or f"uid{os.getuid()}"
 
 
+# The last whole second read and its local time: stamps are to the second, and an import
+# asks for one per row, so a new datetime is made only when the second changes.
+_last_wall: tuple[int, dt.datetime] = (-1, dt.datetime.min)
+
+
 def _wall_now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
+    global _last_wall
+    second = int(time.time())
+    if second != _last_wall[0]:
+        _last_wall = (second, dt.datetime.fromtimestamp(second))
+    return _last_wall[1]
 
 
 @dataclass

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from crm_tui.domain import dates, money
 from crm_tui.domain.entities import common
@@ -122,18 +122,33 @@ def check_fields(
     return values, errors
 
 
-# Each field table as (name, field, shortcut) tuples, made once: the loop over them runs
-# for every cell an import validates, and looking the shortcut up through Field and
-# Parser each time was a good part of it. Keyed by identity (the tables are constants);
-# the table is kept with its tuples, so an id is never reused while cached.
-_SPECS: dict[int, tuple[Mapping[str, Field], list[tuple[str, Field, Any]]]] = {}
+class _Spec(NamedTuple):
+    """One field of a table as the validation loop reads it: everything looked up once."""
+
+    name: str
+    fast: Callable[[Any], Any] | None
+    parse: Callable[[Any, str, date], Any]
+    required: str | None  # the message for a blank required field, else None
+    omitted: bool
+    default: Any
+    default_factory: Callable[[date], Any] | None
 
 
-def _specs(fields: Mapping[str, Field]) -> list[tuple[str, Field, Any]]:
+# Each field table as _Spec tuples, made once: the loop over them runs for every cell an
+# import validates, and looking each part up through Field and Parser every time was a
+# good part of it. Keyed by identity (the tables are constants); the table is kept with
+# its tuples, so an id is never reused while cached.
+_SPECS: dict[int, tuple[Mapping[str, Field], list[_Spec]]] = {}
+
+
+def _specs(fields: Mapping[str, Field]) -> list[_Spec]:
     cached = _SPECS.get(id(fields))
     if cached is None or cached[0] is not fields:
-        cached = _SPECS[id(fields)] = (
-            fields, [(name, spec, spec.parser.fast) for name, spec in fields.items()])
+        cached = _SPECS[id(fields)] = (fields, [
+            _Spec(name, spec.parser.fast, spec.parser.fn,
+                  f"is required: expected {spec.parser.expected}" if spec.required else None,
+                  spec.omitted, spec.default, spec.default_factory)
+            for name, spec in fields.items()])
     return cached[1]
 
 
@@ -142,14 +157,14 @@ def _check_fields(
 ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """check_fields, and the fields given (not blank), which the rules are told: noting
     them here spares testing every value for blankness a second time."""
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         raise TypeError(f"expected a mapping of fields, got {type(data).__name__}")
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     given: list[str] = []
-    for name, spec, fast in _specs(fields):
+    for name, fast, parse, required, omitted, default, factory in _specs(fields):
         if name not in data:
-            if partial or spec.omitted:
+            if partial or omitted:
                 continue
             raw = None
         else:
@@ -159,14 +174,14 @@ def _check_fields(
                 given.append(name)
                 continue
         if raw is None or common.is_blank(raw):  # most absent fields are None: no call
-            if spec.required:
-                errors[name] = f"is required: expected {spec.parser.expected}"
-            elif partial or not spec.omitted:  # in an edit, a blank clears the field
-                values[name] = spec.default_value(today)
+            if required is not None:
+                errors[name] = required
+            elif partial or not omitted:  # in an edit, a blank clears the field
+                values[name] = factory(today) if factory is not None else default
             continue
         given.append(name)
         try:
-            values[name] = spec.parser.fn(raw, name, today)
+            values[name] = parse(raw, name, today)
         except ValidationError as exc:
             errors.update(exc.errors)
     return values, errors, given
