@@ -135,7 +135,7 @@ class CustomersScreen(ExchangeActions):
     # ----- data --------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="customers-query")
     def load(self) -> None:
-        """Query in a worker: the first query loads the table (100k customers: ~1 s)."""
+        """Query in a worker: the first query loads the table, which takes long on a big one."""
         state = self.query_state
         ids = self.listing.query(state)
         if not get_current_worker().is_cancelled:
