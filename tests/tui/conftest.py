@@ -14,6 +14,7 @@ from crm_tui.services.crm import Crm
 from crm_tui.services.demo import fill_demo
 from crm_tui.tui.app import CrmApp
 from crm_tui.tui.config import UserConfig
+from crm_tui.tui.widgets.detail_pane import DetailList
 
 from ..conftest import AS_OF
 
@@ -81,6 +82,12 @@ def pressing(*keys: str) -> Callable[[Any], Awaitable[None]]:
         await settle(pilot)
 
     return run_before
+
+
+def detail_text(screen: object) -> str:
+    """The 360 view's list as shown, one line per row (a purchase may take several)."""
+    entries = screen.query_one(DetailList)  # type: ignore[attr-defined]
+    return "\n".join(str(option.prompt) for option in entries.options)
 
 
 def cell(screen: object, key: str, column: str) -> str:

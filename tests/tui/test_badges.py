@@ -8,7 +8,7 @@ from textual.widgets import Static
 from crm_tui.services.crm import Crm
 from crm_tui.tui.widgets.customer_table import CustomerTable, cell_text
 
-from .conftest import WIDE, make_app, settle
+from .conftest import WIDE, detail_text, make_app, settle
 from .test_dashboard import day
 
 
@@ -28,7 +28,7 @@ async def test_the_three_vips_are_told_apart(crm: Crm) -> None:
             "vip", "RFM VIP", "VIP tier"]
         title = str(app.screen.query_one("#detail-title", Static).render())
         assert " vip " in title and " RFM VIP " in title and " VIP tier " in title
-        body = str(app.screen.query_one("#detail-body", Static).render())
+        body = detail_text(app.screen)
         assert "status inactive" in body  # the status, apart from the lifecycle
         await pilot.resize_terminal(100, 30)  # no 360 pane: the table has room for both
         await settle(pilot)

@@ -3,12 +3,9 @@ closed date (never the forecast as if it were when the deal closed)."""
 
 from __future__ import annotations
 
-from textual.widgets import Static
-
 from crm_tui.services.crm import Crm
-from crm_tui.tui.widgets.detail_pane import DetailPane
 
-from .conftest import WIDE, make_app, settle
+from .conftest import WIDE, detail_text, make_app, settle
 
 
 async def test_the_360_view_shows_when_a_closed_deal_closed(crm: Crm,
@@ -24,7 +21,7 @@ async def test_the_360_view_shows_when_a_closed_deal_closed(crm: Crm,
         await settle(pilot)
         app.open_customer(ann)
         await settle(pilot)
-        body = str(app.screen.query_one(DetailPane).query_one("#detail-body", Static).render())
+        body = detail_text(app.screen)
     deals = {name: next(line for line in body.splitlines() if name in line)
              for name in ("Open one", "Won one")}
     assert "close 2026-07-30" in deals["Open one"]

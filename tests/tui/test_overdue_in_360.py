@@ -3,17 +3,17 @@ colour), beside the other tasks left as they were."""
 
 from __future__ import annotations
 
-import pytest
+from rich.style import Style
+from rich.text import Text
 from textual.color import Color
-from textual.widgets import Static
 
 from crm_tui.services.crm import Crm
-from crm_tui.tui.widgets.detail_pane import DetailPane
+from crm_tui.tui.widgets.detail_pane import DetailList
 
-from .conftest import NARROW, WIDE, make_app, settle
+from .conftest import AT_BOTH_SIZES, make_app, settle
 
 
-@pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "120x40"])
+@AT_BOTH_SIZES
 async def test_an_overdue_task_is_flagged(crm: Crm, people: dict[str, int],
                                           size: tuple[int, int]) -> None:
     ann = people["ann"]
@@ -24,13 +24,13 @@ async def test_an_overdue_task_is_flagged(crm: Crm, people: dict[str, int],
         await settle(pilot)
         app.open_customer(ann)
         await settle(pilot)
-        body = app.screen.query_one(DetailPane).query_one("#detail-body", Static)
-        text = body.render()
-        lines = str(text).splitlines()
-    late = next(line for line in lines if "Send the invoice" in line)
-    today = next(line for line in lines if "Quote the cables" in line)
-    assert late.lstrip().startswith("overdue  [open]") and "overdue" not in today
-    start = text.plain.index("overdue")
-    colours = [span.style.foreground for span in text.spans  # type: ignore[union-attr]
+        prompts = [option.prompt for option in app.screen.query_one(DetailList).options]
+    late = next(p for p in prompts if "Send the invoice" in str(p))
+    today = next(p for p in prompts if "Quote the cables" in str(p))
+    assert isinstance(late, Text)
+    assert late.plain.lstrip().startswith("overdue  [open]") and "overdue" not in str(today)
+    start = late.plain.index("overdue")
+    colours = [Style.parse(str(span.style)).color for span in late.spans
                if span.start <= start < span.end]
-    assert colours == [Color.parse(app.theme_variables["error"])]
+    assert [c.get_truecolor() for c in colours if c] == [
+        Color.parse(app.theme_variables["error"]).rich_color.get_truecolor()]

@@ -15,7 +15,6 @@ from crm_tui.tui.widgets.detail_pane import DetailPane
 from crm_tui.tui.widgets.footer import Footer
 
 from .base import CrmScreen
-from .pipeline import PipelineScreen
 
 
 class CustomerDetailScreen(CrmScreen):
@@ -61,4 +60,4 @@ class CustomerDetailScreen(CrmScreen):
 
     def action_deals(self) -> None:
         """This customer's deals on the board; escape comes back here."""
-        self.app.push_screen(PipelineScreen(self.customer_id))
+        self.crm_app.open_deals(self.customer_id)
