@@ -8,9 +8,8 @@ from textual.widgets import TextArea
 from crm_tui.services.crm import Crm
 from crm_tui.tui.forms.purchase_form import PurchaseForm
 from crm_tui.tui.screens.customers import CustomersScreen
-from crm_tui.tui.widgets.detail_pane import DetailPane
 
-from .conftest import NARROW, WIDE, make_app, settle
+from .conftest import NARROW, WIDE, detail_text, make_app, settle
 
 People = dict[str, int]
 TO_ITEMS = ("tab", "tab", "tab")  # from the item (where it opens): quantity, price, items
@@ -32,7 +31,7 @@ async def test_items_typed_one_per_line_make_one_order(crm: Crm, people: People)
                                                 ("Teapot", 1, 3000, None)]
         assert (order["shipping"], order["total"]) == (450, 5950)
         assert crm.customers.profile(people["ann"]).totals.order_count == 2
-        body = str(app.screen.query_one(DetailPane).query_one("#detail-body").render())
+        body = detail_text(app.screen)
         assert "2 items  $59.50" in body and "2 x Mug @ 12.50 [MUG-1]" in body
         assert "1 x Teapot @ 30.00" in body and "shipping $4.50" in body
 
