@@ -139,7 +139,12 @@ def in_declared_order(node: DOMNode, bindings: BindingsMap) -> BindingsMap:
 @cache
 def default_keys() -> dict[str, str]:
     """Binding id -> its keys as declared ("d,delete"), for every binding of the app."""
-    return {b.id: b.key for bindings in binding_scopes().values() for b in bindings if b.id}
+    keys: dict[str, list[str]] = {}
+    for bindings in binding_scopes().values():
+        for binding in bindings:  # "ctrl+r,f5" comes as one binding per key
+            if binding.id and binding.key not in keys.setdefault(binding.id, []):
+                keys[binding.id].append(binding.key)
+    return {binding_id: ",".join(declared) for binding_id, declared in keys.items()}
 
 
 def hint_key(key: str) -> str:

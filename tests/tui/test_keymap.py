@@ -13,6 +13,7 @@ from crm_tui.services.crm import Crm
 from crm_tui.tui.app import CrmApp
 from crm_tui.tui.config import UserConfig
 from crm_tui.tui.forms.base import RecordForm
+from crm_tui.tui.keymap import key_hint
 from crm_tui.tui.screens.confirm import ConfirmScreen
 from crm_tui.tui.screens.customers import CustomersScreen
 from crm_tui.tui.screens.help import HelpScreen
@@ -60,7 +61,7 @@ async def test_a_remapped_key_works_and_is_named_everywhere(
         # The search box's hint and the footer name the new key; it works, / does not.
         assert screen.query_one("#search", Input).placeholder.startswith("f2 search")
         assert footer(app)["Search"] == "f2"
-        assert list(footer(app))[0] == "Search"  # first as declared, not moved last
+        assert next(iter(footer(app))) == "Search"  # first as declared, not moved last
         await pilot.press("slash")
         await settle(pilot)
         assert screen.focused is not screen.query_one("#search")
@@ -72,7 +73,7 @@ async def test_a_remapped_key_works_and_is_named_everywhere(
         listed = help_keys(app)
         assert (listed["Search"], listed["Trash"], listed["Restore"]) == ("f2", "T", "U")
         assert listed["Undo"] == "^y"
-        assert list(listed)[0] == "Search"  # in its place, not moved last
+        assert next(iter(listed)) == "Search"  # in its place, not moved last
         await pilot.press("escape", "d")  # delete asks, naming the trash's keys as mapped
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
@@ -117,3 +118,8 @@ async def test_an_unknown_id_is_reported(crm: Crm, people: dict[str, int]) -> No
         await settle(pilot)
         assert "customers.fly: no such key binding" in notices(app)
         assert app.keymap == {}
+
+
+def test_a_binding_of_two_keys_is_hinted_with_both() -> None:
+    assert key_hint({}, "import.run") == "ctrl+r / f5"
+    assert key_hint({"import.run": "f9"}, "import.run") == "f9"

@@ -18,6 +18,7 @@ from crm_tui.services.exchange.batches import list_batches
 from crm_tui.services.exchange.reports import BatchInfo
 from crm_tui.services.exchange.revert import revert
 from crm_tui.tui.failures import WRITE_FAILURES, failure_message
+from crm_tui.tui.keymap import hinted
 
 from .ask import DIALOG_CSS
 from .confirm import ConfirmScreen
@@ -57,7 +58,8 @@ class ImportBatchesScreen(ModalScreen[None]):
         with Vertical():
             yield Static("Past imports, newest first", classes="title")
             yield OptionList(compact=True, id="batches")
-            yield Static("r: revert the import   escape: close", classes="hint")
+            yield Static(hinted(self, "{imports.revert}: revert the import   "
+                                      "{imports.close}: close"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

@@ -33,6 +33,7 @@ from crm_tui.services.exchange.importer import import_file
 from crm_tui.services.exchange.locale_dates import DAY_FIRST, MONTH_FIRST
 from crm_tui.services.exchange.mapping import IGNORE, KINDS, TARGETS, build_mapping
 from crm_tui.tui.failures import WRITE_FAILURES, failure_message
+from crm_tui.tui.keymap import hinted
 from crm_tui.tui.widgets.footer import Footer
 from crm_tui.tui.widgets.import_mapping import ImportMapping
 from crm_tui.tui.widgets.path_suggester import PathSuggester
@@ -80,8 +81,8 @@ class ImportScreen(CrmScreen):
             yield Static("Dates", classes="label", id="dates-label")
             yield Select(DATE_ORDERS, prompt="as found", id="dates", compact=True)
         yield Static("", id="detected", markup=False)
-        yield Static("Type a file's path and press enter: nothing is imported before "
-                     "ctrl+r.", id="outcome", markup=False)
+        yield Static(hinted(self, "Type a file's path and press enter: nothing is imported "
+                                  "before {import.run}."), id="outcome", markup=False)
         yield ImportMapping(id="mapping")
         yield Static("", id="errors", markup=False)
         yield ProgressBar(id="progress", show_eta=False)
@@ -252,7 +253,8 @@ class ImportScreen(CrmScreen):
             errors = ["Change the columns or the dates above; nothing was written."]
         else:
             rows = f"{report.rows:,} row" + ("" if report.rows == 1 else "s")
-            outcome = [f"A dry run of {rows} would bring in (ctrl+r imports):",
+            outcome = [f"A dry run of {rows} would bring in "
+                       + hinted(self, "({import.run} imports):"),
                        *count_lines(report)]
             errors = error_lines(report)
         self.query_one("#outcome", Static).update("\n".join(outcome))
@@ -267,7 +269,8 @@ class ImportScreen(CrmScreen):
         report = event.report
         self.checked = None  # importing it again takes a new dry run
         head = (f"Imported {report.rows:,} rows, {report.failed:,} with errors, as batch "
-                f"{report.batch_id} (ctrl+l lists imports, and reverts one)")
+                f"{report.batch_id} ") + hinted(self, "({import.batches} lists imports, and "
+                                                "reverts one)")
         self.query_one("#outcome", Static).update("\n".join([head, *count_lines(report)]))
         self.query_one("#errors", Static).update("\n".join(error_lines(report)))
         self.notify(f"Import done: batch {report.batch_id}", timeout=6)
@@ -279,7 +282,8 @@ class ImportScreen(CrmScreen):
         self.checked = None  # ctrl+r never imports a file checked before this one
         if event.importing:
             words = (f"The import stopped: {event.error}. The rows imported before are "
-                     "kept as a batch: ctrl+l lists imports, and reverts one")
+                     "kept as a batch: "
+                     + hinted(self, "{import.batches} lists imports, and reverts one"))
             self.crm_app.data_changed()
         else:
             words = f"Nothing imported: {event.error}"
