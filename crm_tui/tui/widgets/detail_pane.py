@@ -330,7 +330,7 @@ class DetailPane(Vertical):
     """
 
     EMPTY = "Select a customer to see everything about them."
-    LOADING = "Loading the history (the first view reads every purchase and interaction)…"
+    LOADING = "Loading the history…"
 
     def compose(self) -> ComposeResult:
         yield Static(self.EMPTY, id="detail-title")
