@@ -74,7 +74,11 @@ class Crm:
     @classmethod
     def open(cls, path: str | os.PathLike[str], *, clock: Clock | None = None,
              staff: str | None = None) -> Crm:
-        return cls(Database(path), clock=clock, staff=staff)
+        """The app's session: also starts rewriting, in the background, what an older
+        crm-tui wrote in a format that cannot be read without loading whole tables."""
+        crm = cls(Database(path), clock=clock, staff=staff)
+        crm.db.upgrade_in_background()  # a database from an older crm-tui reads fast after
+        return crm
 
     def undo(self) -> UndoEntry:
         """Undo this session's most recent change."""

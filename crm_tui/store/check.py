@@ -13,6 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .derived_files import Unusable
 from .engine import Engine
 from .errors import CorruptFileError, StoreError
 from .journal import unterminated
@@ -70,9 +71,21 @@ def _look(engine: Engine) -> CheckReport:
         except CorruptFileError:
             continue  # the engine remembered it: listed with the rest below
         snapshot = engine.snapshot_path(name)
-        if snapshot.exists() and read_snapshot_header(snapshot, name).version < SNAPSHOT_VERSION:
+        if not snapshot.exists():
+            continue
+        if read_snapshot_header(snapshot, name).version < SNAPSHOT_VERSION:
             report.notes.append(f"{snapshot}: an older format without checksums (a changed "
-                                "byte inside a value cannot be seen); 'crm compact' rewrites it")
+                                "byte inside a value cannot be seen) and read only by "
+                                "loading the whole table; the app rewrites it when it opens "
+                                "the database, as 'crm compact' does")
+            continue
+        with engine.reading():
+            unusable = engine.reads.files_problem(name)
+        if isinstance(unusable, Unusable) and unusable.rebuild:
+            state = "missing" if str(unusable) == "missing" else "out of date"
+            report.notes.append(f"{name}: its files for fast reading are {state}, which is "
+                                "not damage: the next session to read the table, or 'crm "
+                                "compact', writes them again")
     report.problems = engine.damage
     if facts["version"] < 2:
         report.notes.append(f"{engine.journal_path}: from an older crm-tui, it does not record "

@@ -14,6 +14,7 @@ Reads that need no loaded table (reads.py): `db.get("customers", 7)`, `db.get_ma
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
@@ -25,6 +26,7 @@ from .engine import DEFAULT_COMPACT_BYTES, Doc, Engine, Transaction
 from .errors import CorruptFileError
 from .indexes import DocObserver
 from .table import StoreTable
+from .upgrade import start_upgrade
 
 
 class Database(TinyDB):
@@ -137,6 +139,12 @@ class Database(TinyDB):
 
     def compact(self) -> None:
         self.engine.compact()
+
+    def upgrade_in_background(self) -> threading.Thread | None:
+        """Rewrite snapshots an older crm-tui wrote in the current format, from a daemon
+        thread (upgrade.py), so that their tables read fast; None: nothing to do, or the
+        database is read-only here."""
+        return start_upgrade(self.engine)
 
     def close(self) -> None:
         self._opened = False

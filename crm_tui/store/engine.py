@@ -1158,6 +1158,43 @@ class Engine:
         st = os.fstat(fd)
         self._seen = (st.st_size, st.st_mtime_ns)
 
+    def outdated_tables(self) -> list[str]:
+        """Tables whose snapshot is of an older format (no line checksums, so no derived
+        files: reading them loads the table), smallest file first."""
+        with self.reading():
+            names = self._outdated_snapshots(loaded_only=False)
+        sizes = {}
+        for name in names:
+            with suppress(FileNotFoundError):
+                sizes[name] = self.snapshot_path(name).stat().st_size
+        return sorted(sizes, key=lambda name: (sizes[name], name))
+
+    def upgrade_table(self, name: str) -> bool:
+        """Rewrite one old-format snapshot in the current version, with its derived files:
+        a compaction of that table (and of those the journal touched). The tables it
+        rewrites are parsed first without holding any lock, so this process's other
+        threads read on meanwhile; the compaction then installs those parses. False when
+        there was nothing to do (rewritten meanwhile, or this engine closed)."""
+        with self._rlock:
+            if self._fd < 0:
+                return False
+            self.refresh()
+            ahead = [table for table in sorted({name} | self._journal_tables)
+                     if self.state(table).docs is None]
+        for table in ahead:
+            self._parse(table)  # left for the compaction's `_ensure_loaded` to install
+        with self._rlock:
+            if self._fd < 0:
+                return False
+            with self.locked():
+                self._catch_up(locked=True)
+                self._verify(locked=True)
+                self._integrity.require_writable()
+                if not self._old_format(name):
+                    return False
+                self._compact_locked({name})
+        return True
+
     def _old_format(self, name: str) -> bool:
         path = self.snapshot_path(name)
         return path.exists() and read_snapshot_header(path, name).version < SNAPSHOT_VERSION

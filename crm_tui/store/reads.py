@@ -300,18 +300,23 @@ class DiskReads:
         return done
 
     def _usable(self, name: str) -> bool:
+        return self.files_problem(name) is None
+
+    def files_problem(self, name: str) -> Unusable | CorruptFileError | None:
+        """Why the table's derived files (those of the indexes this process declares)
+        cannot serve its reads, or None when they can: never damage of the database."""
         try:
             files = self._open_files(name)
-        except (Unusable, CorruptFileError):
-            return False
+        except (Unusable, CorruptFileError) as exc:
+            return exc
         try:
             for index, (definition, _) in stored_indexes(self._engine.state(name)).items():
                 files.index(index, definition)
-        except Unusable:
-            return False
+        except Unusable as exc:
+            return exc
         finally:
             files.close()
-        return True
+        return None
 
 
 def _copy(doc: Doc | None) -> Doc | None:
