@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Literal, overload
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.message_pump import MessagePump
 from textual.screen import Screen, ScreenResultCallbackType, ScreenResultType
 from textual.theme import Theme
 from textual.widget import AwaitMount
@@ -269,6 +270,9 @@ class CrmApp(App[None]):
             deliver(self, self._database_changed, state)
 
     def on_deliver(self, message: Deliver) -> None:
+        owner = getattr(message.apply, "__self__", None)
+        if isinstance(owner, MessagePump) and (owner._closing or owner._closed):
+            return  # for a screen or widget gone meanwhile (closed, or the app quitting)
         message.apply(*message.args)
 
     def data_changed(self, generation: int | None = None) -> None:
@@ -281,7 +285,8 @@ class CrmApp(App[None]):
             self._generation = generation
             if first:
                 return
-        self.screen.post_message(DataChanged())
+        if self.screen_stack:  # none left when this arrives as the app shuts down
+            self.screen.post_message(DataChanged())
 
     # ----- doing things ------------------------------------------------------------------
     def run_change(self, change: Callable[[], object], done: str | None = None, *,

@@ -234,3 +234,16 @@ def test_customers_screen_looks_right(crm: Crm, people: dict[str, int],
         await settle(pilot)
 
     assert snap_compare(make_app(crm), terminal_size=size, run_before=on_the_table)
+
+
+async def test_a_change_reported_as_the_app_shuts_down_is_ignored(
+        crm: Crm, people: dict[str, int]) -> None:
+    """A save's refresh or another session's commit can arrive after the last screen has
+    gone (the app quitting): it has nothing to refresh, and no error to raise."""
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        app.data_changed(0)  # the poll's first look: a baseline
+    assert not app.screen_stack
+    app.data_changed()
+    app.data_changed(1)
