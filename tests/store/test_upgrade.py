@@ -182,3 +182,18 @@ def test_check_says_what_is_to_do_and_it_is_not_damage(tmp_path: Path) -> None:
     assert run.exit_code == 0, run.output
     assert "items: its files for fast reading are out of date" in run.output
     assert "damage" not in run.output.replace("not damage", "")
+
+
+def test_a_session_closed_while_it_upgrades_stops_cleanly(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "db"
+    expected = events_db(path)
+    failures: list[threading.ExceptHookArgs] = []
+    monkeypatch.setattr(threading, "excepthook", failures.append)
+    db = Database(path)
+    db.upgrade_in_background()
+    db.close()
+    wait_for_upgrade()
+    assert failures == []
+    assert contents(path) == expected
+    assert check_database(path).problems == []
