@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from functools import cached_property
 
 from crm_tui.store import Database
@@ -38,6 +39,8 @@ class Crm:
     def __init__(self, db: Database, *, clock: Clock | None = None,
                  staff: str | None = None) -> None:
         self.db = db
+        # the rewrite of an older crm-tui's files that `open` started, while it runs
+        self.upgrading: threading.Thread | None = None
         self.ctx = ServiceContext(db, clock=clock, staff=staff)
         self.changes = Changes(self.ctx)
         self.customers = CustomerService(self.ctx, self.changes)
@@ -77,7 +80,7 @@ class Crm:
         """The app's session: also starts rewriting, in the background, what an older
         crm-tui wrote in a format that cannot be read without loading whole tables."""
         crm = cls(Database(path), clock=clock, staff=staff)
-        crm.db.upgrade_in_background()  # a database from an older crm-tui reads fast after
+        crm.upgrading = crm.db.upgrade_in_background()
         return crm
 
     def undo(self) -> UndoEntry:

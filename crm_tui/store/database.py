@@ -146,6 +146,12 @@ class Database(TinyDB):
         database is read-only here."""
         return start_upgrade(self.engine)
 
+    @property
+    def outdated(self) -> bool:
+        """Whether some snapshot is still in an older crm-tui's format (its table reads
+        slowly until `upgrade_in_background` or `crm compact` rewrites it)."""
+        return bool(self.engine.outdated_tables())
+
     def close(self) -> None:
         self._opened = False
         self.engine.close()

@@ -60,6 +60,12 @@ from .themes import DEFAULT_THEME, load_themes
 from .widgets.banner import Banner, banner_text, refusal
 
 POLL_SECONDS = 1.0
+# A database an older crm-tui wrote is rewritten once in the background (Crm.open).
+UPGRADING = ("Preparing this database for fast reading: a one-time rewrite of its files, in "
+             "the background. Until it ends, a save may wait a few seconds.")
+UPGRADED = "This database is ready for fast reading."
+UPGRADE_STOPPED = ("The rewrite of this database's files stopped: it works as before, with "
+                   "slower first views. 'crm check' says why.")
 
 MAIN_SCREENS = available()
 
@@ -114,6 +120,8 @@ class CrmApp(App[None]):
         # Damage is looked at off this thread: the store's lock may be held by a worker
         # loading a big table, and the UI never waits for it.
         self._database_changed((self.crm.db.read_only_reason, ()))
+        if self.crm.upgrading is not None:
+            self.notify(UPGRADING, title="Database", timeout=10)
         self.poll()
         self.set_interval(POLL_SECONDS, self.poll)
 
@@ -268,6 +276,16 @@ class CrmApp(App[None]):
         state = self._database_state()
         if state != self._database:
             deliver(self, self._database_changed, state)
+        upgrading = self.crm.upgrading
+        if upgrading is not None and not upgrading.is_alive():
+            self.crm.upgrading = None
+            deliver(self, self._upgraded, self.crm.db.outdated)
+
+    def _upgraded(self, outdated: bool) -> None:
+        if outdated:  # stopped by damage or a full disk: the banner or `crm check` says
+            self.notify(UPGRADE_STOPPED, title="Database", severity="warning", timeout=20)
+        else:
+            self.notify(UPGRADED, title="Database", timeout=6)
 
     def on_deliver(self, message: Deliver) -> None:
         owner = getattr(message.apply, "__self__", None)
