@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from crm_tui.domain.errors import ValidationError
+from crm_tui.domain.wording import counted
 
 from .changes import Changes
 from .customers import CustomerService
@@ -18,10 +19,6 @@ from .customers import CustomerService
 # Called with (done, total) after each customer: a worker's progress line.
 Progress = Callable[[int, int], None]
 EDITABLE = ("status", "owner")  # the fields a bulk edit may set
-
-
-def _noun(count: int) -> str:
-    return f"{count} customer" + ("" if count == 1 else "s")
 
 
 def _tag(text: str) -> str:
@@ -65,7 +62,7 @@ class BulkService:
             return True
 
         what = " and ".join(patch)
-        return self._each(f"Set {what} of {_noun(len(ids))}", ids, apply, progress)
+        return self._each(f"Set {what} of {counted(len(ids), 'customer')}", ids, apply, progress)
 
     def tag(self, ids: Iterable[int], tag: str, *, progress: Progress | None = None) -> int:
         """Add `tag` to every customer who lacks it (case ignored)."""
@@ -78,7 +75,7 @@ class BulkService:
             self.customers.set_tags(customer_id, [*tags, tag])
             return True
 
-        return self._each(f"Tag {_noun(len(ids))} with {tag}", ids, apply, progress)
+        return self._each(f"Tag {counted(len(ids), 'customer')} with {tag}", ids, apply, progress)
 
     def untag(self, ids: Iterable[int], tag: str, *, progress: Progress | None = None) -> int:
         """Remove `tag` (case ignored) from every customer who has it."""
@@ -92,7 +89,8 @@ class BulkService:
             self.customers.set_tags(customer_id, kept)
             return True
 
-        return self._each(f"Remove tag {tag} from {_noun(len(ids))}", ids, apply, progress)
+        return self._each(f"Remove tag {tag} from {counted(len(ids), 'customer')}", ids, apply,
+                          progress)
 
     def delete(self, ids: Iterable[int], *, progress: Progress | None = None) -> int:
         """Soft delete every customer (to the trash, as one delete does)."""
@@ -102,4 +100,4 @@ class BulkService:
             self.customers.delete(customer_id)
             return True
 
-        return self._each(f"Delete {_noun(len(ids))}", ids, apply, progress)
+        return self._each(f"Delete {counted(len(ids), 'customer')}", ids, apply, progress)

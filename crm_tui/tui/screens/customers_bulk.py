@@ -21,6 +21,7 @@ from textual.message import Message
 from crm_tui.cli.outputs import output_stream
 from crm_tui.domain.entities.customer import CUSTOMER_STATUSES
 from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.domain.wording import counted
 from crm_tui.services.bulk import Progress
 from crm_tui.services.exchange.exports import Query, export_rows
 from crm_tui.services.exchange.writers import format_of, write_rows
@@ -41,10 +42,6 @@ REPORTS = 100  # progress messages per bulk change, at most
 
 def default_export_path(today: dt.date) -> str:
     return f"~/crm-export-{today.isoformat()}.csv"
-
-
-def customers_noun(count: int) -> str:
-    return f"{count:,} customer" + ("" if count == 1 else "s")
 
 
 class BulkProgress(Message):
@@ -92,7 +89,7 @@ class BulkActions(CrmScreen):
         if self._bulk_running:
             self.notify("A change to many customers is still running", severity="warning")
             return
-        title = f"{customers_noun(len(ids))}: what to do?"
+        title = f"{counted(len(ids), 'customer')}: what to do?"
         self.app.push_screen(ChoiceDialog(title, ACTIONS),
                              lambda choice: self._bulk_chosen(choice, ids))
 
@@ -103,7 +100,7 @@ class BulkActions(CrmScreen):
             self._bulk_chosen("delete", ids)
 
     def _bulk_chosen(self, choice: str | None, ids: list[int]) -> None:
-        who = customers_noun(len(ids))
+        who = counted(len(ids), "customer")
         if choice == "export":
             self.ask_export(ids, f"Export {who} to")
             return
@@ -198,7 +195,7 @@ class BulkActions(CrmScreen):
         except WRITE_FAILURES as exc:
             self.post_message(BulkFinished(None, failure_message(exc)))
         else:
-            self.post_message(BulkFinished(f"Exported {customers_noun(count)} to {target}"))
+            self.post_message(BulkFinished(f"Exported {counted(count, 'customer')} to {target}"))
 
     @on(BulkProgress)
     def _bulk_progressed(self, event: BulkProgress) -> None:

@@ -8,9 +8,10 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 
+from crm_tui.domain.wording import counted
 from crm_tui.tui.widgets.customer_table import CustomerTable
 
-from .customers_bulk import BulkActions, customers_noun
+from .customers_bulk import BulkActions
 from .import_file import ImportScreen
 
 # The customer's contact to copy, first that they have: cells are not selected one by one.
@@ -37,7 +38,7 @@ class ExchangeActions(BulkActions):
         if not ids:
             self.notify("No customer listed: nothing to export", severity="warning")
             return
-        self.ask_export(ids, f"Export the {customers_noun(len(ids))} listed to")
+        self.ask_export(ids, f"Export the {counted(len(ids), 'customer')} listed to")
 
     def action_yank(self) -> None:
         """Copy the current customer's email (else their phone, else their name)."""

@@ -27,6 +27,7 @@ from textual.widgets import Header, Input, ProgressBar, Select, Static
 from textual.worker import get_current_worker
 
 from crm_tui.domain.errors import ValidationError
+from crm_tui.domain.wording import counted
 from crm_tui.services.exchange.csv_rows import ReadOptions
 from crm_tui.services.exchange.file_preview import detected_kind, read_header
 from crm_tui.services.exchange.importer import import_file
@@ -252,7 +253,7 @@ class ImportScreen(CrmScreen):
             outcome = [f"Cannot import it as it is: {event.refusal}"]
             errors = ["Change the columns or the dates above; nothing was written."]
         else:
-            rows = f"{report.rows:,} row" + ("" if report.rows == 1 else "s")
+            rows = counted(report.rows, "row")
             outcome = [f"A dry run of {rows} would bring in "
                        + hinted(self, "({import.run} imports):"),
                        *count_lines(report)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from crm_tui.domain.errors import ValidationError
+from crm_tui.domain.wording import counted
 from crm_tui.services.exchange.mapping import ColumnMapping
 from crm_tui.services.exchange.reports import ImportReport
 
@@ -50,7 +51,7 @@ def error_lines(report: ImportReport) -> list[str]:
     """The rows left out, and why: the first few by line and field, then how many more."""
     if not report.failed:
         return ["no errors"]
-    rows = f"{report.failed:,} row" + ("" if report.failed == 1 else "s")
+    rows = counted(report.failed, "row")
     lines = [f"{rows} with errors (not imported):"]
     lines.extend(f"  {in_app(error.describe(report.kind))}"
                  for error in report.errors[:SHOWN_ERRORS])
@@ -70,6 +71,6 @@ def detected_lines(mapping: ColumnMapping, reading: list[str]) -> list[str]:
     dates = [line for line in reading[1:] if line.startswith("dates ")]
     others = [line for line in reading[1:] if not line.startswith("dates ")]
     left = len(mapping.unmapped)
-    unmapped = [f"{left} column{'s' if left > 1 else ''} not imported"] if left else []
+    unmapped = [f"{counted(left, 'column')} not imported"] if left else []
     return [" · ".join([found, *reading[:1]]), *dates,
             *(in_app(note) for note in mapping.warnings), *others, *unmapped]

@@ -13,6 +13,7 @@ from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.money import display_money
 from crm_tui.domain.rules.loyalty import next_tier
 from crm_tui.domain.rules.pipeline import close_text
+from crm_tui.domain.wording import counted
 from crm_tui.services.customer_view import CustomerDetail, purchase_lines
 
 Record = dict[str, Any]
@@ -132,7 +133,7 @@ def _standing(d: CustomerDetail) -> list[Entry]:
     upcoming = next_tier(p.lifetime_points)
     return [
         _field("value", _line(f"LTV {display_money(p.totals.total_spent_cents)}",
-                              f"{p.totals.order_count} orders",
+                              counted(p.totals.order_count, "order"),
                               f"avg {display_money(p.totals.average_order_cents or 0)}")),
         _field("recency", _line(f"first {p.totals.first_order_date or '-'}",
                                 f"last {p.totals.last_order_date or '-'}",

@@ -20,6 +20,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from crm_tui.domain.money import display_money
+from crm_tui.domain.wording import counted
 
 from .strips import text_strip
 
@@ -147,7 +148,7 @@ class StageColumn(ScrollView):
             return Text(left + right)
         money = display_money if width >= ROOMY else short_money
         count = len(stage.cards)
-        return Text(f" {count} deal{'s' if count != 1 else ''} · {money(stage.total_cents)}")
+        return Text(f" {counted(count, 'deal')} · {money(stage.total_cents)}")
 
     def _card_line(self, card: Card, row: int, width: int) -> Text:
         roomy = width >= ROOMY

@@ -1,0 +1,8 @@
+"""How a count is written for people: "1 order", "2 orders", "1,200 customers"."""
+
+from __future__ import annotations
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """`count` with its noun, singular for exactly one (`plural`: when not noun + "s")."""
+    return f"{count:,} {noun if count == 1 else plural or noun + 's'}"
