@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.widgets import Header, OptionList, Static
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from crm_tui.domain.entities.customer import display_name
@@ -28,6 +28,7 @@ from crm_tui.services.to_do import Scope, ToDo, to_do
 from crm_tui.tui.keymap import hinted
 from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.footer import Footer
+from crm_tui.tui.widgets.list_cursor import highlight_again
 
 from .base import CrmScreen
 
@@ -187,15 +188,7 @@ class TasksScreen(CrmScreen):
 
     def _highlight(self, key: str | None, was: int | None) -> None:
         """Back on the same item; if it is gone (done), on the one that took its place."""
-        listing = self.query_one(OptionList)
-        try:
-            index = listing.get_option_index(key) if key else (was or 0)
-        except OptionDoesNotExist:
-            index = was or 0
-        count = listing.option_count
-        enabled = [i for i in range(count) if not listing.get_option_at_index(i).disabled]
-        after = [i for i in enabled if i >= index]
-        listing.highlighted = after[0] if after else (enabled[-1] if enabled else None)
+        highlight_again(self.query_one(OptionList), key, was)
         self._describe()
 
     @property

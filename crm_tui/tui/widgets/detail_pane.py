@@ -21,12 +21,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option, OptionDoesNotExist
+from textual.widgets.option_list import Option
 
 from crm_tui.domain.dates import DATE_HINT
 from crm_tui.domain.entities.task import OPEN_TASK_STATUSES
 from crm_tui.services.customer_view import CustomerDetail
 from crm_tui.tui.keymap import hinted
+from crm_tui.tui.widgets.list_cursor import highlight_again
 
 from .badges import rich_colors, segment_badges
 from .detail_entries import Entry, Record, Section, sections
@@ -151,14 +152,7 @@ class DetailList(OptionList):
         self.refresh_bindings()
 
     def _highlight(self, keep: str | None, index: int | None) -> None:
-        try:
-            at = self.get_option_index(keep) if keep else (index or 0)
-        except OptionDoesNotExist:  # gone (voided): the entry that took its place
-            at = index or 0
-        enabled = [i for i in range(self.option_count)
-                   if not self.get_option_at_index(i).disabled]
-        after = [i for i in enabled if i >= at]
-        self.highlighted = after[0] if after else (enabled[-1] if enabled else None)
+        highlight_again(self, keep, index)
 
     @property
     def current(self) -> Row | None:
