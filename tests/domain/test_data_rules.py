@@ -46,8 +46,9 @@ def test_an_open_deal_shows_its_expected_close_and_a_closed_one_when_it_closed()
     deal = {"stage": "Proposal", "value": 90000, "expected_close_date": "2026-07-31",
             "stage_changed_at": "2026-06-01"}
     assert close_text(deal) == "close 2026-07-31"
-    assert close_text({**deal, "expected_close_date": None}) == "close ?"
+    assert close_text({**deal, "expected_close_date": None}) == "no close date"
     won = {**deal, **move_deal(deal, "Closed Won", TODAY).to_dict()}
     lost = {**deal, **move_deal(deal, "Closed Lost", TODAY).to_dict()}
     assert close_text(won) == close_text(lost) == "closed 2026-06-15"
     assert won["expected_close_date"] == "2026-07-31"  # the forecast, kept for the record
+    assert close_text({**won, "closed_date": None}) == "closed"  # closed on a day unrecorded

@@ -222,15 +222,16 @@ def is_stale(deal: object, as_of: dt.date, settings: PipelineSettings = _DEFAULT
 
 def close_text(deal: object, settings: PipelineSettings = _DEFAULT) -> str:
     """When a deal closes, as lists show it: an open deal's expected close date
-    ("close 2026-07-01", "close ?"), a closed one the day it closed ("closed 2026-06-15").
+    ("close 2026-07-01", or "no close date"), a closed one the day it closed ("closed
+    2026-06-15", or "closed" when that day was never recorded).
     A closed deal's expected close date was a forecast: it is kept as
     it was (reopening brings it back, exports show both) but no longer shown as its close."""
     facts = deal_facts(deal, settings)
     if facts.status == OPEN:
         expected = facts.expected_close_date
-        return f"close {expected.isoformat() if expected else '?'}"
+        return f"close {expected.isoformat()}" if expected else "no close date"
     closed = as_date(get(deal, "closed_date"), "closed_date")
-    return f"closed {closed.isoformat() if closed else '?'}"
+    return f"closed {closed.isoformat()}" if closed else "closed"
 
 
 def value_by_stage(
