@@ -7,7 +7,8 @@
         ...
 
 Reads that need no loaded table (reads.py): `db.get("customers", 7)`, `db.get_many(...)`,
-`db.ids_by("purchases", "customer", 7)`, `db.by(...)`; `db.get(cond)` or
+`db.ids_by("purchases", "customer", 7)`, `db.by(...)`, and `db.scan("purchases")`, every
+document streamed by id (scan.py); `db.get(cond)` or
 `db.get(doc_id=...)` without a table name still reads the default table, as TinyDB's.
 """
 
@@ -25,8 +26,10 @@ from tinydb import TinyDB
 from .engine import DEFAULT_COMPACT_BYTES, Doc, Engine, Transaction
 from .errors import CorruptFileError
 from .indexes import DocObserver
+from .scan import scan
 from .table import StoreTable
 from .upgrade import start_upgrade
+from .watchers import TableWatcher
 
 
 class Database(TinyDB):
@@ -84,6 +87,12 @@ class Database(TinyDB):
         """(id, document) of the documents whose `index` key is `key`, by id."""
         return self.engine.reads.by(table, index, key)
 
+    def scan(self, table: str) -> Iterator[tuple[int, Doc]]:
+        """(id, document) of every document of the table, by ascending id, streamed from
+        its snapshot and the journal without loading it and without holding the store
+        between documents: the table as it was when the scan began."""
+        return scan(self.engine, table)
+
     def tables(self) -> set[str]:
         return self.engine.table_names()
 
@@ -109,9 +118,27 @@ class Database(TinyDB):
         """One atomic, durable commit; `as txn` gives `txn.changed()` after it commits."""
         return self.engine.transaction()
 
+    def bulk(self) -> AbstractContextManager[None]:
+        """A bulk load (an import of a million rows): no automatic compaction until it
+        ends, then one if due. Each commit inside stays its own durable commit; only the
+        folding of the journal waits, so a crash mid-load leaves what a crash leaves
+        between any two commits."""
+        return self.engine.compaction_held()
+
     def observe(self, table: str, observer: DocObserver) -> None:
         """Keep `observer` in step with every change to `table`, from any process."""
         self.engine.add_observer(table, observer)
+
+    def view(self) -> AbstractContextManager[None]:
+        """Reads at one generation: one catch-up, then no commit of another thread lands
+        until the block ends (keep it short: writers wait meanwhile)."""
+        return self.engine.reading()
+
+    def watch(self, table: str, watcher: TableWatcher) -> None:
+        """Tell `watcher` of every commit's documents of `table`, this process's and
+        others' alike, whether or not the table is loaded (watchers.py)."""
+        with self.engine.reading():
+            self.engine.watchers.add(table, watcher)
 
     def refresh(self) -> int:
         """Catch up with other processes; returns the generation (commit count)."""

@@ -1,0 +1,182 @@
+"""Streaming scans: every current document of a table, in ascending id order, without
+loading the table (`db.scan(table)`, for exports, `crm check` and the derivations).
+
+A scan takes what it needs once, under the engine's lock, when it starts: the snapshot
+file the journal lists (a handle of its own: a snapshot is immutable once renamed, so a
+compaction by any process meanwhile replaces the name, not the bytes read), a handle of
+its own on the journal, and where the journal tail's version of each changed document is
+(tail.py). It then streams without holding anything: the snapshot a block at a time (each
+block's checksum verified before its lines are used), each document replaced by its tail
+version, deleted ones left out, the tail's new ones merged in by id. Commits made during
+the scan are not seen: it reads the table as it was when it started.
+
+A table this process has loaded is iterated from memory instead (a copy of its id list
+taken at the start). So is one whose snapshot is of an older format (no `.ids` file to
+tell that its lines are in id order) or whose lines are not in id order: it is loaded
+first, as any read of it would (`Engine.preload`, not holding the lock while it parses).
+"""
+
+from __future__ import annotations
+
+import operator
+import os
+from collections import OrderedDict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import orjson
+
+from .doc_index import TableFiles, snapshot_identity
+from .errors import CorruptFileError
+from .journal import decode_line
+from .snapshot import document_blocks
+from .tail import Position
+
+if TYPE_CHECKING:
+    from .engine import Engine
+
+Doc = dict[str, Any]
+DECODED_LINES = 8  # journal lines kept decoded: an import's line holds 2,000 documents
+
+
+@dataclass
+class _Start:
+    """What a scan of a table not loaded here took under the lock: handles of its own."""
+
+    snapshot: Path
+    snapshot_fd: int  # -1: no snapshot (every document is in the journal tail)
+    body_start: int
+    journal: Path
+    journal_fd: int
+    kept: tuple[int, bytes] | None  # the journal's last line, kept without its newline
+    tail: dict[int, Position | None]  # id -> its latest version's line, None: deleted
+    truncated: bool  # the snapshot does not count (the tail truncated the table)
+
+    def close(self) -> None:
+        for fd in (self.snapshot_fd, self.journal_fd):
+            if fd >= 0:
+                os.close(fd)
+
+
+def scan(engine: Engine, name: str) -> Iterator[tuple[int, Doc]]:
+    """(id, document) of every current document of table `name`, by ascending id. Each
+    document is the caller's own. Raises CorruptFileError (naming the table's file and
+    where) when a block of its snapshot or a journal line it needs is damaged."""
+    start = _start(engine, name)
+    if isinstance(start, list):
+        for doc_id, doc in start:
+            yield doc_id, dict(doc)
+        return
+    try:
+        yield from _merged(start, name)
+    finally:
+        start.close()
+
+
+def _start(engine: Engine, name: str) -> _Start | list[tuple[int, Doc]]:
+    """The handles and tail of a scan from disk, or the documents of a loaded table."""
+    while True:
+        with engine.reading():
+            docs = engine.state(name).docs
+            if docs is not None:
+                return sorted(docs.items())
+            found = _from_disk(engine, name)
+            if found is not None:
+                return found
+        engine.preload(name)  # an old snapshot, or lines out of id order: load it
+
+
+def _from_disk(engine: Engine, name: str) -> _Start | None:
+    """Open the scan's own handles (engine's lock held); None: the snapshot cannot be
+    streamed in id order, load the table instead."""
+    reads = engine.reads
+    tail = reads.tail.get(name)
+    files: TableFiles | None = None
+    if not tail.truncated:
+        # The snapshot the journal lists, with its `.ids` file (written again when
+        # missing or stale and the folder is writable, as any read does).
+        found = reads._from_disk(name, lambda: reads._files_of(name))
+        if not isinstance(found, TableFiles) or not _in_id_order(found):
+            return None
+        files = found
+    snapshot, snapshot_fd, body_start = engine.snapshot_path(name), -1, 0
+    try:
+        if files is not None and files._fd >= 0:
+            snapshot_fd = os.dup(files._fd)
+            body_start = snapshot_identity(snapshot_fd, snapshot, name)[1]
+        journal_fd = os.dup(engine._fd)
+    except BaseException:
+        if snapshot_fd >= 0:
+            os.close(snapshot_fd)
+        raise
+    return _Start(snapshot, snapshot_fd, body_start, engine.journal_path, journal_fd,
+                  engine._kept_tail, dict(tail.where), tail.truncated)
+
+
+def _in_id_order(files: TableFiles) -> bool:
+    """Whether the snapshot's lines are in ascending id order (its `.ids` file says where
+    each id's line is). Compaction writes them so; an older file may not be."""
+    slots = files._slots
+    if slots is None:
+        return True
+    offsets = [offset for offset, length in zip(slots[0::2].tolist(), slots[1::2].tolist(),
+                                                 strict=True) if length]
+    return all(map(operator.lt, offsets, offsets[1:]))
+
+
+def _merged(start: _Start, name: str) -> Iterator[tuple[int, Doc]]:
+    tail = start.tail
+    changed = sorted(tail)
+    lines: OrderedDict[int, dict[str, Any]] = OrderedDict()
+    at = 0  # the next changed id to merge
+    for doc_id, body in _snapshot_lines(start):
+        while at < len(changed) and changed[at] < doc_id:
+            found = _tail_doc(start, lines, name, changed[at])
+            if found is not None:
+                yield changed[at], found
+            at += 1
+        if at < len(changed) and changed[at] == doc_id:
+            continue  # its tail version is merged in its turn
+        doc = orjson.loads(body)
+        if doc.__class__ is not dict:
+            raise CorruptFileError(start.snapshot, None,
+                                   f"document {doc_id} is not a JSON object")
+        yield doc_id, doc
+    for doc_id in changed[at:]:
+        found = _tail_doc(start, lines, name, doc_id)
+        if found is not None:
+            yield doc_id, found
+
+
+def _snapshot_lines(start: _Start) -> Iterator[tuple[int, bytes]]:
+    """(id, JSON) of each document line of the snapshot, every block's checksum verified
+    before any of its lines is used."""
+    if start.snapshot_fd < 0 or start.truncated:
+        return
+    with os.fdopen(os.dup(start.snapshot_fd), "rb") as handle:
+        handle.seek(start.body_start)
+        for _, _, block in document_blocks(handle, start.snapshot, start.body_start):
+            for line in block.split(b"\n")[:-1]:
+                key, _, rest = line.partition(b" ")
+                yield int(key), rest[9:]
+
+
+def _tail_doc(start: _Start, lines: OrderedDict[int, dict[str, Any]], name: str,
+              doc_id: int) -> Doc | None:
+    position = start.tail[doc_id]
+    if position is None:
+        return None
+    offset, length = position
+    record = lines.get(offset)
+    if record is None:
+        kept = start.kept
+        line = kept[1] if kept and kept[0] == offset else os.pread(start.journal_fd, length,
+                                                                 offset)
+        record = lines[offset] = decode_line(line, start.journal, offset)
+        if len(lines) > DECODED_LINES:
+            lines.popitem(last=False)
+    doc = record.get("c", {}).get(name, {}).get(str(doc_id))
+    return dict(doc) if isinstance(doc, dict) else None
+
