@@ -195,3 +195,15 @@ def test_uniqueness_holds_once_imports_keep_the_keys(crm: Crm, tmp_path: Path) -
     assert bob is not None
     crm.customers.update(bob["id"], {"email": "robert@x.com"})
     assert crm.customers.create({"first_name": "New Bob", "email": "bob@x.com"}) > 0
+
+
+def test_an_import_compacts_once_at_its_end(crm: Crm, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    # Many chunks, each a commit past the bound that would otherwise fold the journal:
+    # the import folds it once, after its last row (the database's bulk load).
+    monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
+    crm.db.engine.compact_bytes = 1
+    import_file(crm, "customers", write_csv(tmp_path / "c.csv", CUSTOMERS))
+    epoch = crm.db.engine.journal_facts()["epoch"]
+    report = import_file(crm, "purchases", write_csv(tmp_path / "p.csv", PURCHASES))
+    assert report.created and crm.db.engine.journal_facts()["epoch"] == epoch + 1

@@ -202,12 +202,12 @@ def test_observers_see_local_changes_and_rollbacks(db: Database) -> None:
     assert seen == [("rebuild", 1), ("replace", 1), ("add", 2), ("discard", 2)]
 
 
-def test_compaction_held_during_a_bulk_load_runs_once_at_the_end(tmp_path: Path) -> None:
+def test_a_bulk_load_compacts_once_at_its_end(tmp_path: Path) -> None:
     db = Database(tmp_path / "crm.db", compact_bytes=1)  # due after every commit
     items = db.table("items")
     items.insert({"n": 0})
     epoch = db.engine.journal_facts()["epoch"]
-    with db.engine.compaction_held():
+    with db.bulk():
         for n in range(1, 20):
             items.insert({"n": n})
         assert db.engine.journal_facts()["epoch"] == epoch  # not once meanwhile
@@ -227,7 +227,7 @@ def test_a_bulk_load_keeps_the_tables_it_writes_loaded(tmp_path: Path) -> None:
     with db.transaction():
         events.append({"n": 1})
     assert db.engine.state("events").docs is None  # written unloaded, outside a bulk load
-    with db.engine.compaction_held():
+    with db.bulk():
         events.append({"n": 2})
         assert db.engine.state("events").docs is not None
     assert [d["n"] for d in events] == [0, 1, 2]

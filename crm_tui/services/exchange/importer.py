@@ -206,7 +206,7 @@ def run_import(crm: Crm, report: ImportReport, path: str | os.PathLike[str], *,
         except _DryRunOver:
             pass
         return report
-    with crm.db.engine.compaction_held():  # folded once, after the last row
+    with crm.db.bulk():  # folded once, after the last row
         report.batch_id = open_batch(crm, report.kind, path, options)
         try:
             body(ImportContext(crm, BatchTracker(crm, report.batch_id), on_duplicate))
