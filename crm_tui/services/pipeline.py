@@ -16,17 +16,14 @@ from typing import Any
 
 from crm_tui.domain.entities.common import is_blank
 from crm_tui.domain.entities.opportunity import validate_opportunity
-from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.rules.pipeline import (
     OPEN,
     PipelineSummary,
     deal_facts,
     is_stale,
     move_deal,
-    next_stage,
     open_stage_names,
     pipeline_summary,
-    previous_stage,
     value_by_stage,
     weighted_forecast_by_month,
 )
@@ -166,31 +163,6 @@ class PipelineService(CustomerRecords):
                               probability)
             self._save(current, moved.to_dict(), base)
         return self.get(opportunity_id)
-
-    def move_next(self, opportunity_id: int) -> Record:
-        stage = next_stage(self.get(opportunity_id)["stage"], self.ctx.settings.pipeline)
-        if stage is None:
-            raise ValidationError("stage", "the deal is closed: there is no next stage")
-        return self.move(opportunity_id, stage)
-
-    def move_previous(self, opportunity_id: int) -> Record:
-        """One stage back; from a closed stage, back to the last open stage (reopening)."""
-        stage = previous_stage(self.get(opportunity_id)["stage"], self.ctx.settings.pipeline)
-        if stage is None:
-            raise ValidationError("stage", "the deal is at the first stage already")
-        return self.move(opportunity_id, stage)
-
-    def mark_won(self, opportunity_id: int) -> Record:
-        return self.move(opportunity_id, self.ctx.settings.pipeline.won_stage)
-
-    def mark_lost(self, opportunity_id: int) -> Record:
-        return self.move(opportunity_id, self.ctx.settings.pipeline.lost_stage)
-
-    def reopen(self, opportunity_id: int, stage: str | None = None) -> Record:
-        """Reopen a closed deal at `stage` (default: the last open stage)."""
-        if self.get(opportunity_id)["status"] == OPEN:
-            raise ValidationError("status", "the deal is open already")
-        return self.move(opportunity_id, stage) if stage else self.move_previous(opportunity_id)
 
     def delete(self, opportunity_id: int) -> None:
         self._remove("Delete deal", opportunity_id)

@@ -61,7 +61,7 @@ def build(crm: Crm) -> None:
                                 "stage": "Proposal", "expected_close_date": "2026-07-01"})
     crm.pipeline.create({"customer_id": ann, "name": "Small", "value": "100",
                          "probability": 35})
-    crm.pipeline.mark_won(deal)
+    crm.pipeline.move(deal, "Closed Won")
     crm.tasks.create({"title": "Call Ann", "customer_id": ann, "due_date": "2026-06-16",
                       "priority": "high"})
     done = crm.tasks.create({"title": "Solo", "assigned_to": "bob"})

@@ -72,7 +72,7 @@ def test_move_proposal_to_negotiation_then_won(pipeline: PipelineService, acme: 
     after = pipeline.summary()
     assert after.weighted_cents - before.weighted_cents == 1_000_000 * 25 // 100
     assert before.win_rate == 0.0
-    won = pipeline.mark_won(deal)
+    won = pipeline.move(deal, "Closed Won")
     assert (won["status"], won["closed_date"], won["probability"]) == (
         "won", AS_OF.isoformat(), 100)
     assert pipeline.summary().win_rate == 0.5
@@ -83,14 +83,14 @@ def test_hand_set_probability_survives_moves(pipeline: PipelineService, acme: in
                             "stage": "Qualification", "probability": "40%"})
     assert (pipeline.get(deal)["probability"], pipeline.get(deal)["probability_manual"]) == (
         40, True)
-    assert pipeline.move_next(deal)["probability"] == 40
+    assert pipeline.move(deal, "Proposal")["probability"] == 40
     assert pipeline.move(deal, "Negotiation")["probability"] == 40
     # Given while moving: hand-set too.
     assert pipeline.move(deal, "Proposal", probability=65)["probability"] == 65
     # Cleared: back to the stage default, which moves follow again.
     cleared = pipeline.update(deal, {"probability": None})
     assert (cleared["probability"], cleared["probability_manual"]) == (50, False)
-    assert pipeline.move_next(deal)["probability"] == 75
+    assert pipeline.move(deal, "Negotiation")["probability"] == 75
 
 
 def test_update_probability_and_stage(pipeline: PipelineService, acme: int) -> None:
@@ -105,25 +105,17 @@ def test_update_probability_and_stage(pipeline: PipelineService, acme: int) -> N
 def test_closing_and_reopening(crm: Crm, pipeline: PipelineService, acme: int) -> None:
     deal = pipeline.create({"customer_id": acme, "name": "X", "value": 100,
                             "stage": "Negotiation", "probability": 60})
-    lost = pipeline.mark_lost(deal)
+    lost = pipeline.move(deal, "Closed Lost")
     assert (lost["status"], lost["probability"], lost["closed_date"]) == (
         "lost", 0, AS_OF.isoformat())
-    assert refused_field(pipeline.move_next, deal) == "stage"
     crm.ctx.clock = Clock.at(AS_OF + dt.timedelta(days=2))
-    reopened = pipeline.reopen(deal)
+    reopened = pipeline.move(deal, "Negotiation")
     assert (reopened["stage"], reopened["status"], reopened["closed_date"]) == (
         "Negotiation", "open", None)
     assert reopened["probability"] == 75 and reopened["stage_changed_at"] == "2026-06-17"
-    assert refused_field(pipeline.reopen, deal) == "status"
     # Closing through an edit of the stage follows the same rules.
     won = pipeline.update(deal, {"stage": "won"})
     assert (won["status"], won["probability"], won["closed_date"]) == ("won", 100, "2026-06-17")
-
-
-def test_previous_stage(pipeline: PipelineService, acme: int) -> None:
-    deal = pipeline.create({"customer_id": acme, "name": "X", "stage": "Qualification"})
-    assert pipeline.move_previous(deal)["stage"] == "Prospecting"
-    assert refused_field(pipeline.move_previous, deal) == "stage"
 
 
 def test_board_days_in_stage_and_stale(crm: Crm, pipeline: PipelineService, acme: int) -> None:
@@ -215,11 +207,11 @@ def test_closed_board_won_and_lost_latest_closed_first(crm: Crm, pipeline: Pipel
     pipeline.create({"customer_id": acme, "name": "Open one", "value": 50})
     early = pipeline.create({"customer_id": acme, "name": "Early", "value": 900})
     lost = pipeline.create({"customer_id": other, "name": "Lost", "value": 100})
-    pipeline.mark_lost(lost)
-    pipeline.mark_won(early)
+    pipeline.move(lost, "Closed Lost")
+    pipeline.move(early, "Closed Won")
     crm.ctx.clock = Clock.at(AS_OF + dt.timedelta(days=3))
     late = pipeline.create({"customer_id": acme, "name": "Late", "value": 10})
-    pipeline.mark_won(late)
+    pipeline.move(late, "Closed Won")
     board = pipeline.board(AS_OF + dt.timedelta(days=5), closed=True)
     assert [c.stage for c in board] == ["Closed Won", "Closed Lost"]
     # Latest closed first, whatever the value; days counted from the close; never stale.

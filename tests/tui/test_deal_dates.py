@@ -15,7 +15,7 @@ async def test_the_360_view_shows_when_a_closed_deal_closed(crm: Crm,
                          "expected_close_date": "2026-07-30"})
     won = crm.pipeline.create({"customer_id": ann, "name": "Won one", "value": "900",
                                "expected_close_date": "2026-08-31"})
-    crm.pipeline.mark_won(won)
+    crm.pipeline.move(won, "Closed Won")
     app = make_app(crm)
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)

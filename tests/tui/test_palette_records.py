@@ -27,7 +27,7 @@ def records(crm: Crm, people: dict[str, int]) -> dict[str, int]:
     chloe = crm.customers.create({"first_name": "Chloé", "last_name": "Garnier"})
     won = crm.pipeline.create({"customer_id": people["ann"], "name": "Cable renewal",
                                "value": "80"})
-    crm.pipeline.mark_won(won)
+    crm.pipeline.move(won, "Closed Won")
     return {
         "chloe": chloe,
         "renewal": crm.pipeline.create({"customer_id": chloe, "name": "Renewal 2027",
