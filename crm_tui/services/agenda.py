@@ -1,10 +1,11 @@
 """The due / overdue / upcoming agenda of dated records (interaction follow-ups, tasks),
-read through a date index so only the days up to the horizon are looked at."""
+read through a date index (written to disk by compaction) so only the records dated up
+to the horizon are read."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from crm_tui.domain.rules.analytics import follow_ups
@@ -26,19 +27,28 @@ class Agenda:
     upcoming: list[Record]
 
 
+def day_key(value: object) -> int | None:
+    """A date index's key: the day of an ISO date as a whole number (its ordinal), so the
+    index is written to disk and read by range; None (not indexed) for no valid date."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return dt.date.fromisoformat(value).toordinal()
+    except ValueError:
+        return None
+
+
 def agenda_of(table: StoreTable, index: str, date_field: str, as_of: dt.date,
-              days: int | None, keep: Callable[[Record], bool]) -> Agenda:
-    """The agenda from `index`, which maps each *open* record to its ISO date (None once
-    done), so only the dates up to the horizon are read, never the whole table."""
-    today = as_of.isoformat()
-    horizon = None if days is None else (as_of + dt.timedelta(days=days)).isoformat()
-    keys = sorted(k for k in table.index_keys(index) if isinstance(k, str))
-
-    def records(days_wanted: Iterable[str]) -> list[Record]:
-        return [r for key in days_wanted for r in map(with_id, table.find(index, key))
-                if keep(r)]
-
+              days: int | None, keep: Callable[[list[Record]], list[Record]]) -> Agenda:
+    """The agenda from `index`, which maps each *open* record to its `day_key` (None once
+    done), so only the records dated up to the horizon are read, never the whole table;
+    `keep` filters them (all at once: it reads their customers together)."""
+    today = as_of.toordinal()
+    horizon = None if days is None else today + days
+    dated = table.find_between(index, None, horizon)
+    day_of = {doc.doc_id: key for key, doc in dated}
+    kept = [(day_of[r["id"]], r) for r in keep([with_id(doc) for _, doc in dated])]
     # The domain rule decides due vs overdue (and skips anything marked done).
-    split = follow_ups(records(k for k in keys if k <= today), as_of, date_field)
-    upcoming = records(k for k in keys if k > today and (horizon is None or k <= horizon))
+    split = follow_ups([r for key, r in kept if key <= today], as_of, date_field)
+    upcoming = [r for key, r in kept if key > today]
     return Agenda(as_of, split.due, split.overdue, upcoming)

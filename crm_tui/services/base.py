@@ -19,7 +19,15 @@ from . import tables
 from .changes import Changes
 from .context import ServiceContext
 from .edits import check_edit
-from .records import Record, fetch, live_customer, save_edit, stamped_new, with_id
+from .records import (
+    Record,
+    fetch,
+    live_customer,
+    save_edit,
+    shown_records,
+    stamped_new,
+    with_id,
+)
 
 KeyFunc = Callable[[Mapping[str, Any]], Any]
 Validator = Callable[..., dict[str, Any]]  # a domain `validate_*` (data, today=, partial=...)
@@ -42,7 +50,9 @@ class CustomerRecords:
 
     table_name: ClassVar[str]
     entity: ClassVar[str]  # how NotFoundError names one record
-    indexes: ClassVar[tuple[tuple[str, KeyFunc], ...]] = ()  # (name, key) beyond "customer"
+    # (name, key) beyond "customer": integer keys (or None), so written to disk and read
+    # without loading the table (a date index's day numbers: agenda.day_key)
+    indexes: ClassVar[tuple[tuple[str, KeyFunc], ...]] = ()
 
     def __init__(self, ctx: ServiceContext, changes: Changes) -> None:
         self.ctx = ctx
@@ -50,7 +60,7 @@ class CustomerRecords:
         self.table: StoreTable = ctx.db.table(self.table_name)
         index_by_customer(self.table)
         for name, key in self.indexes:
-            self.table.create_index(name, key)
+            self.table.create_index(name, key, kind="int")
         self.customers: StoreTable = ctx.db.table(tables.CUSTOMERS)
 
     # ----- reading -----------------------------------------------------------------------
@@ -70,6 +80,10 @@ class CustomerRecords:
     def _shown(self, record: Mapping[str, Any]) -> bool:
         """Whether the record appears in lists: it is anonymous or its customer is live."""
         return live_customer(self.customers, record.get("customer_id"))
+
+    def _shown_only(self, records: list[Record]) -> list[Record]:
+        """`_shown` of many records at once (their customers read together)."""
+        return shown_records(self.customers, records)
 
     def _shown_documents(self) -> list[Document]:
         """Every record but those of soft-deleted customers (what lists and counts show)."""

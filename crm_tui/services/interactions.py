@@ -10,7 +10,7 @@ from crm_tui.domain.entities.interaction import validate_interaction
 from crm_tui.domain.errors import ValidationError
 
 from . import tables
-from .agenda import UPCOMING_DAYS, Agenda, agenda_of
+from .agenda import UPCOMING_DAYS, Agenda, agenda_of, day_key
 from .base import CustomerRecords
 from .records import Record, newest_first
 from .tasks import snoozed_date
@@ -18,8 +18,8 @@ from .tasks import snoozed_date
 TABLE = tables.INTERACTIONS
 
 
-def _open_follow_up(doc: Mapping[str, Any]) -> str | None:
-    return None if doc.get("follow_up_done") else doc.get("follow_up_date")
+def _open_follow_up(doc: Mapping[str, Any]) -> int | None:
+    return None if doc.get("follow_up_done") else day_key(doc.get("follow_up_date"))
 
 
 class InteractionService(CustomerRecords):
@@ -36,8 +36,9 @@ class InteractionService(CustomerRecords):
                    days: int | None = UPCOMING_DAYS) -> Agenda:
         """Open follow-ups due on `as_of`, overdue, and upcoming within `days` (None: all),
         optionally only one staff member's."""
-        def keep(record: Record) -> bool:
-            return (staff is None or record.get("staff") == staff) and self._shown(record)
+        def keep(records: list[Record]) -> list[Record]:
+            return self._shown_only([r for r in records
+                                     if staff is None or r.get("staff") == staff])
 
         return agenda_of(self.table, "follow_up", "follow_up_date", self.ctx.as_of(as_of),
                          days, keep)

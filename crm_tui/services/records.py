@@ -54,6 +54,14 @@ def live_customer(customers: StoreTable, customer_id: int | None) -> bool:
     return doc is not None and not doc.get("deleted_at")
 
 
+def shown_records(customers: StoreTable, records: list[Record]) -> list[Record]:
+    """The records `live_customer` shows, their customers read all at once."""
+    wanted = {int(r["customer_id"]) for r in records if r.get("customer_id") is not None}
+    live = {doc.doc_id for doc in customers.get(doc_ids=wanted) if not doc.get("deleted_at")}
+    return [r for r in records
+            if r.get("customer_id") is None or int(r["customer_id"]) in live]
+
+
 def save_edit(table: StoreTable, current: Document, edit: Mapping[str, Any],
               stamp: str) -> bool:
     """Write the changed fields; an edit that changes nothing writes (and audits) nothing."""

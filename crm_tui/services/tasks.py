@@ -10,15 +10,15 @@ from typing import Any
 from crm_tui.domain.entities.task import OPEN_TASK_STATUSES, validate_task
 
 from . import tables
-from .agenda import UPCOMING_DAYS, Agenda, agenda_of
+from .agenda import UPCOMING_DAYS, Agenda, agenda_of, day_key
 from .base import CustomerRecords
 from .records import Record, with_id
 
 TABLE = tables.TASKS
 
 
-def _open_due(doc: Mapping[str, Any]) -> str | None:
-    return doc.get("due_date") if doc.get("status") in OPEN_TASK_STATUSES else None
+def _open_due(doc: Mapping[str, Any]) -> int | None:
+    return day_key(doc.get("due_date")) if doc.get("status") in OPEN_TASK_STATUSES else None
 
 
 def snoozed_date(due: str | None, as_of: dt.date, days: int) -> str:
@@ -58,9 +58,9 @@ class TaskService(CustomerRecords):
     def agenda(self, as_of: dt.date | None = None, *, assigned_to: str | None = None,
                days: int | None = UPCOMING_DAYS) -> Agenda:
         """Open tasks due on `as_of`, overdue, and due within `days` after it (None: all)."""
-        def keep(task: Record) -> bool:
-            return ((assigned_to is None or task.get("assigned_to") == assigned_to)
-                    and self._shown(task))
+        def keep(tasks: list[Record]) -> list[Record]:
+            return self._shown_only([t for t in tasks if assigned_to is None
+                                     or t.get("assigned_to") == assigned_to])
 
         return agenda_of(self.table, "due", "due_date", self.ctx.as_of(as_of), days, keep)
 

@@ -86,7 +86,7 @@ def _index_arrays(pairs: list[tuple[int, int]]) -> tuple[array[int], array[int],
     return keys, starts, ids
 
 
-def _int_key(key: Any) -> bool:
+def int_key(key: Any) -> bool:
     return key.__class__ is int and -(1 << 63) <= key < 1 << 63
 
 
@@ -126,7 +126,7 @@ def build_table_files(snapshot: Path, table: str, indexes: Mapping[str, tuple[st
                 key = key_of(doc)
                 if key is None:
                     continue
-                if _int_key(key):
+                if int_key(key):
                     found.append((key, doc_id))
                 else:
                     pairs[name] = None  # not an int index after all: no file
@@ -148,19 +148,25 @@ def build_table_files(snapshot: Path, table: str, indexes: Mapping[str, tuple[st
 
 
 class IntIndex:
-    """One `<t>.by-<index>` file: key -> ids."""
+    """One `<t>.by-<index>` file: key -> ids, and ids by a range of keys."""
 
     def __init__(self, file: DerivedFile) -> None:
         self._file = file
         self._keys, self._starts, self._ids = file.arrays
 
     def ids(self, key: Any) -> list[int]:
-        if not _int_key(key):
+        if not int_key(key):
             return []
-        at = bisect.bisect_left(self._keys, key)
-        if at == len(self._keys) or self._keys[at] != key:
-            return []
-        return self._ids[self._starts[at]:self._starts[at + 1]].tolist()
+        return [doc_id for _, doc_id in self.between(key, key)]
+
+    def between(self, low: int | None, high: int | None) -> list[tuple[int, int]]:
+        """(key, id) of every key from `low` to `high` included (None: no bound), in
+        (key, id) order."""
+        keys, starts, ids = self._keys, self._starts, self._ids
+        first = 0 if low is None else bisect.bisect_left(keys, low)
+        last = len(keys) if high is None else bisect.bisect_right(keys, high)
+        return [(keys[at], doc_id) for at in range(first, last)
+                for doc_id in ids[starts[at]:starts[at + 1]].tolist()]
 
     def close(self) -> None:
         self._file.close()

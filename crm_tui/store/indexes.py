@@ -108,5 +108,13 @@ class Index:
     def ids(self, key: Hashable) -> frozenset[int]:
         return frozenset(self._built().get(key, ()))
 
-    def keys(self) -> list[Hashable]:
-        return list(self._built())
+    def between(self, low: Any, high: Any) -> list[tuple[Any, int]]:
+        """(key, id) of every key from `low` to `high` included (None: no bound), in
+        (key, id) order; the keys must be comparable with the bounds (an int index's)."""
+        return sorted((key, doc_id) for key, ids in self._built().items()
+                      if in_range(key, low, high) for doc_id in ids)
+
+
+def in_range(key: Any, low: Any, high: Any) -> bool:
+    """Whether `low <= key <= high`, a bound of None being no bound."""
+    return (low is None or key >= low) and (high is None or key <= high)

@@ -150,13 +150,13 @@ class StoreTable(Table):
         """The documents whose `index` key is `key`, by id (`Database.by`)."""
         return [self._wrap(i, doc) for i, doc in self._engine.reads.by(self.name, index, key)]
 
-    def index_keys(self, index: str) -> list[Any]:
-        with self._engine.reading():
-            self._docs()
-            found = self._state.observers.get(index)
-            if not isinstance(found, Index):
-                raise KeyError(f"table {self.name!r} has no index {index!r}")
-            return found.keys()
+    def find_between(self, index: str, low: int | None, high: int | None
+                     ) -> list[tuple[int, Document]]:
+        """(key, document) of the documents whose `index` key (an index of kind "int") is
+        from `low` to `high` included (None: no bound), by key then id; no loaded table
+        needed."""
+        return [(key, self._wrap(i, doc))
+                for key, i, doc in self._engine.reads.between(self.name, index, low, high)]
 
     # ----- writes ------------------------------------------------------------------------
     def _get_next_id(self) -> int:

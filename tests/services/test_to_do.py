@@ -3,6 +3,7 @@ one count the dashboard, the Tasks screen and the report show, as of 2026-06-15.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from crm_tui.domain.entities.interaction import validate_interaction
@@ -11,6 +12,7 @@ from crm_tui.services import tables
 from crm_tui.services.crm import Crm
 from crm_tui.services.to_do import to_do
 
+from ..conftest import open_session
 from .conftest import AS_OF, day
 
 
@@ -86,3 +88,53 @@ def test_overdue_only_keeps_the_overdue_of_the_scope(crm: Crm) -> None:
     assert (mine.scope, mine.staff, mine.as_of) == ("mine", "alice", AS_OF)
     team = to_do(crm, "team", AS_OF).overdue_only()
     assert [r["id"] for r in team.tasks.overdue] == [tasks[1], tasks[0]]  # oldest first
+
+
+def _seed_agenda(crm: Crm, tag: str) -> None:
+    ann = crm.customers.create({"first_name": f"Ann {tag}"})
+    gone = crm.customers.create({"first_name": f"Ed {tag}"})
+    _insert(crm, tables.INTERACTIONS, [
+        {"customer_id": ann, "channel": "email", "date": day(-9), "follow_up_date": day(-2),
+         "staff": "alice"},
+        {"customer_id": gone, "channel": "sms", "date": day(-9), "follow_up_date": day(0),
+         "staff": "bob"},
+        {"customer_id": ann, "channel": "phone", "date": day(-9), "follow_up_date": day(3),
+         "follow_up_done": True, "staff": "bob"},
+    ])
+    _insert(crm, tables.TASKS, [
+        {"title": f"Late {tag}", "customer_id": ann, "due_date": day(-1), "assigned_to": "bob"},
+        {"title": f"Today {tag}", "due_date": day(0), "assigned_to": "alice"},
+        {"title": f"Soon {tag}", "customer_id": gone, "due_date": day(2)},
+        {"title": f"Far {tag}", "due_date": day(30), "assigned_to": "alice"},
+        {"title": f"Done {tag}", "due_date": day(-4), "status": "done"},
+    ])
+    crm.customers.delete(gone)
+
+
+def test_the_agenda_reads_only_open_dated_records_from_disk(tmp_path: Path) -> None:
+    """After a compaction (the date indexes written beside the snapshots) and with more
+    changes in the journal since, a new session's lists come without loading either table,
+    and say what a session holding both tables loaded says."""
+    path = tmp_path / "crm.db"
+    first = open_session(path)
+    _seed_agenda(first, "a")
+    first.db.compact()
+    _seed_agenda(first, "b")
+    first.tasks.complete(first.tasks.agenda(days=0).overdue[0]["id"])  # a's late one
+    first.close()
+
+    def lists(crm: Crm) -> list[Any]:
+        return [to_do(crm, scope, days=days) for scope in ("mine", "team")
+                for days in (0, 7, None)]
+
+    fresh = open_session(path)
+    on_disk = lists(fresh)
+    assert {n for n in (tables.TASKS, tables.INTERACTIONS)
+            if fresh.db.engine.state(n).docs is not None} == set()
+    team = to_do(fresh, "team", days=None)
+    assert [t["title"] for t in team.tasks.overdue + team.tasks.due + team.tasks.upcoming] == [
+        "Late b", "Today a", "Today b", "Far a", "Far b"]
+    len(fresh.db.table(tables.TASKS))  # loaded: the same answers from memory
+    len(fresh.db.table(tables.INTERACTIONS))
+    assert lists(fresh) == on_disk
+    fresh.close()

@@ -43,6 +43,9 @@ def answers(db: Database) -> dict[str, Any]:
         "get_many": db.get_many(TABLE, range(40, 0, -1)),
         "ids_by": {n: db.ids_by(TABLE, "n", n) for n in range(4)},
         "by": {n: db.by(TABLE, "n", n) for n in range(4)},
+        "find_between": {(low, high): [(key, doc.doc_id, dict(doc)) for key, doc in
+                                       db.table(TABLE).find_between("n", low, high)]
+                         for low, high in ((None, None), (1, 2), (None, 0), (2, None), (3, 9))},
     }
 
 
@@ -78,6 +81,33 @@ def test_compaction_writes_the_files_and_reads_use_them(path: Path) -> None:
     assert sorted(db.get_many(TABLE, [5, 99, 1])) == [1, 5]
     assert not loaded(db)
     assert answers(db) == expected(path)
+
+
+def test_a_range_of_keys_is_read_from_the_files_in_key_then_id_order(path: Path) -> None:
+    db = open_db(path)
+    found = db.table(TABLE).find_between("n", 1, 2)
+    assert [(key, doc.doc_id) for key, doc in found] == (
+        [(1, i) for i in range(2, 31, 3)] + [(2, i) for i in range(3, 31, 3)])
+    assert found[0][1] == {"name": "event 1", "n": 1}
+    assert [doc.doc_id for _, doc in db.table(TABLE).find_between("n", None, 0)] == list(
+        range(1, 31, 3))
+    assert db.table(TABLE).find_between("n", 3, None) == []
+    assert not loaded(db)
+
+
+def test_a_range_sees_the_tail_and_this_threads_writes(path: Path) -> None:
+    reader, writer = open_db(path), Database(path)
+    assert len(reader.table(TABLE).find_between("n", 0, 0)) == 10  # files opened first
+    writer.table(TABLE).update({"n": 5}, doc_ids=[1])  # leaves key 0
+    writer.table(TABLE).insert({"name": "late", "n": 4})
+    with reader.transaction():
+        reader.table(TABLE).replace(2, {"name": "moved", "n": 4})
+        found = [(key, doc.doc_id) for key, doc in reader.table(TABLE).find_between("n", 3, 9)]
+        assert found == [(4, 2), (4, 31), (5, 1)]
+    assert [doc.doc_id for _, doc in reader.table(TABLE).find_between("n", 0, 0)] == list(
+        range(4, 31, 3))
+    assert not loaded(reader)
+    assert answers(reader) == expected(path)
 
 
 def test_a_read_hands_out_a_copy(path: Path) -> None:

@@ -143,7 +143,7 @@ def test_secondary_index_follows_every_change(db: Database) -> None:
         t.update({"tags": ["vip"]}, doc_ids=[1])
         raise RuntimeError
     assert t.find_ids("tag", "vip") == frozenset()
-    assert sorted(t.index_keys("tag")) == ["b2b"]
+    assert t.find_ids("tag", "b2b") == {1}
 
 
 def test_whole_table_rewrites_are_refused(db: Database) -> None:
