@@ -26,6 +26,7 @@ from crm_tui.domain.rules.totals import (
     compute_totals,
     remove_purchase,
 )
+from crm_tui.store import Index
 
 from . import tables
 from .base import CustomerRecords
@@ -39,6 +40,30 @@ from .records import Record, newest_first, stamped_new, with_id
 TABLE = tables.PURCHASES
 
 
+def order_key(doc: Mapping[str, Any]) -> Any:
+    return doc.get("external_id") or None
+
+
+class OrderNumbers(Index):
+    """Purchases by their external id (the order number an import matches on), kept in
+    step with the purchases table by the store while it is loaded (an observer): an
+    import asks for every row, and asking the table costs several store calls a time.
+    `live` says whether it holds the table (False before the table loads and after an
+    unload: load the table, then ask)."""
+
+    def __init__(self) -> None:
+        super().__init__(f"order_numbers:{id(self)}", order_key)  # unique, as an observer
+        self.live = False
+
+    def rebuild(self, docs: Mapping[int, Mapping[str, Any]]) -> None:
+        super().rebuild(docs)
+        self.live = True
+
+    def clear(self) -> None:
+        super().clear()
+        self.live = False
+
+
 class SalesService(CustomerRecords):
     table_name = TABLE
     entity = "purchase"
@@ -48,11 +73,24 @@ class SalesService(CustomerRecords):
         super().__init__(ctx, changes)
         self.products = products
         self.loyalty = loyalty
+        self._orders: OrderNumbers | None = None
 
     # ----- reading -----------------------------------------------------------------------
     def for_customer(self, customer_id: int) -> list[Record]:
         """The customer's purchases, newest first."""
         return newest_first(self._customer_documents(customer_id))
+
+    def ids_of_order(self, order: str) -> frozenset[int]:
+        """The purchases whose external id is `order`. Ask inside a transaction: the
+        store's lock keeps the answer current. The first question loads the purchases
+        table (observed from then on, so sessions that never import never pay for it)."""
+        orders = self._orders
+        if orders is None:
+            orders = self._orders = OrderNumbers()
+            self.ctx.db.observe(TABLE, orders)
+        if not orders.live:
+            self.ctx.db.preload(TABLE)
+        return orders.ids(order)
 
     # ----- writing -----------------------------------------------------------------------
     def _with_product(self, data: Mapping[str, Any]) -> dict[str, Any]:

@@ -207,3 +207,38 @@ def test_an_import_compacts_once_at_its_end(crm: Crm, tmp_path: Path,
     epoch = crm.db.engine.journal_facts()["epoch"]
     report = import_file(crm, "purchases", write_csv(tmp_path / "p.csv", PURCHASES))
     assert report.created and crm.db.engine.journal_facts()["epoch"] == epoch + 1
+
+
+def test_order_numbers_follow_other_sessions_deletions_and_compactions(
+        crm: Crm, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # An order is matched on its number (external id) from what the session keeps of the
+    # purchases, not by a store read per row; that record follows this session's changes,
+    # another session's, and the other session's compactions (which unload the table here).
+    ann = crm.customers.create({"first_name": "Ann", "email": "ann@x.com"})
+    order = "order id,customer_email,item,total\n{number},ann@x.com,Pen,{total}\n"
+
+    def imported(number: str, total: int) -> tuple[int, int]:
+        report = import_file(crm, "purchases", write_csv(
+            tmp_path / f"{number}-{total}.csv", order.format(number=number, total=total)))
+        return report.created, report.updated
+
+    reads: list[str] = []
+    real_ids_by = type(crm.db.engine.reads).ids_by
+    monkeypatch.setattr(type(crm.db.engine.reads), "ids_by",
+                        lambda self, name, *a: reads.append(name) or real_ids_by(self, name, *a))
+    assert imported("O-1", 5) == (1, 0)
+    assert imported("O-1", 6) == (0, 1)  # the same order, its total corrected
+    other = open_crm(crm.db.path)
+    try:
+        other.sales.record({"customer_id": ann, "item": "Ink", "total": "9",
+                            "external_id": "O-2"})
+        first = other.sales.for_customer(ann)[-1]
+        other.sales.delete(first["id"])  # O-1 is gone
+        other.db.compact()
+        other.db.compact()  # twice: this session missed a journal, and unloads what it read
+    finally:
+        other.close()
+    assert imported("O-2", 9)[0] == 0  # recorded there: matched here, not a second one
+    assert imported("O-1", 6) == (1, 0)  # deleted there: a new order
+    assert tables.PURCHASES not in reads
+    assert sorted(p["external_id"] for p in crm.sales.for_customer(ann)) == ["O-1", "O-2"]

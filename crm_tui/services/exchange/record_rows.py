@@ -30,7 +30,6 @@ from crm_tui.domain.entities.task import TASK_FIELDS, validate_task
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.domain.money import display_money, parse_money
 from crm_tui.services import tables
-from crm_tui.store import StoreTable
 
 from .linking import CustomerLinker, Link
 from .mapping import REFUNDED
@@ -50,18 +49,6 @@ from .purchase_cells import PURCHASE_INPUT, PurchaseCells, read_purchase_cells
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
-
-EXTERNAL_INDEX = "import_external_id"
-
-
-def external_index(table: StoreTable) -> str:
-    """An index on `external_id` (purchases have none of their own), made on first use."""
-    try:
-        table.find_ids(EXTERNAL_INDEX, None)
-    except KeyError:
-        table.create_index(EXTERNAL_INDEX, lambda doc: doc.get("external_id") or None)
-    return EXTERNAL_INDEX
-
 
 def already_there(ctx: ImportContext, table: str, fields: Mapping[str, Any], link: Link,
                   edit: Callable[[Mapping[str, Any]], dict[str, Any]]) -> bool:
@@ -117,7 +104,6 @@ class PurchaseRows(RowHandler):
         self.linker = linker or CustomerLinker(ctx)
         self.keys = ctx.crm.customers.keys()
         self.table = ctx.crm.sales.table
-        self.index = external_index(self.table)
         self.writer = ctx.crm.sales.writer()
         self._catalogue: dict[str, int | None] = {}  # item name -> product, this chunk
 
@@ -195,7 +181,7 @@ class PurchaseRows(RowHandler):
         order exists."""
         customer_id = self.keys.live(cells.email, cells.external)
         if customer_id is None or (
-                cells.order is not None and self.table.find_ids(self.index, cells.order)):
+                cells.order is not None and self.ctx.crm.sales.ids_of_order(cells.order)):
             return None
         values = {**cells.values, "customer_id": customer_id,
                   "product_id": self._catalogue_id(cells.item)}
@@ -212,7 +198,7 @@ class PurchaseRows(RowHandler):
         _note_refund(data, fields.get(REFUNDED), self.ctx.today)
         self._product(data)
         external = key_text(data["external_id"], "external_id") if "external_id" in data else None
-        ids = self.table.find_ids(self.index, external) if external else frozenset()
+        ids = self.ctx.crm.sales.ids_of_order(external) if external else frozenset()
         if not ids and "id" in fields and already_there(
                 self.ctx, tables.PURCHASES, fields, link,
                 lambda current: validate_purchase(data, today=self.ctx.today, partial=True,
