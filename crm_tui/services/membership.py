@@ -1,13 +1,14 @@
 """Segment membership kept current incrementally: the engine behind live badges and counts.
 
-`SegmentMembership` observes the customers table (`db.observe`), so every change reaches it,
-whether made in this session, rolled back, or caught up from another process's commit. An
-observer must be cheap and must not read the store, so `add`/`discard` only note which
-customer changed; the next query re-evaluates exactly those customers (a purchase, which
-rewrites its customer several times in one commit, costs one evaluation) and leaves the
-others alone. Editing a custom segment re-evaluates that one rule over the customers; a
-full recomputation happens only when what every standing depends on moves: the date (from
-the context clock) or the settings. All of it happens lazily, on the next query.
+`SegmentMembership` scores customers from their `CustomerRecords` (a few fields each, no
+documents held) and hears of every commit to the customers table, made in this session or
+caught up from another process's, with the customers' new documents: the next query
+re-evaluates exactly those customers (a purchase, which rewrites its customer several
+times in one commit, costs one evaluation) and leaves the others alone. Custom segment
+rules may read any field: they are evaluated over a streaming scan of the documents, only
+when a rule is edited (that one rule) or when what every standing depends on moves: the
+date (from the context clock) or the settings. All of it happens lazily, on the next
+query.
 
 Member keys: built-in segments are "lifecycle:<segment>", "rfm:<RFM segment>" and
 "tier:<tier>" (see `builtin_key`); a custom segment is its integer id.
@@ -16,6 +17,7 @@ Member keys: built-in segments are "lifecycle:<segment>", "rfm:<RFM segment>" an
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -25,10 +27,11 @@ from crm_tui.domain.rules.loyalty import tier_for_points
 from crm_tui.domain.rules.rfm import rfm_score, rfm_segment
 from crm_tui.domain.segments import customer_facts, evaluate, fields_used
 from crm_tui.domain.settings import Settings
-from crm_tui.store import StoreTable
+from crm_tui.store import Database, StoreTable
 
 from . import tables
 from .context import ServiceContext
+from .customer_records import CustomerRecord, CustomerRecords, documents
 from .customers import ZERO_TOTALS
 from .profiles import facts_of, profile_of, totals_of
 from .records import existed_on
@@ -191,60 +194,60 @@ class _DefinitionsWatch:
 class SegmentMembership:
     """Live standings and segment members of every non-deleted customer, as of today."""
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: ServiceContext, records: CustomerRecords | None = None) -> None:
         # Unique per instance: an observer registered under a taken name replaces it, and
         # two services over one database must not silence each other.
         self.name = f"{OBSERVER_NAME}:{id(self)}"
         self.ctx = ctx
-        self.customers: StoreTable = ctx.db.table(tables.CUSTOMERS)
+        self.records = records if records is not None else CustomerRecords(ctx.db)
         self.segments: StoreTable = ctx.db.table(tables.SEGMENTS)
-        self._docs: dict[int, Doc] = {}  # mirror of the table (the store's own documents)
-        self._dirty: set[int] = set()
+        # Customers committed since the last query, with their new documents (a custom
+        # rule reads any field): re-scored then. Guarded: the store's watcher adds to it
+        # from whichever thread catches up.
+        self._changed: dict[int, Doc | None] = {}
+        self._changed_lock = threading.Lock()
+        self._lost = False  # the records start over: a full scan is due
         self._groups = Groups()
         self._key: tuple[Any, ...] | None = None  # what _groups was computed for
         self._definitions: tuple[int, Definitions] = (-1, Definitions())
         self._rules_changed: set[int] | None = set()  # since _groups was last brought up
         self._watch = _DefinitionsWatch(self.name)
         ctx.db.observe(tables.SEGMENTS, self._watch)
-        ctx.db.observe(tables.CUSTOMERS, self)
+        self.records.listen(self._committed)
 
-    # ----- observer (called by the store under its lock; must not read the store) --------
-    def add(self, doc_id: int, doc: Doc) -> None:
-        self._docs[doc_id] = doc
-        self._dirty.add(doc_id)
+    def _committed(self, docs: Mapping[int, Doc | None], everything: bool) -> None:
+        with self._changed_lock:
+            self._changed.update(docs)
+            self._lost = self._lost or everything
 
-    def discard(self, doc_id: int, doc: Doc) -> None:
-        self._docs.pop(doc_id, None)
-        self._dirty.add(doc_id)
-
-    def replace(self, doc_id: int, old: Doc, new: Doc) -> None:
-        self.add(doc_id, new)
-
-    def rebuild(self, docs: Mapping[int, Doc]) -> None:
-        self._docs = dict(docs)
-        self._dirty.clear()
-        self._key = None
-
-    def clear(self) -> None:
-        self.rebuild({})
+    def _take_changed(self) -> tuple[dict[int, Doc | None], bool]:
+        with self._changed_lock:
+            changed, lost = self._changed, self._lost
+            self._changed, self._lost = {}, False
+            return changed, lost
 
     # ----- queries -----------------------------------------------------------------------
     def groups(self, as_of: dt.date | None = None) -> Groups:
         """Current groups (as of today, kept incrementally), or computed afresh for another
         date. Treat the result as read-only."""
-        with self.ctx.db.engine.reading():
-            today = self.ctx.clock.today()
-            if not self._refresh(today):
-                self._groups = self._scan(today, self.ctx.settings, self._definitions[1])
-                self._key, self._rules_changed = self._wanted_key(today, self.ctx.settings), set()
-            if as_of is None or as_of == today:
-                return self._groups
-            return self._scan(as_of, self.ctx.settings, self._definitions[1], existing=True)
+        self.records.ensure()  # built before the view: the first scan takes a while
+        with self.ctx.db.view():
+            return self._groups_in_view(as_of)
+
+    def _groups_in_view(self, as_of: dt.date | None) -> Groups:
+        today = self.ctx.clock.today()
+        if not self._refresh(today):
+            self._groups = self._scan(today, self.ctx.settings, self._definitions[1])
+            self._key, self._rules_changed = self._wanted_key(today, self.ctx.settings), set()
+        if as_of is None or as_of == today:
+            return self._groups
+        return self._scan(as_of, self.ctx.settings, self._definitions[1], existing=True)
 
     def members(self, key: MemberKey, as_of: dt.date | None = None) -> list[int]:
-        """Ids of a segment's members, ascending (copied under the lock: workers may write)."""
-        with self.ctx.db.engine.reading():
-            return sorted(self.groups(as_of).members.get(key, ()))
+        """Ids of a segment's members, ascending (copied in the view: workers may write)."""
+        self.records.ensure()
+        with self.ctx.db.view():
+            return sorted(self._groups_in_view(as_of).members.get(key, ()))
 
     def standing(self, customer_id: int, doc: Doc, as_of: dt.date | None = None) -> Standing:
         """One customer's standing (also for soft-deleted ones, shown in a trash view).
@@ -258,11 +261,11 @@ class SegmentMembership:
                   ) -> dict[int, Standing]:
         """Several customers' standings with one catch-up with the store (a screenful of
         rows asks for forty at once)."""
-        with self.ctx.db.engine.reading():
+        with self.ctx.db.view():
             today = self.ctx.clock.today()
             day = self.ctx.as_of(as_of)
-            # No groups yet (never scanned, or the customers unloaded since): computing
-            # these few here beats loading every customer to learn that.
+            # No groups yet (never scanned): computing these few here beats scoring every
+            # customer to learn that.
             current = day == today and self._key is not None and self._refresh(today)
             live = self._groups.standing if current else {}
             settings, definitions = self.ctx.settings, self.definitions()
@@ -274,30 +277,28 @@ class SegmentMembership:
                 found[customer_id] = standing
             return found
 
-    def standing_unlocked(self, customer_id: int, doc: Doc) -> Standing | None:
-        """Today's standing without taking the store's lock, from what this process last
-        read: for drawing a row while a worker holds the lock (loading a million events,
-        scoring everyone). None when the settings or rules have not been read yet or have
-        changed since: the caller draws a placeholder and asks again later."""
+    def standing_now(self, customer_id: int, record: CustomerRecord) -> Standing | None:
+        """Today's standing of a listed row without waiting for the store, from what this
+        session last read: the live groups' when current, else lifecycle, RFM and tier
+        scored from the record (custom segments need the document: none then). None
+        when the settings have not been read yet: the caller draws a placeholder."""
         settings = self.ctx.last_settings
-        version, definitions = self._definitions
-        if settings is None or version != self._watch.version:
+        if settings is None:
             return None
         today = self.ctx.clock.today()
         current = (self._key == self._wanted_key(today, settings) and self._rules_changed == set()
-                   and customer_id not in self._dirty)
+                   and customer_id not in self._changed)
         found = self._groups.standing.get(customer_id) if current else None
-        return found or standing_of(customer_id, doc, today, settings, definitions)
+        return found or standing_of(customer_id, record.facts(), today, settings, Definitions())
 
     def matching(self, rule: Doc, as_of: dt.date | None = None) -> list[int]:
         """Ids of live customers an unsaved rule set would hold (the rule editor's preview)."""
-        with self.ctx.db.engine.reading():
-            self._refresh(self.ctx.clock.today())  # catches up the documents
+        with self.ctx.db.view():
             return sorted(self._matching(rule, self.ctx.as_of(as_of), self.ctx.settings))
 
     def definitions(self) -> Definitions:
         """Every stored custom segment's rule, reloaded when any of them changed."""
-        with self.ctx.db.engine.reading():
+        with self.ctx.db.view():
             len(self.segments)  # catch up and load, so the watch has seen every change
             version = self._watch.version
             if self._definitions[0] != version:
@@ -321,16 +322,14 @@ class SegmentMembership:
     def _refresh(self, today: dt.date) -> bool:
         """Catch up with the store; re-evaluate the customers changed since the last query,
         then the rules edited since. False when a full scan is due instead."""
-        definitions = self.definitions()
-        len(self.customers)  # catch up and load: our add/discard/rebuild run now
-        if self._wanted_key(today, self.ctx.settings) != self._key or self._rules_changed is None:
-            self._dirty.clear()  # the scan due will cover them
-            return False
+        definitions = self.definitions()  # its view caught up: the changed are all here
+        changed, lost = self._take_changed()
+        if (lost or self._wanted_key(today, self.ctx.settings) != self._key
+                or self._rules_changed is None):
+            return False  # the scan due covers the changed customers
         settings = self.ctx.settings
-        for cid in self._dirty:
-            self._groups.put(cid, member_standing(cid, self._docs.get(cid), today, settings,
-                                                  definitions))
-        self._dirty.clear()
+        for cid, doc in changed.items():
+            self._groups.put(cid, member_standing(cid, doc, today, settings, definitions))
         rules = dict(definitions.rules)
         for sid in self._rules_changed:
             rule = rules.get(sid)
@@ -340,8 +339,9 @@ class SegmentMembership:
         return True
 
     def _matching(self, rule: Doc, as_of: dt.date, settings: Settings) -> Iterator[int]:
+        """Live customers a rule holds: a streaming scan, as a rule may read any field."""
         with_profile = needs_profile(rule)
-        for cid, doc in self._docs.items():
+        for cid, doc in documents(self.ctx.db):
             if not doc.get("deleted_at") and evaluate(
                     rule, rule_facts(cid, doc, as_of, settings, with_profile), as_of):
                 yield cid
@@ -349,10 +349,33 @@ class SegmentMembership:
     def _scan(self, as_of: dt.date, settings: Settings, definitions: Definitions, *,
               existing: bool = False) -> Groups:
         """Everyone's standing as of a day; `existing`: only those created by then (a past
-        day's figures: the live groups of today need not ask)."""
+        day's figures: the live groups of today need not ask). Lifecycle, RFM and tier
+        come from the records; custom rules, when there are any, from a scan of the
+        documents."""
         groups = Groups()
-        for cid, doc in self._docs.items():
-            if existing and not existed_on(doc, as_of):
+        self._take_changed()  # the records have them, and the scan below reads them
+        customs = _custom_members(self.ctx.db, as_of, settings, definitions)
+        for cid, record in self.records.current().items():
+            facts = record.facts()
+            if record.deleted or (existing and not existed_on(facts, as_of)):
                 continue
-            groups.put(cid, member_standing(cid, doc, as_of, settings, definitions))
+            standing = standing_of(cid, facts, as_of, settings, Definitions())
+            groups.put(cid, replace(standing, custom=customs.get(cid, frozenset())))
         return groups
+
+
+def _custom_members(db: Database, as_of: dt.date, settings: Settings,
+                    definitions: Definitions) -> dict[int, frozenset[int]]:
+    """Per live customer, the custom segments whose rules hold it (a streaming scan; none
+    when there is no custom segment)."""
+    if not definitions.rules:
+        return {}
+    found: dict[int, frozenset[int]] = {}
+    for cid, doc in documents(db):
+        if doc.get("deleted_at"):
+            continue
+        facts = rule_facts(cid, doc, as_of, settings, definitions.needs_profile)
+        held = frozenset(sid for sid, rule in definitions.rules if evaluate(rule, facts, as_of))
+        if held:
+            found[cid] = held
+    return found

@@ -29,6 +29,7 @@ from .indexes import DocObserver
 from .scan import scan
 from .table import StoreTable
 from .upgrade import start_upgrade
+from .watchers import TableWatcher
 
 
 class Database(TinyDB):
@@ -127,6 +128,17 @@ class Database(TinyDB):
     def observe(self, table: str, observer: DocObserver) -> None:
         """Keep `observer` in step with every change to `table`, from any process."""
         self.engine.add_observer(table, observer)
+
+    def view(self) -> AbstractContextManager[None]:
+        """Reads at one generation: one catch-up, then no commit of another thread lands
+        until the block ends (keep it short: writers wait meanwhile)."""
+        return self.engine.reading()
+
+    def watch(self, table: str, watcher: TableWatcher) -> None:
+        """Tell `watcher` of every commit's documents of `table`, this process's and
+        others' alike, whether or not the table is loaded (watchers.py)."""
+        with self.engine.reading():
+            self.engine.watchers.add(table, watcher)
 
     def refresh(self) -> int:
         """Catch up with other processes; returns the generation (commit count)."""

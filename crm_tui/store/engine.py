@@ -69,6 +69,7 @@ from .snapshot import (
     verify_snapshot_bytes,
     write_snapshot,
 )
+from .watchers import Watchers
 
 MANIFEST = "crm.json"
 JOURNAL = "journal.log"
@@ -263,6 +264,7 @@ class Engine:
         self._parsing: dict[str, ParseJob] = {}
         self._reading = _Reading(self)
         self.reads = DiskReads(self)  # get / ids_by / by without loading (reads.py)
+        self.watchers = Watchers()  # read models told of each commit (watchers.py)
         self._open(create, read_only)
 
     # ----- paths -------------------------------------------------------------------------
@@ -563,6 +565,7 @@ class Engine:
             for state in self._tables.values():
                 self._unload(state)
             self._integrity.forget()
+            self.watchers.lost()
         self._read_tail(locked=locked)
         self._verify(locked=locked)
 
@@ -581,6 +584,7 @@ class Engine:
             if state is not None and (state.docs is not None or state.last_id is not None):
                 self._apply_to_table(state, record)
         self._gen = generation
+        self.watchers.record(record)
 
     def _apply_to_table(self, state: TableState, record: dict[str, Any],
                         *, loading: Callable[[Doc], Doc] | None = None) -> None:
@@ -1074,6 +1078,7 @@ class Engine:
         self._offset = start + len(line)
         self._gen += 1
         self.reads.tail.note(record, (start, len(line)))
+        self.watchers.record(record)
         self._integrity.write_mark(EndMark(self._epoch, self._gen, self._offset))
         self._journal_tables |= set(changes) | set(txn.truncated) | set(txn.old_last_ids)
         st = os.fstat(self._fd)

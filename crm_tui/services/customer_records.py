@@ -1,0 +1,174 @@
+"""Every customer as a small record: what the customers list and segment standings read.
+
+The list sorts, filters and draws 100,000 customers, and the standings score them, from a
+few fields each; holding the documents themselves (addresses, notes, every custom field)
+cost hundreds of megabytes per session. A `CustomerRecord` is a tuple of those fields,
+made from a document once and never from anything else. The records are built by a
+streaming scan of the customers table (nothing loads the table), in the thread that first
+asks, and kept current by a store watcher told of every commit, local or another
+process's; commits met while the scan runs are applied after it.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+from crm_tui.domain.entities.customer import display_name
+from crm_tui.domain.text import fold
+from crm_tui.store import Database
+
+from . import tables
+
+Doc = Mapping[str, Any]
+Listener = Callable[[Mapping[int, Doc | None], bool], None]
+
+
+def name_key(doc: Doc) -> str:
+    """The list's name order: display_name's, folded, so "Émile" sorts among the E's."""
+    if doc.get("kind") == "corporate":
+        name = doc.get("company_name") or ""
+    else:
+        name = f"{doc.get('first_name') or ''} {doc.get('last_name') or ''}"
+    return fold(name.strip()) or str(doc.get("email") or "").casefold()
+
+
+def _code(value: Any) -> str:
+    """A field with few distinct values (status, type, tags), stored once per process."""
+    return sys.intern(str(value or ""))
+
+
+class CustomerRecord(NamedTuple):
+    """What the list and the standings need of one customer (no other field is kept)."""
+
+    name_key: str
+    name: str
+    email: str
+    phone: str
+    company: str  # an individual's employer
+    company_name: str  # a corporate customer's own name
+    customer_type: str
+    status: str
+    tags: tuple[str, ...]
+    created: str
+    order_count: int
+    total_spent: int
+    first_order: str | None
+    last_order: str | None
+    points_earned: int
+    segment_override: str | None
+    deleted: bool
+
+    @classmethod
+    def of(cls, customer_id: int, doc: Doc) -> CustomerRecord:
+        override = doc.get("segment_override")
+        return cls(
+            name_key(doc), display_name(doc, customer_id), str(doc.get("email") or ""),
+            str(doc.get("phone") or ""), str(doc.get("company") or ""),
+            str(doc.get("company_name") or ""), _code(doc.get("customer_type")),
+            _code(doc.get("status")), tuple(_code(t) for t in doc.get("tags") or ()),
+            str(doc.get("created_at") or ""), int(doc.get("order_count") or 0),
+            int(doc.get("total_spent") or 0), doc.get("first_order_date") or None,
+            doc.get("last_order_date") or None, int(doc.get("points_earned") or 0),
+            _code(override) if override else None, bool(doc.get("deleted_at")))
+
+    def facts(self) -> dict[str, Any]:
+        """The document fields a standing is scored from (lifecycle, RFM, tier) and the
+        ones that say since when the customer counts."""
+        return {"order_count": self.order_count, "total_spent": self.total_spent,
+                "first_order_date": self.first_order, "last_order_date": self.last_order,
+                "points_earned": self.points_earned, "segment_override": self.segment_override,
+                "created_at": self.created, "deleted_at": "yes" if self.deleted else None}
+
+
+class CustomerRecords:
+    """The records of every customer by id, built on first use and kept current."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+        self._records: dict[int, CustomerRecord] = {}
+        self._ready = False
+        self._lock = threading.Lock()  # the records and what the scan missed
+        # Per scan under way, the commits met meanwhile (applied after it). Two threads
+        # may scan at once rather than one wait for the other: the waiting one could hold
+        # the store, which the other's scan needs.
+        self._met: list[dict[int, Doc | None]] = []
+        self._listeners: list[Listener] = []
+        self.version = 0  # bumped on every change
+        db.watch(tables.CUSTOMERS, self)
+
+    def listen(self, listener: Listener) -> None:
+        """Also tell `listener` of each commit's customers (see `TableWatcher`)."""
+        self._listeners.append(listener)
+
+    # ----- the store's watcher (under the store's lock: no store reads) ------------------
+    def committed(self, docs: Mapping[int, Doc | None], everything: bool) -> None:
+        with self._lock:
+            self.version += 1
+            if everything:
+                self._ready = False  # truncated, or commits missed: scanned again
+                self._records = {}
+            for met in self._met:
+                met.update(docs)
+            if self._ready:
+                self._apply(docs)
+        for listener in self._listeners:
+            listener(docs, everything)
+
+    def _apply(self, docs: Mapping[int, Doc | None]) -> None:
+        for customer_id, doc in docs.items():
+            if doc is None:
+                self._records.pop(customer_id, None)
+            else:
+                self._records[customer_id] = CustomerRecord.of(customer_id, doc)
+
+    # ----- reads -------------------------------------------------------------------------
+    @property
+    def ready(self) -> bool:
+        """Whether the records are here (`all` answers without a scan)."""
+        return self._ready
+
+    def ensure(self) -> None:
+        """Catch up with other processes, and have every customer's record: the first
+        call scans the table (call it from a worker)."""
+        self._db.refresh()
+        if not self._ready:
+            self._scan()
+
+    def snapshot(self) -> dict[int, CustomerRecord]:
+        """A copy of every record as it is now (the watcher changes the records from
+        whichever thread catches up)."""
+        with self._lock:
+            return dict(self._records) if self._ready else {}
+
+    def current(self) -> Mapping[int, CustomerRecord]:
+        """The records as they are, without a catch-up or a scan (empty until built): for
+        a caller in `db.view()`, where no commit changes them."""
+        return self._records if self._ready else {}
+
+    def get(self, customer_id: int) -> CustomerRecord | None:
+        """One record if the records are here, without waiting (None otherwise)."""
+        return self._records.get(customer_id) if self._ready else None
+
+    def _scan(self) -> None:
+        met: dict[int, Doc | None] = {}
+        with self._lock:
+            self._met.append(met)
+        try:
+            found = {cid: CustomerRecord.of(cid, doc) for cid, doc in documents(self._db)}
+        finally:
+            with self._lock:
+                self._met.remove(met)
+        with self._lock:
+            if not self._ready:
+                self._records = found
+                self._apply(met)
+                self._ready = True
+                self.version += 1
+
+
+def documents(db: Database) -> Iterator[tuple[int, Doc]]:
+    """Every customer document, streamed in id order, none kept."""
+    return db.scan(tables.CUSTOMERS)
