@@ -64,18 +64,6 @@ class TaskService(CustomerRecords):
 
         return agenda_of(self.table, "due", "due_date", self.ctx.as_of(as_of), days, keep)
 
-    def due_today(self, as_of: dt.date | None = None, *,
-                  assigned_to: str | None = None) -> list[Record]:
-        return self.agenda(as_of, assigned_to=assigned_to, days=0).due
-
-    def overdue(self, as_of: dt.date | None = None, *,
-                assigned_to: str | None = None) -> list[Record]:
-        return self.agenda(as_of, assigned_to=assigned_to, days=0).overdue
-
-    def upcoming(self, as_of: dt.date | None = None, *, assigned_to: str | None = None,
-                 days: int | None = UPCOMING_DAYS) -> list[Record]:
-        return self.agenda(as_of, assigned_to=assigned_to, days=days).upcoming
-
     # ----- writing -----------------------------------------------------------------------
     def create(self, data: Mapping[str, Any]) -> int:
         """A new task; assigned to whoever is working unless given. The customer is optional
@@ -100,9 +88,6 @@ class TaskService(CustomerRecords):
         due = self.get(task_id).get("due_date")
         return self._edit("Snooze task", task_id,
                           {"due_date": snoozed_date(due, self.ctx.as_of(as_of), days)})
-
-    def reopen(self, task_id: int) -> Record:
-        return self._edit("Reopen task", task_id, {"status": "open"})
 
     def delete(self, task_id: int) -> None:
         self._remove("Delete task", task_id)

@@ -180,7 +180,7 @@ def test_interactions_on_every_channel_with_follow_ups_due_and_overdue(demo: Crm
     assert agenda.follow_ups.due and agenda.follow_ups.overdue
     assert agenda.tasks.due and agenda.tasks.overdue
     assert demo.interactions.follow_ups(AS_OF).upcoming
-    assert demo.tasks.upcoming(AS_OF)
+    assert demo.tasks.agenda(AS_OF).upcoming
     statuses = {t["status"] for t in all_of(demo, "tasks")}
     assert {"open", "in_progress", "done", "cancelled"} <= statuses
     assert any(t["customer_id"] is None for t in all_of(demo, "tasks"))

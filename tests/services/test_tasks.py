@@ -46,7 +46,7 @@ def test_complete_and_reopen(tasks: TaskService) -> None:
     done = tasks.complete(task)
     assert (done["status"], done["completed_date"]) == ("done", AS_OF.isoformat())
     assert tasks.agenda().due == []
-    reopened = tasks.reopen(task)
+    reopened = tasks.update(task, {"status": "open"})
     assert (reopened["status"], reopened["completed_date"]) == ("open", None)
     assert ids(tasks.agenda().due) == [task]
 
@@ -56,25 +56,25 @@ def test_lists_at_date_edges(tasks: TaskService) -> None:
             for offset in (-3, -1, 0, 1, 7, 8)}
     tasks.create({"title": "Undated"})
     closed = tasks.create({"title": "Cancelled", "due_date": day(0), "status": "cancelled"})
-    assert ids(tasks.due_today()) == [made[0]]
-    assert ids(tasks.overdue()) == [made[-3], made[-1]]
-    assert ids(tasks.upcoming()) == [made[1], made[7]]
-    assert ids(tasks.upcoming(days=None)) == [made[1], made[7], made[8]]
+    assert ids(tasks.agenda().due) == [made[0]]
+    assert ids(tasks.agenda().overdue) == [made[-3], made[-1]]
+    assert ids(tasks.agenda().upcoming) == [made[1], made[7]]
+    assert ids(tasks.agenda(days=None).upcoming) == [made[1], made[7], made[8]]
     tomorrow = AS_OF + dt.timedelta(days=1)
-    assert ids(tasks.due_today(tomorrow)) == [made[1]]
-    assert ids(tasks.overdue(tomorrow)) == [made[-3], made[-1], made[0]]
+    assert ids(tasks.agenda(tomorrow).due) == [made[1]]
+    assert ids(tasks.agenda(tomorrow).overdue) == [made[-3], made[-1], made[0]]
     assert closed not in ids(tasks.all())
     assert ids(tasks.all())[-1] != closed and len(tasks.all()) == 7
     # In progress is still open.
     tasks.update(made[0], {"status": "in progress"})
-    assert ids(tasks.due_today()) == [made[0]]
+    assert ids(tasks.agenda().due) == [made[0]]
 
 
 def test_filter_by_assignee(tasks: TaskService) -> None:
     mine = tasks.create({"title": "Mine", "due_date": day(0)})
     theirs = tasks.create({"title": "Theirs", "due_date": day(0), "assigned_to": "bob"})
-    assert ids(tasks.due_today(assigned_to="alice")) == [mine]
-    assert ids(tasks.due_today(assigned_to="bob")) == [theirs]
+    assert ids(tasks.agenda(assigned_to="alice").due) == [mine]
+    assert ids(tasks.agenda(assigned_to="bob").due) == [theirs]
     assert ids(tasks.all(assigned_to="bob")) == [theirs]
 
 
@@ -87,7 +87,7 @@ def test_for_customer_order(crm: Crm, tasks: TaskService, john: int) -> None:
     assert ids(tasks.for_customer(john)) == [soon, later, undated, done]
     # A soft-deleted customer's tasks leave the lists but stay in its history.
     crm.customers.delete(john)
-    assert tasks.all() == [] and tasks.upcoming() == []
+    assert tasks.all() == [] and tasks.agenda().upcoming == []
     assert len(tasks.for_customer(john)) == 4
 
 
@@ -101,7 +101,7 @@ def test_validation_names_the_field(tasks: TaskService) -> None:
 
 def test_missing_ids(tasks: TaskService) -> None:
     for call in (lambda: tasks.update(5, {"title": "x"}), lambda: tasks.delete(5),
-                 lambda: tasks.complete(5), lambda: tasks.reopen(5)):
+                 lambda: tasks.complete(5), lambda: tasks.snooze(5, 1)):
         with pytest.raises(NotFoundError):
             call()
 
@@ -114,11 +114,11 @@ def test_writes_are_audited_and_undoable(crm: Crm, tasks: TaskService) -> None:
         ("create", "alice", "New task"), ("update", "alice", "Complete task")]
     assert rows[1]["changes"]["status"] == ["open", "done"]
     crm.undo()
-    assert tasks.get(task)["status"] == "open" and ids(tasks.due_today()) == [task]
+    assert tasks.get(task)["status"] == "open" and ids(tasks.agenda().due) == [task]
     tasks.delete(task)
-    assert tasks.due_today() == []
+    assert tasks.agenda().due == []
     crm.undo()
-    assert ids(tasks.due_today()) == [task]
+    assert ids(tasks.agenda().due) == [task]
 
 
 def test_snooze_from_the_due_date_or_from_today_when_late(crm: Crm, tasks: TaskService) -> None:
@@ -129,7 +129,7 @@ def test_snooze_from_the_due_date_or_from_today_when_late(crm: Crm, tasks: TaskS
     assert tasks.snooze(ahead, 7, AS_OF)["due_date"] == day(11)
     assert tasks.snooze(late, 1, AS_OF)["due_date"] == day(1)  # due tomorrow, no longer late
     assert tasks.snooze(undated, 7, AS_OF)["due_date"] == day(7)
-    assert ids(tasks.overdue(AS_OF)) == []
+    assert ids(tasks.agenda(AS_OF).overdue) == []
     assert crm.changes.undo_labels[0] == "Snooze task"
     crm.undo()
     assert tasks.get(undated).get("due_date") is None

@@ -273,7 +273,7 @@ class TestCopy:
 def test_the_360_view_looks_right(demo: Crm, snap_compare: Any, size: tuple[int, int]) -> None:
     """The demo customer with an overdue task and the most purchases, on the 360 screen:
     the purchases expanded, then the overdue task selected (its keys in the footer)."""
-    late = {t["customer_id"] for t in demo.tasks.overdue() if t.get("customer_id")}
+    late = {t["customer_id"] for t in demo.tasks.agenda().overdue if t.get("customer_id")}
     who = max(late, key=lambda c: (len(demo.sales.for_customer(c)), -c))
 
     async def expand_then_select_the_task(pilot: Any) -> None:
