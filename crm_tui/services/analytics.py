@@ -75,22 +75,6 @@ class AnalyticsService:
                                      ltv, orders))
         return CustomerFigures(found.summary, found.buyers, found.repeat_rate, named)
 
-    def customer_summary(self, as_of: dt.date | None = None) -> rules.CustomerSummary:
-        """Total, active, by type and status, total and average LTV."""
-        return self.customer_figures(as_of, 0).summary
-
-    def top_customers(self, limit: int = 10, as_of: dt.date | None = None) -> list[TopCustomer]:
-        """Customers with orders by lifetime value, highest first (ties: lowest id first)."""
-        return self.customer_figures(as_of, limit).top
-
-    def buyers(self, as_of: dt.date | None = None) -> int:
-        """Live customers with at least one order (the others are prospects)."""
-        return self.customer_figures(as_of, 0).buyers
-
-    def repeat_purchase_rate(self, as_of: dt.date | None = None) -> float | None:
-        """Customers with 2+ orders over customers with 1+."""
-        return self.customer_figures(as_of, 0).repeat_rate
-
     # ----- sales -------------------------------------------------------------------------
     def sales_summary(self, start: dt.date | None = None, end: dt.date | None = None, *,
                       as_of: dt.date | None = None) -> rules.SalesSummary:

@@ -1,5 +1,4 @@
-"""Reading the audit log: a record's history, the latest changes, and everything about a
-customer (for GDPR export and erase).
+"""Reading the audit log: everything about a customer (for GDPR export and erase).
 
 The entries are written by `Changes` (changes.py) in the same commit as the change they
 describe: `at`, `who`, `action` (the use case's label), `entity` (the table), `entity_id`,
@@ -10,8 +9,6 @@ that order holds even when the clock is fixed (tests, `--as-of`).
 
 from __future__ import annotations
 
-import datetime as dt
-import heapq
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -49,40 +46,12 @@ def customers_mentioned(entry: Mapping[str, Any]) -> set[int]:
     return {v for v in pair if isinstance(v, int) and not isinstance(v, bool)}
 
 
-def _moment(since: dt.date | dt.datetime | str) -> str:
-    """An ISO prefix comparable with the entries' `at` text ("2026-06-15" or with a time)."""
-    if isinstance(since, dt.datetime):
-        return since.isoformat(timespec="seconds")
-    if isinstance(since, dt.date):
-        return since.isoformat()
-    return since
-
-
 class AuditService:
     def __init__(self, ctx: ServiceContext) -> None:
         self.ctx = ctx
         self.table: StoreTable = ctx.db.table(TABLE)
         self.table.create_index("entity", entity_key)
         self.table.create_index("customers_mentioned", customers_mentioned, multi=True)
-
-    def for_entity(self, table: str, record_id: int) -> list[dict[str, Any]]:
-        """One record's history, newest first."""
-        return self._newest_first(self.table.find("entity", (table, int(record_id))))
-
-    def recent(self, limit: int = 100, who: str | None = None,
-               since: dt.date | dt.datetime | str | None = None) -> list[dict[str, Any]]:
-        """The latest `limit` entries, newest first, optionally by one person or from a
-        moment on (a date means from the start of that day)."""
-        start = _moment(since) if since is not None else None
-
-        def wanted(doc: Mapping[str, Any]) -> bool:
-            return ((who is None or doc.get("who") == who)
-                    and (start is None or str(doc.get("at") or "") >= start))
-
-        # nlargest keeps only `limit` entries: no sort of the whole log.
-        newest = heapq.nlargest(max(limit, 0), (d for d in self.table if wanted(d)),
-                                key=lambda d: d.doc_id)
-        return [with_id(d) for d in newest]
 
     def about_customer(self, customer_id: int,
                        records: Iterable[Ref] = ()) -> list[dict[str, Any]]:

@@ -247,12 +247,6 @@ class CustomerService:
             self._patch("Restore customer", customer_id, {"deleted_at": None},
                         include_deleted=True)
 
-    def set_segment_override(self, customer_id: int, segment: str | None) -> None:
-        values = validate_customer({"segment_override": segment},
-                                   today=self.ctx.clock.today(), partial=True)
-        self._patch("Set segment override", customer_id,
-                    {"segment_override": values.get("segment_override")})
-
     def set_tags(self, customer_id: int, tags: Any) -> list[str]:
         values = validate_customer({"tags": tags}, today=self.ctx.clock.today(), partial=True)
         self._patch("Set tags", customer_id, {"tags": values["tags"]})

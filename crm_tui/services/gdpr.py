@@ -29,7 +29,6 @@ from crm_tui.domain.gdpr import (
     anonymise_interaction,
     anonymise_opportunity,
     anonymise_task,
-    is_marketable,
 )
 from crm_tui.store import StoreError, StoreTable
 
@@ -204,13 +203,6 @@ class GdprService:
         """The number of the erased customer who had this email: so that an erase left
         unfinished can be run again by the email it was first given."""
         return erased_with_email(self.erasures, email)
-
-    # ----- marketing ---------------------------------------------------------------------
-    def marketing_ok(self, customer_id: int, channel: str) -> bool:
-        """May marketing go to this customer on `channel` (email, sms, push)? Consent and
-        opt-in given, not do-not-contact, contact detail present, not deleted or erased."""
-        customer = fetch(self.customers, "customer", customer_id, include_deleted=True)
-        return is_marketable(customer, channel)
 
 
 def _rewrite(table: StoreTable, doc: Any, new: dict[str, Any]) -> bool:

@@ -282,7 +282,7 @@ def fill(crm: Crm) -> dict[str, int]:
                       "date": (AS_OF - dt.timedelta(days=95)).isoformat()})
     crm.sales.record({"customer_id": ids["chosen"], "item": "Cup", "total": "3",
                       "date": AS_OF.isoformat()})
-    crm.customers.set_segment_override(ids["chosen"], "vip")
+    crm.customers.update(ids["chosen"], {"segment_override": "vip"})
     crm.customers.delete(ids["gone"])
     return ids
 

@@ -32,7 +32,7 @@ def build(crm: Crm) -> None:
     gone = crm.customers.create({"first_name": "Tmp"})
     acme = crm.customers.create({"kind": "corporate", "company_name": "=Acme", "status":
                                  "inactive", "industry": "Retail", "tags": ["-b2b"]})
-    crm.customers.set_segment_override(acme, "vip")
+    crm.customers.update(acme, {"segment_override": "vip"})
     crm.customers.create({"first_name": "Zoe", "email": "zoe@x.com",
                           "addresses": [{"city": "Rabat", "region": "Rabat-Sale"}]})
     p1 = crm.sales.record({"customer_id": ann, "product_id": laptop, "date": "2026-05-01",

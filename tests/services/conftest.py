@@ -33,3 +33,12 @@ def refused_field(call: Callable[..., object], *args: Any) -> str:
     return err.value.field
 
 
+def audit_log(crm: Crm) -> list[dict[str, Any]]:
+    """Every audit entry, newest first, each with its number as `id`."""
+    entries = sorted(crm.db.table("audit"), key=lambda doc: doc.doc_id, reverse=True)
+    return [{**doc, "id": doc.doc_id} for doc in entries]
+
+
+def history(crm: Crm, table: str, record_id: int) -> list[dict[str, Any]]:
+    """One record's audit entries, newest first."""
+    return [e for e in audit_log(crm) if (e["entity"], e["entity_id"]) == (table, record_id)]

@@ -72,28 +72,30 @@ def analytics(crm: Crm, ids: Ids) -> AnalyticsService:
 
 
 def test_customer_figures(analytics: AnalyticsService, ids: Ids) -> None:
-    summary = analytics.customer_summary()
+    figures = analytics.customer_figures()
+    summary = figures.summary
     assert (summary.total, summary.active) == (4, 3)  # E is deleted, C inactive
     assert summary.by_type == {"retail": 3, "wholesale": 1}
     assert summary.by_status == {"active": 3, "inactive": 1}
     assert (summary.total_ltv_cents, summary.average_ltv_cents) == (167_500, 41_875)
-    assert analytics.top_customers(2) == [TopCustomer(ids["B"], "Bolt", 102_500, 2),
-                                          TopCustomer(ids["A"], "Ann", 35_000, 3)]
-    assert [t.customer_id for t in analytics.top_customers()] == [ids["B"], ids["A"], ids["C"]]
-    assert analytics.repeat_purchase_rate() == pytest.approx(2 / 3)
+    assert analytics.customer_figures(top=2).top == [TopCustomer(ids["B"], "Bolt", 102_500, 2),
+                                                     TopCustomer(ids["A"], "Ann", 35_000, 3)]
+    assert [t.customer_id for t in figures.top] == [ids["B"], ids["A"], ids["C"]]
+    assert figures.repeat_rate == pytest.approx(2 / 3)
 
 
 def test_customer_figures_as_of_an_earlier_day_recompute_from_purchases(
         analytics: AnalyticsService, ids: Ids) -> None:
     earlier = dt.date(2026, 5, 31)  # before A's June orders
-    summary = analytics.customer_summary(earlier)
+    figures = analytics.customer_figures(earlier)
+    summary = figures.summary
     # D, entered today without orders, was not a customer yet: three customers, not four.
     assert (summary.total, summary.total_ltv_cents, summary.average_ltv_cents) == \
         (3, 152_500, 50_833)
     assert [(t.customer_id, t.ltv_cents, t.order_count)
-            for t in analytics.top_customers(as_of=earlier)] == [
+            for t in figures.top] == [
         (ids["B"], 102_500, 2), (ids["C"], 30_000, 1), (ids["A"], 20_000, 1)]
-    assert analytics.repeat_purchase_rate(earlier) == pytest.approx(1 / 3)
+    assert figures.repeat_rate == pytest.approx(1 / 3)
 
 
 def test_sales_figures(analytics: AnalyticsService) -> None:

@@ -11,18 +11,12 @@ import pytest
 
 from crm_tui.domain.errors import ValidationError
 from crm_tui.services import tables
-from crm_tui.services.audit import AuditService
 from crm_tui.services.context import Clock
 from crm_tui.services.crm import Crm
 
-from .conftest import AS_OF
+from .conftest import AS_OF, audit_log, history
 
 STAMP = Clock.at(AS_OF).stamp()
-
-
-@pytest.fixture
-def audit(crm: Crm) -> AuditService:
-    return AuditService(crm.ctx)
 
 
 @pytest.fixture
@@ -48,9 +42,9 @@ def ann(crm: Crm) -> int:
 
 
 # ----- audit ---------------------------------------------------------------------------
-def test_create_is_audited_with_who_when_and_new_values(crm: Crm, audit: AuditService) -> None:
+def test_create_is_audited_with_who_when_and_new_values(crm: Crm) -> None:
     customer = ann(crm)
-    [entry] = audit.for_entity(tables.CUSTOMERS, customer)
+    [entry] = history(crm, tables.CUSTOMERS, customer)
     assert (entry["who"], entry["at"], entry["op"]) == ("alice", STAMP, "create")
     assert entry["entity"] == tables.CUSTOMERS and entry["entity_id"] == customer
     assert entry["action"] == "New customer"
@@ -58,15 +52,14 @@ def test_create_is_audited_with_who_when_and_new_values(crm: Crm, audit: AuditSe
     assert entry["changes"]["email"] == [None, "ann@example.com"]
 
 
-def test_edit_delete_restore_and_notes_record_old_and_new(crm: Crm,
-                                                          audit: AuditService) -> None:
+def test_edit_delete_restore_and_notes_record_old_and_new(crm: Crm) -> None:
     customer = ann(crm)
     crm.customers.update(customer, {"email": "ann.b@example.com", "status": "inactive"})
     crm.customers.add_note(customer, {"text": "likes tea"})
     crm.customers.delete(customer)
     crm.customers.restore(customer)
-    history = audit.for_entity(tables.CUSTOMERS, customer)  # newest first
-    restore, delete, note, edit, create = history
+    entries = history(crm, tables.CUSTOMERS, customer)  # newest first
+    restore, delete, note, edit, create = entries
     assert edit["changes"]["email"] == ["ann@example.com", "ann.b@example.com"]
     assert edit["changes"]["status"] == ["active", "inactive"]
     assert "first_name" not in edit["changes"]  # only what changed
@@ -74,12 +67,11 @@ def test_edit_delete_restore_and_notes_record_old_and_new(crm: Crm,
         "likes tea")
     assert delete["changes"]["deleted_at"] == [None, STAMP]
     assert restore["changes"]["deleted_at"] == [STAMP, None]
-    assert {e["who"] for e in history} == {"alice"} and {e["at"] for e in history} == {STAMP}
-    assert create["op"] == "create" and {e["op"] for e in history[:-1]} == {"update"}
+    assert {e["who"] for e in entries} == {"alice"} and {e["at"] for e in entries} == {STAMP}
+    assert create["op"] == "create" and {e["op"] for e in entries[:-1]} == {"update"}
 
 
-def test_purchase_product_and_loyalty_writes_are_audited(crm: Crm,
-                                                         audit: AuditService) -> None:
+def test_purchase_product_and_loyalty_writes_are_audited(crm: Crm) -> None:
     customer = ann(crm)
     product = crm.products.create({"name": "Laptop", "price": "1200"})
     crm.products.update(product, {"price": "1100"})
@@ -88,75 +80,59 @@ def test_purchase_product_and_loyalty_writes_are_audited(crm: Crm,
     crm.loyalty.redeem(customer, 20)
     crm.sales.refund(purchase)
 
-    created, = [e for e in audit.for_entity(tables.PRODUCTS, product) if e["op"] == "create"]
+    created, = [e for e in history(crm, tables.PRODUCTS, product) if e["op"] == "create"]
     assert created["changes"]["price"] == [None, 120_000]
-    assert audit.for_entity(tables.PRODUCTS, product)[0]["changes"]["price"] == [120_000,
+    assert history(crm, tables.PRODUCTS, product)[0]["changes"]["price"] == [120_000,
                                                                                  110_000]
-    refund, record = audit.for_entity(tables.PURCHASES, purchase)
+    refund, record = history(crm, tables.PURCHASES, purchase)
     assert record["changes"]["total"] == [None, 220_000]
     assert refund["changes"]["status"] == ["completed", "refunded"]
     assert refund["changes"]["points"] == [220, 0]
-    totals = [e["changes"] for e in audit.for_entity(tables.CUSTOMERS, customer)
+    totals = [e["changes"] for e in history(crm, tables.CUSTOMERS, customer)
               if "total_spent" in e["changes"]]
     assert [0, 220_000] in [c["total_spent"] for c in totals]
     assert [220_000, 0] in [c["total_spent"] for c in totals]
-    points = [e["changes"]["loyalty_points"] for e in audit.for_entity(tables.CUSTOMERS,
+    points = [e["changes"]["loyalty_points"] for e in history(crm, tables.CUSTOMERS,
                                                                         customer)
               if "loyalty_points" in e["changes"]]
     assert [220, 200] in points  # the redemption
-    ledger = [e for e in audit.recent(50) if e["entity"] == tables.LEDGER]
+    ledger = [e for e in audit_log(crm) if e["entity"] == tables.LEDGER]
     assert {e["changes"]["kind"][1] for e in ledger} == {"earn", "redeem", "adjust"}
-    assert all(e["who"] == "alice" and e["at"] == STAMP for e in audit.recent(100))
+    assert all(e["who"] == "alice" and e["at"] == STAMP for e in audit_log(crm))
 
 
 # sales.py / products.py re-read stored cents as typed dollars (see the report).
 
 
-def test_purchase_of_a_product_is_audited_at_the_product_price(crm: Crm,
-                                                               audit: AuditService) -> None:
+def test_purchase_of_a_product_is_audited_at_the_product_price(crm: Crm) -> None:
     customer = ann(crm)
     product = crm.products.create({"name": "Laptop", "price": "1100"})
     purchase = crm.sales.record({"customer_id": customer, "product_id": product,
                                  "quantity": 2})
-    [entry] = audit.for_entity(tables.PURCHASES, purchase)
+    [entry] = history(crm, tables.PURCHASES, purchase)
     assert entry["changes"]["total"] == [None, 220_000]
 
 
-def test_refund_is_audited_as_a_status_change_only(crm: Crm, audit: AuditService) -> None:
+def test_refund_is_audited_as_a_status_change_only(crm: Crm) -> None:
     customer = ann(crm)
     purchase = crm.sales.record({"customer_id": customer, "item": "Laptop", "total": "1200"})
     crm.sales.refund(purchase)
-    refund = audit.for_entity(tables.PURCHASES, purchase)[0]
+    refund = history(crm, tables.PURCHASES, purchase)[0]
     assert set(refund["changes"]) <= {"status", "points", "updated_at"}
     assert crm.sales.get(purchase)["total"] == 120_000
 
 
-def test_product_edit_is_audited_without_touching_the_price(crm: Crm,
-                                                           audit: AuditService) -> None:
+def test_product_edit_is_audited_without_touching_the_price(crm: Crm) -> None:
     product = crm.products.create({"name": "Laptop", "price": "1100"})
     crm.products.update(product, {"category": "computers"})
-    assert set(audit.for_entity(tables.PRODUCTS, product)[0]["changes"]) == {"category"}
+    assert set(history(crm, tables.PRODUCTS, product)[0]["changes"]) == {"category"}
     assert crm.products.get(product)["price"] == 110_000
 
 
-def test_recent_is_newest_first_and_filters(crm: Crm, other: Crm,
-                                            audit: AuditService) -> None:
-    first = ann(crm)
-    second = other.customers.create({"first_name": "Bea"})
-    crm.customers.update(first, {"status": "inactive"})
-    entries = audit.recent(10)
-    assert [e["entity_id"] for e in entries] == [first, second, first]
-    assert [e["id"] for e in entries] == sorted((e["id"] for e in entries), reverse=True)
-    assert [e["entity_id"] for e in audit.recent(10, who="bob")] == [second]
-    assert len(audit.recent(1)) == 1 and audit.recent(0) == []
-    assert len(audit.recent(10, since=AS_OF)) == 3
-    assert audit.recent(10, since="2026-06-16") == []
-
-
-def test_undo_is_audited(crm: Crm, audit: AuditService) -> None:
+def test_undo_is_audited(crm: Crm) -> None:
     customer = ann(crm)
     crm.undo()
-    entry = audit.for_entity(tables.CUSTOMERS, customer)[0]
+    entry = history(crm, tables.CUSTOMERS, customer)[0]
     assert entry["action"] == "Undo: New customer" and entry["op"] == "delete"
     assert entry["changes"]["first_name"] == ["Ann", None]
 

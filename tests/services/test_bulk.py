@@ -9,6 +9,8 @@ import pytest
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.services.crm import Crm
 
+from .conftest import audit_log, history
+
 
 @pytest.fixture
 def three(crm: Crm) -> list[int]:
@@ -56,7 +58,7 @@ def test_update_sets_status_and_owner_audited_per_customer(crm: Crm,
     assert crm.bulk.update(three, {"status": "inactive", "owner": "bea"}) == 3
     assert {crm.customers.get(i)["status"] for i in three} == {"inactive"}
     assert {crm.customers.get(i)["owner"] for i in three} == {"bea"}
-    entries = [e for e in crm.audit.recent(10) if e["action"].startswith("Set status")]
+    entries = [e for e in audit_log(crm) if e["action"].startswith("Set status")]
     assert sorted(e["entity_id"] for e in entries) == sorted(three)
     assert entries[0]["changes"]["status"] == ["active", "inactive"]
     crm.undo()
@@ -108,5 +110,5 @@ def test_a_change_in_another_thread_meanwhile_is_its_own(crm: Crm, three: list[i
     bulk.join(30)
     save.join(30)
     assert crm.changes.undo_labels[:2] == ["New customer", "Tag 3 customers with late"]
-    assert [e["action"] for e in crm.audit.for_entity("customers", made[0])] == [
+    assert [e["action"] for e in history(crm, "customers", made[0])] == [
         "New customer"]

@@ -51,8 +51,8 @@ def two_years(db_path: Path, crm: Crm) -> Crm:
 
 def test_figures_as_of_a_past_day_leave_out_later_records(two_years: Crm) -> None:
     crm = two_years
-    assert crm.analytics.customer_summary(LAST_YEAR).total == 1
-    assert crm.analytics.customer_summary().total == 2
+    assert crm.analytics.customer_figures(LAST_YEAR).summary.total == 1
+    assert crm.analytics.customer_figures().summary.total == 2
     pipeline = crm.analytics.pipeline(LAST_YEAR).summary
     assert (pipeline.open_count, pipeline.total_cents) == (1, 10000)
     counts = {c.key: c.count for c in crm.segments.counts(LAST_YEAR)}

@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 
 from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.domain.gdpr import is_marketable
 from crm_tui.services import tables
-from crm_tui.services.audit import AuditService
 from crm_tui.services.crm import Crm
 from crm_tui.services.gdpr import ERASE_LABEL, GdprService
 
-from .conftest import database_bytes
+from .conftest import database_bytes, history
 
 # Every string that identifies Zelda or was written about her: none may survive an erase.
 PII = (
@@ -174,7 +174,7 @@ def test_erased_customer_is_gone_from_normal_use(world: World) -> None:
         crm.customers.get(world.zelda)
     stored = crm.customers.get(world.zelda, include_deleted=True)
     assert stored["erased"] is True and stored["deleted_at"]
-    assert not world.gdpr.marketing_ok(world.zelda, "email")
+    assert not is_marketable(stored, "email")
     # The email is free again: the same person may sign up anew.
     crm.customers.create({"first_name": "Z", "email": "zelda.quixote@windmill.example"})
 
@@ -184,7 +184,7 @@ def test_erase_is_audited_without_the_erased_values_and_not_undoable(world: Worl
     counts = world.gdpr.erase(world.zelda).records
     assert counts[tables.CUSTOMERS] == 1 and counts[tables.INTERACTIONS] == 1
     assert counts[tables.LEDGER] == 1 and counts[tables.AUDIT] > 5
-    entry = AuditService(crm.ctx).for_entity(tables.CUSTOMERS, world.zelda)[0]
+    entry = history(crm, tables.CUSTOMERS, world.zelda)[0]
     assert (entry["op"], entry["who"], entry["action"]) == ("erase", "alice", ERASE_LABEL)
     assert entry["changes"]["erased"] == [None, True]
     text = json.dumps(entry).lower()
@@ -269,15 +269,3 @@ def test_export_of_deleted_and_unknown_customers(world: World) -> None:
     assert world.gdpr.export(world.bob)["customer"]["deleted_at"]
     with pytest.raises(NotFoundError):
         world.gdpr.export(999)
-
-
-def test_marketing_ok(world: World) -> None:
-    assert world.gdpr.marketing_ok(world.zelda, "email")
-    assert not world.gdpr.marketing_ok(world.zelda, "sms")  # never opted in
-    assert not world.gdpr.marketing_ok(world.bob, "email")  # no consent
-    world.crm.customers.update(world.zelda, {"preferences": {
-        "gdpr_consent": True, "email_opt_in": True, "do_not_contact": True}})
-    assert not world.gdpr.marketing_ok(world.zelda, "email")
-    with pytest.raises(ValidationError) as caught:
-        world.gdpr.marketing_ok(world.zelda, "pigeon")
-    assert caught.value.field == "channel"

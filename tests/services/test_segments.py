@@ -149,7 +149,7 @@ def test_badges(crm: Crm, segments: SegmentService, people: list[int]) -> None:
     assert (badges.lifecycle, badges.overridden, badges.tier) == ("vip", False, "Bronze")
     assert (badges.rfm_segment, badges.rfm_code) == ("New Customers", "R5F1M4")  # $4,200
     assert badges.custom == (CustomBadge(shown, "Buyers", "#2e7d32"),)  # inactive not shown
-    crm.customers.set_segment_override(people[0], "at_risk")
+    crm.customers.update(people[0], {"segment_override": "at_risk"})
     zero = segments.segments_of(people[0])
     assert (zero.lifecycle, zero.overridden, zero.rfm_segment, zero.custom) == (
         "at_risk", True, None, ())

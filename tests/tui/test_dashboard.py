@@ -74,7 +74,8 @@ async def test_kpi_cards_show_the_analytics_numbers(crm: Crm, business: dict[str
     async with app.run_test(size=WIDE) as pilot:
         screen = await open_dashboard(pilot)
         analytics = crm.analytics
-        summary = analytics.customer_summary(AS_OF)
+        people = analytics.customer_figures(AS_OF)
+        summary = people.summary
         month = analytics.sales_summary(AS_OF.replace(day=1), as_of=AS_OF).revenue_cents
         pipeline = analytics.pipeline(AS_OF).summary
         team = to_do(crm, "team", AS_OF, days=0)
@@ -82,7 +83,7 @@ async def test_kpi_cards_show_the_analytics_numbers(crm: Crm, business: dict[str
         assert card(app, "active").value == f"{summary.active:,}"
         assert card(app, "ltv").value == display_money(summary.average_ltv_cents or 0)
         assert card(app, "revenue").value == display_money(month) == "$320.00"
-        assert card(app, "repeat").value == percent(analytics.repeat_purchase_rate(AS_OF))
+        assert card(app, "repeat").value == percent(people.repeat_rate)
         assert card(app, "retention").value == percent(analytics.retention_rate(as_of=AS_OF))
         assert card(app, "forecast").value == display_money(pipeline.weighted_cents)
         assert card(app, "forecast").value == "$5,200.00"  # 10,000 x 50% + 2,000 x 10%
@@ -96,7 +97,7 @@ async def test_kpi_cards_show_the_analytics_numbers(crm: Crm, business: dict[str
         assert figures.revenue_by_day == tuple(analytics.revenue_by_day(AS_OF).items())
         assert figures.revenue_by_month == tuple(analytics.revenue_by_month(AS_OF).items())
         assert figures.top_customers == tuple(
-            (c.name, c.ltv_cents) for c in analytics.top_customers(10, AS_OF))
+            (c.name, c.ltv_cents) for c in people.top)
         assert dict(figures.channels) == {"email": 1, "phone": 1}
         assert figures.products[0] == ("Server", 480000)
 
