@@ -10,6 +10,7 @@ import orjson
 
 from crm_tui.domain.errors import ChoiceError, ValidationError
 from crm_tui.services.backups import create_backup
+from crm_tui.services.base import disk_indexes
 from crm_tui.services.context import Clock
 from crm_tui.services.crm import Crm
 from crm_tui.services.erase_everywhere import ErasureReport, erase_everywhere
@@ -64,7 +65,7 @@ def check(ctx: click.Context, repair: bool) -> None:
         print_repair(repair_database(db_path(ctx)))
         return
     try:
-        report = check_database(db_path(ctx))
+        report = check_database(db_path(ctx), disk_indexes())
     except CheckFailed as exc:
         print_report(exc.report)
         raise

@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 from tinydb.table import Document
 
-from crm_tui.store import StoreTable
+from crm_tui.store import Index, StoreTable
 
 from . import tables
 from .changes import Changes
@@ -44,15 +44,27 @@ def index_by_customer(table: StoreTable) -> None:
     table.create_index("customer", _customer_key, kind="int")
 
 
+def disk_indexes() -> list[tuple[str, Index]]:
+    """Every index the services keep on disk, with its table (new objects): what `crm
+    check` compares with the records. The services are those imported (crm.py imports
+    every one)."""
+    by_customer = [(name, Index("customer", _customer_key, kind="int"))
+                   for name in tables.CUSTOMER_HISTORY]
+    return by_customer + [(cls.table_name, Index(name, key, kind="int"))
+                          for cls in CustomerRecords.__subclasses__()
+                          for name, key in cls.dated]
+
+
 class CustomerRecords:
     """One table of records about customers, with the reads and checks every such service
     shares. Subclasses name their table and entity, and any further index they read by."""
 
     table_name: ClassVar[str]
     entity: ClassVar[str]  # how NotFoundError names one record
-    # (name, key) beyond "customer": integer keys (or None), so written to disk and read
-    # without loading the table (a date index's day numbers: agenda.day_key)
-    indexes: ClassVar[tuple[tuple[str, KeyFunc], ...]] = ()
+    indexes: ClassVar[tuple[tuple[str, KeyFunc], ...]] = ()  # (name, key) beyond "customer"
+    # (name, key) of date indexes: keys are day numbers (agenda.day_key), or None, so they
+    # are kept on disk too and read by range without loading the table
+    dated: ClassVar[tuple[tuple[str, KeyFunc], ...]] = ()
 
     def __init__(self, ctx: ServiceContext, changes: Changes) -> None:
         self.ctx = ctx
@@ -60,6 +72,8 @@ class CustomerRecords:
         self.table: StoreTable = ctx.db.table(self.table_name)
         index_by_customer(self.table)
         for name, key in self.indexes:
+            self.table.create_index(name, key)
+        for name, key in self.dated:
             self.table.create_index(name, key, kind="int")
         self.customers: StoreTable = ctx.db.table(tables.CUSTOMERS)
 

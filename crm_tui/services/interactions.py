@@ -25,7 +25,7 @@ def _open_follow_up(doc: Mapping[str, Any]) -> int | None:
 class InteractionService(CustomerRecords):
     table_name = TABLE
     entity = "interaction"
-    indexes = (("follow_up", _open_follow_up),)
+    dated = (("follow_up", _open_follow_up),)
 
     # ----- reading -----------------------------------------------------------------------
     def for_customer(self, customer_id: int) -> list[Record]:

@@ -41,7 +41,7 @@ def _in_order(tasks: list[Record]) -> list[Record]:
 class TaskService(CustomerRecords):
     table_name = TABLE
     entity = "task"
-    indexes = (("due", _open_due),)
+    dated = (("due", _open_due),)
 
     # ----- reading -----------------------------------------------------------------------
     def for_customer(self, customer_id: int) -> list[Record]:

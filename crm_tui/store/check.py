@@ -10,14 +10,18 @@ all collected, each naming its file and offset; any problem makes the check fail
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .derived_files import Unusable
 from .engine import Engine
 from .errors import CorruptFileError, StoreError
+from .indexes import Index
 from .journal import unterminated
 from .snapshot import SNAPSHOT_VERSION, read_snapshot_header
+
+REWRITTEN = "the next session to read the table, or 'crm compact', writes them again"
 
 
 @dataclass
@@ -42,13 +46,18 @@ class CheckFailed(StoreError):
                          "'crm check --repair' keeps everything still readable")
 
 
-def check_database(path: str | os.PathLike[str]) -> CheckReport:
+def check_database(path: str | os.PathLike[str],
+                   indexes: Iterable[tuple[str, Index]] = ()) -> CheckReport:
     """Check the database at `path`; raises CheckFailed (or, when it cannot be opened at
-    all, the store's error saying why) if anything is damaged."""
+    all, the store's error saying why) if anything is damaged. `indexes` (table, index):
+    the indexes kept on disk whose files are checked against the documents too (those the
+    app declares); a file missing, damaged or not matching is noted, never damage."""
     try:
         engine = Engine(path, create=False, read_only=True)
     except CorruptFileError as exc:  # too damaged to open: nothing more can be looked at
         raise CheckFailed(CheckReport(Path(path).expanduser(), 0, 0, 0, problems=[exc])) from None
+    for table, index in indexes:
+        engine.add_observer(table, index)
     try:
         with engine.locked(shared=True):
             report = _look(engine)
@@ -67,7 +76,8 @@ def _look(engine: Engine) -> CheckReport:
     for name in sorted(engine.table_names()):
         try:
             with engine.reading():
-                report.tables[name] = len(engine.docs(name))
+                docs = engine.docs(name)
+                report.tables[name] = len(docs)
         except CorruptFileError:
             continue  # the engine remembered it: listed with the rest below
         snapshot = engine.snapshot_path(name)
@@ -81,11 +91,16 @@ def _look(engine: Engine) -> CheckReport:
             continue
         with engine.reading():
             unusable = engine.reads.files_problem(name)
+            wrong = [] if unusable else engine.reads.mismatched_indexes(name, docs)
         if isinstance(unusable, Unusable) and unusable.rebuild:
             state = "missing" if str(unusable) == "missing" else "out of date"
             report.notes.append(f"{name}: its files for fast reading are {state}, which is "
-                                "not damage: the next session to read the table, or 'crm "
-                                "compact', writes them again")
+                                f"not damage: {REWRITTEN}")
+        if wrong:
+            by = ", ".join(index.replace("_", " ") for index in wrong)
+            report.notes.append(f"{name}: its files for fast reading by {by} "
+                                "do not match its records, which is not damage (they are "
+                                f"never trusted over the records): {REWRITTEN}")
     report.problems = engine.damage
     if facts["version"] < 2:
         report.notes.append(f"{engine.journal_path}: from an older crm-tui, it does not record "

@@ -336,6 +336,35 @@ class DiskReads:
             del self._files[name]  # opened again, with the new files, when next read
         return done
 
+    def mismatched_indexes(self, name: str, docs: dict[int, Doc]) -> list[str]:
+        """The declared indexes whose file names other documents under a key than their
+        keys in `docs` (the table loaded: the caller holds the engine's lock), leaving out
+        what the journal changed since the snapshot (reads take those from the journal).
+        Files that cannot be opened are `files_problem`'s to report."""
+        tail = self.tail.get(name)
+        if tail.truncated:
+            return []
+        try:
+            files = self._open_files(name)
+        except (Unusable, CorruptFileError):
+            return []
+        wrong = []
+        try:
+            for index, (definition, key_of) in stored_indexes(self._engine.state(name)).items():
+                try:
+                    on_disk = files.index(index, definition)
+                except Unusable:
+                    continue
+                listed = set() if on_disk is None else {
+                    pair for pair in on_disk.between(None, None) if pair[1] not in tail.where}
+                keyed = {(key_of(doc), doc_id) for doc_id, doc in docs.items()
+                         if doc_id not in tail.where}
+                if listed != {(key, doc_id) for key, doc_id in keyed if key is not None}:
+                    wrong.append(index)
+        finally:
+            files.close()
+        return wrong
+
     def _usable(self, name: str) -> bool:
         return self.files_problem(name) is None
 
