@@ -150,7 +150,7 @@ class GdprService:
         what may have been left undone (the compaction).
 
         Call it on its own, not inside another `changes.change()`."""
-        with self.ctx.db.engine.locked():  # no backup copies the journal in between
+        with self.ctx.db.exclusive():  # no backup copies the journal in between
             records = self._anonymise(customer_id)
             try:
                 self.ctx.db.compact()

@@ -125,6 +125,16 @@ class Database(TinyDB):
         between any two commits."""
         return self.engine.compaction_held()
 
+    def exclusive(self) -> AbstractContextManager[None]:
+        """Several writes that no other process sees half-done: until the block ends, the
+        others wait before they read what was committed, commit, compact, take a backup
+        or check the database, and this process's other threads wait to write. Commits
+        and `compact()` inside the block go ahead. Refused, as any write is, on a
+        database this session may only read. (A GDPR erase: its commit and the
+        compaction that drops the erased values, with no backup copying the journal in
+        between.)"""
+        return self.engine.locked()
+
     def observe(self, table: str, observer: DocObserver) -> None:
         """Keep `observer` in step with every change to `table`, from any process."""
         self.engine.add_observer(table, observer)
