@@ -48,6 +48,7 @@ from .keymap import (
     check_keymap,
     hint_key,
     key_hint,
+    widget_places,
 )
 from .messages import DataChanged, Deliver, deliver
 from .screens.base import CrmScreen
@@ -172,7 +173,7 @@ class CrmApp(App[None]):
         everywhere = [b for b in Binding.make_bindings(self.BINDINGS) if b.priority]
         everywhere.append(Binding(self.COMMAND_PALETTE_BINDING, "command_palette",
                                   "the command palette"))
-        return check_keymap(keymap, binding_scopes(), everywhere)
+        return check_keymap(keymap, binding_scopes(), everywhere, widget_places())
 
     def _apply_keymap(self) -> None:
         """Apply the keymap's good entries; name the others."""

@@ -6,7 +6,14 @@ key (text like "ctrl+e" or "f5,e"), is a key a terminal cannot tell from another
 arrives as backspace, ctrl+i as tab, ctrl+m as enter, ctrl+[ as escape), or gives a key
 that another binding in the same place (a screen, a form, a dialog) already answers, or
 that a key answered everywhere first (ctrl+q quits, ctrl+p opens the palette) would
-shadow. The rest applies.
+shadow. A widget's keys meet those of every screen it sits on (the customer table's keys
+and the customers screen's): a key moved onto one the other side answers is a clash too,
+unless the binding had that key already (a widget answering a screen's key while it has
+the focus by design). The rest applies.
+
+Where a widget sits is read from the code: a widget class that a screen's methods name
+(directly, through the app's helper functions, or through a widget that sits there) is
+taken to sit on that screen.
 
 Text that names a key ("x shows the trash", "ctrl+s save") asks `key_hint` for it by the
 binding's id, so a remapped key is named everywhere, not only in the footer and Help.
@@ -17,13 +24,16 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from types import CodeType, FunctionType
 
 from textual.binding import Binding, BindingsMap
 from textual.dom import DOMNode
 from textual.keys import _character_to_key, format_key
+from textual.screen import Screen
+from textual.widget import Widget
 
 import crm_tui.tui
 
@@ -74,20 +84,79 @@ def _bindings(cls: type) -> list[Binding]:
     return found
 
 
+def _scope(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _import_all() -> None:
+    for module in pkgutil.walk_packages(crm_tui.tui.__path__, crm_tui.tui.__name__ + "."):
+        importlib.import_module(module.name)
+
+
 def binding_scopes() -> dict[str, list[Binding]]:
     """Every place of the app with key bindings (app, screens, forms, widgets), by name.
     Imports every module of the app, so only call it when there is a keymap to check."""
-    for module in pkgutil.walk_packages(crm_tui.tui.__path__, crm_tui.tui.__name__ + "."):
-        importlib.import_module(module.name)
-    return {f"{cls.__module__}.{cls.__qualname__}": _bindings(cls)
-            for cls in set(_own_classes(DOMNode))}
+    _import_all()
+    return {_scope(cls): _bindings(cls) for cls in set(_own_classes(DOMNode))}
+
+
+def _names(code: CodeType) -> Iterator[str]:
+    """The global and attribute names a function's code uses, nested functions included."""
+    yield from code.co_names
+    for const in code.co_consts:
+        if isinstance(const, CodeType):
+            yield from _names(const)
+
+
+def _functions(cls: type) -> Iterator[FunctionType]:
+    """The functions of a class and of the app's classes it inherits from."""
+    for klass in cls.__mro__:
+        if _own(klass):
+            for member in vars(klass).values():
+                member = getattr(member, "__func__", getattr(member, "fget", member))
+                if isinstance(member, FunctionType):
+                    yield member
+
+
+def _widgets_named(cls: type) -> set[type]:
+    """The app's widget classes that `cls`'s code names, and those their code names, in
+    turn, following the app's own helper functions; screens it opens are not counted."""
+    found: set[type] = set()
+    pending = list(_functions(cls))
+    seen: set[FunctionType] = set()
+    while pending:
+        function = pending.pop()
+        if function in seen:
+            continue
+        seen.add(function)
+        for name in _names(function.__code__):
+            named = function.__globals__.get(name)
+            if isinstance(named, FunctionType) and named.__module__.startswith(
+                    crm_tui.tui.__name__ + "."):
+                pending.append(named)
+            elif (isinstance(named, type) and issubclass(named, Widget)
+                  and not issubclass(named, Screen) and _own(named) and named not in found):
+                found.add(named)
+                pending.extend(_functions(named))
+    return found
+
+
+def widget_places() -> dict[str, set[str]]:
+    """Widget scope -> the screen scopes it sits on (see the module docstring)."""
+    _import_all()
+    places: dict[str, set[str]] = {}
+    for screen in set(_own_classes(Screen)):
+        for widget in _widgets_named(screen):
+            places.setdefault(_scope(widget), set()).add(_scope(screen))
+    return places
 
 
 def check_keymap(keymap: Mapping[str, object], scopes: Mapping[str, list[Binding]],
-                 everywhere: Iterable[Binding]) -> CheckedKeymap:
+                 everywhere: Iterable[Binding],
+                 places: Mapping[str, Collection[str]] | None = None) -> CheckedKeymap:
     """Split `keymap` into what applies and what is left out (see the module docstring).
     `everywhere`: the bindings answered before any screen's (priority bindings of the app,
-    the palette's key)."""
+    the palette's key). `places`: widget scope -> the screen scopes it sits on."""
     known = {b.id for bindings in scopes.values() for b in bindings if b.id}
     problems: dict[str, str] = {}
     wanted: dict[str, list[str]] = {}
@@ -110,15 +179,32 @@ def check_keymap(keymap: Mapping[str, object], scopes: Mapping[str, list[Binding
                 taken.setdefault(key, set()).add(b.id or b.description or b.action)
         return taken
 
+    def clash(remapped: str, key: str, others: set[str]) -> None:
+        named = sorted(others - {remapped})
+        if named:
+            problems.setdefault(remapped, f"{key} is already the key of {' and '.join(named)}")
+
     first = answering(everywhere)
     for bindings in scopes.values():
         taken = answering(bindings)
         for remapped in {b.id for b in bindings if b.id} & set(wanted):
             for key in wanted[remapped]:
-                others = sorted((taken[key] | first.get(key, set())) - {remapped})
-                if others:
-                    problems.setdefault(remapped, f"{key} is already the key of "
-                                                  f"{' and '.join(others)}")
+                clash(remapped, key, taken[key] | first.get(key, set()))
+    declared: dict[str, set[str]] = {}  # binding id -> its keys before the keymap
+    for bindings in scopes.values():
+        for b in bindings:
+            declared.setdefault(b.id or "", set()).add(b.key)
+    shadowed: dict[tuple[str, str], set[str]] = {}  # (id, key) -> what else answers there
+    for widget, screens in (places or {}).items():
+        for screen in screens:
+            one, other = scopes.get(widget, []), scopes.get(screen, [])
+            for mine, theirs in ((one, other), (other, one)):
+                taken = answering(theirs)
+                for remapped in {b.id for b in mine if b.id} & set(wanted):
+                    for key in set(wanted[remapped]) - declared[remapped]:
+                        shadowed.setdefault((remapped, key), set()).update(taken.get(key, ()))
+    for (remapped, key), others in sorted(shadowed.items()):
+        clash(remapped, key, others)
     applied = {k: ",".join(v) for k, v in wanted.items() if k not in problems}
     return CheckedKeymap(applied, [f"{k}: {why}" for k, why in problems.items()])
 

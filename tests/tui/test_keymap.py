@@ -13,7 +13,7 @@ from crm_tui.services.crm import Crm
 from crm_tui.tui.app import CrmApp
 from crm_tui.tui.config import UserConfig
 from crm_tui.tui.forms.base import RecordForm
-from crm_tui.tui.keymap import key_hint
+from crm_tui.tui.keymap import binding_scopes, check_keymap, key_hint, widget_places
 from crm_tui.tui.screens.confirm import ConfirmScreen
 from crm_tui.tui.screens.customers import CustomersScreen
 from crm_tui.tui.screens.help import HelpScreen
@@ -117,6 +117,46 @@ async def test_an_unknown_id_is_reported(crm: Crm, people: dict[str, int]) -> No
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         assert "customers.fly: no such key binding" in notices(app)
+        assert app.keymap == {}
+
+
+def problems_with(keymap: dict[str, Any]) -> str:
+    """What the start-up check says of `keymap`, widgets' places included."""
+    return "\n".join(check_keymap(keymap, binding_scopes(), [], widget_places()).problems)
+
+
+def test_widgets_are_placed_on_the_screens_that_show_them() -> None:
+    places = {widget.rsplit(".", 1)[1]: {screen.rsplit(".", 1)[1] for screen in screens}
+              for widget, screens in widget_places().items()}
+    assert {"CustomersScreen"} <= places["CustomerTable"]
+    assert {"CustomersScreen", "CustomerDetailScreen"} <= places["DetailList"]  # in the pane
+    assert "CustomerForm" in places["CustomerPicker"]
+    assert "PipelineScreen" not in places["CustomerTable"]
+
+
+def test_a_widget_key_moved_onto_its_screens_key_is_a_clash() -> None:
+    """The table's enter moved to o would silently take the customers screen's Deal key."""
+    said = problems_with({"table.open": "o"})
+    assert "table.open: o is already the key of customers.opportunity" in said
+    said = problems_with({"customers.opportunity": "enter"})  # the other way round
+    assert "customers.opportunity: enter is already the key of detail.open and table.open" in said
+    said = problems_with({"detail.void": "e"})  # the 360 pane: the customers and 360 screens
+    assert "detail.void: e is already the key of customers.edit" in said
+
+
+def test_keys_that_a_widget_and_its_screen_share_by_design_can_stay() -> None:
+    """In the 360 pane y copies the record, elsewhere on the screen the customer: keeping y
+    while adding a key is no clash; a key of a widget on another screen is free."""
+    assert problems_with({"customers.yank": "y,f6", "detail.copy": "y,f7"}) == ""
+    assert problems_with({"table.open": "enter,l", "dashboard.next": "enter"}) == ""
+
+
+async def test_a_widget_clash_is_reported_at_start_and_the_keys_stay(
+        crm: Crm, people: dict[str, int]) -> None:
+    app = app_with(crm, {"table.open": "o"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert "table.open: o is already the key of customers.opportunity" in notices(app)
         assert app.keymap == {}
 
 
