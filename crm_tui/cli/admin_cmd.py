@@ -103,8 +103,10 @@ def restore(ctx: click.Context, path: Path) -> None:
 @click.command()
 @click.pass_context
 def compact(ctx: click.Context) -> None:
-    """Fold the journal into fresh table snapshots (also done automatically)."""
+    """Fold the journal into fresh table snapshots (also done automatically), with the
+    dashboard's figures saved beside them."""
     with open_crm(ctx) as crm:
+        crm.dashboard_view.warm()  # so that the compaction saves them
         crm.db.compact()
     click.echo("compacted")
 

@@ -27,7 +27,7 @@ from .interactions import InteractionService
 from .loyalty import LoyaltyService
 from .pipeline import PipelineService
 from .products import ProductService
-from .read_models.dashboard import DashboardView
+from .read_models.dashboard import DashboardView, keep_aggregates
 from .sales import SalesService
 from .segments import SegmentService
 from .settings_service import SettingsService
@@ -42,6 +42,7 @@ class Crm:
         # the rewrite of an older crm-tui's files that `open` started, while it runs
         self.upgrading: threading.Thread | None = None
         self.ctx = ServiceContext(db, clock=clock, staff=staff)
+        keep_aggregates(db)  # so that this session's compactions save them
         self.changes = Changes(self.ctx)
         self.customers = CustomerService(self.ctx, self.changes)
         self.products = ProductService(self.ctx, self.changes)

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from tinydb import TinyDB
 
+from .derivations import Spec
 from .engine import DEFAULT_COMPACT_BYTES, Doc, Engine, Transaction
 from .errors import CorruptFileError
 from .indexes import DocObserver
@@ -30,6 +31,8 @@ from .scan import scan
 from .table import StoreTable
 from .upgrade import start_upgrade
 from .watchers import TableWatcher
+
+T = TypeVar("T")
 
 
 class Database(TinyDB):
@@ -92,6 +95,18 @@ class Database(TinyDB):
         its snapshot and the journal without loading it and without holding the store
         between documents: the table as it was when the scan began."""
         return scan(self.engine, table)
+
+    def derive(self, spec: Spec) -> None:
+        """Keep a derivation's state from now on (derivations.py): saved at each
+        compaction, folded from every commit of its tables, read with `derived`."""
+        self.engine.derived.register(spec)
+
+    def derived(self, names: Sequence[str], read: Callable[[Mapping[str, Any]], T]) -> T:
+        """`read({name: state})` of these derivations' states, current with every commit
+        (their tables are never loaded for it). The first read in a session loads the
+        saved states, or scans the tables when they are missing (seconds at 100,000
+        customers): call it from a worker."""
+        return self.engine.derived.read(names, read)
 
     def tables(self) -> set[str]:
         return self.engine.table_names()

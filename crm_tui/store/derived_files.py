@@ -92,12 +92,17 @@ def write_derived(path: Path, kind: str, table: str, identity: SnapshotIdentity,
                   mode: int) -> None:
     """Write one derived file aside, fsync it and rename it over `path`."""
     parts = [part.tobytes() for part in body]
-    head = _header(kind, table, identity, definition, counts, parts)
+    write_replacing(path, [_header(kind, table, identity, definition, counts, parts), *parts],
+                mode)
+
+
+def write_replacing(path: Path, parts: Sequence[bytes], mode: int) -> None:
+    """Write a file that any process may write at any time, lock or not: under a name of
+    this writer's own beside `path`, fsync'd, then renamed over it."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.{id(parts):x}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
     try:
         os.fchmod(fd, mode)
-        write_all(fd, head)
         for part in parts:
             write_all(fd, part)
         os.fsync(fd)

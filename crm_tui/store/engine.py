@@ -41,6 +41,7 @@ from typing import Any
 
 import orjson
 
+from .derivations import Derivations
 from .endmark import END, EndMark
 from .errors import CorruptFileError, DamagedError, NotADatabaseError, StoreError, TransactionError
 from .files import atomic_write, file_mode_for, make_dir, read_bytes, write_all
@@ -264,6 +265,7 @@ class Engine:
         self._parsing: dict[str, ParseJob] = {}
         self._reading = _Reading(self)
         self.reads = DiskReads(self)  # get / ids_by / by without loading (reads.py)
+        self.derived = Derivations(self)  # states folded from every commit (derivations.py)
         self.watchers = Watchers()  # read models told of each commit (watchers.py)
         self._open(create, read_only)
 
@@ -565,6 +567,7 @@ class Engine:
             for state in self._tables.values():
                 self._unload(state)
             self._integrity.forget()
+            self.derived.forget()
             self.watchers.lost()
         self._read_tail(locked=locked)
         self._verify(locked=locked)
@@ -578,6 +581,7 @@ class Engine:
             )
         names = set(record.get("t", ())) | set(record.get("c", {})) | set(record.get("i", {}))
         self._journal_tables |= names
+        self.derived.before_record(record)  # reads each document's version before this one
         self.reads.tail.note(record, (offset, length))
         for name in names:
             state = self._tables.get(name)
@@ -1078,6 +1082,7 @@ class Engine:
         self._offset = start + len(line)
         self._gen += 1
         self.reads.tail.note(record, (start, len(line)))
+        self.derived.committed(txn)
         self.watchers.record(record)
         self._integrity.write_mark(EndMark(self._epoch, self._gen, self._offset))
         self._journal_tables |= set(changes) | set(txn.truncated) | set(txn.old_last_ids)
@@ -1146,6 +1151,7 @@ class Engine:
         self._integrity.ensure_mark(EndMark(self._epoch, self._gen, self._offset))
         epoch = self._epoch + 1
         manifest = self._listed_as_is()
+        self.derived.prepare()  # while the snapshots are still this journal's
         for name in names:
             state = self.state(name)
             docs = self._ensure_loaded(state)
@@ -1155,6 +1161,7 @@ class Engine:
             manifest[name] = SnapshotEntry(epoch, len(docs), size)
             if name in unloaded:
                 self._unload(state)  # compaction must not leave a million events in memory
+        self.derived.save(epoch)  # the states at the end of this journal: of the next epoch
         journal_header = new_header(epoch, self._offset, self._gen, manifest)
         atomic_write(self.journal_path, journal_header.encode(), self.mode)
         fd = self._open_journal_fd()

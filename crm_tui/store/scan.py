@@ -64,28 +64,46 @@ def scan(engine: Engine, name: str) -> Iterator[tuple[int, Doc]]:
     """(id, document) of every current document of table `name`, by ascending id. Each
     document is the caller's own. Raises CorruptFileError (naming the table's file and
     where) when a block of its snapshot or a journal line it needs is damaged."""
-    start = _start(engine, name)
-    if isinstance(start, list):
-        for doc_id, doc in start:
-            yield doc_id, dict(doc)
-        return
-    try:
-        yield from _merged(start, name)
-    finally:
-        start.close()
+    return iter(TableScan(engine, name))
 
 
-def _start(engine: Engine, name: str) -> _Start | list[tuple[int, Doc]]:
-    """The handles and tail of a scan from disk, or the documents of a loaded table."""
-    while True:
-        with engine.reading():
-            docs = engine.state(name).docs
-            if docs is not None:
-                return sorted(docs.items())
-            found = _from_disk(engine, name)
-            if found is not None:
-                return found
-        engine.preload(name)  # an old snapshot, or lines out of id order: load it
+class TableScan:
+    """One scan of a table; `begin()` says where it stands (for a caller that folds the
+    commits made after it: derivations.py), iterating it begins it if need be."""
+
+    def __init__(self, engine: Engine, name: str) -> None:
+        self._engine, self._name = engine, name
+        self._start: _Start | list[tuple[int, Doc]] | None = None
+
+    def begin(self) -> tuple[int, dict[int, Position | None], bool]:
+        """Take the scan's handles: the journal epoch, the tail's positions of the
+        table's changed documents (None: deleted) and whether the tail truncated it, as
+        of the documents the scan yields."""
+        engine, name = self._engine, self._name
+        while True:
+            with engine.reading():
+                tail = engine.reads.tail.get(name)
+                where, truncated = tail.where, tail.truncated
+                docs = engine.state(name).docs
+                found = sorted(docs.items()) if docs is not None else _from_disk(engine, name)
+                if found is not None:
+                    self._start = found
+                    return engine._epoch, dict(where), truncated
+            engine.preload(name)  # an old snapshot, or lines out of id order: load it
+
+    def __iter__(self) -> Iterator[tuple[int, Doc]]:
+        if self._start is None:
+            self.begin()
+        start, self._start = self._start, None
+        if isinstance(start, list):
+            for doc_id, doc in start:
+                yield doc_id, dict(doc)
+            return
+        assert start is not None
+        try:
+            yield from _merged(start, self._name)
+        finally:
+            start.close()
 
 
 def _from_disk(engine: Engine, name: str) -> _Start | None:

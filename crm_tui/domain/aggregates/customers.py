@@ -16,13 +16,13 @@ import datetime as dt
 import heapq
 from collections.abc import Hashable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from crm_tui.domain.rules._records import div_half_up, get, is_deleted, norm
 from crm_tui.domain.rules.analytics import CustomerSummary
 
 from .orders import Orders, totals_until
-from .tally import Delta, Doc, Tally, Vector, changes, day, since
+from .tally import Delta, Doc, Tally, Vector, changes, day, dumped, loaded, since
 from .tally import fold as fold_tally
 
 NAME, VERSION, TABLES = "people", 1, ("customers",)
@@ -100,6 +100,21 @@ def fold(state: People, delta: PeopleDelta) -> People:
     fold_tally(state.counts, counts)
     _fold_columns(state.columns, columns)
     return state
+
+
+def dump(state: People) -> dict[str, Any]:
+    return {"counts": dumped(state.counts),
+            "columns": [[i, *state.columns.rows[i]] for i in sorted(state.columns.rows)]}
+
+
+def load(data: Any) -> People:
+    """The state `dump` gave; ValueError (or TypeError, KeyError) when `data` is not that."""
+    columns = ColumnState()
+    for doc_id, first, deleted, count, spent in data["columns"]:
+        if not all(type(v) is int for v in (doc_id, count, spent)) or not isinstance(first, str):
+            raise ValueError("people: a customer's columns are not numbers")
+        _fold_columns(columns, [(doc_id, Columns(first, bool(deleted), count, spent))])
+    return People(loaded(data["counts"]), columns)
 
 
 # ----- reading ----------------------------------------------------------------------------

@@ -1,15 +1,15 @@
 """The derivations and `Aggregates`, the set of their states one read model keeps.
 
-A `Derivation` is what a store-level hook needs to keep a state: its name and version
-(a stored state of another version is rebuilt), the tables it reads, and its pure
-`new_state`, `reduce` and `fold`. `Aggregates` applies each change of a document to every
-derivation reading its table, and starts a table's states afresh before it is folded
-again whole.
+A `Derivation` is what the store needs to keep a state (`Database.derive`): its name and
+version (a saved state of another version is rebuilt), the tables it reads, its pure
+`new_state`, `reduce` and `fold`, and `dump` / `load` to save the state as JSON values at
+each compaction. `Aggregates` gives typed access to the states; it also applies each
+change of a document to every derivation reading its table, and folds a table whole.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -17,7 +17,7 @@ from . import customers, interactions, nps, pipeline, revenue
 from .customers import ColumnState, People
 from .orders import Orders
 from .revenue import Sales
-from .tally import Doc, Tally
+from .tally import Doc, Tally, dumped, loaded
 from .tally import fold as fold_tally
 
 S = TypeVar("S")
@@ -32,21 +32,23 @@ class Derivation(Generic[S, D]):
     new_state: Callable[[], S]
     reduce: Callable[[str, int, Doc | None, Doc | None], D]
     fold: Callable[[S, D], S]
+    dump: Callable[[S], Any]
+    load: Callable[[Any], S]  # raises ValueError, TypeError or KeyError on what is not a state
 
 
 def _tally(module: Any) -> Derivation[Tally, Any]:
     return Derivation(module.NAME, module.VERSION, module.TABLES, module.new_state,
-                      module.reduce, fold_tally)
+                      module.reduce, fold_tally, dumped, loaded)
 
 
 DERIVATIONS: tuple[Derivation[Any, Any], ...] = (
     Derivation(revenue.NAME, revenue.VERSION, revenue.TABLES, Sales, revenue.reduce,
-               revenue.fold),
+               revenue.fold, revenue.dump, revenue.load),
     _tally(interactions),
     _tally(pipeline),
     _tally(nps),
     Derivation(customers.NAME, customers.VERSION, customers.TABLES, People, customers.reduce,
-               customers.fold),
+               customers.fold, customers.dump, customers.load),
 )
 TABLES = tuple(sorted({t for d in DERIVATIONS for t in d.tables}))
 
@@ -55,8 +57,10 @@ class Aggregates:
     """Every derivation's state, kept by `apply` (one change) and `reset` (a table's
     states emptied, to be folded again document by document)."""
 
-    def __init__(self) -> None:
-        self.states: dict[str, Any] = {d.name: d.new_state() for d in DERIVATIONS}
+    def __init__(self, states: Mapping[str, Any] | None = None) -> None:
+        """Fresh states, or those given (the store's, read where they are kept)."""
+        self.states: dict[str, Any] = (
+            {d.name: d.new_state() for d in DERIVATIONS} if states is None else dict(states))
         self._by_table = {t: [d for d in DERIVATIONS if t in d.tables] for t in TABLES}
 
     def apply(self, table: str, doc_id: int, before: Doc | None, after: Doc | None) -> None:

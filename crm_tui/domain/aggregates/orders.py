@@ -15,6 +15,7 @@ import datetime as dt
 from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from crm_tui.domain.rules._records import is_deleted
 from crm_tui.domain.rules.totals import PurchaseFacts, purchase_facts
@@ -77,6 +78,26 @@ def fold(state: Orders, delta: OrderDelta) -> Orders:
                 break
         if not orders.customers:
             del state[iso]
+    return state
+
+
+def dump(state: Orders) -> dict[str, list[list[int]]]:
+    """Per day (in order) its customers and cents, the orders sorted: equal states, equal
+    dumps, whatever the order of folding."""
+    found = {}
+    for iso in sorted(state):
+        pairs = sorted(zip(state[iso].customers, state[iso].cents, strict=True))
+        found[iso] = [[c for c, _ in pairs], [v for _, v in pairs]]
+    return found
+
+
+def load(data: Any) -> Orders:
+    """The orders `dump` gave; ValueError (or TypeError) when `data` is not that."""
+    state: Orders = {}
+    for iso, (customers, cents) in data.items():
+        if len(customers) != len(cents) or not isinstance(iso, str):
+            raise ValueError("orders: a day's two arrays differ in length")
+        state[iso] = DayOrders(array("q", customers), array("q", cents))
     return state
 
 

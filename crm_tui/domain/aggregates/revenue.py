@@ -22,7 +22,7 @@ from crm_tui.domain.rules.totals import PurchaseFacts
 
 from . import orders as kept_orders
 from .orders import OrderDelta, Orders, completed, largest, order_of
-from .tally import Delta, Doc, Tally, Vector, changes
+from .tally import Delta, Doc, Tally, Vector, changes, dumped, loaded
 from .tally import fold as fold_tally
 
 NAME, VERSION, TABLES = "sales", 1, ("purchases",)
@@ -75,6 +75,14 @@ def fold(state: Sales, delta: SalesDelta) -> Sales:
     fold_tally(state.revenue, rows)
     kept_orders.fold(state.orders, orders)
     return state
+
+
+def dump(state: Sales) -> dict[str, Any]:
+    return {"revenue": dumped(state.revenue), "orders": kept_orders.dump(state.orders)}
+
+
+def load(data: Any) -> Sales:
+    return Sales(loaded(data["revenue"]), kept_orders.load(data["orders"]))
 
 
 # ----- reading ----------------------------------------------------------------------------

@@ -35,6 +35,27 @@ def fold(state: Tally, delta: Delta) -> Tally:
     return state
 
 
+def dumped(state: Tally) -> list[list[Any]]:
+    """A tally as JSON values: [key as a list, vector] per key (keys are flat tuples of
+    JSON scalars), in one order whatever the order of folding (equal states, equal
+    dumps)."""
+    rows = [[list(key) if isinstance(key, tuple) else key, row] for key, row in state.items()]
+    rows.sort(key=repr)
+    return rows
+
+
+def loaded(data: Any) -> Tally:
+    """The tally `dumped` gave; ValueError when `data` is not one."""
+    if not isinstance(data, list):
+        raise ValueError("a tally is a list")
+    state: Tally = {}
+    for key, row in data:
+        if not isinstance(row, list) or not all(type(v) is int for v in row):
+            raise ValueError("a tally's vector is a list of integers")
+        state[tuple(key) if isinstance(key, list) else key] = row
+    return state
+
+
 def changes(old: list[tuple[Hashable, Vector]],
             new: list[tuple[Hashable, Vector]]) -> Delta:
     """The delta taking a document's contributions from `old` to `new`."""
