@@ -14,15 +14,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from crm_tui.domain.entities.address import ADDRESS_FIELDS, validate_address
-from crm_tui.domain.entities.audit import AUDIT_FIELDS, validate_audit_entry
 from crm_tui.domain.entities.customer import CUSTOMER_FIELDS, validate_customer
 from crm_tui.domain.entities.feedback import FEEDBACK_FIELDS, validate_feedback
 from crm_tui.domain.entities.interaction import INTERACTION_FIELDS, validate_interaction
 from crm_tui.domain.entities.ledger import LEDGER_FIELDS, validate_ledger_entry
-from crm_tui.domain.entities.loyalty_program import (
-    LOYALTY_PROGRAM_FIELDS,
-    validate_loyalty_program,
-)
 from crm_tui.domain.entities.note import NOTE_FIELDS, validate_note
 from crm_tui.domain.entities.opportunity import OPPORTUNITY_FIELDS, validate_opportunity
 from crm_tui.domain.entities.preferences import PREFERENCE_FIELDS, validate_preferences
@@ -46,10 +41,8 @@ ENTITIES: dict[str, tuple[Validator, Mapping[str, Field]]] = {
     "opportunity": (validate_opportunity, OPPORTUNITY_FIELDS),
     "task": (validate_task, TASK_FIELDS),
     "feedback": (validate_feedback, FEEDBACK_FIELDS),
-    "loyalty_program": (validate_loyalty_program, LOYALTY_PROGRAM_FIELDS),
     "ledger": (validate_ledger_entry, LEDGER_FIELDS),
     "segment": (validate_segment, SEGMENT_FIELDS),
-    "audit": (validate_audit_entry, AUDIT_FIELDS),
 }
 # Fields a document holds only when it has them (an order's lines, shipping...).
 OPTIONAL: dict[str, frozenset[str]] = {"purchase": frozenset(ORDER_EXTRAS)}
@@ -195,17 +188,8 @@ VALID: dict[str, dict[str, Any]] = {
     "opportunity": {"customer_id": 1, "name": "Renewal", "value": "15000", "stage": "Proposal"},
     "task": {"title": "Send quote", "priority": "high", "due_date": "tomorrow", "status": "open"},
     "feedback": {"customer_id": 1, "rating": 4, "recommend_score": 9, "comments": "Great"},
-    "loyalty_program": {"name": "Gold", "multiplier": "1.5", "min_purchase_cents": "10"},
     "ledger": {"customer_id": 1, "kind": "earn", "points": 120},
     "segment": {"name": "Big spenders", "conditions": ["total_spent >= 1000"], "match": "any"},
-    "audit": {
-        "who": "ana",
-        "when": "2024-05-01T10:00:00",
-        "entity": "customers",
-        "entity_id": 1,
-        "action": "update",
-        "changes": {"email": ["a@b.co", "c@d.co"]},
-    },
 }
 
 

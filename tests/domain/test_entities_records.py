@@ -1,4 +1,4 @@
-"""Loyalty programs, points ledger entries, segment definitions and audit entries."""
+"""Points ledger entries and segment definitions."""
 
 from __future__ import annotations
 
@@ -7,9 +7,7 @@ from typing import Any
 
 import pytest
 
-from crm_tui.domain.entities.audit import validate_audit_entry
 from crm_tui.domain.entities.ledger import validate_ledger_entry
-from crm_tui.domain.entities.loyalty_program import validate_loyalty_program
 from crm_tui.domain.entities.segment import validate_segment
 from crm_tui.domain.errors import ValidationError
 
@@ -20,38 +18,6 @@ def errors(validate: Any, data: dict[str, Any], **kwargs: Any) -> dict[str, str]
     with pytest.raises(ValidationError) as err:
         validate(data, today=TODAY, **kwargs)
     return err.value.errors
-
-
-def test_loyalty_program() -> None:
-    program = validate_loyalty_program(
-        {"name": "Gold", "multiplier": "1.5", "min_purchase_cents": "$10", "expiry_days": "365"},
-        today=TODAY,
-    )
-    assert program == {
-        "name": "Gold",
-        "description": None,
-        "multiplier": 1.5,
-        "min_purchase_cents": 1000,
-        "expiry_days": 365,
-        "active": True,
-    }
-    assert validate_loyalty_program({"name": "Basic"}, today=TODAY)["multiplier"] == 1.0
-
-
-def test_loyalty_program_errors() -> None:
-    bad = errors(
-        validate_loyalty_program, {"multiplier": "0", "min_purchase_cents": "-1", "expiry_days": 0}
-    )
-    assert set(bad) == {"name", "multiplier", "min_purchase_cents", "expiry_days"}
-    assert "above 0" in bad["multiplier"]
-    assert (
-        "at most 2 decimals"
-        in errors(validate_loyalty_program, {"name": "x", "multiplier": "1.234"})["multiplier"]
-    )
-    assert (
-        "at most 100"
-        in errors(validate_loyalty_program, {"name": "x", "multiplier": 1000})["multiplier"]
-    )
 
 
 @pytest.mark.parametrize(
@@ -126,51 +92,4 @@ def test_segment_errors_point_at_the_condition() -> None:
     assert errors(validate_segment, {"name": "x", "conditions": []}) == {
         "conditions": "needs at least one condition, e.g. a condition like "
         "'total_spent >= 1000' or {field, op, value}"
-    }
-
-
-def test_audit_entry() -> None:
-    entry = validate_audit_entry(
-        {
-            "who": "ana",
-            "when": "2024-05-01T10:00:00",
-            "entity": "Customers",
-            "entity_id": 3,
-            "action": "Update",
-            "changes": {"email": ("a@b.co", "c@d.co"), "tags": [[], ["vip"]]},
-        },
-        today=TODAY,
-    )
-    assert entry == {
-        "who": "ana",
-        "when": "2024-05-01T10:00:00",
-        "entity": "customers",
-        "entity_id": 3,
-        "action": "update",
-        "changes": {"email": ["a@b.co", "c@d.co"], "tags": [[], ["vip"]]},
-    }
-    assert (
-        validate_audit_entry({**entry, "entity_id": "batch-7"}, today=TODAY)["entity_id"]
-        == "batch-7"
-    )
-
-
-def test_audit_errors() -> None:
-    assert set(errors(validate_audit_entry, {})) == {"who", "when", "entity", "entity_id", "action"}
-    base = {
-        "who": "a",
-        "when": "2024-05-01T10:00:00",
-        "entity": "customers",
-        "entity_id": 1,
-        "action": "update",
-    }
-    assert errors(validate_audit_entry, {**base, "changes": {"email": "new"}}) == {
-        "changes.email": "must be [old value, new value] of plain JSON values"
-    }
-    assert "changes.x" in errors(validate_audit_entry, {**base, "changes": {"x": [object(), 1]}})
-    assert "changes.x" in errors(
-        validate_audit_entry, {**base, "changes": {"x": [float("nan"), 1]}}
-    )
-    assert errors(validate_audit_entry, {**base, "changes": ["email"]}) == {
-        "changes": "must be a mapping of field name to [old value, new value]"
     }

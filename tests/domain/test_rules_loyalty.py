@@ -10,9 +10,7 @@ from hypothesis import strategies as st
 from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.rules.loyalty import (
     LedgerEntry,
-    available_balance,
     due_expirations,
-    ledger_balance,
     ledger_entry,
     next_tier,
     points_for_purchase,
@@ -71,14 +69,13 @@ def test_next_tier() -> None:
     assert tier_for_points(10, custom) == "Star"
 
 
-def test_ledger_balance_and_summary() -> None:
+def test_ledger_summary() -> None:
     entries = [
         {"kind": "earn", "points": 120, "date": "2025-01-01"},
         {"kind": "redeem", "points": -50, "date": "2025-02-01"},
         {"kind": "adjust", "points": 5, "date": "2025-02-02"},
         {"kind": "expire", "points": -10, "date": "2025-03-01"},
     ]
-    assert ledger_balance(entries) == 65
     s = summarize_ledger(entries)
     assert (s.balance, s.lifetime_earned, s.redeemed, s.expired, s.adjusted) == (65, 120, 50, 10, 5)
     assert s.tier == "Bronze"
@@ -115,7 +112,6 @@ def test_redemption_validation() -> None:
 def test_no_expiry_when_not_configured() -> None:
     entries = [LedgerEntry("earn", 100, D(2000, 1, 1))]
     assert due_expirations(entries, D(2025, 1, 1)) == []
-    assert available_balance(entries, D(2025, 1, 1)) == 100
 
 
 def test_points_expire_after_n_days() -> None:
@@ -135,11 +131,10 @@ def test_redemptions_consume_the_oldest_points_first() -> None:
     assert due_expirations(entries, D(2025, 1, 15), YEAR) == []
     due = due_expirations(entries, D(2025, 3, 1), YEAR)
     assert due == [LedgerEntry("expire", -30, D(2025, 1, 31))]
-    assert available_balance(entries, D(2025, 3, 1), YEAR) == 0
-    # Once recorded, nothing more is due and the balance agrees.
+    # Once recorded, nothing more is due and nothing is left to spend.
     recorded = entries + due
     assert due_expirations(recorded, D(2025, 3, 1), YEAR) == []
-    assert ledger_balance(recorded) == 0
+    assert summarize_ledger(recorded).balance == 0
 
 
 def test_expired_points_cannot_be_redeemed_later() -> None:
@@ -150,12 +145,13 @@ def test_expired_points_cannot_be_redeemed_later() -> None:
     ]
     due = due_expirations(entries, D(2025, 1, 10), YEAR)
     assert due == [LedgerEntry("expire", -100, D(2024, 12, 31))]
-    assert available_balance(entries, D(2025, 1, 10), YEAR) == 0
+    assert summarize_ledger(entries + due).balance == 0
 
 
 def test_entries_after_as_of_are_ignored() -> None:
     entries = [LedgerEntry("earn", 100, D(2024, 1, 1)), LedgerEntry("earn", 7, D(2026, 1, 1))]
-    assert available_balance(entries, D(2024, 6, 1), YEAR) == 100
+    assert due_expirations(entries, D(2025, 6, 1), YEAR) == [
+        LedgerEntry("expire", -100, D(2024, 12, 31))]  # the 2026 lot is not counted yet
 
 
 @given(
@@ -173,8 +169,8 @@ def test_fifo_ledger_invariants(steps: list[tuple[int, bool, int]], expiry: int)
         day += dt.timedelta(days=gap)
         ledger += due_expirations(ledger, day, settings)
         assert due_expirations(ledger, day, settings) == []
-        balance = available_balance(ledger, day, settings)
-        assert balance == ledger_balance(ledger) >= 0
+        balance = summarize_ledger(ledger).balance
+        assert balance >= 0
         if redeem:
             if points <= balance:
                 ledger.append(LedgerEntry("redeem", -validate_redemption(points, balance), day))

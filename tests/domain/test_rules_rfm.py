@@ -14,17 +14,24 @@ from crm_tui.domain.rules.rfm import (
     RfmScore,
     breaks_from_totals,
     compute_quintile_breaks,
-    fixed_rfm_score,
-    parse_rfm_code,
-    quintile_rfm_score,
     rfm_score,
+    rfm_scores,
     rfm_segment,
 )
 from crm_tui.domain.rules.totals import CustomerTotals, PurchaseFacts, compute_totals
-from crm_tui.domain.settings import RfmSettings
+from crm_tui.domain.settings import RfmBreaks, RfmSettings
 
 AS_OF = dt.date(2025, 6, 30)
 STAMP = dt.datetime(2025, 6, 30, 12, 0)
+
+
+def fixed(days: int, orders: int, cents: int) -> RfmScore:
+    return RfmScore(*rfm_scores(days, orders, cents))
+
+
+def quintile(days: int, orders: int, cents: int, breaks: RfmBreaks) -> RfmScore:
+    return RfmScore(*rfm_scores(days, orders, cents,
+                                RfmSettings(mode="quintile", quintile_breaks=breaks)))
 
 
 def customer(days_ago: int, orders: int, spent_cents: int) -> CustomerTotals:
@@ -39,7 +46,7 @@ def customer(days_ago: int, orders: int, spent_cents: int) -> CustomerTotals:
     [(0, 5), (30, 5), (31, 4), (60, 4), (61, 3), (90, 3), (91, 2), (180, 2), (181, 1)],
 )
 def test_recency_edges(days: int, r: int) -> None:
-    assert fixed_rfm_score(days, 1, 0).r == r
+    assert fixed(days, 1, 0).r == r
 
 
 @pytest.mark.parametrize(
@@ -47,7 +54,7 @@ def test_recency_edges(days: int, r: int) -> None:
     [(1, 1), (2, 2), (3, 2), (4, 3), (6, 3), (7, 4), (9, 4), (10, 5), (500, 5)],
 )
 def test_frequency_edges(orders: int, f: int) -> None:
-    assert fixed_rfm_score(0, orders, 0).f == f
+    assert fixed(0, orders, 0).f == f
 
 
 @pytest.mark.parametrize(
@@ -56,7 +63,7 @@ def test_frequency_edges(orders: int, f: int) -> None:
      (499999, 4), (500000, 5)],
 )
 def test_monetary_edges(cents: int, m: int) -> None:
-    assert fixed_rfm_score(0, 1, cents).m == m
+    assert fixed(0, 1, cents).m == m
 
 
 def test_no_orders_no_score() -> None:
@@ -64,13 +71,10 @@ def test_no_orders_no_score() -> None:
     assert rfm_segment(None) is None
 
 
-def test_code_and_parse() -> None:
+def test_code() -> None:
     score = rfm_score(customer(20, 7, 100000), AS_OF)
     assert score == RfmScore(5, 4, 3)
     assert score is not None and score.code == "R5F4M3"
-    assert parse_rfm_code("r5f4m3") == RfmScore(5, 4, 3)
-    with pytest.raises(ValidationError):
-        parse_rfm_code("R6F1M1")
 
 
 @pytest.mark.parametrize(
@@ -107,7 +111,8 @@ def test_every_segment_is_reachable(days: int, orders: int, cents: int, segment:
     ],
 )
 def test_segment_order(code: str, segment: str) -> None:
-    assert rfm_segment(parse_rfm_code(code)) == segment
+    r, f, m = (int(code[i]) for i in (1, 3, 5))
+    assert rfm_segment(RfmScore(r, f, m)) == segment
 
 
 def test_every_score_has_a_segment() -> None:
@@ -119,9 +124,9 @@ def test_quintile_break_points_nearest_rank() -> None:
     breaks = compute_quintile_breaks(range(1, 11), range(1, 11), range(1, 11), STAMP)
     assert breaks.recency_days == (2, 4, 6, 8)
     assert breaks.computed_at == STAMP
-    assert [quintile_rfm_score(v, v, v, breaks).f for v in (1, 2, 3, 4, 5, 8, 9, 10)] == [
+    assert [quintile(v, v, v, breaks).f for v in (1, 2, 3, 4, 5, 8, 9, 10)] == [
         1, 1, 2, 2, 3, 4, 5, 5]
-    assert [quintile_rfm_score(v, 1, 1, breaks).r for v in (1, 2, 3, 8, 9)] == [5, 5, 4, 2, 1]
+    assert [quintile(v, 1, 1, breaks).r for v in (1, 2, 3, 8, 9)] == [5, 5, 4, 2, 1]
     with pytest.raises(ValidationError):
         compute_quintile_breaks([], [], [], STAMP)
 
@@ -143,7 +148,7 @@ def test_quintile_mode_uses_stored_breaks() -> None:
 @given(st.lists(st.integers(0, 10**7), min_size=1, max_size=200), st.integers(0, 10**7))
 def test_quintile_scores_in_range_and_monotone(values: list[int], v: int) -> None:
     breaks = compute_quintile_breaks(values, values, values, STAMP)
-    low = quintile_rfm_score(v, v, v, breaks)
-    high = quintile_rfm_score(v + 1, v + 1, v + 1, breaks)
+    low = quintile(v, v, v, breaks)
+    high = quintile(v + 1, v + 1, v + 1, breaks)
     assert all(1 <= s <= 5 for s in (low.r, low.f, low.m))
     assert high.f >= low.f and high.m >= low.m and high.r <= low.r

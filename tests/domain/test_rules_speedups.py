@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.rules._records import div_half_up
 from crm_tui.domain.rules.churn import _half_up_hundredths, churn_probability
-from crm_tui.domain.rules.rfm import fixed_rfm_score, quintile_rfm_score, rfm_scores
+from crm_tui.domain.rules.rfm import rfm_scores
 from crm_tui.domain.settings import RfmBreaks, RfmSettings
 
 STAMP = "2026-06-15T12:00:00"
@@ -114,8 +114,6 @@ def test_fixed_scores_match_the_counting_reference(days: int, orders: int, cents
                 reference_at_least(orders, settings.frequency_orders),
                 reference_at_least(cents, settings.monetary_cents))
     assert rfm_scores(days, orders, cents, settings) == expected
-    score = fixed_rfm_score(days, orders, cents, settings)
-    assert (score.r, score.f, score.m) == expected
 
 
 @given(*MEASURES, st.lists(st.integers(0, 1000), min_size=4, max_size=4),
@@ -131,8 +129,6 @@ def test_quintile_scores_match_the_counting_reference(
                 reference_above(cents, breaks.monetary_cents))
     settings = RfmSettings(mode="quintile", quintile_breaks=breaks)
     assert rfm_scores(days, orders, cents, settings) == expected
-    score = quintile_rfm_score(days, orders, cents, breaks)
-    assert (score.r, score.f, score.m) == expected
     # Quintile mode without break points scores with the fixed thresholds.
     assert rfm_scores(days, orders, cents, RfmSettings(mode="quintile")) == rfm_scores(
         days, orders, cents, RfmSettings())

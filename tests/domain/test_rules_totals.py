@@ -12,7 +12,6 @@ from crm_tui.domain.rules.totals import (
     NewOrders,
     PurchaseFacts,
     add_purchase,
-    change_purchase,
     compute_totals,
     remove_purchase,
 )
@@ -87,9 +86,9 @@ def test_change_purchase_status_and_amount() -> None:
     old = PurchaseFacts(D(2025, 1, 1), 1000)
     totals = compute_totals([old, PurchaseFacts(D(2025, 1, 2), 500)])
     refunded = PurchaseFacts(D(2025, 1, 1), 1000, "refunded")
-    t = change_purchase(totals, old, refunded)
+    t = add_purchase(remove_purchase(totals, old), refunded)
     assert (t.order_count, t.total_spent_cents, t.first_order_date) == (1, 500, D(2025, 1, 2))
-    t = change_purchase(t, refunded, PurchaseFacts(D(2024, 12, 31), 700))
+    t = add_purchase(remove_purchase(t, refunded), PurchaseFacts(D(2024, 12, 31), 700))
     assert (t.order_count, t.total_spent_cents, t.first_order_date) == (2, 1200, D(2024, 12, 31))
 
 
@@ -156,7 +155,7 @@ def test_incremental_equals_from_scratch(
 def test_change_equals_from_scratch(stored: list[PurchaseFacts], data) -> None:
     i = data.draw(st.integers(0, len(stored) - 1))
     new = data.draw(purchases)
-    totals = change_purchase(compute_totals(stored), stored[i], new)
+    totals = add_purchase(remove_purchase(compute_totals(stored), stored[i]), new)
     stored[i] = new
     assert totals == compute_totals(stored)
 

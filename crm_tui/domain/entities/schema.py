@@ -110,18 +110,6 @@ def _root(error_field: str) -> str:
     return error_field.split(".", 1)[0].split("[", 1)[0]
 
 
-def check_fields(
-    data: Mapping[str, Any], fields: Mapping[str, Field], *, today: date, partial: bool
-) -> tuple[dict[str, Any], dict[str, str]]:
-    """Validate every known field of `data`; return (normalised values, errors by field).
-
-    Keys not in `fields` (ids, timestamps, computed totals, typos) are left out of the result:
-    services own those. With `partial`, missing fields are skipped instead of defaulted.
-    """
-    values, errors, _ = _check_fields(data, fields, today=today, partial=partial)
-    return values, errors
-
-
 class _Spec(NamedTuple):
     """One field of a table as the validation loop reads it: everything looked up once."""
 
@@ -155,8 +143,13 @@ def _specs(fields: Mapping[str, Field]) -> list[_Spec]:
 def _check_fields(
     data: Mapping[str, Any], fields: Mapping[str, Field], *, today: date, partial: bool
 ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
-    """check_fields, and the fields given (not blank), which the rules are told: noting
-    them here spares testing every value for blankness a second time."""
+    """Validate every known field of `data`: (normalised values, errors by field, the
+    fields given (not blank), which the rules are told: noting them here spares testing
+    every value for blankness a second time).
+
+    Keys not in `fields` (ids, timestamps, computed totals, typos) are left out of the
+    values: services own those. With `partial`, missing fields are skipped instead of
+    defaulted."""
     if type(data) is not dict and not isinstance(data, Mapping):
         raise TypeError(f"expected a mapping of fields, got {type(data).__name__}")
     values: dict[str, Any] = {}

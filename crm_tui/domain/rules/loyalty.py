@@ -123,11 +123,6 @@ def summarize_ledger(
     )
 
 
-def ledger_balance(entries: Iterable[object]) -> int:
-    """Balance from the recorded entries (expirations not yet recorded are not subtracted)."""
-    return sum(ledger_entry(e).points for e in entries)
-
-
 @dataclass
 class _Lot:
     """Points earned on one day, less what redemptions have taken from them since."""
@@ -184,15 +179,6 @@ def due_expirations(
         if points - skip:
             merged[day] = merged.get(day, 0) + points - skip
     return [LedgerEntry(EXPIRE, -points, day) for day, points in sorted(merged.items())]
-
-
-def available_balance(
-    entries: Iterable[object], as_of: dt.date, settings: LoyaltySettings = _LOYALTY
-) -> int:
-    """Points a customer can spend on `as_of`: recorded entries up to then, less due expiry."""
-    items = [ledger_entry(e) for e in entries]
-    recorded = sum(e.points for e in items if e.date <= as_of)
-    return recorded + sum(e.points for e in due_expirations(items, as_of, settings))
 
 
 def validate_redemption(points: object, balance: int) -> int:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import overload
@@ -35,7 +34,6 @@ POTENTIAL_LOYALISTS = "Potential Loyalists"
 RFM_SEGMENTS = (NEW_CUSTOMERS, CHAMPIONS, LOST, AT_RISK, VIP, LOYAL, POTENTIAL_LOYALISTS)
 
 _DEFAULT = RfmSettings()
-_CODE = re.compile(r"^R([1-5])F([1-5])M([1-5])$")
 
 
 @dataclass(frozen=True)
@@ -51,14 +49,6 @@ class RfmScore:
     @property
     def segment(self) -> str:
         return rfm_segment(self)
-
-
-def parse_rfm_code(code: str) -> RfmScore:
-    """`R5F4M3` -> RfmScore(5, 4, 3)."""
-    match = _CODE.match(code.strip().upper())
-    if not match:
-        raise ValidationError("rfm_code", "must look like R5F4M3 (each score 1-5)")
-    return RfmScore(*(int(g) for g in match.groups()))
 
 
 # Plain loops, not sum() over a generator: these run three times per customer scored, and
@@ -100,18 +90,6 @@ def _quintile(days: int, orders: int, spent_cents: int,
               breaks: RfmBreaks) -> tuple[int, int, int]:
     return (_recency(days, breaks.recency_days), _above(orders, breaks.frequency_orders),
             _above(spent_cents, breaks.monetary_cents))
-
-
-def fixed_rfm_score(
-    days: int, orders: int, spent_cents: int, settings: RfmSettings = _DEFAULT
-) -> RfmScore:
-    """Scores from raw measures with the fixed thresholds (for a customer with >= 1 order)."""
-    return RfmScore(*_fixed(days, orders, spent_cents, settings))
-
-
-def quintile_rfm_score(days: int, orders: int, spent_cents: int, breaks: RfmBreaks) -> RfmScore:
-    """Scores from raw measures against stored quintile break points."""
-    return RfmScore(*_quintile(days, orders, spent_cents, breaks))
 
 
 def rfm_scores(

@@ -2,8 +2,9 @@
 
 Only purchases with status "completed" count; a zero-amount purchase is a valid order and
 several orders on one day are several orders. Totals are denormalised on the customer, so
-besides `compute_totals` (from scratch) there are `add_purchase` / `remove_purchase` /
-`change_purchase`, which update a totals record from the one purchase that changed.
+besides `compute_totals` (from scratch) there are `add_purchase` and `remove_purchase`, which
+update a totals record from the one purchase that changed (an edit is a removal of the old
+purchase and an addition of the new one).
 
 To keep first/last order dates exact when an order is removed, the record carries
 `order_days`, a count of completed orders per day. Updates never read other purchases; their
@@ -230,8 +231,3 @@ def remove_purchase(totals: CustomerTotals, purchase: object) -> CustomerTotals:
         last_order_date=last,
         order_days=days,
     )
-
-
-def change_purchase(totals: CustomerTotals, old: object, new: object) -> CustomerTotals:
-    """Totals after a purchase is edited (amount, date or status) from `old` to `new`."""
-    return add_purchase(remove_purchase(totals, old), new)
