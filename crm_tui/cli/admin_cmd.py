@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 import orjson
 
+from crm_tui.domain.aggregates.derivation import DERIVATIONS
 from crm_tui.domain.errors import ChoiceError, ValidationError
 from crm_tui.services.backups import create_backup
 from crm_tui.services.base import disk_indexes
@@ -65,7 +66,7 @@ def check(ctx: click.Context, repair: bool) -> None:
         print_repair(repair_database(db_path(ctx)))
         return
     try:
-        report = check_database(db_path(ctx), disk_indexes())
+        report = check_database(db_path(ctx), disk_indexes(), DERIVATIONS)
     except CheckFailed as exc:
         print_report(exc.report)
         raise

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .derivations import Spec
 from .derived_files import Unusable
 from .engine import Engine
 from .errors import CorruptFileError, StoreError
@@ -47,17 +48,21 @@ class CheckFailed(StoreError):
 
 
 def check_database(path: str | os.PathLike[str],
-                   indexes: Iterable[tuple[str, Index]] = ()) -> CheckReport:
+                   indexes: Iterable[tuple[str, Index]] = (),
+                   derivations: Iterable[Spec] = ()) -> CheckReport:
     """Check the database at `path`; raises CheckFailed (or, when it cannot be opened at
     all, the store's error saying why) if anything is damaged. `indexes` (table, index):
     the indexes kept on disk whose files are checked against the documents too (those the
-    app declares); a file missing, damaged or not matching is noted, never damage."""
+    app declares); a file missing, damaged or not matching is noted, never damage. So are
+    the saved states of `derivations` (the dashboard's figures, derivations.py)."""
     try:
         engine = Engine(path, create=False, read_only=True)
     except CorruptFileError as exc:  # too damaged to open: nothing more can be looked at
         raise CheckFailed(CheckReport(Path(path).expanduser(), 0, 0, 0, problems=[exc])) from None
     for table, index in indexes:
         engine.add_observer(table, index)
+    for spec in derivations:
+        engine.derived.register(spec)
     try:
         with engine.locked(shared=True):
             report = _look(engine)
@@ -101,6 +106,10 @@ def _look(engine: Engine) -> CheckReport:
             report.notes.append(f"{name}: its files for fast reading by {by} "
                                 "do not match its records, which is not damage (they are "
                                 f"never trusted over the records): {REWRITTEN}")
+    for name, wrong in engine.derived.check():
+        report.notes.append(f"the saved {name} figures of the dashboard {wrong}, which is not "
+                            "damage (they are never trusted over the records): the next "
+                            "session to show them, or 'crm compact', writes them again")
     report.problems = engine.damage
     if facts["version"] < 2:
         report.notes.append(f"{engine.journal_path}: from an older crm-tui, it does not record "

@@ -196,6 +196,8 @@ class Derivations:
             while True:
                 try:
                     scanned, base = self._scanned(spec)
+                except StoreError:
+                    break  # damage of the database: reported as such
                 except Exception as exc:  # a document the derivation refuses
                     wrong.append((name, f"cannot be computed ({exc})"))
                     break
@@ -206,7 +208,7 @@ class Derivations:
                         saved = self._saved(spec, base.epoch)
                     except Unusable as exc:
                         if str(exc).startswith("damaged"):
-                            wrong.append((name, "damaged"))
+                            wrong.append((name, "are damaged"))
                         break
                     from_scan, from_file = _Kept(spec), _Kept(spec)
                     self._fold_since(from_scan, scanned, base)

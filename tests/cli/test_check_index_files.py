@@ -13,8 +13,10 @@ import pytest
 from click.testing import CliRunner
 
 from crm_tui.cli import main as cli_main
+from crm_tui.domain.aggregates.derivation import DERIVATIONS
 from crm_tui.services.base import disk_indexes
 from crm_tui.store.check import check_database
+from crm_tui.store.derivations import encode_state
 from crm_tui.store.derived_files import index_path, write_derived
 from crm_tui.store.doc_index import snapshot_identity
 
@@ -108,3 +110,35 @@ def test_records_changed_since_the_snapshot_are_not_held_against_it(path: Path) 
     crm.tasks.complete(4)
     crm.close()
     assert checked(path) == []
+
+
+def test_saved_dashboard_figures_that_do_not_match_are_noted(tmp_path: Path) -> None:
+    path = tmp_path / "crm.db"
+    crm = open_session(path)
+    who = crm.customers.create({"first_name": "Ann"})
+    crm.sales.record({"customer_id": who, "date": "2026-06-01", "item": "Tea", "total": "5"})
+    assert crm.analytics.sales_summary().revenue_cents == 500
+    crm.db.compact()  # saves the dashboard's figures
+    crm.close()
+    saved = path / "tables" / "derived.sales.state"
+    assert saved.exists()
+
+    def figure_notes() -> list[str]:
+        result = CliRunner().invoke(cli_main.main, ["--db", str(path), "check"])
+        assert result.exit_code == 0, result.output
+        return [line.strip() for line in result.output.splitlines()
+                if "figures of the dashboard" in line]
+
+    assert figure_notes() == []
+    crm = open_session(path)
+    crm.sales.record({"customer_id": who, "date": "2026-06-02", "item": "Tea", "total": "7"})
+    crm.close()
+    fresh = open_session(path)
+    epoch = fresh.db.engine.journal_facts()["epoch"]
+    fresh.close()
+    spec = next(d for d in DERIVATIONS if d.name == "sales")
+    saved.write_bytes(encode_state(spec, epoch, spec.new_state()))  # intact, but wrong
+    assert figure_notes() == [
+        "note: the saved sales figures of the dashboard do not match the records, which is "
+        "not damage (they are never trusted over the records): the next session to show "
+        "them, or 'crm compact', writes them again"]

@@ -153,7 +153,7 @@ def test_a_damaged_state_is_ignored_and_rebuilt(path: Path) -> None:
     data[-3] ^= 0x01
     saved_file(path).write_bytes(bytes(data))
     db = session(path)
-    assert db.engine.derived.check() == [("total", "damaged")]
+    assert db.engine.derived.check() == [("total", "are damaged")]
     assert total(db) == truth(path)
     assert db.damage == []
     assert db.engine.derived.check() == []
