@@ -24,20 +24,12 @@ from .common import memory_mb
 
 
 def probe_crm(path: Path) -> dict[str, Any]:
-    # As the `crm` launcher does: the customers table's preview starts before Textual is
-    # imported (and so before the open's clock starts: `process_s` counts it).
-    from crm_tui.services.list_preview import PreviewProcess
-
-    from .common import AS_OF
-
-    preview = PreviewProcess(path, AS_OF)
-
     from .frames import row_probe
     from .tui_timing import running_app
 
     async def run() -> dict[str, Any]:
         with row_probe() as log:
-            async with running_app(path, log, preview) as session:
+            async with running_app(path, log) as session:
                 return {**session.times, "shown_customer": log.detail_id}
 
     return asyncio.run(run())

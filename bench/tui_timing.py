@@ -30,7 +30,6 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from crm_tui.cli.entry import tune_collector
 from crm_tui.domain.money import display_money
-from crm_tui.services.list_preview import PreviewProcess
 from crm_tui.tui.app import CrmApp
 from crm_tui.tui.config import UserConfig
 from crm_tui.tui.widgets.customer_table import CustomerTable
@@ -77,20 +76,17 @@ async def settle(pilot: Pilot[Any]) -> None:
 
 
 @asynccontextmanager
-async def running_app(path: Path, log: RowLog, preview: PreviewProcess | None = None,
-                      as_of: dt.date = AS_OF) -> AsyncIterator[Session]:
-    """Open the database and start the app as `crm` does (with the customers table's
-    preview process, started here unless given, closed here either way); `times` holds,
+async def running_app(path: Path, log: RowLog, as_of: dt.date = AS_OF
+                      ) -> AsyncIterator[Session]:
+    """Open the database and start the app as `crm` does; `times` holds,
     in seconds from before `Crm.open`: open_s (first frame with rows), painted_s (first
     frame with the table body, rows or the '…' placeholders drawn while the store is
     busy), detail_s; and wall_start (time.time() then)."""
     tune_collector()  # what the `crm` entry point does first (idempotent)
     wall_start, started = time.time(), time.perf_counter()
-    if preview is None:
-        preview = PreviewProcess(path, as_of)
     crm = open_crm(path, as_of)
     try:
-        app = CrmApp(crm, config=UserConfig(), theme_name="crm-dark", preview=preview)
+        app = CrmApp(crm, config=UserConfig(), theme_name="crm-dark")
         watch = FrameWatch(app)
         painted = watch.expect(lambda: log.drawn > 0 or log.placeholders > 0)
         rows = watch.expect(lambda: log.drawn > 0)
@@ -104,7 +100,6 @@ async def running_app(path: Path, log: RowLog, preview: PreviewProcess | None = 
             yield Session(app, pilot, watch, log, times)
     finally:
         crm.close()
-        preview.close()
 
 
 async def time_search(s: Session, keys: list[str]) -> list[float]:

@@ -14,7 +14,6 @@ import click
 
 from crm_tui import __version__
 from crm_tui.domain.errors import ChoiceError, NotFoundError, ValidationError
-from crm_tui.services.list_preview import PreviewProcess
 from crm_tui.store import StoreError
 
 from .admin_cmd import backup, check, compact, gdpr, restore
@@ -73,16 +72,9 @@ def main(ctx: click.Context, db: str | None, theme: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db"] = resolve_db_path(db)
     if ctx.invoked_subcommand is None:
-        # Started before Textual is imported (by the entry point, even before this module):
-        # the table's first rows are worked out meanwhile.
-        preview = ctx.obj.get("preview") or PreviewProcess(ctx.obj["db"])
-        try:
-            from crm_tui.tui.launch import run_tui  # Textual only when the TUI is wanted
+        from crm_tui.tui.launch import run_tui  # Textual only when the TUI is wanted
 
-            status = run_tui(ctx.obj["db"], theme=theme, preview=preview)
-        finally:
-            preview.close()  # a no-op once the app took its answer
-        ctx.exit(status)  # non-zero when the app crashed
+        ctx.exit(run_tui(ctx.obj["db"], theme=theme))  # non-zero when the app crashed
 
 
 for command in (check, backup, restore, compact, gdpr, export, import_group, demo, report):

@@ -18,7 +18,7 @@ from crm_tui.domain.text import fold
 
 from . import tables
 from .context import ServiceContext
-from .customer_records import CustomerRecord
+from .customer_records import NAME_ORDER, CustomerRecord
 from .membership import Standing
 from .segments import SegmentService
 
@@ -91,6 +91,7 @@ SORT_KEYS: dict[str, Callable[[CustomerRecord, Standing | None], Any]] = {
 }
 NEEDS_STANDING = {"segment", "rfm", "tier"}
 MAX_TYPED = 64  # search answers remembered per sorted list
+FIRST_ROWS = 200  # rows made before the records are here: a tall terminal's first screens
 
 
 class CustomerList:
@@ -107,12 +108,27 @@ class CustomerList:
         self._orders: dict[tuple[Any, ...], Matches] = {}  # sorted ids, per sort and state
         # The base list answers are narrowed from, and its answers by search text.
         self._typed: tuple[Matches | None, dict[str, Matches]] = (None, {})
+        self._first_rows: dict[int, CustomerRow] = {}  # drawn until the records are here
 
     # ----- queries -----------------------------------------------------------------------
     @property
     def filled(self) -> bool:
         """Whether every customer's record is here (queries answer without a scan)."""
         return self.records.ready
+
+    def first_page(self) -> list[int] | None:
+        """Before the records are here (a new session), the default list without scanning
+        every customer: live customers in name order from the store's order of them, and
+        the rows of the first `FIRST_ROWS` read from their documents, drawn until the
+        records are here. None when they are here already: `query` answers."""
+        if self.records.ready:
+            return None
+        ids = self.ctx.db.ordered_ids(tables.CUSTOMERS, NAME_ORDER)
+        docs = self.ctx.db.get_many(tables.CUSTOMERS, ids[:FIRST_ROWS])
+        standings = self.segments.membership.standings(docs)
+        self._first_rows = {i: _row(i, CustomerRecord.of(i, doc), standings[i])
+                            for i, doc in docs.items()}
+        return ids
 
     def query(self, q: ListQuery) -> list[int]:
         """Customer ids matching the query, in display order (the first call scans the
@@ -235,6 +251,10 @@ class CustomerList:
         needs, from the records (kept current by every commit). Ids missing from the
         answer cannot be drawn yet (the records are not here, or the settings were never
         read): the table draws a placeholder and asks again."""
+        if not self.records.ready:
+            first = self._first_rows
+            return {i: first[i] for i in ids if i in first}
+        self._first_rows = {}
         rows = {}
         membership = self.segments.membership
         for i in ids:

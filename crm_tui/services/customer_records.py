@@ -35,6 +35,14 @@ def name_key(doc: Doc) -> str:
     return fold(name.strip()) or str(doc.get("email") or "").casefold()
 
 
+NAME_ORDER = "name_order"  # the customers table's index of live customers in name order
+
+
+def list_order(doc: Doc) -> str | None:
+    """A live customer's place in the list's default order (None: soft-deleted)."""
+    return None if doc.get("deleted_at") else name_key(doc)
+
+
 def _code(value: Any) -> str:
     """A field with few distinct values (status, type, tags), stored once per process."""
     return sys.intern(str(value or ""))

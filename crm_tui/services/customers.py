@@ -14,6 +14,7 @@ from crm_tui.store import StoreTable
 from . import customer_fields, tables
 from .changes import Changes
 from .context import ServiceContext
+from .customer_records import NAME_ORDER, list_order
 from .edits import check_edit
 from .profiles import CustomerProfile, profile_of
 from .records import ensure_unique, fetch, stamped_new, with_id
@@ -134,6 +135,8 @@ class CustomerService:
         self.table: StoreTable = ctx.db.table(TABLE)
         self.table.create_index("email", email_key)
         self.table.create_index("external_id", external_key)
+        # Ids only on disk (names are personal data): the list's first rows at start-up.
+        self.table.create_index(NAME_ORDER, list_order, kind="order")
         self._keys: CustomerKeys | None = None
 
     def keys(self) -> CustomerKeys:

@@ -231,23 +231,35 @@ class SegmentMembership:
         """Current groups (as of today, kept incrementally), or computed afresh for another
         date. Treat the result as read-only."""
         self.records.ensure()  # built before the view: the first scan takes a while
-        with self.ctx.db.view():
-            return self._groups_in_view(as_of)
-
-    def _groups_in_view(self, as_of: dt.date | None) -> Groups:
-        today = self.ctx.clock.today()
-        if not self._refresh(today):
-            self._groups = self._scan(today, self.ctx.settings, self._definitions[1])
-            self._key, self._rules_changed = self._wanted_key(today, self.ctx.settings), set()
-        if as_of is None or as_of == today:
-            return self._groups
-        return self._scan(as_of, self.ctx.settings, self._definitions[1], existing=True)
+        while True:
+            with self.ctx.db.view():
+                today = self.ctx.clock.today()
+                day = today if as_of is None else as_of
+                current = self._refresh(today)
+                if current and day == today:
+                    return self._groups
+                if not current:
+                    self._take_changed()  # the records have them, the scan below reads them
+                settings, (version, definitions) = self.ctx.settings, self._definitions
+            # Not in the view: scoring every custom rule holds no one else's reads back.
+            customs = _custom_members(self.ctx.db, day, settings, definitions)
+            with self.ctx.db.view():
+                if (self.ctx.clock.today(), self.ctx.settings, self.definitions()) != (
+                        today, settings, definitions) or self._definitions[0] != version:
+                    continue  # changed meanwhile: scored again
+                groups = self._scored(day, settings, customs, existing=day != today)
+                if day != today:
+                    return groups
+                self._groups, self._key = groups, self._wanted_key(today, settings)
+                self._rules_changed = set()
+                self._refresh(today)  # the customers committed during the scan
+                return self._groups
 
     def members(self, key: MemberKey, as_of: dt.date | None = None) -> list[int]:
         """Ids of a segment's members, ascending (copied in the view: workers may write)."""
-        self.records.ensure()
+        groups = self.groups(as_of)
         with self.ctx.db.view():
-            return sorted(self._groups_in_view(as_of).members.get(key, ()))
+            return sorted(groups.members.get(key, ()))
 
     def standing(self, customer_id: int, doc: Doc, as_of: dt.date | None = None) -> Standing:
         """One customer's standing (also for soft-deleted ones, shown in a trash view).
@@ -346,21 +358,19 @@ class SegmentMembership:
                     rule, rule_facts(cid, doc, as_of, settings, with_profile), as_of):
                 yield cid
 
-    def _scan(self, as_of: dt.date, settings: Settings, definitions: Definitions, *,
-              existing: bool = False) -> Groups:
-        """Everyone's standing as of a day; `existing`: only those created by then (a past
-        day's figures: the live groups of today need not ask). Lifecycle, RFM and tier
-        come from the records; custom rules, when there are any, from a scan of the
-        documents."""
+    def _scored(self, as_of: dt.date, settings: Settings, customs: Mapping[int, frozenset[int]],
+                *, existing: bool) -> Groups:
+        """Everyone's standing as of a day (in the view); `existing`: only those created
+        by then (a past day's figures). Lifecycle, RFM and tier come from the records, the
+        custom segments held from `_custom_members`."""
         groups = Groups()
-        self._take_changed()  # the records have them, and the scan below reads them
-        customs = _custom_members(self.ctx.db, as_of, settings, definitions)
         for cid, record in self.records.current().items():
             facts = record.facts()
             if record.deleted or (existing and not existed_on(facts, as_of)):
                 continue
             standing = standing_of(cid, facts, as_of, settings, Definitions())
-            groups.put(cid, replace(standing, custom=customs.get(cid, frozenset())))
+            held = customs.get(cid)
+            groups.put(cid, replace(standing, custom=held) if held else standing)
         return groups
 
 

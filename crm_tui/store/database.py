@@ -86,6 +86,12 @@ class Database(TinyDB):
         declared with `create_index`; one of kind "int" needs no loaded table)."""
         return self.engine.reads.ids_by(table, index, key)
 
+    def ordered_ids(self, table: str, index: str) -> list[int]:
+        """Ids of the committed documents that have a key in `index`, by (key, id): for an
+        index declared with kind "order", read from its file and the journal since,
+        without loading the table."""
+        return self.engine.reads.ordered_ids(table, index)
+
     def by(self, table: str, index: str, key: Any) -> list[tuple[int, Doc]]:
         """(id, document) of the documents whose `index` key is `key`, by id."""
         return self.engine.reads.by(table, index, key)

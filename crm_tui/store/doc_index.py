@@ -4,7 +4,8 @@
   document's line in the snapshot; (0, 0) = no such document.
 - `tables/<t>.by-<index>`: a declared index of kind "int" (`StoreTable.create_index(...,
   kind="int")`) in CSR layout: the sorted distinct keys (i64), where each key's ids start
-  (u32, one more than the keys), and the ids (u32), ascending per key.
+  (u32, one more than the keys), and the ids (u32), ascending per key; for an index of
+  kind "order", only the ids (u32) in (key, id) order, no key.
 
 `build_table_files` writes them from a version 3 snapshot (compaction, in the same pass,
 or any process later, without the lock). `TableFiles` reads them: a document's line is
@@ -109,7 +110,7 @@ def build_table_files(snapshot: Path, table: str, indexes: Mapping[str, tuple[st
         if identity.size > MAX_U32:
             return []
         slots = array("I")
-        pairs: dict[str, list[tuple[int, int]] | None] = {name: [] for name in indexes}
+        pairs: dict[str, list[tuple[Any, int]] | None] = {name: [] for name in indexes}
         for offset, doc_id, line in _lines(fd, snapshot, body_start):
             if doc_id * 2 + 1 >= len(slots):
                 slots.frombytes(bytes(4 * (doc_id * 2 + 2 - len(slots))))
@@ -126,7 +127,7 @@ def build_table_files(snapshot: Path, table: str, indexes: Mapping[str, tuple[st
                 key = key_of(doc)
                 if key is None:
                     continue
-                if int_key(key):
+                if int_key(key) or is_order(indexes[name][0]):
                     found.append((key, doc_id))
                 else:
                     pairs[name] = None  # not an int index after all: no file
@@ -139,12 +140,35 @@ def build_table_files(snapshot: Path, table: str, indexes: Mapping[str, tuple[st
     for name, found in pairs.items():
         if found is None:
             continue
+        if is_order(indexes[name][0]):
+            written += _write_order(tables_dir, table, name, identity, indexes[name][0], found,
+                                    mode)
+            continue
         keys, starts, ids = _index_arrays(found)
         path = index_path(tables_dir, table, name)
         write_derived(path, "index", table, identity, indexes[name][0],
                       [len(keys), len(starts), len(ids)], [keys, starts, ids], mode)
         written.append(path)
     return written
+
+
+def is_order(definition: str) -> bool:
+    """Whether an index's file is an order (ids only) rather than keys -> ids."""
+    return definition.startswith("order/")
+
+
+def _write_order(tables_dir: Path, table: str, name: str, identity: SnapshotIdentity,
+                 definition: str, pairs: list[tuple[Any, int]], mode: int) -> list[Path]:
+    """An order file: the ids by (key, id), no key written. None when the keys do not
+    compare (no file: reads load the table)."""
+    try:
+        pairs.sort()
+    except TypeError:
+        return []
+    path = index_path(tables_dir, table, name)
+    ids = array("I", [doc_id for _, doc_id in pairs])
+    write_derived(path, "order", table, identity, definition, [len(ids)], [ids], mode)
+    return [path]
 
 
 class IntIndex:
@@ -214,6 +238,17 @@ class TableFiles:
         if doc.__class__ is not dict:
             raise Unusable(f"{self.table}: document {doc_id} is not an object")
         return doc
+
+    def order(self, name: str, definition: str) -> list[int]:
+        """An order file's ids (none when the table has no snapshot)."""
+        if self._fd < 0:
+            return []
+        file = DerivedFile(index_path(self._tables_dir, self.table, name), "order",
+                           self.table, self.identity, definition, "I")
+        try:
+            return file.arrays[0].tolist()
+        finally:
+            file.close()
 
     def index(self, name: str, definition: str) -> IntIndex | None:
         """The index file, or None when the table has no snapshot (no keys at all)."""

@@ -2,7 +2,10 @@
 
 Indexes are declared in code: they are rebuilt when a table loads and updated
 incrementally on every put/delete, whether the change was made here or caught up from
-another process's commit. One declared with `kind="int"` (its keys are integers, or None:
+another process's commit. One declared with `kind="order"` keeps no key on disk: its file
+lists the ids in the order of their keys (any comparable values; None: left out), for a
+read model's first answer (`Database.ordered_ids`): the keys may be personal data, which
+no derived file holds. One declared with `kind="int"` (its keys are integers, or None:
 not indexed) is also written to disk by compaction (doc_index.py), so a table that is not
 loaded can be read by key; its `version` names the key function: change it when the key
 function changes, and files written with the old one are no longer used.
@@ -45,7 +48,7 @@ class Index:
 
     def __init__(self, name: str, key: KeyFunc, *, multi: bool = False,
                  kind: str | None = None, version: int = 1) -> None:
-        if kind not in (None, "int") or (kind and multi):
+        if kind not in (None, "int", "order") or (kind and multi):
             raise ValueError(f"index {name!r}: kind {kind!r} is not supported")
         self.name = name
         self.key = key
@@ -107,6 +110,11 @@ class Index:
 
     def ids(self, key: Hashable) -> frozenset[int]:
         return frozenset(self._built().get(key, ()))
+
+    def in_order(self) -> list[int]:
+        """Every indexed id, by (key, id)."""
+        built = self._built()
+        return [i for key in sorted(built) for i in sorted(built[key])]  # type: ignore[type-var]
 
     def between(self, low: Any, high: Any) -> list[tuple[Any, int]]:
         """(key, id) of every key from `low` to `high` included (None: no bound), in

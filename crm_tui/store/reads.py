@@ -23,6 +23,7 @@ with the journal position.
 
 from __future__ import annotations
 
+import bisect
 import os
 import threading
 from collections import OrderedDict
@@ -116,6 +117,11 @@ class DiskReads:
                                           self._pairs_unloaded(name, declared, low, high)),
             lambda docs: [(key, i, dict(docs[i])) for key, i in declared.between(low, high)],
             declared)
+
+    def ordered_ids(self, name: str, index: str) -> list[int]:
+        declared = self._index(name, index)
+        return self._read(name, lambda: self._ordered_unloaded(name, declared),
+                          lambda docs: declared.in_order(), declared)
 
     def _index(self, name: str, index: str) -> Index:
         with self._engine.reading():
@@ -214,6 +220,33 @@ class DiskReads:
                                         int_key(key) and in_range(key, low, high)):
                     pairs.add((key, doc_id))
         return sorted(pairs)
+
+    def _ordered_unloaded(self, name: str, index: Index) -> list[int]:
+        """The order file's ids, less those the journal changed since, with the tail's
+        keyed ones put in their places (each placed by bisecting the file's order,
+        reading the documents it compares with)."""
+        files = self._files_of(name)
+        tail = self.tail.get(name)
+        base = [] if tail.truncated else files.order(index.name, index.definition or "")
+        overlay = tail.keyed(index.name, index.key, self._tail_doc)
+        kept = [i for i in base if i not in tail.where] if tail.where else base
+        added = sorted((key, doc_id) for doc_id, key in overlay.key_of.items())
+        if not added:
+            return kept
+
+        def placed(doc_id: int) -> tuple[Any, int]:
+            doc = files.read(doc_id)
+            if doc is None or index.key(doc) is None:
+                raise Unusable(f"{name}: the {index.name} order file is stale")
+            return index.key(doc), doc_id
+
+        found, done = [], 0
+        for pair in added:
+            at = bisect.bisect_left(kept, pair, lo=done, key=placed)
+            found += kept[done:at]
+            found.append(pair[1])
+            done = at
+        return found + kept[done:]
 
     def _by_unloaded(self, name: str, index: Index, key: Any) -> list[tuple[int, Doc]]:
         pairs = [(key, i) for i in self._ids_unloaded(name, index, key)]

@@ -29,7 +29,6 @@ from textual.worker import WorkerFailed
 from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.services.crm import Crm
 from crm_tui.services.edits import EditConflict
-from crm_tui.services.list_preview import PreviewProcess
 from crm_tui.store import CorruptFileError
 
 from .commands.actions import ActionCommands
@@ -91,12 +90,10 @@ class CrmApp(App[None]):
     DEFAULT_MODE = "customers"
 
     def __init__(self, crm: Crm, *, theme_name: str | None = None,
-                 config: UserConfig | None = None,
-                 preview: PreviewProcess | None = None) -> None:
+                 config: UserConfig | None = None) -> None:
         super().__init__()
         self.crm = crm
         self.config = config if config is not None else UserConfig.load()
-        self._preview = preview
         self._requested_theme = theme_name
         self._generation = -1
         self._welcomed_once = False
@@ -125,12 +122,6 @@ class CrmApp(App[None]):
             self.notify(UPGRADING, title="Database", timeout=10)
         self.poll()
         self.set_interval(POLL_SECONDS, self.poll)
-
-    def take_preview(self) -> PreviewProcess | None:
-        """The customers table's preview started with the app (see `list_preview`; its
-        starter closes it), for the first customers screen to draw from; None after."""
-        preview, self._preview = self._preview, None
-        return preview
 
     def offer_welcome(self) -> None:
         """Called by the customers screen when the database turns out to be empty."""

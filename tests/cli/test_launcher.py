@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from crm_tui.cli import entry
 from crm_tui.cli import main as cli_main
-from crm_tui.cli.entry import tui_database
 from crm_tui.cli.paths import default_db_path, resolve_db_path
 from crm_tui.services.crm import Crm
-from crm_tui.services.list_preview import PreviewProcess
 from crm_tui.store import Database
 from crm_tui.tui.app import CrmApp
 from crm_tui.tui.config import UserConfig
@@ -45,17 +46,12 @@ def test_check_uses_crm_db_from_the_environment(db_path: Path) -> None:
 def test_no_subcommand_opens_the_tui_on_the_chosen_database(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened: list[tuple[Path, str | None, PreviewProcess | None]] = []
+    opened: list[tuple[Path, str | None]] = []
     monkeypatch.setattr("crm_tui.tui.launch.run_tui",
-                        lambda path, theme=None, preview=None: opened.append((path, theme,
-                                                                              preview)))
+                        lambda path, theme=None: opened.append((path, theme)) or 0)
     result = CliRunner().invoke(cli_main.main, ["--db", str(db_path), "--theme", "nord"])
     assert result.exit_code == 0, result.output
-    [(path, theme, preview)] = opened
-    assert (path, theme) == (db_path, "nord")
-    # The customers preview was started for the app, and is stopped once the app is done.
-    assert isinstance(preview, PreviewProcess)
-    assert preview._process.returncode is not None
+    assert opened == [(db_path, "nord")]
 
 
 def test_help_lists_the_commands() -> None:
@@ -74,17 +70,13 @@ async def test_app_opens_on_the_customers_screen_and_quits(crm: Crm) -> None:
     assert app.return_code == 0
 
 
-@pytest.mark.parametrize(("args", "expected"), [
-    ([], (True, None)),
-    (["--db", "x.db"], (True, "x.db")),
-    (["--db=x.db", "--theme", "nord"], (True, "x.db")),
-    (["--theme=nord"], (True, None)),
-    (["--db", "x.db", "export", "customers"], (False, None)),
-    (["--help"], (False, None)),
-    (["--version"], (False, None)),
-    (["--db"], (False, None)),  # click reports the missing value
-    (["check"], (False, None)),
-])
-def test_the_entry_point_guesses_when_the_tui_opens(
-        args: list[str], expected: tuple[bool, str | None]) -> None:
-    assert tui_database(args) == expected
+def test_opening_the_app_starts_no_other_process(db_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first rows come from the database's own files: nothing is worked out aside.
+    started: list[object] = []
+    monkeypatch.setattr(subprocess, "Popen", lambda *args, **kwargs: started.append(args))
+    monkeypatch.setattr("crm_tui.tui.launch.run_tui", lambda path, theme=None: 0)
+    monkeypatch.setattr(sys, "argv", ["crm", "--db", str(db_path)])
+    with pytest.raises(SystemExit) as ended:
+        entry.main()
+    assert ended.value.code == 0 and started == []

@@ -7,16 +7,15 @@ from typing import Any
 
 import pytest
 
+from crm_tui.services import customer_records
 from crm_tui.services.crm import Crm
-from crm_tui.services.list_preview import ListPreview, make_preview
-from crm_tui.store import engine as engine_module
 from crm_tui.tui.app import CrmApp
 from crm_tui.tui.config import UserConfig
 from crm_tui.tui.screens import customers as customers_screen
 from crm_tui.tui.widgets.customer_table import CustomerTable
 from crm_tui.tui.widgets.detail_pane import DetailPane
 
-from ..conftest import AS_OF, open_session
+from ..conftest import open_session
 from .conftest import AT_BOTH_SIZES, NARROW, WIDE, SnapCompare, make_app, settle
 
 
@@ -158,36 +157,19 @@ async def test_the_first_360_view_says_it_is_loading(crm: Crm, people: dict[str,
         assert str(title.render()).startswith("Ann Lee")
 
 
-class ReadyPreview:
-    """What the preview process sends (`PreviewProcess`'s interface), worked out already."""
-
-    def __init__(self, preview: ListPreview | None) -> None:
-        self.preview = preview
-
-    def result(self) -> ListPreview | None:
-        return self.preview
-
-    def close(self) -> None:
-        """Nothing to stop."""
-
-
-async def test_the_preview_draws_the_first_rows_while_the_table_loads(
+async def test_a_new_session_draws_the_first_rows_before_reading_every_customer(
         crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
-    crm.db.compact()
-    preview = make_preview(str(crm.db.path), AS_OF, min_bytes=1)
-    assert preview is not None
-    session = open_session(crm.db.path)  # a fresh start: its customers are not loaded
+    crm.db.compact()  # the store's order of the customers is written with the snapshot
+    session = open_session(crm.db.path)  # a fresh start: nothing of its customers read
     release = threading.Event()
-    parse = engine_module.read_snapshot
+    scan = customer_records.documents
 
-    def slow_parse(path: Any, table: str, *args: Any) -> Any:  # a big table's load
-        if table == "customers":
-            assert release.wait(30)
-        return parse(path, table, *args)
+    def slow_scan(db: Any) -> Any:  # every customer's record, on a big database
+        assert release.wait(30)
+        return scan(db)
 
-    monkeypatch.setattr(engine_module, "read_snapshot", slow_parse)
-    app = CrmApp(session, config=UserConfig(), theme_name="crm-dark",
-                 preview=ReadyPreview(preview))  # type: ignore[arg-type]
+    monkeypatch.setattr(customer_records, "documents", slow_scan)
+    app = CrmApp(session, config=UserConfig(), theme_name="crm-dark")
     try:
         async with app.run_test(size=WIDE) as pilot:
             table = app.screen.query_one(CustomerTable)
@@ -196,30 +178,19 @@ async def test_the_preview_draws_the_first_rows_while_the_table_loads(
                     break
                 await pilot.pause(0.01)
             listing = app.screen.listing  # type: ignore[attr-defined]
-            assert not listing.filled  # the store is still loading...
-            assert table.ids == preview.ids  # ...and the preview's rows are on screen
+            in_order = [people["ann"], people["bob"], people["cyan"]]
+            assert not listing.filled  # the records are still being read...
+            assert table.ids == in_order  # ...and the first rows are on screen
             assert table.has_focus
             assert "Ann Lee" in table.render_line(1).text
             release.set()
             await settle(pilot)
-            assert listing.filled and table.ids == preview.ids
+            assert listing.filled and table.ids == in_order
             assert "Ann Lee" in table.render_line(1).text
+            assert session.db.engine.state("customers").docs is None  # never loaded
     finally:
         release.set()
         session.close()
-
-
-async def test_a_preview_that_arrives_late_is_not_shown(crm: Crm, people: dict[str, int]
-                                                        ) -> None:
-    # The table was loaded first (this session made the customers): the preview is not
-    # drawn from, or it would show a customer who is not there.
-    stale = ListPreview([999], {})
-    app = CrmApp(crm, config=UserConfig(), theme_name="crm-dark",
-                 preview=ReadyPreview(stale))  # type: ignore[arg-type]
-    async with app.run_test(size=WIDE) as pilot:
-        await settle(pilot)
-        table = app.screen.query_one(CustomerTable)
-        assert table.ids == [people["ann"], people["bob"], people["cyan"]]
 
 
 @AT_BOTH_SIZES

@@ -20,7 +20,6 @@ from textual.worker import get_current_worker
 from crm_tui.domain.entities.customer import CUSTOMER_STATUSES, CUSTOMER_TYPES
 from crm_tui.services.customer_list import CustomerList, ListQuery
 from crm_tui.services.customer_view import CustomerDetail, customer_detail
-from crm_tui.services.list_preview import ListPreview, PreviewProcess
 from crm_tui.tui.keymap import hint, hinted
 from crm_tui.tui.messages import deliver
 from crm_tui.tui.widgets.customer_table import CustomerTable
@@ -125,9 +124,6 @@ class CustomersScreen(ExchangeActions):
         table = self.query_one(CustomerTable)
         table.loading = True
         self.load()
-        preview = self.crm_app.take_preview()
-        if preview is not None:
-            self.await_preview(preview)
 
     def on_resize(self) -> None:
         self.query_one("#detail").display = self.size.width >= WIDE
@@ -135,29 +131,23 @@ class CustomersScreen(ExchangeActions):
     # ----- data --------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="customers-query")
     def load(self) -> None:
-        """Query in a worker: the first query loads the table, which takes long on a big one."""
+        """Query in a worker: the first query reads every customer's record, which takes
+        a while on a big database, so a new session's default list is shown first from the
+        store's order of the customers (`first_page`), then the records' answer."""
         state = self.query_state
+        first = self.listing.first_page() if state == ListQuery() else None
+        if first is not None and not get_current_worker().is_cancelled:
+            deliver(self.app, self._show, first, state)
         ids = self.listing.query(state)
         if not get_current_worker().is_cancelled:
             deliver(self.app, self._show, ids, state)
-
-    @work(thread=True, group="customers-preview")
-    def await_preview(self, preview: PreviewProcess) -> None:
-        """The first rows from the preview process, unless the table got here first."""
-        found = preview.result()
-        if found is not None and not self.listing.filled:
-            deliver(self.app, self._show_preview, found)
-
-    def _show_preview(self, preview: ListPreview) -> None:
-        if self.listing.filled or self.query_state != ListQuery():
-            return  # the table's own answer is shown, or on its way for another query
-        self.listing.preview(preview.rows)
-        self._display(preview.ids)
 
     def _show(self, ids: list[int], state: ListQuery) -> None:
         if state != self.query_state:
             return  # typed on meanwhile: a newer answer is on its way or already shown
         self._display(ids)
+        if not self.listing.filled:
+            return  # a new session's first page: the records' answer follows
         # After the frame that draws these rows: the filters' counts score every customer
         # and warming makes 100k search texts, and either would slow the first paint.
         self.call_after_refresh(self._after_paint)
