@@ -8,10 +8,11 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+import orjson
 import pytest
 
 from crm_tui.domain.aggregates import customers, interactions, orders, revenue
-from crm_tui.domain.aggregates.derivation import Aggregates
+from crm_tui.domain.aggregates.derivation import DERIVATIONS, Aggregates
 from crm_tui.domain.entities.order_lines import line_shares
 from crm_tui.domain.errors import ValidationError
 
@@ -162,3 +163,20 @@ def test_a_change_folds_as_its_before_and_after() -> None:
         "2025-01-02": 250}
     a.apply("purchases", 1, edited, {**edited, "status": "refunded"})
     assert (a.revenue, a.orders) == ({}, {})  # nothing counts: every key is gone
+
+
+def test_every_state_is_saved_and_read_back_whole() -> None:
+    a = folded(customers=CUSTOMERS,
+               purchases=[purchase(1, "2026-01-02", 500, item="Tea"),
+                          purchase(2, "2026-01-02", 700, product_id=3, quantity=2),
+                          purchase(1, "2026-02-01", 300)],
+               interactions=[{"channel": "Email", "date": "2026-01-03"}],
+               opportunities=[{"customer_id": 1, "stage": "Proposal", "value_cents": 900,
+                               "status": "open", "created_at": "2026-01-01"}],
+               feedback=[{"customer_id": 2, "recommend_score": 9, "date": "2026-01-04"}])
+    for d in DERIVATIONS:
+        saved = orjson.loads(orjson.dumps(d.dump(a.states[d.name])))
+        again = d.load(saved)
+        assert d.dump(again) == d.dump(a.states[d.name]), d.name
+        assert again == a.states[d.name] or d.name == revenue.NAME, d.name  # arrays: by dump
+    assert Aggregates({**a.states}).revenue == a.revenue
