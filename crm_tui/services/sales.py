@@ -14,7 +14,7 @@ from typing import Any
 
 from crm_tui.domain.entities.common import is_blank, parse_id
 from crm_tui.domain.entities.ledger import MAX_POINTS
-from crm_tui.domain.entities.purchase import BULK_PURCHASE_FIELDS, validate_purchase
+from crm_tui.domain.entities.purchase import validate_purchase
 from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.money import cents_to_decimal
 from crm_tui.domain.rules.loyalty import points_for_purchase
@@ -118,10 +118,8 @@ class SalesService(CustomerRecords):
     def checked(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], int]:
         """A new purchase as `record` would store it, and the points it earns; nothing is
         written (ValidationError naming the field if it cannot be recorded). The customer
-        is the caller's to check: see `writer`. Made for many rows: cells that repeat are
-        parsed once (`BULK_PURCHASE_FIELDS`)."""
-        values = validate_purchase(self._with_product(data), today=self.ctx.clock.today(),
-                                   fields=BULK_PURCHASE_FIELDS)
+        is the caller's to check: see `writer`."""
+        values = self._validated_purchase(data)
         return values, self.points(values)
 
     def writer(self) -> PurchaseWriter:

@@ -55,8 +55,6 @@ def test_a_shortcut_returns_what_the_parser_returns_or_leaves_it_to_it(
     except ValidationError as exc:  # pragma: no cover - what the test exists to catch
         pytest.fail(f"the shortcut took {value!r}, which the parser refuses: {exc}")
     assert (quick, type(quick)) == (full, type(full))
-    # Immutable answers: remembering them (schema.remembering) is safe.
-    assert type(quick) in (str, int, bool)
 
 
 @pytest.mark.parametrize(("parser", "value", "expected"), [
@@ -86,40 +84,3 @@ def test_the_common_spellings_take_the_shortcut(parser: Parser, value: Any,
 ])
 def test_anything_else_is_left_to_the_parser(parser: Parser, value: Any) -> None:
     assert parser.fast is not None and parser.fast(value) is MISS
-
-
-# ----- schema.remembering: the shortcuts of a bulk validator remember their answers --------
-PURCHASE_CELLS = {
-    "item": ["Laptop", " Laptop ", "", "x" * 300, "Support\x01plan"],
-    "quantity": ["1", "2", "0", "", "1.5", 3],
-    "unit_price": ["499.00", "12.5", "", "-1", "abc", "1200"],
-    "total": ["998.00", "", "1e3", "7.999", "25"],
-    "date": ["2026-04-12", "2024-02-30", "", "yesterday", "12/04/2026"],
-    "payment_method": ["card", "Cheque", "", "barter"],
-    "status": ["completed", "paid", "", "lost"],
-}
-
-
-def _outcome(row: dict[str, Any], fields: Any) -> Any:
-    from crm_tui.domain.entities.purchase import validate_purchase
-
-    try:
-        return validate_purchase(row, today=TODAY, fields=fields)
-    except ValidationError as exc:
-        return exc.errors
-
-
-@settings(max_examples=40, deadline=None)
-@given(rows=st.lists(st.fixed_dictionaries(
-    {name: st.sampled_from(cells) for name, cells in PURCHASE_CELLS.items()}), max_size=30))
-def test_a_remembering_table_validates_every_row_as_the_plain_one(
-        rows: list[dict[str, Any]]) -> None:
-    from crm_tui.domain.entities.purchase import PURCHASE_FIELDS
-
-    small = schema.remembering(PURCHASE_FIELDS, size=3)  # forgets often: both ways tested
-    large = schema.remembering(PURCHASE_FIELDS)
-    for row in rows:
-        row = {**row, "customer_id": 1}
-        expected = _outcome(row, PURCHASE_FIELDS)
-        assert _outcome(row, small) == expected
-        assert _outcome(row, large) == expected

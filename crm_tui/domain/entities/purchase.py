@@ -80,17 +80,12 @@ PURCHASE_FIELDS: dict[str, Field] = {
 }
 
 
-# For validating many purchases (an import): see `schema.remembering`.
-BULK_PURCHASE_FIELDS = schema.remembering(PURCHASE_FIELDS)
-
-
 def validate_purchase(
     data: Mapping[str, Any],
     *,
     today: date,
     partial: bool = False,
     current: Mapping[str, Any] | None = None,
-    fields: Mapping[str, Field] = PURCHASE_FIELDS,
 ) -> dict[str, Any]:
     """Normalise a purchase. It names a product or a free-text item, or gives its lines
     (which then fill item, product, quantity and unit price: see `_mirror_lines`). The
@@ -98,14 +93,13 @@ def validate_purchase(
     unless given; given only a total, the unit price is what is left of it once shipping
     and tax are taken off and the discount put back, over the quantity, rounded. In an
     edit, changing what prices the order without a new total recomputes the total.
-    `fields`: BULK_PURCHASE_FIELDS for many rows.
 
     Shipping, tax, discount, note and lines are left out of the result when the order has
     none (and the stored purchase had none), so a one-line purchase is stored as it
     always was.
     """
     values = schema.validate_record(
-        data, fields, _purchase_rules, today=today, partial=partial, current=current
+        data, PURCHASE_FIELDS, _purchase_rules, today=today, partial=partial, current=current
     )
     if current is None:
         if values.get("lines", ()) is None:  # one line, now in the purchase's own fields

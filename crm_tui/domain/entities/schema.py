@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -178,37 +178,6 @@ def _check_fields(
         except ValidationError as exc:
             errors.update(exc.errors)
     return values, errors, given
-
-
-def remembering(fields: Mapping[str, Field], *, size: int = 4096) -> dict[str, Field]:
-    """The same field table, each shortcut (`Parser.fast`) remembering its answers for the
-    last `size` cells it was given: for a validator of many rows whose cells repeat (an
-    import's dates, amounts and choices: a few hundred values over a million rows).
-
-    A shortcut is a pure function of the cell (no `today`, no state) whose answers are
-    text or numbers, so a remembered answer is the answer; MISS is never remembered (the
-    full parser runs and its message stands)."""
-    return {name: replace(spec, parser=replace(spec.parser, fast=_remembered(spec.parser.fast,
-                                                                           size)))
-            if spec.parser.fast is not None else spec for name, spec in fields.items()}
-
-
-def _remembered(fast: Callable[[Any], Any], size: int) -> Callable[[Any], Any]:
-    seen: dict[str, Any] = {}
-
-    def lookup(raw: Any) -> Any:
-        if type(raw) is not str:
-            return fast(raw)
-        value = seen.get(raw, MISS)
-        if value is MISS:
-            value = fast(raw)
-            if value is not MISS:
-                if len(seen) >= size:
-                    seen.clear()  # cheaper than tracking age: the cells that repeat return
-                seen[raw] = value
-        return value
-
-    return lookup
 
 
 def finish(values: dict[str, Any], errors: Mapping[str, str]) -> dict[str, Any]:
