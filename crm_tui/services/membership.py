@@ -201,10 +201,11 @@ class SegmentMembership:
         self.ctx = ctx
         self.records = records if records is not None else CustomerRecords(ctx.db)
         self.segments: StoreTable = ctx.db.table(tables.SEGMENTS)
-        # Customers committed since the last query, with their new documents (a custom
-        # rule reads any field): re-scored then. Guarded: the store's watcher adds to it
-        # from whichever thread catches up.
-        self._changed: dict[int, Doc | None] = {}
+        # Customers committed since the last query: re-scored then (from their records,
+        # or their documents read again when a custom rule may read any field; an import
+        # of 100,000 is not held as documents meanwhile). Guarded: the store's watcher
+        # adds to it from whichever thread catches up.
+        self._changed: set[int] = set()
         self._changed_lock = threading.Lock()
         self._lost = False  # the records start over: a full scan is due
         self._groups = Groups()
@@ -217,13 +218,13 @@ class SegmentMembership:
 
     def _committed(self, docs: Mapping[int, Doc | None], everything: bool) -> None:
         with self._changed_lock:
-            self._changed.update(docs)
+            self._changed.update(docs)  # the ids
             self._lost = self._lost or everything
 
-    def _take_changed(self) -> tuple[dict[int, Doc | None], bool]:
+    def _take_changed(self) -> tuple[set[int], bool]:
         with self._changed_lock:
             changed, lost = self._changed, self._lost
-            self._changed, self._lost = {}, False
+            self._changed, self._lost = set(), False
             return changed, lost
 
     # ----- queries -----------------------------------------------------------------------
@@ -340,7 +341,12 @@ class SegmentMembership:
                 or self._rules_changed is None):
             return False  # the scan due covers the changed customers
         settings = self.ctx.settings
-        for cid, doc in changed.items():
+        docs: Mapping[int, Doc] | None = None
+        if changed and definitions.rules:
+            docs = self.ctx.db.get_many(tables.CUSTOMERS, changed)  # in the view: current
+        for cid in changed:
+            record = self.records.get(cid)
+            doc = docs.get(cid) if docs is not None else record.facts() if record else None
             self._groups.put(cid, member_standing(cid, doc, today, settings, definitions))
         rules = dict(definitions.rules)
         for sid in self._rules_changed:
