@@ -33,7 +33,7 @@ import fcntl
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +41,7 @@ from typing import Any
 
 import orjson
 
+from .aside import AsideSnapshot, write_aside
 from .derivations import Derivations
 from .endmark import END, EndMark
 from .errors import CorruptFileError, DamagedError, NotADatabaseError, StoreError, TransactionError
@@ -60,7 +61,7 @@ from .journal import (
 )
 from .lockfile import LOCK, DatabaseLock
 from .manifest import Manifest, SnapshotEntry, snapshot_names
-from .reads import DiskReads
+from .reads import DiskReads, stored_indexes
 from .restore_record import settle_restore
 from .snapshot import (
     SNAPSHOT_VERSION,
@@ -1132,14 +1133,17 @@ class Engine:
                     names.add(name)
         return names
 
-    def _compact_locked(self, outdated: set[str]) -> None:
+    def _compact_locked(self, outdated: set[str],
+                        aside: Mapping[str, AsideSnapshot] | None = None) -> None:
         """Write the snapshots the journal touched (and `outdated`), then the next epoch's
-        journal listing every snapshot, then its end mark. Killed at any point, what is on
-        disk opens: new snapshots of epoch + 1 beside the old journal are a compaction that
-        did not finish (see `_snapshot_current`)."""
+        journal listing every snapshot, then its end mark; those in `aside` were written
+        already (up to date: see `upgrade_table`) and are renamed into place. Killed at
+        any point, what is on disk opens: new snapshots of epoch + 1 beside the old
+        journal are a compaction that did not finish (see `_snapshot_current`)."""
+        aside = aside or {}
         names = sorted(self._journal_tables | outdated)
         unloaded = {name for name in names if self.state(name).docs is None}
-        for name in names:  # everything it needs is read sound before anything is written
+        for name in set(names) - set(aside):  # all it needs is read sound before any write
             with suppress(CorruptFileError):  # remembered: refused just below
                 self._check_unread(self.state(name))
                 if self._old_format(name):
@@ -1147,12 +1151,16 @@ class Engine:
         if self._integrity.damage:
             raise DamagedError(self._integrity.damage)
         for stale in [*self.tables_dir.glob("*.tmp"), self.path / (JOURNAL + ".tmp")]:
-            stale.unlink(missing_ok=True)  # a killed compaction's leftovers (may hold erased data)
+            if stale not in {written.path for written in aside.values()}:
+                stale.unlink(missing_ok=True)  # a killed compaction's (may hold erased data)
         self._integrity.ensure_mark(EndMark(self._epoch, self._gen, self._offset))
         epoch = self._epoch + 1
         manifest = self._listed_as_is()
         self.derived.prepare()  # while the snapshots are still this journal's
         for name in names:
+            if name in aside:
+                manifest[name] = aside[name].install(self.snapshot_path(name))
+                continue
             state = self.state(name)
             docs = self._ensure_loaded(state)
             header = SnapshotHeader(name, epoch, state.last_id or 0, len(docs))
@@ -1183,29 +1191,71 @@ class Engine:
 
     def upgrade_table(self, name: str) -> bool:
         """Rewrite one old-format snapshot in the current version, with its derived files:
-        a compaction of that table (and of those the journal touched). The tables it
-        rewrites are parsed first without holding any lock, so this process's other
-        threads read on meanwhile; the compaction then installs those parses. False when
-        there was nothing to do (rewritten meanwhile, or this engine closed)."""
+        a compaction of that table and of those the journal touched. Their new snapshots
+        are written aside first, without holding any lock (each from the table as loaded,
+        at a known point of the journal), so this process's other threads and other
+        processes read and commit meanwhile; the compaction, under the lock, renames
+        each into place if the journal did not change its table since, and writes the
+        others as any compaction does. False when there was nothing to do (rewritten
+        meanwhile, or this engine closed)."""
         with self._rlock:
             if self._fd < 0:
                 return False
             self.refresh()
-            ahead = [table for table in sorted({name} | self._journal_tables)
-                     if self.state(table).docs is None]
-        for table in ahead:
-            self._parse(table)  # left for the compaction's `_ensure_loaded` to install
-        with self._rlock:
-            if self._fd < 0:
+            if not self._old_format(name):
                 return False
-            with self.locked():
-                self._catch_up(locked=True)
-                self._verify(locked=True)
-                self._integrity.require_writable()
-                if not self._old_format(name):
+            names = sorted({name} | self._journal_tables)
+            loaded = {table for table in names if self.state(table).docs is not None}
+        aside: dict[str, AsideSnapshot] = {}
+        try:
+            for table in names:
+                written = self._write_aside(table)
+                if written is not None:
+                    aside[table] = written
+            with self._rlock:
+                if self._fd < 0:
                     return False
-                self._compact_locked({name})
-        return True
+                with self.locked():
+                    self._catch_up(locked=True)
+                    self._verify(locked=True)
+                    self._integrity.require_writable()
+                    if not self._old_format(name):
+                        return False
+                    aside = {table: written for table, written in aside.items()
+                             if written.mark == self._upgrade_mark(table)}
+                    self._compact_locked({name}, aside)
+                    aside = {}
+                    for table in set(names) - loaded:
+                        self._unload(self.state(table))  # loaded for the upgrade only
+            return True
+        finally:
+            for unused in aside.values():
+                unused.discard()
+
+    def _write_aside(self, name: str) -> AsideSnapshot | None:
+        """The table's next snapshot written aside (see `upgrade_table`), or None when it
+        has no documents to hold still (dropped, or unloaded meanwhile)."""
+        self.preload(name)  # parsed without any lock
+        with self._rlock:
+            self.refresh()
+            state = self.state(name)
+            if state.docs is None:
+                return None
+            # A shallow copy is the table at this point: documents are replaced, never
+            # changed in place.
+            docs = dict(state.docs)
+            header = SnapshotHeader(name, self._epoch + 1, state.last_id or 0, len(docs))
+            mark = self._upgrade_mark(name)
+            indexes = stored_indexes(state)
+        return write_aside(self.snapshot_path(name), header, docs, indexes, self.mode, mark)
+
+    def _upgrade_mark(self, name: str) -> tuple[object, ...]:
+        """Where the journal is for this table (RLock held): equal marks, no change of it
+        in between. The log of a table truncated in this journal restarts at each
+        truncation, so its mark never equals another."""
+        tail = self.reads.tail.get(name)
+        return (self._epoch, len(tail.log), self.state(name).last_id or 0,
+                object() if tail.truncated else None)
 
     def _old_format(self, name: str) -> bool:
         path = self.snapshot_path(name)

@@ -3,10 +3,13 @@
 Snapshots of version 1 or 2 have no line checksums, so no derived files can point into
 them and every read of their tables loads the whole table. A session that can write the
 database rewrites them in the current version from a background thread, one table per
-compaction, smallest first (`Engine.upgrade_table`): its other threads keep reading
-meanwhile, other sessions follow each compaction as they follow any other, and a kill at
-any moment leaves what a killed compaction leaves (the database opens with all its data;
-the next session goes on with the tables still to do). Read-only sessions never write.
+compaction, smallest first (`Engine.upgrade_table`). The new snapshots are written aside
+without the lock, so its other threads and other sessions read and save meanwhile; the
+lock is held only to rename them into place (one a save changed meanwhile is written
+again then) and start the next journal. Other sessions follow each compaction as they
+follow any other, and a kill at any moment leaves what a killed compaction leaves (the
+database opens with all its data; the next session goes on with the tables still to
+do). Read-only sessions never write.
 """
 
 from __future__ import annotations

@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from crm_tui.cli.main import main as crm_main
 from crm_tui.services.customer_view import customer_detail
 from crm_tui.store import Database
+from crm_tui.store.aside import AsideSnapshot, write_aside
 from crm_tui.store.check import check_database
 from crm_tui.store.snapshot import SNAPSHOT_VERSION
 from tests.conftest import database_bytes, open_session
@@ -149,6 +150,64 @@ def test_another_session_reads_and_writes_on_while_one_upgrades(tmp_path: Path) 
     other.close()
     upgrading.close()
     assert len(contents(path)["items"]) == len(expected["items"]) + 1
+
+
+POKE = Path(__file__).parent / "procs" / "poke.py"
+
+
+@pytest.mark.parametrize("table", ["events", "items"])
+def test_another_process_commits_while_the_snapshots_are_written_aside(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str) -> None:
+    """The new snapshots (of the old table, and of the tables the journal touched) are
+    written without the lock: another process commits meanwhile (it would wait, and time
+    out, if the lock were held). The table it changed is written again under the lock
+    (its snapshot written aside is out of date); the others are used. Nothing is lost."""
+    path = tmp_path / "db"
+    events_db(path)
+    writes: list[str] = []
+    installed: list[str] = []
+
+    def aside_with_a_commit(snapshot: Path, *args: Any) -> AsideSnapshot:
+        if snapshot.stem == table:  # its copy taken, being written
+            subprocess.run([sys.executable, str(POKE), str(path), "insert", table, "late",
+                            "7"], check=True, cwd=ROOT, timeout=WAIT)
+        writes.append(snapshot.stem)
+        return write_aside(snapshot, *args)
+
+    def install(self: AsideSnapshot, snapshot: Path) -> Any:
+        installed.append(self.table)
+        return put_in_place(self, snapshot)
+
+    put_in_place = AsideSnapshot.install
+    monkeypatch.setattr("crm_tui.store.engine.write_aside", aside_with_a_commit)
+    monkeypatch.setattr(AsideSnapshot, "install", install)
+    db = Database(path)
+    assert db.engine.upgrade_table("events")
+    assert db.engine.state("events").docs is None  # loaded for the upgrade only
+    db.close()
+    assert writes == ["events", "items"]  # the tables the journal touched, each aside
+    assert installed == [name for name in ("events", "items") if name != table]
+    assert versions(path) == {"events": SNAPSHOT_VERSION, "items": SNAPSHOT_VERSION}
+    assert "late" in {d.get("name") for d in contents(path)[table].values()}
+    assert list((path / "tables").glob("*.tmp")) == []
+    assert check_database(path).problems == []
+    fresh = Database(path)
+    assert fresh.get("events", 4) == {"name": "event 3", "n": 9}  # from the new snapshot
+    assert fresh.engine.state("events").docs is None
+    fresh.close()
+
+
+def test_a_table_upgraded_already_is_left_as_it_is(tmp_path: Path) -> None:
+    """Asked for a table another session upgraded meanwhile, nothing is written, not even
+    aside (its files for fast reading would then be of a snapshot never put in place)."""
+    path = tmp_path / "db"
+    events_db(path)
+    db = Database(path)
+    assert db.engine.upgrade_table("events")
+    before = database_bytes(path)
+    assert not db.engine.upgrade_table("events")
+    db.close()
+    assert database_bytes(path) == before
 
 
 def test_a_read_only_session_leaves_an_old_database_untouched(tmp_path: Path) -> None:
