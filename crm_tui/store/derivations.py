@@ -9,11 +9,13 @@ state, `reduce(table, id, before, after) -> delta`, `fold(state, delta) -> state
 Where a state comes from, in this order, the first time it is read in a session:
 
 - `tables/derived.<name>.state`, written by every compaction (the state folded up to the
-  end of the journal it compacts: the state of the new epoch) and by a session that had
-  to rebuild it. It is used only when its header's checksum, epoch (the journal's),
-  definition version and body checksum all match: anything else is missing, stale or
-  damaged, never damage of the database. It holds what the derivation dumps: numbers,
-  ids, days, codes and the item names of purchases, never a person's details.
+  end of the journal it compacts: the state the new journal starts from) and by a session
+  that had to rebuild it. It is used only when its header's checksum, journal start
+  (epoch and commit count, so a state a killed compaction wrote for an epoch that then
+  began later is not taken), definition version and body checksum all match: anything
+  else is missing, stale or damaged, never damage of the database. It holds what the
+  derivation dumps: numbers, ids, days, codes and the item names of purchases, never a
+  person's details.
 - Else the tables are scanned (scan.py: streamed, not loaded, no lock held) and the state
   folded from every document, in the reading thread (the dashboard's worker); when the
   journal had not changed those tables yet, the state is that of the epoch and is saved.
@@ -43,6 +45,7 @@ import orjson
 
 from .derived_files import DERIVED_FORMAT, Unusable, write_replacing
 from .errors import StoreError
+from .journal import read_header
 from .scan import TableScan
 from .tail import Position
 
@@ -53,6 +56,7 @@ Doc = dict[str, Any]
 T = TypeVar("T")
 SUFFIX = ".state"
 STATE_VERSION = 1
+Start = tuple[int, int]  # a journal's epoch, and the commits made before it began
 _SNAPSHOT = ("snapshot",)  # a document's version is its snapshot's (not in the tail)
 # What makes a kept state unusable without being anyone's mistake: it is built again.
 _LOST = (Unusable, StoreError, OSError)
@@ -87,29 +91,33 @@ def _definition(spec: Spec) -> str:
     return f"{spec.name}/{spec.version}"
 
 
-def encode_state(spec: Spec, epoch: int, state: Any) -> bytes:
-    """A saved state: a header line (its own CRC, then what it is, of which epoch, and
-    its body's size and CRC), then the dumped state as one JSON line."""
+def encode_state(spec: Spec, start: Start, state: Any) -> bytes:
+    """A saved state: a header line (its own CRC, then what it is, the journal start it is
+    the state of, and its body's size and CRC), then the dumped state as one JSON line."""
+    epoch, generation = start
     body = orjson.dumps(spec.dump(state)) + b"\n"
     record = orjson.dumps({
         "format": DERIVED_FORMAT, "version": STATE_VERSION, "kind": "state",
-        "name": spec.name, "epoch": epoch, "definition": _definition(spec),
-        "body_size": len(body), "body_crc": f"{zlib.crc32(body):08x}"})
+        "name": spec.name, "epoch": epoch, "generation": generation,
+        "definition": _definition(spec), "body_size": len(body),
+        "body_crc": f"{zlib.crc32(body):08x}"})
     return b"%08x %b\n%b" % (zlib.crc32(record), record, body)
 
 
-def decode_state(spec: Spec, epoch: int, data: bytes) -> Any:
-    """The state a saved file holds; Unusable when it is damaged, of another epoch or of
-    another definition."""
+def decode_state(spec: Spec, start: Start, data: bytes) -> Any:
+    """The state a saved file holds; Unusable when it is damaged, of another journal start
+    or of another definition."""
+    epoch, generation = start
     end = data.find(b"\n")
     if end < 9 or data[8:9] != b" " or b"%08x" % zlib.crc32(data[9:end]) != data[:8]:
         raise Unusable("damaged (header)")
     try:
         head = orjson.loads(data[9:end])
         expected = {"format": DERIVED_FORMAT, "version": STATE_VERSION, "kind": "state",
-                    "name": spec.name, "epoch": epoch, "definition": _definition(spec)}
+                    "name": spec.name, "epoch": epoch, "generation": generation,
+                    "definition": _definition(spec)}
         if any(head.get(key) != value for key, value in expected.items()):
-            raise Unusable("stale (of another epoch or definition)")
+            raise Unusable("stale (of another journal or definition)")
         body = data[end + 1:]
         if len(body) != head["body_size"] or f"{zlib.crc32(body):08x}" != head["body_crc"]:
             raise Unusable("damaged (body)")
@@ -205,7 +213,7 @@ class Derivations:
                     if base.epoch != engine._epoch:
                         continue  # a compaction meanwhile: scan again
                     try:
-                        saved = self._saved(spec, base.epoch)
+                        saved = self._saved(spec, self.start())
                     except Unusable as exc:
                         if str(exc).startswith("damaged"):
                             wrong.append((name, "are damaged"))
@@ -227,8 +235,10 @@ class Derivations:
             if kept.installed or self._from_file(kept):
                 return
         state, base = self._scanned(kept.spec)
-        if base.empty():
-            self._save(kept.spec, base.epoch, state)
+        with self._engine.reading():
+            start = self.start()
+        if base.empty() and start[0] == base.epoch:
+            self._save(kept.spec, start, state)
         with self._engine.reading():
             if kept.installed or base.epoch != self._engine._epoch:
                 return  # a compaction meanwhile: the next round reads its file
@@ -239,19 +249,25 @@ class Derivations:
         held); False when there is none usable."""
         engine = self._engine
         try:
-            state = self._saved(kept.spec, engine._epoch)
+            state = self._saved(kept.spec, self.start())
         except Unusable:
             return False
         return self._fold_since(kept, state, _Base(engine._epoch, {}, {}))
 
-    def _saved(self, spec: Spec, epoch: int) -> Any:
+    def start(self) -> Start:
+        """The current journal's start: its epoch, and the commits made before it (the
+        engine's lock held)."""
+        engine = self._engine
+        return engine._epoch, read_header(engine._fd, engine.journal_path).generation
+
+    def _saved(self, spec: Spec, start: Start) -> Any:
         path = state_path(self._engine.tables_dir, spec.name)
         try:
             with open(path, "rb") as handle:
                 data = handle.read()
         except FileNotFoundError:
             raise Unusable("missing") from None
-        return decode_state(spec, epoch, data)
+        return decode_state(spec, start, data)
 
     def _scanned(self, spec: Spec) -> tuple[Any, _Base]:
         """A fold of every current document of the derivation's tables, streamed without
@@ -269,12 +285,12 @@ class Derivations:
                 state = fold(state, reduce(table, doc_id, None, doc))
         return state, base
 
-    def _save(self, spec: Spec, epoch: int, state: Any) -> None:
+    def _save(self, spec: Spec, start: Start, state: Any) -> None:
         if self._engine.read_only is not None or self._engine.damage:
             return  # a damaged database is written to by no one
         with suppress(OSError):  # a full disk: built again next time, nothing is wrong
             write_replacing(state_path(self._engine.tables_dir, spec.name),
-                        [encode_state(spec, epoch, state)], self._engine.mode)
+                        [encode_state(spec, start, state)], self._engine.mode)
 
     def _fold_since(self, kept: _Kept, state: Any, base: _Base) -> bool:
         """Fold what the tail changed since `base` into `state` and keep it (engine's lock
@@ -369,11 +385,11 @@ class Derivations:
                 self._from_file(kept)
 
     def save(self, epoch: int) -> None:
-        """A compaction's: save every state kept (the state at the end of the journal it
-        compacts, which is the state of `epoch`)."""
+        """A compaction's, before it writes the journal of `epoch`: save every state kept
+        (the state at the end of the journal it compacts: the new journal's start)."""
         for kept in self._kept.values():
             if kept.installed:
-                self._save(kept.spec, epoch, kept.state)
+                self._save(kept.spec, (epoch, self._engine._gen), kept.state)
 
     def _current(self, table: str, doc_id: int) -> Doc | None:
         """The version of a document the store holds now (before a commit applies)."""

@@ -134,10 +134,11 @@ def test_saved_dashboard_figures_that_do_not_match_are_noted(tmp_path: Path) -> 
     crm.sales.record({"customer_id": who, "date": "2026-06-02", "item": "Tea", "total": "7"})
     crm.close()
     fresh = open_session(path)
-    epoch = fresh.db.engine.journal_facts()["epoch"]
+    with fresh.db.engine.reading():
+        start = fresh.db.engine.derived.start()
     fresh.close()
     spec = next(d for d in DERIVATIONS if d.name == "sales")
-    saved.write_bytes(encode_state(spec, epoch, spec.new_state()))  # intact, but wrong
+    saved.write_bytes(encode_state(spec, start, spec.new_state()))  # intact, but wrong
     assert figure_notes() == [
         "note: the saved sales figures of the dashboard do not match the records, which is "
         "not damage (they are never trusted over the records): the next session to show "

@@ -107,6 +107,11 @@ def epoch(db: Database) -> int:
     return db.engine.journal_facts()["epoch"]
 
 
+def start(db: Database) -> tuple[int, int]:
+    with db.engine.reading():
+        return db.engine.derived.start()
+
+
 def test_saved_at_compaction_then_read_with_the_tail(path: Path) -> None:
     assert saved_file(path).exists()
     poke(path, "insert", TABLE, "in the tail", "100")
@@ -132,7 +137,7 @@ def test_a_session_that_never_read_it_saves_it_at_compaction(path: Path) -> None
 
 def test_the_saved_state_is_what_is_read(path: Path) -> None:
     db = session(path)
-    wrong = encode_state(TOTAL, epoch(db), {"sum": 7, "count": 1})
+    wrong = encode_state(TOTAL, start(db), {"sum": 7, "count": 1})
     saved_file(path).write_bytes(wrong)  # intact, of this epoch: trusted
     assert total(db) == {"sum": 7, "count": 1}
     assert db.engine.derived.check() == [("total", "do not match the records")]
@@ -141,7 +146,8 @@ def test_the_saved_state_is_what_is_read(path: Path) -> None:
 
 def test_a_state_of_another_epoch_is_ignored_and_rebuilt(path: Path) -> None:
     db = session(path)
-    saved_file(path).write_bytes(encode_state(TOTAL, epoch(db) - 1, {"sum": 7, "count": 1}))
+    older = (epoch(db) - 1, start(db)[1])
+    saved_file(path).write_bytes(encode_state(TOTAL, older, {"sum": 7, "count": 1}))
     assert total(db) == truth(path)
     assert db.engine.derived.check() == []  # written again, for this epoch
     assert not loaded(db)
@@ -236,3 +242,18 @@ def test_the_saved_state_holds_only_what_the_derivation_dumps(path: Path) -> Non
     body = saved_file(path).read_bytes().split(b"\n")[1]
     assert body == b'{"sum":45,"count":10}'
     assert isinstance(Database(path).engine.derived, Derivations)
+
+
+def test_a_state_for_a_journal_that_began_later_is_ignored(path: Path) -> None:
+    """What a compaction killed after saving leaves: the state of the next epoch as it
+    would have begun then; the epoch began later, with more commits."""
+    db = session(path)
+    epoch_now, commits = start(db)
+    saved_file(path).write_bytes(encode_state(TOTAL, (epoch_now + 1, commits),
+                                              {"sum": 45, "count": 10}))
+    db.table(TABLE).insert({"n": 1})
+    poke(path, "compact")  # keeps no derivation: saves none
+    fresh = session(path)
+    assert total(fresh) == truth(path) == {"sum": 46, "count": 11}
+    fresh.close()
+    db.close()
