@@ -18,6 +18,7 @@ first, as any read of it would (`Engine.preload`, not holding the lock while it 
 
 from __future__ import annotations
 
+import io
 import operator
 import os
 from collections import OrderedDict
@@ -168,13 +169,34 @@ def _merged(start: _Start, name: str) -> Iterator[tuple[int, Doc]]:
             yield doc_id, found
 
 
+class _Pread(io.RawIOBase):
+    """Reads of a descriptor at a position of its own (`pread`): a duplicated descriptor
+    shares its file offset with the original, and two scans of one table at once (two
+    threads of a session) would each move the other's."""
+
+    def __init__(self, fd: int, position: int) -> None:
+        super().__init__()
+        self._fd, self._position = fd, position
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = os.pread(self._fd, len(buffer), self._position)
+        buffer[:len(data)] = data
+        self._position += len(data)
+        return len(data)
+
+    def fileno(self) -> int:
+        return self._fd
+
+
 def _snapshot_lines(start: _Start) -> Iterator[tuple[int, bytes]]:
     """(id, JSON) of each document line of the snapshot, every block's checksum verified
     before any of its lines is used."""
     if start.snapshot_fd < 0 or start.truncated:
         return
-    with os.fdopen(os.dup(start.snapshot_fd), "rb") as handle:
-        handle.seek(start.body_start)
+    with io.BufferedReader(_Pread(start.snapshot_fd, start.body_start), 1 << 20) as handle:
         for _, _, block in document_blocks(handle, start.snapshot, start.body_start):
             for line in block.split(b"\n")[:-1]:
                 key, _, rest = line.partition(b" ")
