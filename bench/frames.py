@@ -6,11 +6,11 @@ terminal session pays for, minus the write) and, after each frame, resolves the 
 condition now holds, stamped with the time that frame was finished.
 
 `row_probe()` wraps `CustomerTable._row_strip` (the one place a table row is drawn; a
-placeholder drawn while the store is busy does not count as a row),
-`DetailPane.show` and `CrmApp.on_deliver` (where a worker's result reaches its screen) for
-the duration of a run, remembering the text last drawn for each customer, which list of
-ids it was drawn from, which customer the detail pane shows, and how many results each
-kind of screen has been handed. Nothing in the product is changed; the wrappers are
+placeholder drawn while the store is busy does not count as a row), `DetailPane.show` and
+Textual's message dispatch (where a worker's result, a `WorkerResult` message, reaches its
+screen) for the duration of a run, remembering the text last drawn for each customer,
+which list of ids it was drawn from, which customer the detail pane shows, and how many
+results each kind of screen has handled. Nothing in the product is changed; the wrappers are
 removed on exit.
 """
 
@@ -26,11 +26,12 @@ from typing import Any
 
 from textual._compositor import CompositorUpdate
 from textual.app import App
+from textual.message import Message
+from textual.message_pump import MessagePump
 from textual.strip import Strip
 
 from crm_tui.services.customer_view import CustomerDetail
-from crm_tui.tui.app import CrmApp
-from crm_tui.tui.messages import Deliver
+from crm_tui.tui.messages import WorkerResult
 from crm_tui.tui.widgets.customer_table import CustomerTable
 from crm_tui.tui.widgets.detail_pane import DetailPane
 
@@ -47,7 +48,7 @@ class RowLog:
     # the customer each screen's detail pane last showed, by the screen's class name (the
     # customers screen's pane may still be catching up under a 360 screen opened on top)
     detail_by_screen: dict[str, int] = field(default_factory=dict)
-    # worker results applied, by the class name of the screen they were for
+    # worker results handled, by the class name of the screen (or app) they were for
     delivered: dict[str, int] = field(default_factory=dict)
 
 
@@ -56,7 +57,7 @@ def row_probe() -> Iterator[RowLog]:
     log = RowLog()
     original = CustomerTable._row_strip
     original_show = DetailPane.show
-    original_deliver = CrmApp.on_deliver
+    original_dispatch = MessagePump._dispatch_message
 
     def drawn(self: CustomerTable, index: int, width: int) -> Strip | None:
         strip = original(self, index, width)
@@ -73,20 +74,21 @@ def row_probe() -> Iterator[RowLog]:
         log.detail_id = detail.customer["id"]
         log.detail_by_screen[type(self.screen).__name__] = log.detail_id
 
-    def delivered(self: CrmApp, message: Deliver) -> None:
-        original_deliver(self, message)
-        owner = type(getattr(message.apply, "__self__", None)).__name__
-        log.delivered[owner] = log.delivered.get(owner, 0) + 1
+    async def dispatched(self: MessagePump, message: Message) -> None:
+        await original_dispatch(self, message)
+        if isinstance(message, WorkerResult):
+            owner = type(self).__name__
+            log.delivered[owner] = log.delivered.get(owner, 0) + 1
 
     CustomerTable._row_strip = drawn  # type: ignore[method-assign]
     DetailPane.show = shown  # type: ignore[method-assign]
-    CrmApp.on_deliver = delivered  # type: ignore[method-assign]
+    MessagePump._dispatch_message = dispatched  # type: ignore[method-assign]
     try:
         yield log
     finally:
         CustomerTable._row_strip = original  # type: ignore[method-assign]
         DetailPane.show = original_show  # type: ignore[method-assign]
-        CrmApp.on_deliver = original_deliver  # type: ignore[method-assign]
+        MessagePump._dispatch_message = original_dispatch  # type: ignore[method-assign]
 
 
 @dataclass

@@ -20,7 +20,6 @@ from typing import Any, ClassVar, Literal, overload
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
-from textual.message_pump import MessagePump
 from textual.screen import Screen, ScreenResultCallbackType, ScreenResultType
 from textual.theme import Theme
 from textual.widget import AwaitMount
@@ -49,7 +48,7 @@ from .keymap import (
     key_hint,
     widget_places,
 )
-from .messages import DataChanged, Deliver, deliver
+from .messages import DatabaseStateSeen, DataChanged, GenerationSeen, UpgradeEnded
 from .screens.base import CrmScreen
 from .screens.confirm import ConfirmScreen
 from .screens.conflict import Choice, ConflictScreen, Guarded, rows_of
@@ -264,26 +263,26 @@ class CrmApp(App[None]):
         Damage found since? (by a read here, or when catching up)"""
         generation = self.crm.db.generation
         if generation != self._generation:
-            deliver(self, self.data_changed, generation)
+            self.post_message(GenerationSeen(generation))
         state = self._database_state()
         if state != self._database:
-            deliver(self, self._database_changed, state)
+            self.post_message(DatabaseStateSeen(state))
         upgrading = self.crm.upgrading
         if upgrading is not None and not upgrading.is_alive():
             self.crm.upgrading = None
-            deliver(self, self._upgraded, self.crm.db.outdated)
+            self.post_message(UpgradeEnded(self.crm.db.outdated))
 
-    def _upgraded(self, outdated: bool) -> None:
-        if outdated:  # stopped by damage or a full disk: the banner or `crm check` says
+    def on_generation_seen(self, message: GenerationSeen) -> None:
+        self.data_changed(message.generation)
+
+    def on_database_state_seen(self, message: DatabaseStateSeen) -> None:
+        self._database_changed(message.state)
+
+    def on_upgrade_ended(self, message: UpgradeEnded) -> None:
+        if message.outdated:  # stopped by damage or a full disk: the banner or `crm check` says
             self.notify(UPGRADE_STOPPED, title="Database", severity="warning", timeout=20)
         else:
             self.notify(UPGRADED, title="Database", timeout=6)
-
-    def on_deliver(self, message: Deliver) -> None:
-        owner = getattr(message.apply, "__self__", None)
-        if isinstance(owner, MessagePump) and (owner._closing or owner._closed):
-            return  # for a screen or widget gone meanwhile (closed, or the app quitting)
-        message.apply(*message.args)
 
     def data_changed(self, generation: int | None = None) -> None:
         """Refresh the visible screen: after a save here (no argument), or when the poll

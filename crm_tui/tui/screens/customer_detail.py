@@ -9,8 +9,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Header
 
-from crm_tui.services.customer_view import CustomerDetail, customer_detail
-from crm_tui.tui.messages import deliver
+from crm_tui.services.customer_view import customer_detail
+from crm_tui.tui.messages import CustomerDetailReady
 from crm_tui.tui.widgets.detail_pane import DetailPane
 from crm_tui.tui.widgets.footer import Footer
 
@@ -49,11 +49,10 @@ class CustomerDetailScreen(CrmScreen):
 
     @work(thread=True, exclusive=True, group="customer-detail")
     def fetch(self) -> None:
-        detail = customer_detail(self.crm, self.customer_id)
-        deliver(self.app, self._ready, detail)
+        self.post_message(CustomerDetailReady(customer_detail(self.crm, self.customer_id)))
 
-    def _ready(self, detail: CustomerDetail) -> None:
-        self.query_one(DetailPane).show(detail)
+    def on_customer_detail_ready(self, message: CustomerDetailReady) -> None:
+        self.query_one(DetailPane).show(message.detail)
 
     def action_form(self, name: str) -> None:
         self.crm_app.open_form(name, customer_id=self.customer_id)

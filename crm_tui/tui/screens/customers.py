@@ -19,9 +19,13 @@ from textual.worker import get_current_worker
 
 from crm_tui.domain.entities.customer import CUSTOMER_STATUSES, CUSTOMER_TYPES
 from crm_tui.services.customer_list import CustomerList, ListQuery
-from crm_tui.services.customer_view import CustomerDetail, customer_detail
+from crm_tui.services.customer_view import customer_detail
 from crm_tui.tui.keymap import hint, hinted
-from crm_tui.tui.messages import deliver
+from crm_tui.tui.messages import (
+    CustomerDetailReady,
+    CustomerRowsReady,
+    FilterChoicesReady,
+)
 from crm_tui.tui.widgets.customer_table import CustomerTable
 from crm_tui.tui.widgets.detail_pane import DetailPane
 from crm_tui.tui.widgets.filter_line import filter_words, narrowed
@@ -137,10 +141,13 @@ class CustomersScreen(ExchangeActions):
         state = self.query_state
         first = self.listing.first_page() if state == ListQuery() else None
         if first is not None and not get_current_worker().is_cancelled:
-            deliver(self.app, self._show, first, state)
+            self.post_message(CustomerRowsReady(first, state))
         ids = self.listing.query(state)
         if not get_current_worker().is_cancelled:
-            deliver(self.app, self._show, ids, state)
+            self.post_message(CustomerRowsReady(ids, state))
+
+    def on_customer_rows_ready(self, message: CustomerRowsReady) -> None:
+        self._show(message.ids, message.query)
 
     def _show(self, ids: list[int], state: ListQuery) -> None:
         if state != self.query_state:
@@ -208,12 +215,12 @@ class CustomersScreen(ExchangeActions):
     @work(thread=True, exclusive=True, group="customers-filters")
     def load_filters(self) -> None:
         """Segment counts score every customer: never on the UI thread."""
-        segments = [(f"{c.kind}: {c.name}", c.key) for c in self.crm.segments.counts()]
-        tags = [(t, t) for t in self.listing.tags()]
-        deliver(self.app, self._filters_ready, segments, tags)
+        self.post_message(FilterChoicesReady(self.crm.segments.counts(), self.listing.tags()))
 
-    def _filters_ready(self, segments: list[tuple[str, object]],
-                       tags: list[tuple[str, object]]) -> None:
+    def on_filter_choices_ready(self, message: FilterChoicesReady) -> None:
+        segments: list[tuple[str, object]] = [(f"{c.kind}: {c.name}", c.key)
+                                              for c in message.segments]
+        tags: list[tuple[str, object]] = [(t, t) for t in message.tags]
         self._segment_names = {key: label for label, key in segments}
         self._show_state()
         self._set_choices("#segment", segments, self.query_state.segment)
@@ -414,9 +421,10 @@ class CustomersScreen(ExchangeActions):
     def fetch_detail(self, customer_id: int) -> None:
         detail = customer_detail(self.crm, customer_id)
         if not get_current_worker().is_cancelled:
-            deliver(self.app, self._detail_ready, detail)
+            self.post_message(CustomerDetailReady(detail))
 
-    def _detail_ready(self, detail: CustomerDetail) -> None:
+    def on_customer_detail_ready(self, message: CustomerDetailReady) -> None:
+        detail = message.detail
         if detail.customer["id"] == self.query_one(CustomerTable).current_id:
             self.query_one(DetailPane).show(detail)
 

@@ -25,7 +25,7 @@ from textual.widgets import Header, LoadingIndicator, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from crm_tui.services.crm import Crm
-from crm_tui.tui.messages import deliver
+from crm_tui.tui.messages import DashboardComputed
 from crm_tui.tui.widgets.charts import Chart, ChartData
 from crm_tui.tui.widgets.footer import Footer
 from crm_tui.tui.widgets.kpi import (
@@ -152,7 +152,7 @@ class DashboardScreen(CrmScreen):
         stamp = (crm.db.generation, crm.ctx.as_of())
         figures = None if stamp == known else collect_figures(crm)
         if not get_current_worker().is_cancelled:
-            deliver(self.app, self._computed, stamp, figures)
+            self.post_message(DashboardComputed(stamp, figures))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A scan that failed (say, a database file gone bad) is reported, not fatal."""
@@ -160,6 +160,9 @@ class DashboardScreen(CrmScreen):
             self._computed(self._stamp, None)
             self.notify(f"Dashboard figures not computed: {event.worker.error}",
                         title="Dashboard", severity="error", timeout=10)
+
+    def on_dashboard_computed(self, message: DashboardComputed) -> None:
+        self._computed(message.stamp, message.figures)
 
     def _computed(self, stamp: Stamp | None, figures: DashboardFigures | None) -> None:
         self._busy = False

@@ -38,7 +38,7 @@ from crm_tui.domain.rules.pipeline import (
     previous_stage,
 )
 from crm_tui.tui.keymap import hint, hinted
-from crm_tui.tui.messages import deliver
+from crm_tui.tui.messages import BoardReady
 from crm_tui.tui.widgets.footer import Footer
 from crm_tui.tui.widgets.pipeline_board import Card, PipelineBoard, Stage
 
@@ -168,9 +168,10 @@ class PipelineScreen(CrmScreen):
     def load(self) -> None:
         data = board_data(self.crm, self.view)
         if not get_current_worker().is_cancelled:
-            deliver(self.app, self._show, data)
+            self.post_message(BoardReady(data))
 
-    def _show(self, data: BoardData) -> None:
+    def on_board_ready(self, message: BoardReady) -> None:
+        data = message.board
         self.query_one("#pipeline-summary", Static).update(summary_markup(data.summary,
                                                                           data.whose))
         self._deals = data.deals

@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Header, Static
 from textual.worker import get_current_worker
 
 from crm_tui.tui.keymap import hinted
-from crm_tui.tui.messages import deliver
+from crm_tui.tui.messages import RecordsListed
 from crm_tui.tui.widgets.badges import rich_colors
 from crm_tui.tui.widgets.footer import Footer
 
@@ -101,7 +101,10 @@ class RecordListScreen(CrmScreen):
     def _load(self, theme: dict[str, str]) -> None:
         listing = self.fetch(theme)
         if not get_current_worker().is_cancelled:
-            deliver(self.app, self._show, listing)
+            self.post_message(RecordsListed(listing))
+
+    def on_records_listed(self, message: RecordsListed) -> None:
+        self._show(message.listing)
 
     def _show(self, listing: Listing) -> None:
         self._listing = listing

@@ -26,7 +26,7 @@ from crm_tui.domain.entities.customer import display_name
 from crm_tui.services.agenda import UPCOMING_DAYS
 from crm_tui.services.to_do import Scope, ToDo, to_do
 from crm_tui.tui.keymap import hinted
-from crm_tui.tui.messages import deliver
+from crm_tui.tui.messages import AgendaReady
 from crm_tui.tui.widgets.footer import Footer
 from crm_tui.tui.widgets.list_cursor import highlight_again
 
@@ -164,9 +164,10 @@ class TasksScreen(CrmScreen):
     def load(self) -> None:
         data = agenda_data(self.crm, "mine" if self.mine else "team", self.overdue_only)
         if not get_current_worker().is_cancelled:
-            deliver(self.app, self._show, data)
+            self.post_message(AgendaReady(data))
 
-    def _show(self, data: AgendaData) -> None:
+    def on_agenda_ready(self, message: AgendaReady) -> None:
+        data = message.agenda
         listing = self.query_one(OptionList)
         was = listing.highlighted
         current = self.current

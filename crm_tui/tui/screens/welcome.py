@@ -14,7 +14,7 @@ from textual.widgets import ProgressBar, Static
 
 from crm_tui.services.crm import Crm
 from crm_tui.tui.keymap import hint
-from crm_tui.tui.messages import deliver
+from crm_tui.tui.messages import DemoLoaded, DemoProgress
 
 DEMO_CUSTOMERS = 300
 
@@ -73,13 +73,18 @@ class WelcomeScreen(ModalScreen[str | None]):
             self.add_class("loading")
             self.load_demo()
 
-    def _progress(self, done: int) -> None:
-        self.query_one(ProgressBar).update(progress=done)
+    def on_demo_progress(self, message: DemoProgress) -> None:
+        self.query_one(ProgressBar).update(progress=message.done)
+
+    def on_demo_loaded(self) -> None:
+        self.dismiss("demo")
 
     @work(thread=True, exclusive=True, group="demo")
     def load_demo(self) -> None:
         from crm_tui.services.demo import fill_demo
 
-        fill_demo(self.crm, customers=DEMO_CUSTOMERS,
-                  progress=lambda done, _total: deliver(self.app, self._progress, done))
-        deliver(self.app, self.dismiss, "demo")
+        def progress(done: int, _total: int) -> None:
+            self.post_message(DemoProgress(done))
+
+        fill_demo(self.crm, customers=DEMO_CUSTOMERS, progress=progress)
+        self.post_message(DemoLoaded())
