@@ -34,7 +34,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,15 @@ from .aside import AsideSnapshot, write_aside
 from .derivations import Derivations
 from .endmark import END, EndMark
 from .errors import CorruptFileError, DamagedError, NotADatabaseError, StoreError, TransactionError
-from .files import atomic_write, file_mode_for, make_dir, read_bytes, write_all
+from .files import (
+    atomic_write,
+    file_mode_for,
+    make_dir,
+    partial_dir,
+    read_bytes,
+    remove_dead_partials,
+    write_all,
+)
 from .indexes import DocObserver
 from .integrity import READ_ONLY_ERRNOS, Integrity, why_read_only
 from .interning import Interner
@@ -1151,15 +1159,15 @@ class Engine:
         if self._integrity.damage:
             raise DamagedError(self._integrity.damage)
         for stale in [*self.tables_dir.glob("*.tmp"), self.path / (JOURNAL + ".tmp")]:
-            if stale not in {written.path for written in aside.values()}:
-                stale.unlink(missing_ok=True)  # a killed compaction's (may hold erased data)
+            stale.unlink(missing_ok=True)  # a killed compaction's leftovers (may hold erased data)
+        remove_dead_partials(self.tables_dir)  # a killed upgrade's (see aside.py): the same
         self._integrity.ensure_mark(EndMark(self._epoch, self._gen, self._offset))
         epoch = self._epoch + 1
         manifest = self._listed_as_is()
         self.derived.prepare()  # while the snapshots are still this journal's
         for name in names:
             if name in aside:
-                manifest[name] = aside[name].install(self.snapshot_path(name))
+                manifest[name] = aside[name].install(self.tables_dir)
                 continue
             state = self.state(name)
             docs = self._ensure_loaded(state)
@@ -1206,10 +1214,10 @@ class Engine:
                 return False
             names = sorted({name} | self._journal_tables)
             loaded = {table for table in names if self.state(table).docs is not None}
-        aside: dict[str, AsideSnapshot] = {}
-        try:
+        with ExitStack() as folders:  # the folders written aside, removed on the way out
+            aside = {}
             for table in names:
-                written = self._write_aside(table)
+                written = self._write_aside(table, folders)
                 if written is not None:
                     aside[table] = written
             with self._rlock:
@@ -1224,15 +1232,11 @@ class Engine:
                     aside = {table: written for table, written in aside.items()
                              if written.mark == self._upgrade_mark(table)}
                     self._compact_locked({name}, aside)
-                    aside = {}
                     for table in set(names) - loaded:
                         self._unload(self.state(table))  # loaded for the upgrade only
-            return True
-        finally:
-            for unused in aside.values():
-                unused.discard()
+        return True
 
-    def _write_aside(self, name: str) -> AsideSnapshot | None:
+    def _write_aside(self, name: str, folders: ExitStack) -> AsideSnapshot | None:
         """The table's next snapshot written aside (see `upgrade_table`), or None when it
         has no documents to hold still (dropped, or unloaded meanwhile)."""
         self.preload(name)  # parsed without any lock
@@ -1247,7 +1251,8 @@ class Engine:
             header = SnapshotHeader(name, self._epoch + 1, state.last_id or 0, len(docs))
             mark = self._upgrade_mark(name)
             indexes = stored_indexes(state)
-        return write_aside(self.snapshot_path(name), header, docs, indexes, self.mode, mark)
+        folder = folders.enter_context(partial_dir(self.tables_dir, name))
+        return write_aside(folder, header, docs, indexes, self.mode, mark)
 
     def _upgrade_mark(self, name: str) -> tuple[object, ...]:
         """Where the journal is for this table (RLock held): equal marks, no change of it

@@ -23,7 +23,7 @@ from crm_tui.services.customer_view import customer_detail
 from crm_tui.store import Database
 from crm_tui.store.aside import AsideSnapshot, write_aside
 from crm_tui.store.check import check_database
-from crm_tui.store.snapshot import SNAPSHOT_VERSION
+from crm_tui.store.snapshot import SNAPSHOT_VERSION, SnapshotHeader
 from tests.conftest import database_bytes, open_session
 from tests.services.test_customer_view import history, loaded, shown
 
@@ -128,6 +128,10 @@ def test_killed_at_any_step_of_the_upgrade_it_opens_with_all_its_data(
         wait_for_upgrade()
         again.close()
         assert set(versions(work).values()) == {SNAPSHOT_VERSION}
+        compacting = Database(work)  # and the next compaction clears what the kill left
+        compacting.compact()
+        compacting.close()
+        assert [p.name for p in (work / "tables").iterdir() if p.is_dir()] == []
         assert contents(work) == expected
         shutil.rmtree(work)
         step += 1
@@ -167,16 +171,17 @@ def test_another_process_commits_while_the_snapshots_are_written_aside(
     writes: list[str] = []
     installed: list[str] = []
 
-    def aside_with_a_commit(snapshot: Path, *args: Any) -> AsideSnapshot:
-        if snapshot.stem == table:  # its copy taken, being written
+    def aside_with_a_commit(folder: Path, header: SnapshotHeader, *args: Any
+                            ) -> AsideSnapshot:
+        if header.table == table:  # its copy taken, being written
             subprocess.run([sys.executable, str(POKE), str(path), "insert", table, "late",
                             "7"], check=True, cwd=ROOT, timeout=WAIT)
-        writes.append(snapshot.stem)
-        return write_aside(snapshot, *args)
+        writes.append(header.table)
+        return write_aside(folder, header, *args)
 
-    def install(self: AsideSnapshot, snapshot: Path) -> Any:
+    def install(self: AsideSnapshot, tables_dir: Path) -> Any:
         installed.append(self.table)
-        return put_in_place(self, snapshot)
+        return put_in_place(self, tables_dir)
 
     put_in_place = AsideSnapshot.install
     monkeypatch.setattr("crm_tui.store.engine.write_aside", aside_with_a_commit)
@@ -189,6 +194,7 @@ def test_another_process_commits_while_the_snapshots_are_written_aside(
     assert installed == [name for name in ("events", "items") if name != table]
     assert versions(path) == {"events": SNAPSHOT_VERSION, "items": SNAPSHOT_VERSION}
     assert "late" in {d.get("name") for d in contents(path)[table].values()}
+    assert sorted(p.name for p in (path / "tables").iterdir() if not p.is_file()) == []
     assert list((path / "tables").glob("*.tmp")) == []
     assert check_database(path).problems == []
     fresh = Database(path)
