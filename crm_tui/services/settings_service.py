@@ -14,16 +14,19 @@ counts everywhere follow at once.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from crm_tui.domain.entities.common import parse_int
 from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.money import format_money_short, parse_money
-from crm_tui.domain.settings import Settings
+from crm_tui.domain.rules.rfm import breaks_from_totals
+from crm_tui.domain.settings import RfmBreaks, Settings
 
+from . import tables
 from .changes import Changes
 from .context import SETTINGS_ID, SETTINGS_TABLE, ServiceContext
+from .profiles import totals_of
 
 
 @dataclass(frozen=True)
@@ -143,8 +146,26 @@ class SettingsService:
         return Settings.from_dict(data)
 
     def update(self, changes: Mapping[str, Any]) -> Settings:
-        """Validate and save; returns the new settings."""
+        """Validate and save; returns the new settings. RFM switched to quintile mode (or
+        in it without break points) gets its break points from today's customers, stamped
+        with the time: they stay as computed until the mode is switched on again."""
         settings = self.merged(changes)
+        rfm = settings.rfm
+        if rfm.mode == "quintile" and (rfm.quintile_breaks is None
+                                       or self.get().rfm.mode != "quintile"):
+            settings = replace(settings, rfm=replace(rfm, quintile_breaks=self._breaks()))
         with self.changes.change("Edit settings"):
             self.ctx.db.table(SETTINGS_TABLE).replace(SETTINGS_ID, settings.to_dict())
         return settings
+
+    def _breaks(self) -> RfmBreaks:
+        """Quintile break points over the customers with orders (not those in the trash),
+        streamed from the store."""
+        clock = self.ctx.clock
+        customers = (totals_of(doc) for _, doc in self.ctx.db.scan(tables.CUSTOMERS)
+                     if not doc.get("deleted_at"))
+        try:
+            return breaks_from_totals(customers, clock.today(), clock.now())
+        except ValidationError:
+            raise ValidationError("rfm.mode", "quintile mode needs at least one customer "
+                                              "with orders to rank the others by") from None
