@@ -56,6 +56,7 @@ Doc = dict[str, Any]
 T = TypeVar("T")
 SUFFIX = ".state"
 STATE_VERSION = 1
+FOLD_AT_COMPACTION = 200_000  # changed documents (see `Derivations.prepare`)
 Start = tuple[int, int]  # a journal's epoch, and the commits made before it began
 _SNAPSHOT = ("snapshot",)  # a document's version is its snapshot's (not in the tail)
 # What makes a kept state unusable without being anyone's mistake: it is built again.
@@ -378,10 +379,15 @@ class Derivations:
 
     def prepare(self) -> None:
         """Before a compaction writes the snapshots: load the saved states this process
-        does not keep yet (never a scan, under the lock), so that they can be saved for
-        the next epoch."""
+        does not keep yet, so that they can be saved for the next epoch. Never a scan,
+        and not when the journal changed more than FOLD_AT_COMPACTION of their documents
+        (the final compaction of a big import): folding those would hold every other
+        session's writes back meanwhile; the next session to read the state scans its
+        tables instead, holding nothing."""
+        tails = self._engine.reads.tail
         for kept in self._kept.values():
-            if not kept.installed and kept.error is None:
+            changed = sum(len(tails.get(table).where) for table in kept.spec.tables)
+            if not kept.installed and kept.error is None and changed <= FOLD_AT_COMPACTION:
                 self._from_file(kept)
 
     def save(self, epoch: int) -> None:

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 
 from crm_tui.store import Database
-from crm_tui.store.derivations import Derivations, encode_state, state_path
+from crm_tui.store.derivations import Derivations, decode_state, encode_state, state_path
+from crm_tui.store.derived_files import Unusable
 
 POKE = Path(__file__).parent / "procs" / "poke.py"
 ROOT = Path(__file__).resolve().parents[2]
@@ -257,3 +258,18 @@ def test_a_state_for_a_journal_that_began_later_is_ignored(path: Path) -> None:
     assert total(fresh) == truth(path) == {"sum": 46, "count": 11}
     fresh.close()
     db.close()
+
+
+def test_a_compaction_after_too_many_changes_leaves_the_state_to_a_scan(
+        path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("crm_tui.store.derivations.FOLD_AT_COMPACTION", 2)
+    db = session(path)
+    db.table(TABLE).insert_multiple([{"n": 1}, {"n": 2}, {"n": 3}])
+    db.compact()  # three changed documents: the state is not folded under the lock
+    with pytest.raises(Unusable):  # what is saved is the previous epoch's
+        decode_state(TOTAL, start(db), saved_file(path).read_bytes())
+    db.close()
+    fresh = session(path)
+    assert total(fresh) == truth(path) == {"sum": 51, "count": 13}
+    assert fresh.engine.derived.check() == []  # saved by that scan, for this epoch
+    fresh.close()
