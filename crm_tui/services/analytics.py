@@ -132,3 +132,8 @@ class AnalyticsService:
             as_of: dt.date | None = None) -> NpsBreakdown:
         """Promoters, passives, detractors and NPS over feedback with a recommend score."""
         return self.view.nps(start, self._until(end, as_of))
+
+    def unresolved_feedback(self, as_of: dt.date | None = None) -> int:
+        """Feedback not resolved yet, dated up to as_of (that of deleted customers hidden,
+        as in the feedback inbox)."""
+        return self.view.unresolved_feedback(self.ctx.as_of(as_of))

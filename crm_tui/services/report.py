@@ -183,11 +183,9 @@ def nps_text(nps: NpsBreakdown) -> str:
 
 
 def _feedback(crm: Crm, as_of: dt.date) -> Lines:
-    day = as_of.isoformat()
-    unresolved = [f for f in crm.feedback.inbox(unresolved_only=True) if f["date"] <= day]
     return ["CUSTOMER FEEDBACK:",
             f"  Net Promoter Score: {nps_text(crm.analytics.nps(as_of=as_of))}",
-            f"  Unresolved Feedback: {len(unresolved)}"]
+            f"  Unresolved Feedback: {crm.analytics.unresolved_feedback(as_of)}"]
 
 
 def _agenda(crm: Crm, as_of: dt.date) -> Lines:

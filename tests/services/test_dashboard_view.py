@@ -159,6 +159,9 @@ def scanned(crm: Crm, day: dt.date) -> dict[str, Any]:
             _docs(crm, tables.INTERACTIONS), month, day),
         "nps": nps_breakdown((f.get("recommend_score") for f in feedback
                               if str(f["date"])[:10] <= day.isoformat()), settings.feedback),
+        "unresolved": sum(1 for f in _docs(crm, tables.FEEDBACK)
+                          if f.get("customer_id") not in deleted and not f.get("resolved")
+                          and str(f["date"]) <= day.isoformat()),
     }
 
 
@@ -182,6 +185,7 @@ def kept(crm: Crm, day: dt.date) -> dict[str, Any]:
         "channels": a.interactions_by_channel(as_of=day),
         "channels_month": a.interactions_by_channel(month, as_of=day),
         "nps": a.nps(as_of=day),
+        "unresolved": a.unresolved_feedback(day),
     }
 
 
@@ -261,6 +265,9 @@ def random_step(crm: Crm, rng: random.Random) -> str:
         ids = _ids(crm, table)
         if ids:
             actions.append((f"delete {table}", partial(service.delete, rng.choice(ids))))
+    answers = _ids(crm, tables.FEEDBACK)
+    if answers:
+        actions.append(("resolve feedback", partial(crm.feedback.resolve, rng.choice(answers))))
     if crm.changes.undo_labels:
         actions.append(("undo", crm.changes.undo))
     adds = ("new customer", "purchase", "interaction", "feedback", "deal")

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
-from . import customers, interactions, nps, pipeline, revenue
+from . import customers, interactions, nps, pipeline, revenue, unresolved
 from .customers import ColumnState, People
 from .orders import Orders
 from .revenue import Sales
@@ -47,6 +47,7 @@ DERIVATIONS: tuple[Derivation[Any, Any], ...] = (
     _tally(interactions),
     _tally(pipeline),
     _tally(nps),
+    _tally(unresolved),
     Derivation(customers.NAME, customers.VERSION, customers.TABLES, People, customers.reduce,
                customers.fold, customers.dump, customers.load),
 )
@@ -102,6 +103,10 @@ class Aggregates:
     @property
     def nps(self) -> Tally:
         return self.states[nps.NAME]  # type: ignore[no-any-return]
+
+    @property
+    def unresolved(self) -> Tally:
+        return self.states[unresolved.NAME]  # type: ignore[no-any-return]
 
     @property
     def counts(self) -> Tally:

@@ -20,7 +20,15 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from crm_tui.domain.aggregates import customers, interactions, nps, orders, pipeline, revenue
+from crm_tui.domain.aggregates import (
+    customers,
+    interactions,
+    nps,
+    orders,
+    pipeline,
+    revenue,
+    unresolved,
+)
 from crm_tui.domain.aggregates.customers import CustomerFigures
 from crm_tui.domain.aggregates.derivation import DERIVATIONS, Aggregates
 from crm_tui.domain.aggregates.pipeline import PipelineTotals
@@ -91,3 +99,7 @@ class DashboardView:
         settings = self.ctx.settings.feedback
         return self._read((nps.NAME, customers.NAME), lambda a: nps.breakdown(
             a.nps, a.columns.deleted, start, end, settings))
+
+    def unresolved_feedback(self, end: dt.date) -> int:
+        return self._read((unresolved.NAME, customers.NAME), lambda a: unresolved.count(
+            a.unresolved, a.columns.deleted, end))
