@@ -9,6 +9,7 @@ from typing import IO
 
 import click
 
+from crm_tui.domain.gdpr import MARKETING_CHANNELS
 from crm_tui.services.exchange.exports import DUMP_KINDS, KINDS, Query, resolve_query
 from crm_tui.services.exchange.writers import FORMATS, format_of, write_json, write_rows
 
@@ -61,6 +62,10 @@ def export_all_files(source: ExportSource, fmt: str, folder: Path, *, bom: bool,
 @click.option("--view", metavar="NAME",
               help="Only the customers a saved view of the customers screen shows, in its "
                    "order (and their records).")
+@click.option("--marketable", type=click.Choice(list(MARKETING_CHANNELS)), metavar="CHANNEL",
+              help="Only customers who may receive marketing on CHANNEL (email, sms or "
+                   "push): consent and opt-in given, not do-not-contact, the contact "
+                   "detail there (and their records).")
 @click.option("--since", type=DATE, help="Only records dated on or after this date.")
 @click.option("--until", type=DATE, help="Only records dated on or before this date.")
 @as_of_option
@@ -70,9 +75,9 @@ def export_all_files(source: ExportSource, fmt: str, folder: Path, *, bom: bool,
                    "(XLSX always stores text as text).")
 @click.pass_context
 def export(ctx: click.Context, kind: str, fmt: str | None, output: str, segment: str | None,
-           tag: str | None, status: str | None, view: str | None, since: dt.date | None,
-           until: dt.date | None,
-           as_of: dt.date | None, bom: bool, raw: bool) -> None:
+           tag: str | None, status: str | None, view: str | None, marketable: str | None,
+           since: dt.date | None, until: dt.date | None, as_of: dt.date | None, bom: bool,
+           raw: bool) -> None:
     """Export KIND as CSV, JSON, JSONL or XLSX.
 
     KIND is one of: customers, purchases, interactions, opportunities, tasks, feedback,
@@ -83,6 +88,7 @@ def export(ctx: click.Context, kind: str, fmt: str | None, output: str, segment:
       crm export customers -o customers.csv --bom
       crm export purchases --since 2026-01-01 --format jsonl -o - | jq .total
       crm export all --format json -o backup.json
+      crm export customers --marketable email -o mailing.csv
     """
     fmt = fmt or format_of(output)
     if kind == "all" and fmt != "json" and output == "-":
@@ -95,7 +101,8 @@ def export(ctx: click.Context, kind: str, fmt: str | None, output: str, segment:
             shown = None if view is None else tuple(
                 crm.customer_list.query(crm.views.get(view).query))
             query = resolve_query(crm, Query(as_of=crm.ctx.as_of(as_of), segment=segment,
-                                             tag=tag, status=status, since=since, until=until,
+                                             tag=tag, status=status, marketable=marketable,
+                                             since=since, until=until,
                                              customers=shown))
         with counting as advance:
             source = ExportSource(crm, query, advance)

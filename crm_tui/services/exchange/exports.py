@@ -1,11 +1,12 @@
 """What each export kind contains: its columns, and its rows with every computed column.
 
 Rows carry typed values (Decimal money, ISO dates, lists) for the writers. Filters apply to
-the customer a row belongs to (segment, tag, status) and to the row's own date (since,
-until), so `--segment lifecycle:vip` works for purchases as well as for customers. The
-names in those filters are checked before any row is made (`resolve_query`). Records are
-streamed from the store by id (`db.scan`), a row at a time: no table is loaded, so an export
-of a million purchases takes no more memory than one of ten.
+the customer a row belongs to (segment, tag, status, who may receive marketing) and to the
+row's own date (since, until), so `--segment lifecycle:vip` works for purchases as well as
+for customers. The names in those filters are checked before any row is made
+(`resolve_query`). Records are streamed from the store by id (`db.scan`), a row at a time:
+no table is loaded, so an export of a million purchases takes no more memory than one of
+ten.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from crm_tui.domain.entities.address import default_address
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.entities.order_lines import line_shares
 from crm_tui.domain.errors import ValidationError
+from crm_tui.domain.gdpr import is_marketable
 from crm_tui.services import tables
 from crm_tui.services.profiles import Memo, Scorer, Scores
 from crm_tui.services.selection import pick_status, pick_tag
@@ -60,6 +62,8 @@ class Query:
     # Only these customers, in this order (a saved view's or the marked rows): the
     # customers list answers which, so an export holds exactly what the screen shows.
     customers: tuple[int, ...] | None = None
+    # Only customers who may receive marketing on this channel (email, sms or push).
+    marketable: str | None = None
     resolved: bool = field(default=False, repr=False, compare=False)
 
 
@@ -96,7 +100,7 @@ class CustomerFilter:
     def __init__(self, crm: Crm, query: Query) -> None:
         self.query = query
         self.filtered = (query.segment is not None or bool(query.tag or query.status)
-                         or query.customers is not None)
+                         or query.customers is not None or query.marketable is not None)
         self._listed = None if query.customers is None else frozenset(query.customers)
         self._members = (None if query.segment is None else
                          frozenset(crm.segments.members(query.segment, query.as_of)))
@@ -111,6 +115,8 @@ class CustomerFilter:
         if q.status and doc.get("status") != q.status:
             return False
         if self._tag and self._tag not in {str(t).casefold() for t in doc.get("tags") or []}:
+            return False
+        if q.marketable is not None and not is_marketable(doc, q.marketable):
             return False
         return self._members is None or customer_id in self._members
 
