@@ -106,8 +106,8 @@ def _look(engine: Engine) -> CheckReport:
             report.notes.append(f"{name}: its files for fast reading by {by} "
                                 "do not match its records, which is not damage (they are "
                                 f"never trusted over the records): {REWRITTEN}")
-    for name, wrong in engine.derived.check():
-        report.notes.append(f"the saved {name} figures of the dashboard {wrong}, which is not "
+    for name, what in engine.derived.check():
+        report.notes.append(f"the saved {name} figures of the dashboard {what}, which is not "
                             "damage (they are never trusted over the records): the next "
                             "session to show them, or 'crm compact', writes them again")
     report.problems = engine.damage
