@@ -8,7 +8,9 @@ The dashboard, pipeline and tasks screens gather their data in one function of t
 modules import Textual, as the running app has: import this module before timing); the
 segments, products and feedback lists read a few services in their `fetch`, repeated here
 call for call (their rows' colors need a running app). The customers screen's first rows
-are the list's default query and one screenful of rows.
+are what its query worker shows first in a new session: the list's first page (the
+store's name order and the first rows' documents), else the default query, and one
+screenful of rows.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ SCREENFUL = 40  # rows of the customers table at 120x40
 
 
 def customers(crm: Crm) -> int:
-    ids = crm.customer_list.query(ListQuery())
+    ids = crm.customer_list.first_page() or crm.customer_list.query(ListQuery())
     return len(crm.customer_list.rows_now(ids[:SCREENFUL]))
 
 

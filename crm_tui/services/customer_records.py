@@ -151,11 +151,6 @@ class CustomerRecords:
         with self._lock:
             return dict(self._records) if self._ready else {}
 
-    def current(self) -> Mapping[int, CustomerRecord]:
-        """The records as they are, without a catch-up or a scan (empty until built): for
-        a caller in `db.view()`, where no commit changes them."""
-        return self._records if self._ready else {}
-
     def get(self, customer_id: int) -> CustomerRecord | None:
         """One record if the records are here, without waiting (None otherwise)."""
         return self._records.get(customer_id) if self._ready else None

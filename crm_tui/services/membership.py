@@ -242,13 +242,15 @@ class SegmentMembership:
                 if not current:
                     self._take_changed()  # the records have them, the scan below reads them
                 settings, (version, definitions) = self.ctx.settings, self._definitions
-            # Not in the view: scoring every custom rule holds no one else's reads back.
+            # Not in the view: scoring everyone holds no one else's reads back (a badge, a
+            # save); the customers committed meanwhile are scored again below.
             customs = _custom_members(self.ctx.db, day, settings, definitions)
+            groups = self._scored(self.records.snapshot(), day, settings, customs,
+                                  existing=day != today)
             with self.ctx.db.view():
                 if (self.ctx.clock.today(), self.ctx.settings, self.definitions()) != (
                         today, settings, definitions) or self._definitions[0] != version:
                     continue  # changed meanwhile: scored again
-                groups = self._scored(day, settings, customs, existing=day != today)
                 if day != today:
                     return groups
                 self._groups, self._key = groups, self._wanted_key(today, settings)
@@ -364,13 +366,14 @@ class SegmentMembership:
                     rule, rule_facts(cid, doc, as_of, settings, with_profile), as_of):
                 yield cid
 
-    def _scored(self, as_of: dt.date, settings: Settings, customs: Mapping[int, frozenset[int]],
-                *, existing: bool) -> Groups:
-        """Everyone's standing as of a day (in the view); `existing`: only those created
-        by then (a past day's figures). Lifecycle, RFM and tier come from the records, the
-        custom segments held from `_custom_members`."""
+    @staticmethod
+    def _scored(records: Mapping[int, CustomerRecord], as_of: dt.date, settings: Settings,
+                customs: Mapping[int, frozenset[int]], *, existing: bool) -> Groups:
+        """Everyone's standing as of a day; `existing`: only those created by then (a past
+        day's figures). Lifecycle, RFM and tier come from the records, the custom segments
+        held from `_custom_members`."""
         groups = Groups()
-        for cid, record in self.records.current().items():
+        for cid, record in records.items():
             facts = record.facts()
             if record.deleted or (existing and not existed_on(facts, as_of)):
                 continue
