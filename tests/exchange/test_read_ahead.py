@@ -5,8 +5,10 @@ child left behind when the reading stops early."""
 from __future__ import annotations
 
 import os
-import signal
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +17,7 @@ from crm_tui.services.exchange.csv_rows import CsvSource
 from crm_tui.services.exchange.mapping import build_mapping
 from crm_tui.services.exchange.read_ahead import BATCH_ROWS, RowsReadAhead
 
-from .import_support import write_csv
+from .import_support import AS_OF, write_csv
 
 TEXT = ('email,first_name,notes\n'
         'a@x.com,Ann,"two\nlines"\n'
@@ -25,48 +27,61 @@ TEXT = ('email,first_name,notes\n'
         + 'c@x.com,Cat,"a quote never closed\n')
 
 
-def _reader(path: Path) -> RowsReadAhead:
+def names(fields: Mapping[str, Any], today: date) -> Any:
+    """A read-ahead function: what the child makes of a row (here, its first name)."""
+    return (fields.get("first_name"), today.isoformat())
+
+
+def dies_at_p7(fields: Mapping[str, Any], today: date) -> Any:
+    if fields.get("first_name") == "P7":
+        os._exit(3)
+    return None
+
+
+def refuses_p3(fields: Mapping[str, Any], today: date) -> Any:
+    if fields.get("first_name") == "P3":
+        raise RuntimeError("no P3 here")
+    return None
+
+
+def _reader(path: Path, read: Any) -> RowsReadAhead:
     with CsvSource(path) as source:
         mapping = build_mapping("customers", source.header, None)
         layout = source.settle(mapping)
-    return RowsReadAhead(layout, mapping)
+    return RowsReadAhead(layout, mapping, read, AS_OF)
 
 
 def test_rows_read_ahead_are_the_rows_read_here(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "c.csv", TEXT)
     with CsvSource(path) as source:
         here = list(source.rows(build_mapping("customers", source.header, None)))
-    with _reader(path) as reader:
+    with _reader(path, names) as reader:
         ahead = list(reader)
     assert [(r.line, r.fields, r.error) for r in ahead] == [
         (r.line, r.fields, r.error) for r in here]
     assert [r.line for r in ahead if r.error is not None] == [5]  # Bob's row, as one
+    assert [r.ahead for r in ahead if r.error is None][:2] == [
+        ("Ann", AS_OF.isoformat()), ("P0", AS_OF.isoformat())]
     assert ahead[-1].fields["first_name"] == "Cat" and len(ahead) == BATCH_ROWS + 8
 
 
 def test_a_failure_in_the_reader_is_the_files_error(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "c.csv", TEXT)
-    with CsvSource(path) as source:
-        mapping = build_mapping("customers", source.header, None)
-        layout = source.settle(mapping)
-    path.unlink()  # gone before the reader opens it
-    with RowsReadAhead(layout, mapping) as reader, pytest.raises(ValidationError) as failed:
+    with _reader(path, refuses_p3) as reader, pytest.raises(ValidationError) as failed:
         list(reader)
-    assert failed.value.errors["file"].startswith("could not be read: ")
-    assert "c.csv" in failed.value.errors["file"]
+    assert failed.value.errors == {"file": "could not be read: no P3 here"}
 
 
 def test_a_reader_that_dies_is_reported_not_waited_for(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "c.csv", TEXT)
-    with _reader(path) as reader, pytest.raises(ValidationError) as failed:
-        os.kill(reader._process.pid, signal.SIGKILL)
+    with _reader(path, dies_at_p7) as reader, pytest.raises(ValidationError) as failed:
         list(reader)
-    assert "exit code -9" in failed.value.errors["file"]
+    assert "exit code 3" in failed.value.errors["file"]
 
 
 def test_stopping_early_leaves_no_reader_behind(tmp_path: Path) -> None:
     path = write_csv(tmp_path / "c.csv", TEXT)
-    reader = _reader(path)
+    reader = _reader(path, names)
     first = next(iter(reader))
     assert first.fields["first_name"] == "Ann"
     reader.close()

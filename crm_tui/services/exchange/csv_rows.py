@@ -52,8 +52,9 @@ from .locale_dates import check_date_format
 from .mapping import ColumnMapping
 from .reports import RowError
 
-__all__ = ["CsvLayout", "CsvSource", "ReadOptions", "SourceRow", "file_error"]
+__all__ = ["NOT_READ", "CsvLayout", "CsvSource", "ReadOptions", "SourceRow", "file_error"]
 
+NOT_READ = object()  # SourceRow.ahead of a row not read ahead
 LOOK_AHEAD = 5000
 TAB_NAMES = {"tab": "\t", "\\t": "\t"}
 
@@ -69,6 +70,7 @@ class SourceRow:
     error: RowError | None = None
     prefix: str = ""
     extra: dict[str, Any] | None = None
+    ahead: Any = NOT_READ  # what the handler's `read_ahead` made of it, if it was read ahead
 
 
 @dataclass(frozen=True)

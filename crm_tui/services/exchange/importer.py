@@ -34,7 +34,7 @@ from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.store import StoreError, Transaction, TransactionError
 
 from .batches import DRY_RUN_BATCH, BatchTracker, close_batch, open_batch
-from .csv_rows import CsvSource, ReadOptions, SourceRow, file_error
+from .csv_rows import NOT_READ, CsvSource, ReadOptions, SourceRow, file_error
 from .customer_rows import CustomerRows
 from .mapping import ColumnMapping, build_mapping, check_kind
 from .order_rows import gather_orders, line_at, span
@@ -158,7 +158,8 @@ class Pipeline:
         if row.error is not None:
             return [replace(row.error, kind=handler.kind)]
         try:
-            plan: Plan = handler.prepare(row.fields)
+            plan: Plan = (handler.prepare(row.fields) if row.ahead is NOT_READ
+                          else handler.prepare_read(row.fields, row.ahead))
         except (ValidationError, NotFoundError) as exc:
             return _row_errors(row, exc, handler.kind)
         if plan.apply is None:
@@ -249,14 +250,16 @@ def import_file(crm: Crm, kind: str, path: str | os.PathLike[str], *,
         options = {"on_duplicate": on_duplicate, "map": dict(mapping or {})}
         # Started before the batch opens: the reader starts up while this process loads
         # the tables the import writes.
-        with _rows(source, columns) as rows:
+        with _rows(crm, kind, source, columns) as rows:
             return run_import(crm, report, path, options=options, dry_run=dry_run, body=body)
 
 
-def _rows(source: CsvSource, columns: ColumnMapping
+def _rows(crm: Crm, kind: str, source: CsvSource, columns: ColumnMapping
           ) -> AbstractContextManager[Iterable[SourceRow]]:
-    """The file's rows: read by a second process when the file is big enough (see
-    read_ahead.py), else read here as they are needed."""
-    if source.lines < WORTH_LINES:
+    """The file's rows: read ahead by a second process when the handler can use it and
+    the file is big enough (see read_ahead.py), else read here as they are needed."""
+    handler = HANDLERS.get(kind)
+    read = handler.read_ahead if handler is not None else None
+    if read is None or source.lines < WORTH_LINES:
         return nullcontext(source.rows(columns))
-    return RowsReadAhead(source.layout, columns)
+    return RowsReadAhead(source.layout, columns, read, crm.ctx.clock.today())

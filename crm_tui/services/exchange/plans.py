@@ -18,7 +18,8 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from crm_tui.domain.entities.common import clean_text, is_blank, parse_id
 from crm_tui.domain.errors import ValidationError
@@ -60,9 +61,17 @@ class RowHandler(ABC):
     A base class, not a protocol: handlers inherit the no-op `reset` and `flush`."""
 
     kind: str
+    # A pure function of a row's fields and today (no store, no state), whose answer
+    # `prepare_read` takes: the pipeline may run it ahead, in another process, while this
+    # one writes (see read_ahead.py). None: the handler has none.
+    read_ahead: ClassVar[staticmethod[[Mapping[str, Any], date], Any] | None] = None
 
     @abstractmethod
     def prepare(self, fields: Mapping[str, Any]) -> Plan: ...
+
+    def prepare_read(self, fields: Mapping[str, Any], ahead: Any) -> Plan:
+        """`prepare`, given what `read_ahead` made of the same fields."""
+        return self.prepare(fields)
 
     def reset(self) -> None:
         """Forget caches and deferred writes: the chunk they were made in rolled back."""

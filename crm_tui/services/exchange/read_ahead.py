@@ -1,10 +1,10 @@
 """An import's rows read ahead in a second process, while this one writes.
 
-A large import is two kinds of work: reading (decoding and parsing the CSV, mapping its
-columns) and writing (matching, validating, the store). They share nothing, so on a
-machine with two cores the reader runs in a child process and hands rows over in pickled
-batches: the writer never waits for the CSV, and the reading costs it only the
-unpickling. Every row then takes the one path every row takes (the handler's `prepare`).
+A large import is two kinds of work: reading (parsing the CSV, mapping its columns, and
+whatever a handler can make of a row's cells alone: `RowHandler.read_ahead`) and writing
+(the store, under its lock). They share nothing, so on a machine with two cores the reader
+runs in a child process and hands rows over in pickled batches: the writer never waits for
+the CSV, and the reading costs it only the unpickling.
 
 The child is this module run as a program (see `child_process`), started only for files
 big enough to repay its start-up (`WORTH_LINES`). It reads the same file with the same
@@ -20,8 +20,9 @@ from __future__ import annotations
 import fcntl
 import pickle
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import suppress
+from datetime import date
 from typing import IO, Any
 
 from crm_tui.domain.errors import ValidationError
@@ -33,17 +34,20 @@ from .mapping import ColumnMapping
 WORTH_LINES = 20_000  # below this, starting a process costs more than it saves
 BATCH_ROWS = 1000
 PIPE_BYTES = 1 << 20  # ~8 batches in flight: the writer takes 2000 rows at a time
+ReadAhead = Callable[[Mapping[str, Any], date], Any]
 _END, _FAILED = "end", "failed"  # the child's last message: all sent, or (_FAILED, why)
 
 
-def read_rows(layout: CsvLayout, mapping: ColumnMapping, out: IO[bytes]) -> None:
-    """The child's work: every row as (line, fields, error), pickled in batches, then
-    _END; or what stopped it, (_FAILED, why)."""
+def read_rows(layout: CsvLayout, mapping: ColumnMapping, read: ReadAhead, today: date,
+              out: IO[bytes]) -> None:
+    """The child's work: every row as (line, fields, error, ahead), pickled in batches,
+    then _END; or what stopped it, (_FAILED, why)."""
     try:
         with CsvSource.reopen(layout) as source:
             batch: list[tuple[Any, ...]] = []
             for row in source.rows(mapping):
-                batch.append((row.line, row.fields, row.error))
+                ahead = None if row.error is not None else read(row.fields, today)
+                batch.append((row.line, row.fields, row.error, ahead))
                 if len(batch) >= BATCH_ROWS:
                     pickle.dump(batch, out, pickle.HIGHEST_PROTOCOL)
                     batch = []
@@ -57,10 +61,12 @@ def read_rows(layout: CsvLayout, mapping: ColumnMapping, out: IO[bytes]) -> None
 
 class RowsReadAhead:
     """The rows of the file `layout` describes (`CsvSource.settle`'s), read by a child
-    process. Iterate once; close (or use as a context manager) to stop the child early."""
+    process with `read` applied (a module-level function, so the child can import it).
+    Iterate once; close (or use as a context manager) to stop the child early."""
 
-    def __init__(self, layout: CsvLayout, mapping: ColumnMapping) -> None:
-        self._process = start_child(__name__, (layout, mapping))
+    def __init__(self, layout: CsvLayout, mapping: ColumnMapping, read: ReadAhead,
+                 today: date) -> None:
+        self._process = start_child(__name__, (layout, mapping, read, today))
         assert self._process.stdout is not None
         self._out = self._process.stdout
         with suppress(OSError, AttributeError):  # Linux: let the child get batches ahead
@@ -82,8 +88,8 @@ class RowsReadAhead:
                 return
             if isinstance(message, tuple):
                 raise ValidationError("file", f"could not be read: {message[1]}")
-            for line, fields, error in message:
-                yield SourceRow(line, fields, error)
+            for line, fields, error, ahead in message:
+                yield SourceRow(line, fields, error, ahead=ahead)
 
     def _died(self) -> ValidationError:
         code = self._process.wait()
@@ -98,8 +104,8 @@ class RowsReadAhead:
 
 
 def _main() -> None:
-    layout, mapping = read_job()
-    read_rows(layout, mapping, sys.stdout.buffer)
+    layout, mapping, read, today = read_job()
+    read_rows(layout, mapping, read, today, sys.stdout.buffer)
 
 
 if __name__ == "__main__":

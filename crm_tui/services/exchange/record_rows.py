@@ -45,11 +45,10 @@ from .plans import (
     stored_record,
     unchanged,
 )
+from .purchase_cells import PURCHASE_INPUT, PurchaseCells, read_purchase_cells
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
-
-PURCHASE_INPUT = own_fields(PURCHASE_FIELDS)
 
 def already_there(ctx: ImportContext, table: str, fields: Mapping[str, Any], link: Link,
                   edit: Callable[[Mapping[str, Any]], dict[str, Any]]) -> bool:
@@ -98,10 +97,12 @@ class ProductRows(RowHandler):
 
 class PurchaseRows(RowHandler):
     kind = "purchases"
+    read_ahead = staticmethod(read_purchase_cells)
 
     def __init__(self, ctx: ImportContext, linker: CustomerLinker | None = None) -> None:
         self.ctx = ctx
         self.linker = linker or CustomerLinker(ctx)
+        self.keys = ctx.crm.customers.keys()
         self.table = ctx.crm.sales.table
         self.writer = ctx.crm.sales.writer()
         self._catalogue: dict[str, int | None] = {}  # item name -> product, this chunk
@@ -166,6 +167,32 @@ class PurchaseRows(RowHandler):
         return linked
 
     def prepare(self, fields: Mapping[str, Any]) -> Plan:
+        return self.prepare_read(fields, read_purchase_cells(fields, self.ctx.today))
+
+    def prepare_read(self, fields: Mapping[str, Any], cells: PurchaseCells | None) -> Plan:
+        """`prepare`, given what `read_purchase_cells` made of the row (perhaps in another
+        process)."""
+        plan = None if cells is None else self._from_cells(cells)
+        return plan if plan is not None else self._general(fields)
+
+    def _from_cells(self, cells: PurchaseCells) -> Plan | None:
+        """The plan of a row its cells say all about (see purchase_cells), or None when the
+        store says it is not one after all: its customer is unknown or not live, or its
+        order exists."""
+        customer_id = self.keys.live(cells.email, cells.external)
+        if customer_id is None or (
+                cells.order is not None and self.ctx.crm.sales.ids_of_order(cells.order)):
+            return None
+        values = {**cells.values, "customer_id": customer_id,
+                  "product_id": self._catalogue_id(cells.item)}
+        try:
+            points = self.ctx.crm.sales.points(values)
+        except ValidationError:
+            return None
+        return Plan([(self.kind, "created")],
+                    lambda: self._create(Link(customer_id), values, points))
+
+    def _general(self, fields: Mapping[str, Any]) -> Plan:
         link = self.linker.resolve(fields, required=True)
         data = given(fields, PURCHASE_INPUT)
         _note_refund(data, fields.get(REFUNDED), self.ctx.today)

@@ -1,6 +1,6 @@
-"""Purchase rows read ahead by a second process (read_ahead.py) leave exactly what rows read
-here leave: the same documents, counts and errors, row for row, whatever shape the rows
-take."""
+"""Purchase rows read from their cells alone (purchase_cells.py) and rows read ahead by a
+second process (read_ahead.py) leave exactly what the general path leaves: the same documents,
+counts and errors, row for row, whatever shape the rows take."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 
 from crm_tui.services import tables
 from crm_tui.services.crm import Crm
-from crm_tui.services.exchange import importer
+from crm_tui.services.exchange import importer, record_rows
 from crm_tui.services.exchange.importer import import_file
 
 from .import_support import open_crm, write_csv
@@ -19,10 +19,10 @@ from .import_support import open_crm, write_csv
 CUSTOMERS = ("name,email,external_id\nAnn Lee,ann@x.com,C-1\nBob Ray,bob@x.com,C-2\n"
              "Cat Sun,cat@x.com,C-3\nDee Gone,dee@x.com,C-4\n")
 PRODUCTS = "name,price\nLaptop,1200\nMouse,25.50\n"
-# Every shape a row can take: new orders of customers named by email, by external id, by
-# both; an id of ours, a product_id, no amounts, no item, a customer to create, a deleted
-# one, keys that disagree, an order already there, cells the validators refuse, relative
-# dates, points beyond a ledger entry.
+# Every shape a row can take: rows their cells say all about by email, by external id, by
+# both; rows the cells alone leave to the general path (an id of ours, a product_id, no
+# amounts, no item, a customer to create, a deleted one, keys that disagree, an order
+# already there, cells the validators refuse, relative dates, points beyond a ledger entry).
 PURCHASES = (
     "id,external_id,customer_email,customer_external_id,customer_name,item,product_id,"
     "quantity,unit_price,total,date,payment_method,status\n"
@@ -55,6 +55,8 @@ ALL = (tables.CUSTOMERS, tables.PURCHASES, tables.LEDGER, tables.IMPORT_UNDO,
 
 
 def _import(tmp_path: Path, mode: str, monkeypatch: pytest.MonkeyPatch) -> tuple[Crm, Any]:
+    if mode == "general":  # no row is read from its cells alone
+        monkeypatch.setattr(record_rows, "read_purchase_cells", lambda fields, today: None)
     monkeypatch.setattr(importer, "WORTH_LINES", 0 if mode == "read ahead" else 10**9)
     monkeypatch.setattr(importer, "CHUNK_ROWS", 7)  # rows of one chunk meet rows of others
     crm = open_crm(tmp_path / f"{mode}.db")
@@ -71,16 +73,37 @@ def _documents(crm: Crm) -> dict[str, dict[int, dict[str, Any]]]:
     return {name: {doc.doc_id: dict(doc) for doc in crm.db.table(name)} for name in ALL}
 
 
-def test_rows_read_ahead_leave_what_rows_read_here_leave(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    here, expected = _import(tmp_path, "here", monkeypatch)
+@pytest.mark.parametrize("mode", ["cells", "read ahead"])
+def test_the_fast_ways_leave_what_the_general_path_leaves(
+        mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    general, expected = _import(tmp_path, "general", monkeypatch)
     monkeypatch.undo()
-    ahead, report = _import(tmp_path, "read ahead", monkeypatch)
+    fast, report = _import(tmp_path, mode, monkeypatch)
     try:
         assert (report.rows, report.counts, report.errors) == (
             expected.rows, expected.counts, expected.errors)
         assert report.created >= 10 and report.failed >= 6  # every shape is in the file
-        assert _documents(ahead) == _documents(here)
+        assert _documents(fast) == _documents(general)
     finally:
-        here.close()
-        ahead.close()
+        general.close()
+        fast.close()
+
+
+def test_rows_read_from_their_cells(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    taken: list[str] = []
+    from_cells = record_rows.PurchaseRows._from_cells
+
+    def spy(self: record_rows.PurchaseRows, row: Any) -> Any:
+        plan = from_cells(self, row)
+        if plan is not None:
+            taken.append(row.order)
+        return plan
+
+    monkeypatch.setattr(record_rows.PurchaseRows, "_from_cells", spy)
+    crm, _ = _import(tmp_path, "cells", monkeypatch)
+    crm.close()
+    # New orders of live customers with an item and an amount (O-7's customer was added
+    # by O-6; None is the order without an external id); not O-1 (no amount), not the
+    # re-sent O-1 and O-2 (they exist), not O-14 (a product_id), nor any row the general
+    # path refuses or adds a customer for.
+    assert taken == ["O-2", "O-3", "O-4", "O-5", "O-7", None, "O-18"]
