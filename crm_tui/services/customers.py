@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from crm_tui.domain.entities.customer import display_name, validate_customer
@@ -151,6 +151,13 @@ class CustomerService:
     def get(self, customer_id: int, *, include_deleted: bool = False) -> dict[str, Any]:
         return with_id(fetch(self.table, "customer", customer_id,
                              include_deleted=include_deleted))
+
+    def display_names(self, ids: Iterable[int | None]) -> dict[int, str]:
+        """Each customer's display name (deleted ones' too; "" for no such customer), the
+        customers read all at once: for lists naming the customer of each record."""
+        wanted = {int(i) for i in ids if i is not None}
+        found = {doc.doc_id: display_name(doc) for doc in self.table.get(doc_ids=wanted)}
+        return {i: found.get(i, "") for i in wanted}
 
     def find_by_email(self, email: str) -> dict[str, Any] | None:
         ids = self.table.find_ids("email", email.strip().lower())

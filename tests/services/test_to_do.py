@@ -138,3 +138,20 @@ def test_the_agenda_reads_only_open_dated_records_from_disk(tmp_path: Path) -> N
     len(fresh.db.table(tables.INTERACTIONS))
     assert lists(fresh) == on_disk
     fresh.close()
+
+
+def test_the_customers_of_a_list_are_named_at_once(tmp_path: Path) -> None:
+    """The agenda and the board name each record's customer: deleted ones too, "" for a
+    customer that is not there, read without loading the customers."""
+    path = tmp_path / "crm.db"
+    first = open_session(path)
+    ann = first.customers.create({"first_name": "Ann", "last_name": "Lee"})
+    ed = first.customers.create({"first_name": "Ed"})
+    first.customers.delete(ed)
+    first.db.compact()
+    first.close()
+    crm = open_session(path)
+    assert crm.customers.display_names([ann, ed, None, ann, 999]) == {
+        ann: "Ann Lee", ed: "Ed", 999: ""}
+    assert crm.db.engine.state(tables.CUSTOMERS).docs is None
+    crm.close()

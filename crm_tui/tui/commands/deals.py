@@ -6,7 +6,6 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.money import display_money
 from crm_tui.domain.rules.pipeline import OPEN, close_text
 from crm_tui.tui.screens.pipeline import PipelineScreen
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
 class DealCommands(RecordCommands):
     def entries(self, crm: Crm) -> list[Entry]:
         deals = crm.pipeline.deals(open_only=False)
-        names = {cid: display_name(crm.customers.get(cid, include_deleted=True))
-                 for cid in {d["customer_id"] for d in deals}}
+        names = crm.customers.display_names(d["customer_id"] for d in deals)
         return [Entry(f"deal: {d['name']} — {names[d['customer_id']]}",
                       f"{d['stage']} · {display_money(d['value'])} · {close_text(d)}",
                       partial(self._open, d))

@@ -5,8 +5,6 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING
 
-from crm_tui.domain.entities.customer import display_name
-
 from .records import Entry, RecordCommands
 
 if TYPE_CHECKING:
@@ -16,8 +14,7 @@ if TYPE_CHECKING:
 class TaskCommands(RecordCommands):
     def entries(self, crm: Crm) -> list[Entry]:
         tasks = crm.tasks.all(open_only=False)
-        names = {cid: display_name(crm.customers.get(cid, include_deleted=True))
-                 for cid in {t.get("customer_id") for t in tasks} if cid is not None}
+        names = crm.customers.display_names(t.get("customer_id") for t in tasks)
         app = self.crm_app
         entries = []
         for t in tasks:

@@ -74,8 +74,7 @@ def board_data(crm: Crm, view: BoardView) -> BoardData:
     owner, text, customer_id = view.owner, view.text, view.customer_id
     deals = crm.pipeline.deals(owner=owner, customer_id=customer_id, open_only=False)
     every = crm.pipeline.deals(customer_id=customer_id, open_only=False)
-    names = {cid: display_name(crm.customers.get(cid, include_deleted=True))
-             for cid in {d["customer_id"] for d in deals}}
+    names = crm.customers.display_names(d["customer_id"] for d in deals)
     wanted = text.strip().casefold()
 
     def shown(deal: dict[str, Any]) -> bool:

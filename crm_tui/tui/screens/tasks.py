@@ -22,7 +22,6 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from crm_tui.domain.entities.customer import display_name
 from crm_tui.services.agenda import UPCOMING_DAYS
 from crm_tui.services.to_do import Scope, ToDo, to_do
 from crm_tui.tui.keymap import hinted
@@ -89,8 +88,7 @@ def agenda_data(crm: Crm, scope: Scope, overdue_only: bool = False) -> AgendaDat
     tasks, follow = shown.tasks, shown.follow_ups
     wanted = {r.get("customer_id") for agenda in (tasks, follow)
               for part in (agenda.due, agenda.overdue, agenda.upcoming) for r in part}
-    names = {cid: display_name(crm.customers.get(cid, include_deleted=True))
-             for cid in wanted if cid is not None}
+    names = crm.customers.display_names(wanted)
     sections = {
         name: sorted([_task(t, names) for t in getattr(tasks, name)]
                      + [_follow_up(i, names) for i in getattr(follow, name)],
