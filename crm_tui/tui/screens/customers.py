@@ -90,6 +90,7 @@ class CustomersScreen(ExchangeActions):
         self._warmed = False
         self._searching = False
         self._detail_timer: Timer | None = None
+        self._detail_of: int | None = None  # the customer the pane shows or is fetching
         self._to_top = False  # a new sort shows its first rows, not the same customer
         self.marks: set[int] = set()  # customer ids: they survive searches and sorts
         self.view_name: str | None = None  # the saved view applied, while it is as saved
@@ -258,6 +259,7 @@ class CustomersScreen(ExchangeActions):
 
     def refresh_data(self) -> None:
         self._filters_filled = False
+        self._detail_of = None  # fetched again: the data changed
         self.query_one(CustomerTable).invalidate()
         # The rows on screen redraw first: re-sorting 100k customers in a worker meanwhile
         # would hold up that frame (a save's new badge) for no gain.
@@ -414,6 +416,9 @@ class CustomersScreen(ExchangeActions):
     def show_detail(self) -> None:
         customer_id = self.query_one(CustomerTable).current_id
         if customer_id is not None and self.query_one("#detail").display:
+            if customer_id == self._detail_of:
+                return  # the same rows again (a new session's first page, then the records')
+            self._detail_of = customer_id
             self.query_one(DetailPane).waiting()
             self.fetch_detail(customer_id)
 
