@@ -169,6 +169,14 @@ async def test_a_new_session_draws_the_first_rows_before_reading_every_customer(
         return scan(db)
 
     monkeypatch.setattr(customer_records, "documents", slow_scan)
+    fetched: list[int] = []
+    detail = customers_screen.customer_detail
+
+    def counted(crm: Crm, customer_id: int) -> Any:
+        fetched.append(customer_id)
+        return detail(crm, customer_id)
+
+    monkeypatch.setattr(customers_screen, "customer_detail", counted)
     app = CrmApp(session, config=UserConfig(), theme_name="crm-dark")
     try:
         async with app.run_test(size=WIDE) as pilot:
@@ -188,6 +196,8 @@ async def test_a_new_session_draws_the_first_rows_before_reading_every_customer(
             assert listing.filled and table.ids == in_order
             assert "Ann Lee" in table.render_line(1).text
             assert session.db.engine.state("customers").docs is None  # never loaded
+            # The same customer under the cursor both times: its 360 view is read once.
+            assert fetched == [people["ann"]]
     finally:
         release.set()
         session.close()
