@@ -26,7 +26,8 @@ class ProductsScreen(RecordListScreen):
     ]
 
     def fetch(self, theme: Mapping[str, str]) -> Listing:
-        # Sales are read from the purchases (an event table): this is why it is a worker.
+        # Sales come from the revenue the store keeps: a session's first read loads it (or,
+        # when it is not saved, scans the purchases), which is why this runs in a worker.
         sold = {r.product_id: r for r in self.crm.analytics.revenue_by_product()
                 if r.product_id is not None}
         products = sorted(self.crm.products.all(),
