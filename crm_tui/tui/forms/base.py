@@ -56,6 +56,8 @@ class FormField:
     choices: tuple[str, ...] = ()
     placeholder: str = ""
     required: bool = False
+    # How a choice reads on screen when its stored value is not a word (at_risk: "at risk").
+    shown: Callable[[str], str] = str
 
 
 def field_id(name: str) -> str:
@@ -141,7 +143,7 @@ class RecordForm(ModalScreen[bool]):
     def _widget(self, spec: FormField) -> Widget:
         wid = field_id(spec.name)
         if spec.kind == "choice":
-            return Select([(c, c) for c in spec.choices], id=wid, compact=True,
+            return Select([(spec.shown(c), c) for c in spec.choices], id=wid, compact=True,
                           prompt=spec.placeholder or "choose")
         if spec.kind == "bool":
             return YesNoBox(id=wid)

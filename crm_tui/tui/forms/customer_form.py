@@ -1,5 +1,8 @@
 """New / edit customer: identity, contact, classification, default address, consent.
 
+The lifecycle segment is automatic (from the orders) unless one is chosen here by hand: the
+badges then show it with a star.
+
 The default address and the preferences are edited part by part (`address.city`,
 `preferences.sms_opt_in`), as the customers service takes them: an edit sends only the
 parts that were changed, so two people changing different parts both keep theirs.
@@ -18,7 +21,9 @@ from crm_tui.domain.entities.customer import (
     CUSTOMER_TYPES,
 )
 from crm_tui.domain.entities.preferences import CONTACT_CHANNELS
+from crm_tui.domain.rules.lifecycle import LIFECYCLE_SEGMENTS
 from crm_tui.services import customer_fields
+from crm_tui.tui.widgets.badges import lifecycle_label
 
 from .base import FormField, RecordForm
 from .common import changed
@@ -38,6 +43,9 @@ class CustomerForm(RecordForm):
         FormField("customer_type", "Type", "choice", CUSTOMER_TYPES),
         FormField("source", "Source", "choice", CUSTOMER_SOURCES),
         FormField("status", "Status", "choice", CUSTOMER_STATUSES),
+        # Blank is "automatic": the segment the orders give; a choice is set by hand.
+        FormField("segment_override", "Lifecycle", "choice", LIFECYCLE_SEGMENTS,
+                  placeholder="automatic", shown=lifecycle_label),
         FormField("tags", "Tags", placeholder="e.g. vip, newsletter"),
         FormField("address.kind", "Address kind", "choice", ADDRESS_KINDS),
         FormField("address.street", "Street"),

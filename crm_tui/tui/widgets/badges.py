@@ -32,6 +32,7 @@ TIER_COLORS = {
     "Platinum": "accent", "VIP": "success",
 }
 LIFECYCLE_LABELS = {"at_risk": "at risk"}
+OVERRIDE_NOTE = "* lifecycle segment set by hand"  # what the star after one means
 
 
 def lifecycle_label(segment: str, overridden: bool = False) -> str:

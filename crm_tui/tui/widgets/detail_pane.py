@@ -29,7 +29,7 @@ from crm_tui.services.customer_view import CustomerDetail
 from crm_tui.tui.keymap import hinted
 from crm_tui.tui.widgets.list_cursor import highlight_again
 
-from .badges import rich_colors, segment_badges
+from .badges import OVERRIDE_NOTE, rich_colors, segment_badges
 from .detail_entries import Entry, Record, Section, sections
 
 if TYPE_CHECKING:
@@ -350,5 +350,7 @@ class DetailPane(Vertical):
         title.append("\n")
         title.append_text(segment_badges(b.lifecycle, b.overridden, b.rfm_segment, b.tier,
                                          [(x.name, x.color) for x in b.custom], theme))
+        if b.overridden:  # the star of the lifecycle badge, said once in words
+            title.append(f"\n{OVERRIDE_NOTE}", style="italic")
         self.query_one("#detail-title", Static).update(title)
         self.query_one(DetailList).show(detail)
