@@ -145,22 +145,30 @@ class SettingsService:
                              else values)
         return Settings.from_dict(data)
 
-    def update(self, changes: Mapping[str, Any]) -> Settings:
+    def update(self, changes: Mapping[str, Any], breaks: RfmBreaks | None = None) -> Settings:
         """Validate and save; returns the new settings. RFM switched to quintile mode (or
-        in it without break points) gets its break points from today's customers, stamped
-        with the time: they stay as computed until the mode is switched on again."""
+        in it without break points) gets its break points (`breaks`, computed beforehand
+        with `quintile_breaks`, else now), stamped with the time: they stay as computed
+        until the mode is switched on again."""
         settings = self.merged(changes)
-        rfm = settings.rfm
-        if rfm.mode == "quintile" and (rfm.quintile_breaks is None
-                                       or self.get().rfm.mode != "quintile"):
-            settings = replace(settings, rfm=replace(rfm, quintile_breaks=self._breaks()))
+        if self.needs_breaks(settings):
+            rfm = settings.rfm
+            settings = replace(settings, rfm=replace(
+                rfm, quintile_breaks=breaks or self.quintile_breaks()))
         with self.changes.change("Edit settings"):
             self.ctx.db.table(SETTINGS_TABLE).replace(SETTINGS_ID, settings.to_dict())
         return settings
 
-    def _breaks(self) -> RfmBreaks:
+    def needs_breaks(self, settings: Settings) -> bool:
+        """Whether saving `settings` ranks the customers for quintile break points (a scan
+        of every customer: the screen does it away from the keyboard)."""
+        rfm = settings.rfm
+        return rfm.mode == "quintile" and (rfm.quintile_breaks is None
+                                           or self.get().rfm.mode != "quintile")
+
+    def quintile_breaks(self) -> RfmBreaks:
         """Quintile break points over the customers with orders (not those in the trash),
-        streamed from the store."""
+        streamed from the store. Refused naming rfm.mode when nobody has orders."""
         clock = self.ctx.clock
         customers = (totals_of(doc) for _, doc in self.ctx.db.scan(tables.CUSTOMERS)
                      if not doc.get("deleted_at"))

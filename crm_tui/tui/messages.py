@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:  # the screens define the values they read; they import this module
+    from crm_tui.domain.errors import ValidationError
+    from crm_tui.domain.settings import RfmBreaks
     from crm_tui.services.customer_list import ListQuery
     from crm_tui.services.customer_view import CustomerDetail
     from crm_tui.services.segments import SegmentCount
@@ -136,3 +138,13 @@ class DemoProgress(WorkerResult):
 
 class DemoLoaded(WorkerResult):
     """The demo data is in the database."""
+
+
+class QuintileBreaksRanked(WorkerResult):
+    """RFM quintile break points ranked for a settings save, or why there are none (nobody
+    with orders to rank, refused naming rfm.mode)."""
+
+    def __init__(self, breaks: RfmBreaks | None, refusal: ValidationError | None) -> None:
+        super().__init__()
+        self.breaks = breaks
+        self.refusal = refusal

@@ -5,20 +5,25 @@ stages as "Gold 1000, ..."); every keystroke re-validates the whole set through
 `Settings.from_dict`, and errors appear under the field they name (`lifecycle.vip_orders`).
 ctrl+s saves through the settings service; the data change makes every screen recompute
 its badges and counts. The theme applies as soon as it is chosen and the app remembers it.
+
+Switching RFM to quintile mode ranks every customer for the break points first: a worker
+does that, the screen says so and takes keys meanwhile, and the save lands when the break
+points come back (or the refusal, naming rfm.mode, shows).
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
 from crm_tui.domain.errors import ValidationError
-from crm_tui.domain.settings import RFM_MODES
+from crm_tui.domain.settings import RFM_MODES, RfmBreaks
 from crm_tui.services.settings_service import (
     SECTIONS,
     SETTINGS,
@@ -28,10 +33,13 @@ from crm_tui.services.settings_service import (
     show,
 )
 from crm_tui.tui.keymap import hinted
+from crm_tui.tui.messages import QuintileBreaksRanked
 from crm_tui.tui.widgets.footer import Footer
 
 from .base import CrmScreen
 from .confirm import ConfirmScreen
+
+RANKING = "Ranking the customers for the RFM quintiles… the settings save when done"
 
 
 def widget_id(path: str) -> str:
@@ -49,6 +57,8 @@ class SettingsScreen(CrmScreen):
     def __init__(self) -> None:
         super().__init__()
         self._shown: dict[str, str] = {}  # what was filled in: edits differ from it
+        # The settings being saved while a worker ranks the customers for their break points.
+        self._ranking: dict[str, dict[str, Any]] | None = None
 
     @property
     def service(self) -> SettingsService:
@@ -142,7 +152,8 @@ class SettingsScreen(CrmScreen):
             error = self.query_one(f"#error-{widget_id(setting.path)}", Static)
             error.update(placed.get(setting.path, ""))
             error.set_class(setting.path in placed, "shown")
-        idle = hinted(self, "{settings.save} saves · tab moves · changes apply everywhere")
+        idle = (RANKING if self._ranking is not None else
+                hinted(self, "{settings.save} saves · tab moves · changes apply everywhere"))
         status = "; ".join(loose) or (f"{len(errors)} problem(s): fix them to save" if errors
                                       else idle)
         self.query_one("#settings-status", Static).update(status)
@@ -167,12 +178,49 @@ class SettingsScreen(CrmScreen):
             self.notify(next(iter(errors)) + ": " + next(iter(errors.values())),
                         title="Not saved", severity="error")
             return
-        if self.service.merged(data) == self.service.get():
+        if self._ranking is not None:
+            self.notify(RANKING, timeout=3)
+            return
+        merged = self.service.merged(data)
+        if merged == self.service.get():
             self.notify("Nothing changed", timeout=2)
             return
-        if self.crm_app.run_change(lambda: self.service.update(data),
+        if self.service.needs_breaks(merged):
+            self._ranking = data
+            self.check()  # the status line says it is ranking
+            self.rank(self.service)
+            return
+        self._save(data, None)
+
+    def _save(self, data: dict[str, dict[str, Any]], breaks: RfmBreaks | None) -> None:
+        if self.crm_app.run_change(lambda: self.service.update(data, breaks),
                                    "Settings saved: badges and counts follow"):
             self._fill()
+
+    @work(thread=True, exclusive=True, group="settings-breaks", exit_on_error=False)
+    def rank(self, service: SettingsService) -> None:
+        """The quintile break points, from a scan of every customer, off the UI thread."""
+        try:
+            breaks, refusal = service.quintile_breaks(), None
+        except ValidationError as exc:
+            breaks, refusal = None, exc
+        self.post_message(QuintileBreaksRanked(breaks, refusal))
+
+    def on_quintile_breaks_ranked(self, message: QuintileBreaksRanked) -> None:
+        data, self._ranking = self._ranking, None
+        if message.refusal is not None:
+            self._show_errors(message.refusal.errors)
+            self.notify(message.refusal.describe(), title="Not saved", severity="error")
+        elif data is not None:
+            self._save(data, message.breaks)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A scan that failed (a database file gone bad) is reported; nothing is saved."""
+        if event.worker.group == "settings-breaks" and event.state == WorkerState.ERROR:
+            self._ranking = None
+            self.check()
+            self.notify(f"Settings not saved: {event.worker.error}", title="Not saved",
+                        severity="error", timeout=10)
 
     def action_back(self) -> None:
         if self.focused is not None:
