@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import subprocess
 import sys
 from pathlib import Path
@@ -77,6 +78,10 @@ def test_opening_the_app_starts_no_other_process(db_path: Path,
     monkeypatch.setattr(subprocess, "Popen", lambda *args, **kwargs: started.append(args))
     monkeypatch.setattr("crm_tui.tui.launch.run_tui", lambda path, theme=None: 0)
     monkeypatch.setattr(sys, "argv", ["crm", "--db", str(db_path)])
-    with pytest.raises(SystemExit) as ended:
-        entry.main()
+    thresholds = gc.get_threshold()  # the entry point sets them for the whole process
+    try:
+        with pytest.raises(SystemExit) as ended:
+            entry.main()
+    finally:
+        gc.set_threshold(*thresholds)
     assert ended.value.code == 0 and started == []
