@@ -18,7 +18,8 @@ from .customers import CustomerService
 
 # Called with (done, total) after each customer: a worker's progress line.
 Progress = Callable[[int, int], None]
-EDITABLE = ("status", "owner")  # the fields a bulk edit may set
+# The fields a bulk edit may set, as its undo entry names them.
+EDITABLE = {"status": "status", "owner": "owner", "segment_override": "lifecycle segment"}
 
 
 def _tag(text: str) -> str:
@@ -47,7 +48,7 @@ class BulkService:
 
     def update(self, ids: Iterable[int], patch: Mapping[str, Any], *,
                progress: Progress | None = None) -> int:
-        """Set the same fields (status, owner) on every customer; each record is
+        """Set the same fields (status, owner, lifecycle segment) on every customer; each record is
         validated whole, as an edit is."""
         unknown = sorted(set(patch) - set(EDITABLE))
         if unknown:
@@ -61,7 +62,7 @@ class BulkService:
             self.customers.update(customer_id, patch)
             return True
 
-        what = " and ".join(patch)
+        what = " and ".join(EDITABLE[name] for name in patch)
         return self._each(f"Set {what} of {counted(len(ids), 'customer')}", ids, apply, progress)
 
     def tag(self, ids: Iterable[int], tag: str, *, progress: Progress | None = None) -> int:

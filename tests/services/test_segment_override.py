@@ -24,3 +24,15 @@ def test_set_refused_and_cleared(crm: Crm) -> None:
     badges = crm.segments.segments_of(ann)
     assert (badges.lifecycle, badges.overridden) == ("prospect", False)
     assert crm.customers.get(ann)["segment_override"] is None
+
+
+def test_a_bulk_edit_sets_and_clears_it_as_one_change(crm: Crm) -> None:
+    ids = [crm.customers.create({"first_name": name}) for name in ("Ann", "Bob")]
+    assert crm.bulk.update(ids, {"segment_override": "vip"}) == 2
+    assert crm.changes.undo_labels[0] == "Set lifecycle segment of 2 customers"
+    assert [crm.segments.segments_of(i).lifecycle for i in ids] == ["vip", "vip"]
+    with pytest.raises(ValidationError):
+        crm.bulk.update(ids, {"segment_override": "gold"})
+    assert [crm.customers.get(i)["segment_override"] for i in ids] == ["vip", "vip"]
+    crm.undo()
+    assert [crm.customers.get(i)["segment_override"] for i in ids] == [None, None]

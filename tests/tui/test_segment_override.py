@@ -1,6 +1,6 @@
 """The lifecycle segment set by hand in the customer form: chosen, saved, shown with a star
 in the list and the 360 view (with what the star means), seen by another session, and set
-back to automatic."""
+back to automatic; the same for the marked customers at once, as a bulk action."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from crm_tui.tui.widgets.customer_table import CustomerTable, cell_text
 
 from ..conftest import open_session
 from .conftest import AT_BOTH_SIZES, NARROW, make_app, settle
+from .test_customer_marks import choose
 
 FIELD = "segment_override"
 
@@ -92,3 +93,26 @@ async def test_the_choices_are_automatic_and_each_segment_as_users_read_it(
         assert select.prompt == "automatic"  # the blank choice, first in the list
         shown = [str(label) for label, value in select._options if value is not Select.NULL]
         assert shown == ["prospect", "inactive", "at risk", "vip", "returning", "new"]
+
+
+async def test_the_marked_customers_get_a_segment_by_hand_then_automatic_again(
+        crm: Crm, people: dict[str, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("escape", "space", "space", "b")  # mark Ann and Bob: bulk actions
+        await settle(pilot)
+        await choose(pilot, "segment")
+        await choose(pilot, "at_risk")
+        overrides = {name: crm.customers.get(i)[FIELD] for name, i in people.items()}
+        assert overrides == {"ann": "at_risk", "bob": "at_risk", "cyan": None}
+        assert crm.changes.undo_labels[0] == "Set lifecycle segment of 2 customers"
+        table = app.screen.query_one(CustomerTable)
+        assert cell_text(table._row_of(people["bob"]), "segment")[0] == "at risk*"
+
+        await pilot.press("b")  # the two are still marked
+        await settle(pilot)
+        await choose(pilot, "segment")
+        await choose(pilot, "automatic")
+        assert [crm.customers.get(i)[FIELD] for i in people.values()] == [None, None, None]
+        assert cell_text(table._row_of(people["bob"]), "segment")[0] == "prospect"

@@ -1,5 +1,6 @@
 """Bulk actions on the customers screen: on the marked customers (or the cursor's row when
-none is marked) tag, remove a tag, set status or owner, export, delete.
+none is marked) tag, remove a tag, set status, owner or lifecycle segment (or set it back
+to automatic), export, delete.
 
 Each asks what it needs in a small dialog, then runs in a worker: one service call, one
 commit, one undo entry (ctrl+z undoes the whole change). The worker reports progress and
@@ -21,12 +22,14 @@ from textual.message import Message
 from crm_tui.cli.outputs import output_stream
 from crm_tui.domain.entities.customer import CUSTOMER_STATUSES
 from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.domain.rules.lifecycle import LIFECYCLE_SEGMENTS
 from crm_tui.domain.wording import counted
 from crm_tui.services.bulk import Progress
 from crm_tui.services.exchange.exports import Query, export_rows
 from crm_tui.services.exchange.writers import format_of, write_rows
 from crm_tui.tui.failures import WRITE_FAILURES, failure_message
 from crm_tui.tui.keymap import hinted
+from crm_tui.tui.widgets.badges import lifecycle_label
 
 from .ask import ChoiceDialog, TextDialog
 from .base import CrmScreen
@@ -36,7 +39,9 @@ if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
 
 ACTIONS = [("Tag…", "tag"), ("Remove a tag…", "untag"), ("Set status…", "status"),
-           ("Set owner…", "owner"), ("Export to a file…", "export"), ("Delete…", "delete")]
+           ("Set owner…", "owner"), ("Set lifecycle segment…", "segment"),
+           ("Export to a file…", "export"), ("Delete…", "delete")]
+AUTOMATIC = "automatic"  # the lifecycle choice that clears a segment set by hand
 REPORTS = 100  # progress messages per bulk change, at most
 
 
@@ -125,6 +130,14 @@ class BulkActions(CrmScreen):
                                  lambda owner: self._run(
                                      owner, lambda p: bulk.update(ids, {"owner": owner},
                                                                   progress=p)))
+        elif choice == "segment":
+            segments = [(AUTOMATIC, AUTOMATIC),
+                        *((lifecycle_label(s), s) for s in LIFECYCLE_SEGMENTS)]
+            self.app.push_screen(
+                ChoiceDialog(f"Set the lifecycle segment of {who} to", segments),
+                lambda segment: self._run(segment, lambda p: bulk.update(
+                    ids, {"segment_override": None if segment == AUTOMATIC else segment},
+                    progress=p)))
         elif choice == "delete":
             self.app.push_screen(
                 ConfirmScreen(f"Delete {who}? " + hinted(
