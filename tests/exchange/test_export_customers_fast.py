@@ -80,8 +80,15 @@ STORED = ("external_id", "kind", "first_name", "last_name", "company_name", "ema
           "company", "industry", "customer_type", "source", "status", "tags")
 
 
+def reference_default_address(addresses: object) -> Mapping[str, Any] | None:
+    if not isinstance(addresses, list):
+        return None
+    entries = [address for address in addresses if isinstance(address, Mapping)]
+    return next((a for a in entries if a.get("is_default")), entries[0] if entries else None)
+
+
 def reference_row(doc_id: int, doc: Mapping[str, Any], p: CustomerProfile) -> dict[str, Any]:
-    address = default_address(doc.get("addresses")) or {}
+    address = reference_default_address(doc.get("addresses")) or {}
     prefs = doc.get("preferences") or {}
     totals, rfm = p.totals, p.rfm
     row = {name: doc.get(name) for name in STORED}
@@ -140,9 +147,9 @@ DOCS = st.fixed_dictionaries({}, optional={
     "addresses": st.one_of(st.none(), st.lists(st.one_of(ADDRESS, st.just("junk")),
                                                max_size=3)),
     "preferences": st.one_of(st.none(), st.fixed_dictionaries({}, optional={
-        "email_opt_in": st.one_of(st.none(), st.booleans()),
-        "sms_opt_in": st.one_of(st.none(), st.booleans()),
-        "do_not_contact": st.one_of(st.none(), st.booleans())})),
+        "email_opt_in": st.one_of(st.none(), st.booleans(), st.sampled_from([0, 1, "yes"])),
+        "sms_opt_in": st.one_of(st.none(), st.booleans(), st.sampled_from([0, 1, "-no"])),
+        "do_not_contact": st.one_of(st.none(), st.booleans(), st.sampled_from([1, 0.0]))})),
     "order_count": st.one_of(st.none(), st.sampled_from([0, 1, 2, 3, 4, 7, 10]),
                              st.integers(0, 400)),
     "total_spent": st.one_of(st.none(), st.sampled_from(MONEY_EDGES), st.integers(0, 10**9)),
@@ -152,7 +159,8 @@ DOCS = st.fixed_dictionaries({}, optional={
     "segment_override": st.sampled_from([None, "", "vip", "Inactive ", "new"]),
     "loyalty_points": st.one_of(st.none(), st.integers(-50, 20_000)),
     "points_earned": st.one_of(st.none(), st.sampled_from(TIER_EDGES), st.integers(0, 20_000)),
-    "created_at": st.one_of(st.none(), st.just(""), st.just("2026-06-15T09:00:00"), DAY),
+    "created_at": st.one_of(st.none(), st.just(""), st.just("2026-06-15T09:00:00"), DAY,
+                            st.sampled_from(["=1+2", "-5", 0, 7, ["x"]])),
 })
 
 RULES = [
@@ -236,13 +244,26 @@ def test_write_csv_batches_beyond_one_write() -> None:
     assert out.getvalue() == reference_csv(["n", "t"], rows)
 
 
+PLACE = st.one_of(
+    st.none(), st.integers(), st.text(max_size=2),
+    st.fixed_dictionaries({"city": st.text(max_size=3)},
+                          optional={"is_default": st.one_of(st.booleans(), st.none(),
+                                                            st.integers(0, 2))}))
+
+
+@given(st.one_of(st.none(), st.text(max_size=2), st.lists(PLACE, max_size=5)))
+def test_default_address_is_the_former_rule(addresses: object) -> None:
+    assert default_address(addresses) is reference_default_address(addresses)
+
+
 @given(st.lists(VALUES, max_size=8), st.booleans())
 def test_text_cells_equal_text_cell(values: list[Any], raw: bool) -> None:
     assert text_cells(values, raw=raw) == [text_cell(v, raw=raw) for v in values]
 
 
-@given(st.one_of(st.none(), st.integers(-(10**25), 10**25),
-                 st.sampled_from([0, 5, -5, 99, -100, 10**15 - 1, -(10**15) + 1, 10**15])))
+@given(st.one_of(st.none(), st.integers(-(10**27), 10**27),
+                 st.sampled_from([0, 5, -5, 99, -100, 10**15 - 1, -(10**15) + 1, 10**15,
+                                  10**26 - 1, -(10**26) + 1, 10**26, 10**27])))
 def test_money_text_is_the_cell_of_money(cents: int | None) -> None:
     value = money(cents)
     assert money_text(cents) == ("" if value is None else number_text(value))

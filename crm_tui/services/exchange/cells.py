@@ -14,8 +14,9 @@ from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 FORMULA_SET = frozenset(FORMULA_STARTS)
-_NO_FORMULAS: frozenset[str] = frozenset()
-_FLOAT_CENTS = 10**15
+NO_FORMULAS: frozenset[str] = frozenset()
+_EXACT_CENTS = 10**26
+_HUNDREDTHS = tuple(f".{part:02d}" for part in range(100))
 TWO_PLACES = Decimal("0.01")
 LIST_SEPARATOR = ", "
 
@@ -27,10 +28,13 @@ def money(cents: int | None) -> Decimal | None:
 
 def money_text(cents: int | None) -> str:
     """The CSV cell of `money(cents)`, without making the Decimal (a customer row has two)."""
-    if type(cents) is int and -_FLOAT_CENTS < cents < _FLOAT_CENTS:
-        # The float nearest to cents / 100 is off by far less than half a cent below
-        # 1e15 cents, so formatting it to two places gives back exactly cents / 100.
-        return f"{cents / 100:.2f}"
+    if type(cents) is int and -_EXACT_CENTS < cents < _EXACT_CENTS:
+        # Integer arithmetic, exact while Decimal's 28 digits hold the amount.
+        if cents >= 0:
+            whole, part = divmod(cents, 100)
+            return str(whole) + _HUNDREDTHS[part]
+        whole, part = divmod(-cents, 100)
+        return "-" + str(whole) + _HUNDREDTHS[part]
     value = money(cents)
     return "" if value is None else number_text(value)
 
@@ -72,7 +76,7 @@ def text_cells(values: Iterable[Any], *, raw: bool) -> list[str]:
     """`text_cell` of each value, with the common types (text, None, int, bool, float,
     list) inline: a function call per cell would be the largest cost of a 100,000-row
     export."""
-    formulas = _NO_FORMULAS if raw else FORMULA_SET
+    formulas = NO_FORMULAS if raw else FORMULA_SET
     return [("'" + v if v and v[0] in formulas else v) if type(v) is str else
             "" if v is None else str(v) if type(v) is int else
             ("true" if v else "false") if type(v) is bool else

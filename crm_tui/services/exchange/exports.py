@@ -25,7 +25,7 @@ from crm_tui.services import tables
 from crm_tui.services.profiles import Memo, Scorer, Scores
 from crm_tui.services.selection import pick_status, pick_tag
 
-from .cells import money, money_text, text_cells
+from .cells import FORMULA_SET, NO_FORMULAS, money, money_text, text_cell, text_cells
 from .order_cells import order_cells
 from .writers import csv_line
 
@@ -140,19 +140,28 @@ _STANDING = CUSTOMER_COLUMNS.index("loyalty_tier")  # to rfm_segment
 _TAGS = CUSTOMER_COLUMNS.index("tags")  # the cell that most often needs CSV quotes
 
 
-def _varied(doc_id: int, doc: Mapping[str, Any], s: Scores) -> list[Any]:
-    """A customer row's values in column order, but for the money, the order dates and
-    the standing, which the typed rows and the CSV lines each render their own way."""
+def _identity(doc_id: int, doc: Mapping[str, Any], s: Scores) -> list[Any]:
+    """A customer row's values from id to country, in column order."""
     get = doc.get
     addresses = get("addresses")
     address = default_address(addresses) if addresses else None  # mostly none
     city, region, country = (address.get("city"), address.get("region"),
                              address.get("country")) if address else (None, None, None)
-    prefs = get("preferences") or {}
     return [doc_id, get("external_id"), s.name, *map(get, _STORED), city, region or city,
-            country, s.order_count, s.loyalty_points, s.churn_risk, prefs.get("email_opt_in"),
-            prefs.get("sms_opt_in"), prefs.get("do_not_contact"),
-            str(get("created_at") or "")[:10] or None]
+            country]
+
+
+def _created(doc: Mapping[str, Any]) -> str | None:
+    return str(doc.get("created_at") or "")[:10] or None
+
+
+def _varied(doc_id: int, doc: Mapping[str, Any], s: Scores) -> list[Any]:
+    """A customer row's values in column order, but for the money, the order dates and
+    the standing, which the typed rows and the CSV lines each render their own way."""
+    prefs = doc.get("preferences") or {}
+    return [*_identity(doc_id, doc, s), s.order_count, s.loyalty_points, s.churn_risk,
+            prefs.get("email_opt_in"), prefs.get("sms_opt_in"), prefs.get("do_not_contact"),
+            _created(doc)]
 
 
 def _standing(s: Scores) -> list[Any]:
@@ -236,6 +245,7 @@ class CustomerCsv:
         self.raw = raw
         self._standings: dict[tuple[str, str, bool, str | None], list[str]] = {}
         self._isos = Memo(dt.date.isoformat)  # isoformat() costs twenty dict lookups
+        self._formulas = NO_FORMULAS if raw else FORMULA_SET
 
     def line(self, doc_id: int, doc: Mapping[str, Any], s: Scores) -> str:
         raw, lifecycle = self.raw, s.lifecycle
@@ -244,11 +254,28 @@ class CustomerCsv:
         if standing is None:  # the code stands for r, f, m and the RFM segment
             standing = self._standings[key] = text_cells(_standing(s), raw=raw)
         first, last, iso = s.first_order_date, s.last_order_date, self._isos
-        cells = text_cells(_varied(doc_id, doc, s), raw=raw)
-        cells[_MONEY:_MONEY] = (money_text(s.total_spent_cents),
-                                money_text(s.average_order_cents),
-                                iso[first] if first else "", iso[last] if last else "")
-        cells[_STANDING:_STANDING] = standing
+        count, points, churn = s.order_count, s.loyalty_points, s.churn_risk
+        prefs = doc.get("preferences") or {}
+        mail, sms, shut = (prefs.get("email_opt_in"), prefs.get("sms_opt_in"),
+                           prefs.get("do_not_contact"))
+        created = _created(doc) or ""
+        # The cells after the identity by their usual types inline (an int, a float, true
+        # or false, the creation day), `text_cell` for any other: a call per cell would
+        # cost more than the rest of the line.
+        cells = text_cells(_identity(doc_id, doc, s), raw=raw)
+        cells += (str(count) if type(count) is int else text_cell(count, raw=raw),
+                  money_text(s.total_spent_cents), money_text(s.average_order_cents),
+                  iso[first] if first else "", iso[last] if last else "",
+                  str(points) if type(points) is int else text_cell(points, raw=raw),
+                  *standing,
+                  repr(churn) if type(churn) is float else text_cell(churn, raw=raw),
+                  "true" if mail is True else "false" if mail is False else
+                  text_cell(mail, raw=raw),
+                  "true" if sms is True else "false" if sms is False else
+                  text_cell(sms, raw=raw),
+                  "true" if shut is True else "false" if shut is False else
+                  text_cell(shut, raw=raw),
+                  "'" + created if created[:1] in self._formulas else created)
         return csv_line(cells, _TAGS) + "\r\n"
 
 
