@@ -83,12 +83,14 @@ class CustomerRecord(NamedTuple):
             _code(override) if override else None, bool(doc.get("deleted_at")))
 
     def facts(self) -> dict[str, Any]:
-        """The document fields a standing is scored from (lifecycle, RFM, tier) and the
-        ones that say since when the customer counts."""
+        """The document fields a standing is scored from (lifecycle, RFM, tier), the
+        ones that say since when the customer counts, and the tags (segment rules read
+        them)."""
         return {"order_count": self.order_count, "total_spent": self.total_spent,
                 "first_order_date": self.first_order, "last_order_date": self.last_order,
                 "points_earned": self.points_earned, "segment_override": self.segment_override,
-                "created_at": self.created, "deleted_at": "yes" if self.deleted else None}
+                "created_at": self.created, "deleted_at": "yes" if self.deleted else None,
+                "tags": self.tags}
 
 
 class CustomerRecords:

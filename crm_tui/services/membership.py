@@ -4,11 +4,13 @@
 documents held) and hears of every commit to the customers table, made in this session or
 caught up from another process's, with the customers' new documents: the next query
 re-evaluates exactly those customers (a purchase, which rewrites its customer several
-times in one commit, costs one evaluation) and leaves the others alone. Custom segment
-rules may read any field: they are evaluated over a streaming scan of the documents, only
-when a rule is edited (that one rule) or when what every standing depends on moves: the
-date (from the context clock) or the settings. All of it happens lazily, on the next
-query.
+times in one commit, costs one evaluation) and leaves the others alone. A custom segment
+rule reading only what the records hold (totals, dates, tags, the standings scored from
+them) is evaluated over the records; one reading any other field over a streaming scan of
+the documents. Either happens only when a rule is edited (that one rule) or when what
+every standing depends on moves: the date (from the context clock) or the settings. All
+of it happens lazily, on the next query. One customer's standing (a badge, a 360 view) is
+computed from that customer's document alone, never waiting for the others'.
 
 Member keys: built-in segments are "lifecycle:<segment>", "rfm:<RFM segment>" and
 "tier:<tier>" (see `builtin_key`); a custom segment is its integer id.
@@ -56,21 +58,35 @@ def builtin_key(kind: str, value: str) -> str:
     return f"{kind}:{value}"
 
 
+# The facts a customer's record yields as its document would: the fields it keeps and
+# what a profile computes from them (not the loyalty balance, which it does not keep).
+RECORD_FACTS = (frozenset(CustomerRecord.of(0, {}).facts())
+                | COMPUTED_FACTS) - {"loyalty_points"}
+
+
 def needs_profile(rule: Doc) -> bool:
     return bool(fields_used(rule) & COMPUTED_FACTS)
 
 
+def held_by_records(rule: Doc) -> bool:
+    """Whether the customers' records are enough to evaluate the rule (no document read)."""
+    return fields_used(rule) <= RECORD_FACTS
+
+
 @dataclass(frozen=True)
 class Definitions:
-    """The stored custom segments as (id, rule), and whether any reads a computed fact."""
+    """The stored custom segments as (id, rule), whether any reads a computed fact, and
+    whether any reads a field the records do not hold."""
 
     rules: tuple[tuple[int, Doc], ...] = ()
     needs_profile: bool = False
+    needs_documents: bool = False
 
     @classmethod
     def of(cls, rules: Iterable[tuple[int, Doc]]) -> Definitions:
         ordered = tuple(sorted(rules, key=lambda pair: pair[0]))
-        return cls(ordered, any(needs_profile(rule) for _, rule in ordered))
+        return cls(ordered, any(needs_profile(rule) for _, rule in ordered),
+                   not all(held_by_records(rule) for _, rule in ordered))
 
 
 def rule_facts(customer_id: int, doc: Doc, as_of: dt.date, settings: Settings,
@@ -244,9 +260,9 @@ class SegmentMembership:
                 settings, (version, definitions) = self.ctx.settings, self._definitions
             # Not in the view: scoring everyone holds no one else's reads back (a badge, a
             # save); the customers committed meanwhile are scored again below.
-            customs = _custom_members(self.ctx.db, day, settings, definitions)
-            groups = self._scored(self.records.snapshot(), day, settings, customs,
-                                  existing=day != today)
+            records = self.records.snapshot()
+            customs = _custom_members(self.ctx.db, records, day, settings, definitions)
+            groups = self._scored(records, day, settings, customs, existing=day != today)
             with self.ctx.db.view():
                 if (self.ctx.clock.today(), self.ctx.settings, self.definitions()) != (
                         today, settings, definitions) or self._definitions[0] != version:
@@ -265,32 +281,19 @@ class SegmentMembership:
             return sorted(groups.members.get(key, ()))
 
     def standing(self, customer_id: int, doc: Doc, as_of: dt.date | None = None) -> Standing:
-        """One customer's standing (also for soft-deleted ones, shown in a trash view).
-
-        Taken from the live groups when they are current; otherwise computed for this one
-        customer rather than scoring everyone, so badges show at once after start-up.
-        """
+        """One customer's standing (also for soft-deleted ones, shown in a trash view)."""
         return self.standings({customer_id: doc}, as_of)[customer_id]
 
     def standings(self, docs: Mapping[int, Doc], as_of: dt.date | None = None
                   ) -> dict[int, Standing]:
-        """Several customers' standings with one catch-up with the store (a screenful of
-        rows asks for forty at once)."""
+        """Several customers' standings (a screenful of rows asks for forty at once),
+        each computed from its own document and the rules: never from the live groups,
+        whose catch-up may re-evaluate a rule over everyone (a 360 view waited on it)."""
         with self.ctx.db.view():
-            today = self.ctx.clock.today()
             day = self.ctx.as_of(as_of)
-            # No groups yet (never scanned): computing these few here beats scoring every
-            # customer to learn that.
-            current = day == today and self._key is not None and self._refresh(today)
-            live = self._groups.standing if current else {}
             settings, definitions = self.ctx.settings, self.definitions()
-            found = {}
-            for customer_id, doc in docs.items():
-                standing = live.get(customer_id)
-                if standing is None:
-                    standing = standing_of(customer_id, doc, day, settings, definitions)
-                found[customer_id] = standing
-            return found
+        return {customer_id: standing_of(customer_id, doc, day, settings, definitions)
+                for customer_id, doc in docs.items()}
 
     def standing_now(self, customer_id: int, record: CustomerRecord) -> Standing | None:
         """Today's standing of a listed row without waiting for the store, from what this
@@ -308,6 +311,7 @@ class SegmentMembership:
 
     def matching(self, rule: Doc, as_of: dt.date | None = None) -> list[int]:
         """Ids of live customers an unsaved rule set would hold (the rule editor's preview)."""
+        self.records.ensure()  # built before the view: the first scan takes a while
         with self.ctx.db.view():
             return sorted(self._matching(rule, self.ctx.as_of(as_of), self.ctx.settings))
 
@@ -344,7 +348,7 @@ class SegmentMembership:
             return False  # the scan due covers the changed customers
         settings = self.ctx.settings
         docs: Mapping[int, Doc] | None = None
-        if changed and definitions.rules:
+        if changed and definitions.needs_documents:
             docs = self.ctx.db.get_many(tables.CUSTOMERS, changed)  # in the view: current
         for cid in changed:
             record = self.records.get(cid)
@@ -359,12 +363,10 @@ class SegmentMembership:
         return True
 
     def _matching(self, rule: Doc, as_of: dt.date, settings: Settings) -> Iterator[int]:
-        """Live customers a rule holds: a streaming scan, as a rule may read any field."""
-        with_profile = needs_profile(rule)
-        for cid, doc in documents(self.ctx.db):
-            if not doc.get("deleted_at") and evaluate(
-                    rule, rule_facts(cid, doc, as_of, settings, with_profile), as_of):
-                yield cid
+        """Live customers a rule holds."""
+        found = _custom_members(self.ctx.db, self.records.snapshot(), as_of, settings,
+                                Definitions.of([(0, rule)]))
+        return iter(found)
 
     @staticmethod
     def _scored(records: Mapping[int, CustomerRecord], as_of: dt.date, settings: Settings,
@@ -383,18 +385,26 @@ class SegmentMembership:
         return groups
 
 
-def _custom_members(db: Database, as_of: dt.date, settings: Settings,
-                    definitions: Definitions) -> dict[int, frozenset[int]]:
-    """Per live customer, the custom segments whose rules hold it (a streaming scan; none
-    when there is no custom segment)."""
-    if not definitions.rules:
-        return {}
+def _custom_members(db: Database, records: Mapping[int, CustomerRecord], as_of: dt.date,
+                    settings: Settings, definitions: Definitions) -> dict[int, frozenset[int]]:
+    """Per live customer, the custom segments whose rules hold it: the rules the records
+    are enough for over `records` (every customer's, unless they are not built yet), the
+    others over a streaming scan of the documents (none without such a rule)."""
+    by_record = Definitions.of(pair for pair in definitions.rules
+                               if records and held_by_records(pair[1]))
+    by_document = Definitions.of(pair for pair in definitions.rules
+                                 if pair not in by_record.rules)
     found: dict[int, frozenset[int]] = {}
-    for cid, doc in documents(db):
-        if doc.get("deleted_at"):
+    for rules in (by_record, by_document):
+        if not rules.rules:
             continue
-        facts = rule_facts(cid, doc, as_of, settings, definitions.needs_profile)
-        held = frozenset(sid for sid, rule in definitions.rules if evaluate(rule, facts, as_of))
-        if held:
-            found[cid] = held
+        customers = (((cid, record.facts()) for cid, record in records.items())
+                     if rules is by_record else documents(db))
+        for cid, doc in customers:
+            if doc.get("deleted_at"):
+                continue
+            facts = rule_facts(cid, doc, as_of, settings, rules.needs_profile)
+            held = frozenset(sid for sid, rule in rules.rules if evaluate(rule, facts, as_of))
+            if held:
+                found[cid] = found.get(cid, frozenset()) | held
     return found
