@@ -4,11 +4,12 @@
 documents held) and hears of every commit to the customers table, made in this session or
 caught up from another process's, with the customers' new documents: the next query
 re-evaluates exactly those customers (a purchase, which rewrites its customer several
-times in one commit, costs one evaluation) and leaves the others alone. A custom segment
-rule reading only what the records hold (totals, dates, tags, the standings scored from
-them) is evaluated over the records; one reading any other field over a streaming scan of
-the documents. Either happens only when a rule is edited (that one rule) or when what
-every standing depends on moves: the date (from the context clock) or the settings. All
+times in one commit, costs one evaluation) and leaves the others alone. Custom segment
+rules reading only what the records hold (totals, dates, tags, the standings scored from
+them) are evaluated over the records; as soon as one reads any other field, all are
+evaluated over one streaming scan of the documents (a second pass would cost more than it
+saves). Either happens only when a rule is edited (that one rule) or when what every
+standing depends on moves: the date (from the context clock) or the settings. All
 of it happens lazily, on the next query. One customer's standing (a badge, a 360 view) is
 computed from that customer's document alone, never waiting for the others'.
 
@@ -387,24 +388,19 @@ class SegmentMembership:
 
 def _custom_members(db: Database, records: Mapping[int, CustomerRecord], as_of: dt.date,
                     settings: Settings, definitions: Definitions) -> dict[int, frozenset[int]]:
-    """Per live customer, the custom segments whose rules hold it: the rules the records
-    are enough for over `records` (every customer's, unless they are not built yet), the
-    others over a streaming scan of the documents (none without such a rule)."""
-    by_record = Definitions.of(pair for pair in definitions.rules
-                               if records and held_by_records(pair[1]))
-    by_document = Definitions.of(pair for pair in definitions.rules
-                                 if pair not in by_record.rules)
+    """Per live customer, the custom segments whose rules hold it: over `records` (every
+    customer's, unless they are not built yet) when they hold what every rule reads, else
+    over one streaming scan of the documents (none without a custom segment)."""
+    if not definitions.rules:
+        return {}
+    customers = (((cid, record.facts()) for cid, record in records.items())
+                 if records and not definitions.needs_documents else documents(db))
     found: dict[int, frozenset[int]] = {}
-    for rules in (by_record, by_document):
-        if not rules.rules:
+    for cid, doc in customers:
+        if doc.get("deleted_at"):
             continue
-        customers = (((cid, record.facts()) for cid, record in records.items())
-                     if rules is by_record else documents(db))
-        for cid, doc in customers:
-            if doc.get("deleted_at"):
-                continue
-            facts = rule_facts(cid, doc, as_of, settings, rules.needs_profile)
-            held = frozenset(sid for sid, rule in rules.rules if evaluate(rule, facts, as_of))
-            if held:
-                found[cid] = found.get(cid, frozenset()) | held
+        facts = rule_facts(cid, doc, as_of, settings, definitions.needs_profile)
+        held = frozenset(sid for sid, rule in definitions.rules if evaluate(rule, facts, as_of))
+        if held:
+            found[cid] = held
     return found

@@ -103,7 +103,7 @@ def test_rules_reading_other_fields_scan_with_the_same_members(
     fresh = SegmentMembership(crm.ctx)
     for name, conditions in {**HELD, **SCANNED}.items():
         assert fresh.members(segments[name]) == _by_scan(crm, conditions), name
-    assert len(scans) == 1  # one scan, for the two rules reading other fields
+    assert len(scans) == 1  # one scan, for every rule: two read other fields
     crm.customers.update(ids[3], {"email": "x3@example.com", "first_name": "C4"})
     assert fresh.members(segments["Named"]) == _by_scan(crm, SCANNED["Named"])
     assert ids[3] in fresh.members(segments["Named"]) and len(scans) == 1
