@@ -14,6 +14,7 @@ from crm_tui.domain.entities.preferences import (
     validate_preferences,
 )
 from crm_tui.domain.entities.schema import Field
+from crm_tui.domain.rules.lifecycle import LIFECYCLE_SEGMENTS
 
 CUSTOMER_KINDS = ("individual", "corporate")
 CUSTOMER_TYPES = ("retail", "wholesale", "distributor")
@@ -28,8 +29,6 @@ CUSTOMER_SOURCES = (
     "other",
 )
 CUSTOMER_STATUSES = ("active", "inactive")
-# The lifecycle segments a manual override may name (the rule itself lives in domain.rules).
-LIFECYCLE_SEGMENTS = ("prospect", "inactive", "at_risk", "vip", "returning", "new")
 
 
 CUSTOMER_FIELDS: dict[str, Field] = {

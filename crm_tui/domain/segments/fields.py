@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from crm_tui.domain.entities.customer import CUSTOMER_KINDS, CUSTOMER_STATUSES, LIFECYCLE_SEGMENTS
+from crm_tui.domain.entities.customer import CUSTOMER_KINDS, CUSTOMER_STATUSES
+from crm_tui.domain.rules.lifecycle import LIFECYCLE_SEGMENTS
 
 # Copied from the spec (the rules package computes them; rules only need the names).
 RFM_SEGMENTS = (
