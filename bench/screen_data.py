@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from crm_tui.domain.entities.customer import display_name
-from crm_tui.domain.errors import NotFoundError
 from crm_tui.services.crm import Crm
 from crm_tui.services.customer_list import ListQuery
 from crm_tui.tui.screens.pipeline import BoardView, board_data
@@ -58,14 +56,7 @@ def products(crm: Crm) -> int:
 
 def feedback(crm: Crm) -> int:
     inbox = crm.feedback.inbox()
-    names: dict[int, str] = {}
-    for f in inbox:
-        who = f.get("customer_id")
-        if who is not None and who not in names:
-            try:
-                names[who] = display_name(crm.customers.get(who))
-            except NotFoundError:
-                names[who] = f"#{who}"
+    crm.customers.display_names(f.get("customer_id") for f in inbox)
     crm.feedback.nps()
     return len(inbox)
 

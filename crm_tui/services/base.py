@@ -22,7 +22,6 @@ from .edits import check_edit
 from .records import (
     Record,
     fetch,
-    live_customer,
     save_edit,
     shown_records,
     stamped_new,
@@ -91,17 +90,13 @@ class CustomerRecords:
     def _customer(self, customer_id: int, *, include_deleted: bool = False) -> Document:
         return fetch(self.customers, "customer", customer_id, include_deleted=include_deleted)
 
-    def _shown(self, record: Mapping[str, Any]) -> bool:
-        """Whether the record appears in lists: it is anonymous or its customer is live."""
-        return live_customer(self.customers, record.get("customer_id"))
-
     def _shown_only(self, records: list[Record]) -> list[Record]:
-        """`_shown` of many records at once (their customers read together)."""
+        """The records lists show: anonymous ones and those of live customers."""
         return shown_records(self.customers, records)
 
     def _shown_documents(self) -> list[Document]:
         """Every record but those of soft-deleted customers (what lists and counts show)."""
-        return [d for d in self.table if self._shown(d)]
+        return self._shown_only(self.table.all())
 
     # ----- writing -----------------------------------------------------------------------
     def _require_customer(self, customer_id: int | None) -> None:

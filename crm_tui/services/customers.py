@@ -17,7 +17,7 @@ from .context import ServiceContext
 from .customer_records import NAME_ORDER, list_order
 from .edits import check_edit
 from .profiles import CustomerProfile, profile_of
-from .records import ensure_unique, fetch, stamped_new, with_id
+from .records import documents_of, ensure_unique, fetch, stamped_new, with_id
 
 TABLE = tables.CUSTOMERS
 # Kept by the services (totals, loyalty counters, lifecycle of the record), never typed in.
@@ -156,7 +156,7 @@ class CustomerService:
         """Each customer's display name (deleted ones' too; "" for no such customer), the
         customers read all at once: for lists naming the customer of each record."""
         wanted = {int(i) for i in ids if i is not None}
-        found = {doc.doc_id: display_name(doc) for doc in self.table.get(doc_ids=wanted)}
+        found = {doc.doc_id: display_name(doc) for doc in documents_of(self.table, wanted)}
         return {i: found.get(i, "") for i in wanted}
 
     def find_by_email(self, email: str) -> dict[str, Any] | None:

@@ -83,8 +83,8 @@ class PipelineService(CustomerRecords):
         if customer_id is not None:
             docs = self._customer_documents(customer_id)
         else:
-            docs = self.table.find("status", OPEN) if open_only else self.table.all()
-            docs = [d for d in docs if self._shown(d)]
+            docs = self._shown_only(self.table.find("status", OPEN) if open_only
+                                    else self.table.all())
         chosen = [with_id(d) for d in docs
                   if (not open_only or d.get("status") == OPEN)
                   and (owner is None or d.get("owner") == owner)]

@@ -5,7 +5,7 @@ something."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from tinydb.table import Document
@@ -15,6 +15,11 @@ from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.store import StoreTable
 
 Record = dict[str, Any]  # a document as services hand it out: its fields and its "id"
+
+# Documents read from disk per call of `documents_of`: a list naming every record's
+# customer reads thousands of them, and holding all at once grows the process for good
+# (the allocator keeps the peak), while one batch at a time stays small.
+BATCH = 1000
 
 
 def fetch(table: StoreTable, entity: str, record_id: int, *,
@@ -31,6 +36,14 @@ def with_id(doc: Document) -> Record:
     return {"id": doc.doc_id, **doc}
 
 
+def documents_of(table: StoreTable, ids: Iterable[int]) -> Iterator[Document]:
+    """The table's documents of these ids (those that exist), in id order, read a batch at
+    a time."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), BATCH):
+        yield from table.get(doc_ids=wanted[start:start + BATCH])
+
+
 def newest_first(docs: Iterable[Document]) -> list[Record]:
     """The dated documents as records, latest date first (the later-created first on a day)."""
     return sorted(map(with_id, docs), key=lambda d: (d["date"], d["id"]), reverse=True)
@@ -43,21 +56,12 @@ def existed_on(doc: Mapping[str, Any], day: dt.date) -> bool:
     return since(doc) <= day.isoformat()
 
 
-def live_customer(customers: StoreTable, customer_id: int | None) -> bool:
-    """Whether a record about this customer is shown: none (anonymous) or not soft-deleted.
-
-    A soft-deleted customer is hidden everywhere but its own history, records included.
-    """
-    if customer_id is None:
-        return True
-    doc = customers.get(doc_id=int(customer_id))
-    return doc is not None and not doc.get("deleted_at")
-
-
 def shown_records(customers: StoreTable, records: list[Record]) -> list[Record]:
-    """The records `live_customer` shows, their customers read all at once."""
+    """The records shown in lists: anonymous ones and those of customers not soft-deleted
+    (a soft-deleted customer is hidden everywhere but its own history, records included),
+    their customers read together, a batch at a time."""
     wanted = {int(r["customer_id"]) for r in records if r.get("customer_id") is not None}
-    live = {doc.doc_id for doc in customers.get(doc_ids=wanted) if not doc.get("deleted_at")}
+    live = {doc.doc_id for doc in documents_of(customers, wanted) if not doc.get("deleted_at")}
     return [r for r in records
             if r.get("customer_id") is None or int(r["customer_id"]) in live]
 

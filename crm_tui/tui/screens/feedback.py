@@ -13,8 +13,6 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static, TextArea
 
-from crm_tui.domain.entities.customer import display_name
-from crm_tui.domain.errors import NotFoundError
 from crm_tui.tui.keymap import hinted
 from crm_tui.tui.widgets.badges import badge
 
@@ -78,7 +76,7 @@ class FeedbackScreen(RecordListScreen):
 
     def fetch(self, theme: Mapping[str, str]) -> Listing:
         inbox = self.crm.feedback.inbox()
-        names: dict[int, str] = {}
+        names = self.crm.customers.display_names(f.get("customer_id") for f in inbox)
         rows = []
         for f in inbox:
             rows.append((str(f["id"]), (
@@ -98,15 +96,11 @@ class FeedbackScreen(RecordListScreen):
                    f"detractors {nps.detractors} · {unresolved} open of {len(inbox)}")
         return Listing(summary, rows)
 
-    def _customer_name(self, customer_id: int | None, cache: dict[int, str]) -> str:
+    @staticmethod
+    def _customer_name(customer_id: int | None, names: Mapping[int, str]) -> str:
         if customer_id is None:
             return "anonymous"
-        if customer_id not in cache:
-            try:
-                cache[customer_id] = display_name(self.crm.customers.get(customer_id))
-            except NotFoundError:
-                cache[customer_id] = f"#{customer_id}"
-        return cache[customer_id]
+        return names[customer_id] or f"#{customer_id}"  # "": no such customer
 
     # ----- actions -----------------------------------------------------------------------
     def _current(self) -> dict[str, Any] | None:
