@@ -63,14 +63,9 @@ class PipelineReport(PipelineSummary):
     value_by_stage: dict[str, int]
 
 
-def _status(doc: Mapping[str, Any]) -> Any:
-    return doc.get("status")
-
-
 class PipelineService(CustomerRecords):
     table_name = TABLE
     entity = "opportunity"
-    indexes = (("status", _status),)
 
     # ----- reading -----------------------------------------------------------------------
     def for_customer(self, customer_id: int) -> list[Record]:
@@ -81,28 +76,38 @@ class PipelineService(CustomerRecords):
               open_only: bool = True) -> list[Record]:
         """Deals (open ones by default), newest first, of live customers unless one is asked."""
         if customer_id is not None:
-            docs = self._customer_documents(customer_id)
+            records = [with_id(d) for d in self._customer_documents(customer_id)]
         else:
-            docs = self._shown_only(self.table.find("status", OPEN) if open_only
-                                    else self.table.all())
-        chosen = [with_id(d) for d in docs
-                  if (not open_only or d.get("status") == OPEN)
+            records = self._shown_only(self._every_deal())
+        return self._chosen(records, owner=owner, open_only=open_only)
+
+    def _every_deal(self) -> list[Record]:
+        """Every deal, streamed from the store: the table is not loaded (nor kept) for a
+        board that a session may open once."""
+        return [{"id": deal_id, **doc} for deal_id, doc in self.ctx.db.scan(TABLE)]
+
+    @staticmethod
+    def _chosen(records: list[Record], *, owner: str | None, open_only: bool) -> list[Record]:
+        chosen = [d for d in records if (not open_only or d.get("status") == OPEN)
                   and (owner is None or d.get("owner") == owner)]
         return sorted(chosen, key=lambda d: (d.get("created_at") or "", d["id"]), reverse=True)
 
     def board(self, as_of: dt.date | None = None, *, owner: str | None = None,
-              customer_id: int | None = None, closed: bool = False) -> list[BoardColumn]:
+              customer_id: int | None = None, closed: bool = False,
+              deals: list[Record] | None = None) -> list[BoardColumn]:
         """Open deals by stage (board order, biggest first), with days in stage and stale
-        flag; `closed`: the won and lost deals instead, latest closed first."""
+        flag; `closed`: the won and lost deals instead, latest closed first. `deals`: what
+        `deals(customer_id=..., open_only=False)` just returned (not read again)."""
         day, settings = self.ctx.as_of(as_of), self.ctx.settings.pipeline
         names = (settings.won_stage, settings.lost_stage) if closed else open_stage_names(settings)
         columns: dict[str, list[BoardCard]] = {name: [] for name in names}
+        every = self._chosen(deals, owner=owner, open_only=False) if deals is not None else (
+            self.deals(owner=owner, customer_id=customer_id, open_only=False))
         if closed:
-            chosen = [d for d in self.deals(owner=owner, customer_id=customer_id,
-                                            open_only=False) if d.get("status") != OPEN]
+            chosen = [d for d in every if d.get("status") != OPEN]
             chosen.sort(key=lambda d: (str(d.get("closed_date") or ""), d["id"]), reverse=True)
         else:
-            chosen = sorted(self.deals(owner=owner, customer_id=customer_id),
+            chosen = sorted((d for d in every if d.get("status") == OPEN),
                             key=lambda d: (-d["value"], d["id"]))
         for deal in chosen:
             since = deal_facts(deal, settings).stage_changed_at

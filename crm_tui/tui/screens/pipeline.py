@@ -55,7 +55,7 @@ class BoardData:
     stages: list[Stage]
     summary: PipelineSummary
     owners: list[str]  # everyone who owns a deal, whatever the filters
-    deals: dict[int, dict[str, Any]]  # the deals on the board as read: what a move is made from
+    deals: dict[int, dict[str, Any]]  # the cards' deals as read: what a move is made from
     whose: str | None = None  # the customer whose deals these are (None: everyone's)
 
 
@@ -88,14 +88,16 @@ def board_data(crm: Crm, view: BoardView) -> BoardData:
                  c.deal["status"] != OPEN)
             for c in column.cards if shown(c.deal)])
         for column in crm.pipeline.board(owner=owner, customer_id=customer_id,
-                                         closed=view.closed)
+                                         closed=view.closed, deals=every)
     ]
     # The domain's own summary, over the deals shown (closed ones count for the win rate).
     summary = pipeline_summary([d for d in deals if shown(d)], crm.ctx.settings.pipeline)
     owners = sorted({str(d["owner"]) for d in every if d.get("owner")})
     whose = None if customer_id is None else display_name(
         crm.customers.get(customer_id, include_deleted=True))
-    return BoardData(stages, summary, owners, {d["id"]: d for d in deals}, whose)
+    on_board = {card.deal_id for stage in stages for card in stage.cards}
+    return BoardData(stages, summary, owners, {d["id"]: d for d in deals if d["id"] in on_board},
+                     whose)
 
 
 def summary_markup(s: PipelineSummary, whose: str | None = None) -> str:
