@@ -94,9 +94,12 @@ class CustomerRecords:
         """The records lists show: anonymous ones and those of live customers."""
         return shown_records(self.customers, records)
 
-    def _shown_documents(self) -> list[Document]:
-        """Every record but those of soft-deleted customers (what lists and counts show)."""
-        return self._shown_only(self.table.all())
+    def _shown_records(self) -> list[Record]:
+        """Every record but those of soft-deleted customers (what lists and counts show),
+        streamed from the store: the table is not loaded (nor kept) for a list a session
+        may show once."""
+        every = [{"id": i, **doc} for i, doc in self.ctx.db.scan(self.table_name)]
+        return self._shown_only(every)
 
     # ----- writing -----------------------------------------------------------------------
     def _require_customer(self, customer_id: int | None) -> None:

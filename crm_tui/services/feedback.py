@@ -19,7 +19,7 @@ from crm_tui.domain.rules.feedback import (
 
 from . import tables
 from .base import CustomerRecords
-from .records import Record, newest_first
+from .records import Record, latest_first, newest_first
 
 TABLE = tables.FEEDBACK
 
@@ -35,13 +35,13 @@ class FeedbackService(CustomerRecords):
 
     def inbox(self, *, unresolved_only: bool = False) -> list[Record]:
         """Unresolved feedback first, then the rest; newest first within each."""
-        docs = newest_first(d for d in self._shown_documents()
+        docs = latest_first(d for d in self._shown_records()
                             if not (unresolved_only and d.get("resolved")))
         return sorted(docs, key=lambda d: bool(d.get("resolved")))  # stable: keeps newest first
 
     def nps(self) -> NpsBreakdown:
         """Promoters, passives, detractors and the NPS over feedback with a recommend score."""
-        return nps_breakdown((d.get("recommend_score") for d in self._shown_documents()),
+        return nps_breakdown((d.get("recommend_score") for d in self._shown_records()),
                              self.ctx.settings.feedback)
 
     # ----- writing -----------------------------------------------------------------------

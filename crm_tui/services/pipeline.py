@@ -78,13 +78,8 @@ class PipelineService(CustomerRecords):
         if customer_id is not None:
             records = [with_id(d) for d in self._customer_documents(customer_id)]
         else:
-            records = self._shown_only(self._every_deal())
+            records = self._shown_records()
         return self._chosen(records, owner=owner, open_only=open_only)
-
-    def _every_deal(self) -> list[Record]:
-        """Every deal, streamed from the store: the table is not loaded (nor kept) for a
-        board that a session may open once."""
-        return [{"id": deal_id, **doc} for deal_id, doc in self.ctx.db.scan(TABLE)]
 
     @staticmethod
     def _chosen(records: list[Record], *, owner: str | None, open_only: bool) -> list[Record]:

@@ -46,7 +46,12 @@ def documents_of(table: StoreTable, ids: Iterable[int]) -> Iterator[Document]:
 
 def newest_first(docs: Iterable[Document]) -> list[Record]:
     """The dated documents as records, latest date first (the later-created first on a day)."""
-    return sorted(map(with_id, docs), key=lambda d: (d["date"], d["id"]), reverse=True)
+    return latest_first(map(with_id, docs))
+
+
+def latest_first(records: Iterable[Record]) -> list[Record]:
+    """The dated records, latest date first (the later-created first on a day)."""
+    return sorted(records, key=lambda d: (d["date"], d["id"]), reverse=True)
 
 
 def existed_on(doc: Mapping[str, Any], day: dt.date) -> bool:

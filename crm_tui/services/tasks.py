@@ -50,7 +50,7 @@ class TaskService(CustomerRecords):
 
     def all(self, *, assigned_to: str | None = None, open_only: bool = True) -> list[Record]:
         """Every task (open ones only by default), in the order of `for_customer`."""
-        docs = [with_id(d) for d in self._shown_documents()
+        docs = [d for d in self._shown_records()
                 if (not open_only or d.get("status") in OPEN_TASK_STATUSES)
                 and (assigned_to is None or d.get("assigned_to") == assigned_to)]
         return _in_order(docs)

@@ -61,3 +61,26 @@ def test_the_board_reads_no_table(tmp_path: Path) -> None:
         len(fresh.db.table(name))  # loaded: the same answers from memory
     assert _board(fresh) == boards
     fresh.close()
+
+
+def _inbox(crm: Crm) -> tuple[list[object], ...]:
+    return (crm.feedback.inbox(), crm.feedback.inbox(unresolved_only=True),
+            [crm.feedback.nps()], crm.tasks.all(open_only=False))
+
+
+def test_the_inbox_reads_no_table(tmp_path: Path) -> None:
+    path = tmp_path / "crm.db"
+    _seeded(path)
+    fresh = open_session(path)
+    inbox, unresolved, nps, _ = _inbox(fresh)
+    assert _loaded(fresh) == set()
+    assert [(f["date"], bool(f.get("resolved"))) for f in inbox] == [
+        ("2026-06-09", False), ("2026-06-02", False), ("2026-06-01", False),
+        ("2026-06-04", True)]  # unresolved first, newest first; not the deleted customer's
+    assert [f["id"] for f in unresolved] == [f["id"] for f in inbox[:3]]
+    assert nps[0].promoters + nps[0].passives + nps[0].detractors == 3
+    answers = _inbox(fresh)
+    for name in READ:
+        len(fresh.db.table(name))  # loaded: the same answers from memory
+    assert _inbox(fresh) == answers
+    fresh.close()
