@@ -57,7 +57,7 @@ def products(crm: Crm) -> int:
 def feedback(crm: Crm) -> int:
     inbox = crm.feedback.inbox()
     crm.customers.display_names(f.get("customer_id") for f in inbox)
-    crm.feedback.nps()
+    crm.feedback.nps(inbox)
     return len(inbox)
 
 

@@ -39,9 +39,11 @@ class FeedbackService(CustomerRecords):
                             if not (unresolved_only and d.get("resolved")))
         return sorted(docs, key=lambda d: bool(d.get("resolved")))  # stable: keeps newest first
 
-    def nps(self) -> NpsBreakdown:
-        """Promoters, passives, detractors and the NPS over feedback with a recommend score."""
-        return nps_breakdown((d.get("recommend_score") for d in self._shown_records()),
+    def nps(self, inbox: list[Record] | None = None) -> NpsBreakdown:
+        """Promoters, passives, detractors and the NPS over feedback with a recommend score.
+        `inbox`: what `inbox()` just returned (not read again)."""
+        shown = self._shown_records() if inbox is None else inbox
+        return nps_breakdown((d.get("recommend_score") for d in shown),
                              self.ctx.settings.feedback)
 
     # ----- writing -----------------------------------------------------------------------

@@ -79,6 +79,7 @@ def test_the_inbox_reads_no_table(tmp_path: Path) -> None:
         ("2026-06-04", True)]  # unresolved first, newest first; not the deleted customer's
     assert [f["id"] for f in unresolved] == [f["id"] for f in inbox[:3]]
     assert nps[0].promoters + nps[0].passives + nps[0].detractors == 3
+    assert fresh.feedback.nps(inbox) == nps[0]  # from the inbox just read
     answers = _inbox(fresh)
     for name in READ:
         len(fresh.db.table(name))  # loaded: the same answers from memory

@@ -89,7 +89,7 @@ class FeedbackScreen(RecordListScreen):
                 Text("done", style="dim") if f.get("resolved")
                 else Text("open", style=f"bold {theme.get('warning', '')}"),
                 (f.get("comments") or "").replace("\n", " "))))
-        nps = self.crm.feedback.nps()
+        nps = self.crm.feedback.nps(inbox)
         score = "n/a" if nps.score is None else f"{nps.score:+.0f}"
         unresolved = sum(1 for f in inbox if not f.get("resolved"))
         summary = (f"NPS {score} · promoters {nps.promoters}, passives {nps.passives}, "
