@@ -58,7 +58,7 @@ class SettingsScreen(CrmScreen):
         super().__init__()
         self._shown: dict[str, str] = {}  # what was filled in: edits differ from it
         # The settings being saved while a worker ranks the customers for their break points.
-        self._ranking: dict[str, dict[str, Any]] | None = None
+        self._ranking = False  # a save waits for the customers to be ranked
 
     @property
     def service(self) -> SettingsService:
@@ -152,7 +152,7 @@ class SettingsScreen(CrmScreen):
             error = self.query_one(f"#error-{widget_id(setting.path)}", Static)
             error.update(placed.get(setting.path, ""))
             error.set_class(setting.path in placed, "shown")
-        idle = (RANKING if self._ranking is not None else
+        idle = (RANKING if self._ranking else
                 hinted(self, "{settings.save} saves · tab moves · changes apply everywhere"))
         status = "; ".join(loose) or (f"{len(errors)} problem(s): fix them to save" if errors
                                       else idle)
@@ -172,13 +172,9 @@ class SettingsScreen(CrmScreen):
     def action_save(self) -> None:
         data, errors = self.check()
         if errors:
-            first = owner(next(iter(errors)))
-            if first is not None:
-                self.query_one(f"#{widget_id(first.path)}").focus()
-            self.notify(next(iter(errors)) + ": " + next(iter(errors.values())),
-                        title="Not saved", severity="error")
+            self._not_saved(errors)
             return
-        if self._ranking is not None:
+        if self._ranking:
             self.notify(RANKING, timeout=3)
             return
         merged = self.service.merged(data)
@@ -186,11 +182,19 @@ class SettingsScreen(CrmScreen):
             self.notify("Nothing changed", timeout=2)
             return
         if self.service.needs_breaks(merged):
-            self._ranking = data
+            self._ranking = True
             self.check()  # the status line says it is ranking
             self.rank(self.service)
             return
         self._save(data, None)
+
+    def _not_saved(self, errors: dict[str, str]) -> None:
+        """Say why nothing was saved, with the first field at fault focused."""
+        first = owner(next(iter(errors)))
+        if first is not None:
+            self.query_one(f"#{widget_id(first.path)}").focus()
+        self.notify(next(iter(errors)) + ": " + next(iter(errors.values())),
+                    title="Not saved", severity="error")
 
     def _save(self, data: dict[str, dict[str, Any]], breaks: RfmBreaks | None) -> None:
         if self.crm_app.run_change(lambda: self.service.update(data, breaks),
@@ -207,17 +211,24 @@ class SettingsScreen(CrmScreen):
         self.post_message(QuintileBreaksRanked(breaks, refusal))
 
     def on_quintile_breaks_ranked(self, message: QuintileBreaksRanked) -> None:
-        data, self._ranking = self._ranking, None
+        self._ranking = False
         if message.refusal is not None:
             self._show_errors(message.refusal.errors)
             self.notify(message.refusal.describe(), title="Not saved", severity="error")
-        elif data is not None:
-            self._save(data, message.breaks)
+            return
+        # What the form holds now is saved: a setting edited while the customers were
+        # ranked goes with the rest instead of being refilled away by the saved values.
+        data, errors = self.check()
+        if errors:
+            self._not_saved(errors)
+            return
+        needed = self.service.needs_breaks(self.service.merged(data))
+        self._save(data, message.breaks if needed else None)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A scan that failed (a database file gone bad) is reported; nothing is saved."""
         if event.worker.group == "settings-breaks" and event.state == WorkerState.ERROR:
-            self._ranking = None
+            self._ranking = False
             self.check()
             self.notify(f"Settings not saved: {event.worker.error}", title="Not saved",
                         severity="error", timeout=10)
