@@ -6,6 +6,7 @@ import threading
 from typing import Any
 
 import pytest
+from textual.widgets import Static
 
 from crm_tui.services import customer_records
 from crm_tui.services.crm import Crm
@@ -24,6 +25,10 @@ def table_names(app: object) -> list[str]:
     return [table._row_of(i).name for i in table.ids]
 
 
+def count_text(app: Any) -> str:
+    return str(app.screen.query_one("#count", Static).render())
+
+
 async def test_search_narrows_the_table_as_you_type(crm: Crm, people: dict[str, int]) -> None:
     app = make_app(crm)
     async with app.run_test(size=NARROW) as pilot:
@@ -36,9 +41,11 @@ async def test_search_narrows_the_table_as_you_type(crm: Crm, people: dict[str, 
         await pilot.press("y")
         await settle(pilot)
         assert table_names(app) == ["Cyan Corp"]
+        assert count_text(app) == "1 customer"  # not "1 customers"
         await pilot.press("backspace", "backspace")
         await settle(pilot)
         assert len(table_names(app)) == 3
+        assert count_text(app) == "3 customers"
 
 
 async def test_a_search_keystroke_and_its_rows_share_a_frame(

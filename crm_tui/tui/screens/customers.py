@@ -18,6 +18,7 @@ from textual.widgets.select import InvalidSelectValueError
 from textual.worker import get_current_worker
 
 from crm_tui.domain.entities.customer import CUSTOMER_STATUSES, CUSTOMER_TYPES
+from crm_tui.domain.wording import counted
 from crm_tui.services.customer_list import CustomerList, ListQuery
 from crm_tui.services.customer_view import customer_detail
 from crm_tui.tui.keymap import hint, hinted
@@ -178,7 +179,7 @@ class CustomersScreen(ExchangeActions):
         table = self.query_one(CustomerTable)
         table.mark(frozenset(self.marks))
         trash = " in the trash" if self.query_state.deleted else ""
-        count = f"{len(table.ids):,} customers{trash}"
+        count = counted(len(table.ids), "customer") + trash
         if self.marks:
             count += f" · {len(self.marks):,} marked"
         if self._progress is not None:

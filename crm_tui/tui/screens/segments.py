@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 
 from crm_tui.domain.money import format_money_short
 from crm_tui.domain.settings import Settings
+from crm_tui.domain.wording import counted
 from crm_tui.services.segments import SegmentCount
 from crm_tui.tui.keymap import hint
 from crm_tui.tui.widgets.badges import (
@@ -84,7 +85,7 @@ class SegmentsScreen(RecordListScreen):
             rows.append((str(s["id"]), ("custom", name, _count(s["count"]),
                                         s["rule_text"])))
         people = sum(c.count for c in counts if c.kind == "lifecycle")
-        summary = (f"{people:,} customers · {len(customs)} custom · live counts · "
+        summary = (f"{counted(people, 'customer')} · {len(customs)} custom · live counts · "
                    "lifecycle and RFM: first match wins")
         return Listing(summary, rows)
 
