@@ -8,6 +8,7 @@ for this query" from them, and one row's display values on demand, so a screen s
 
 from __future__ import annotations
 
+import bisect
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -65,12 +66,18 @@ class CustomerRow:
     standing: Standing
 
 
+def _searched(record: CustomerRecord) -> tuple[Any, ...]:
+    """The fields `search_text` is made from."""
+    return (record.name, record.email, record.phone, record.company, record.company_name,
+            record.tags)
+
+
 def search_text(record: CustomerRecord) -> str:
     """Everything search-as-you-type matches: name, email, phone, company, tags, folded
     (accents and case) as the typed text is."""
-    phone = record.phone
-    parts = [record.name, record.email, phone, "".join(ch for ch in phone if ch.isdigit()),
-             record.company, record.company_name, " ".join(record.tags)]
+    name, email, phone, company, company_name, tags = _searched(record)
+    parts = [name, email, phone, "".join(ch for ch in phone if ch.isdigit()), company,
+             company_name, " ".join(tags)]
     return fold("\x00".join(parts))
 
 
@@ -92,6 +99,8 @@ SORT_KEYS: dict[str, Callable[[CustomerRecord, Standing | None], Any]] = {
 NEEDS_STANDING = {"segment", "rfm", "tier"}
 MAX_TYPED = 64  # search answers remembered per sorted list
 FIRST_ROWS = 200  # rows made before the records are here: a tall terminal's first screens
+MENDED_SHARE = 4  # past a quarter of the rows changed, the sorted list is made again
+MOVED_AT_MOST = 500  # rows put in new places one by one; past that, sorted again
 
 
 class CustomerList:
@@ -170,11 +179,51 @@ class CustomerList:
         state = self._order_state(q)
         base = self._orders.get(state)
         if base is None:
+            base = self._mended(q, state)
+        if base is None:
             self._orders = {}  # older states are stale
             records = self._records = self.records.snapshot()
             ordered = [i for i in self._sorted(list(records), q)
                        if records[i].deleted == q.deleted]
             base = self._orders[state] = Matches(ordered, [])
+        return base
+
+    def _mended(self, q: ListQuery, state: tuple[Any, ...]) -> Matches | None:
+        """The base list of an older version of the records, mended with the customers
+        changed since (an import's commit changes thousands of customers' totals, not
+        their names: the order and the search text stay, and so do the answers by text);
+        None when it has to be made again (another sort or day, a sort by standing,
+        changes not remembered, or too many of them)."""
+        older = next(((s, m) for s, m in self._orders.items()
+                      if (s[:3], s[4]) == (state[:3], state[4])), None)
+        if older is None or q.sort in NEEDS_STANDING:
+            return None
+        (_, _, _, version, _), base = older
+        found = self.records.changed_since(version)
+        if found is None or len(found[1]) * MENDED_SHARE > len(self._records):
+            return None
+        changed = found[1]
+        records, made = self._records, self._text_by_id
+        key = SORT_KEYS.get(q.sort, SORT_KEYS["name"])
+        moved = {}
+        for i, record in changed.items():
+            was = records.get(i)
+            if record is None:
+                records.pop(i, None)
+            else:
+                records[i] = record
+            if record is not None and was is not None and (
+                    record.deleted == was.deleted and key(record, None) == key(was, None)
+                    and _searched(record) == _searched(was)):
+                held = made.get(i)
+                made[i] = (record, held[1] if held and held[0] is was else search_text(record))
+            else:
+                moved[i] = record
+        if len(moved) > MOVED_AT_MOST:
+            return None
+        if moved:
+            base = _moved(base, moved, q, lambda i: key(records[i], None))
+        self._orders = {state: base}
         return base
 
     def _search_texts(self, matches: Matches) -> list[str]:
@@ -277,6 +326,38 @@ class CustomerList:
         self.records.ensure()
         found = {t for record in self.records.snapshot().values() for t in record.tags}
         return sorted(found, key=str.casefold)
+
+
+def _moved(base: Matches, moved: Mapping[int, CustomerRecord | None], q: ListQuery,
+           key: Callable[[int], Any]) -> Matches:
+    """`base` without the `moved` customers, then those of them the query lists put back
+    in their places (the order `CustomerList._sorted` gives: by key, ties by id, the keys
+    reversed when descending). Its search text is made again where it is used."""
+    ids = [i for i in base.ids if i not in moved]
+    back = sorted(i for i, record in moved.items()
+                  if record is not None and record.deleted == q.deleted)
+
+    def place(i: int) -> _Place:
+        return _Place(key(i), i, q.descending)
+
+    for i in back:
+        ids.insert(bisect.bisect_left(ids, place(i), key=place), i)
+    return Matches(ids, [])
+
+
+class _Place:
+    """A row's place in a sorted list: its key first (reversed when descending), then
+    its id, always ascending."""
+
+    __slots__ = ("descending", "id", "key")
+
+    def __init__(self, key: Any, id_: int, descending: bool) -> None:
+        self.key, self.id, self.descending = key, id_, descending
+
+    def __lt__(self, other: _Place) -> bool:
+        if self.key != other.key:
+            return other.key < self.key if self.descending else self.key < other.key
+        return self.id < other.id
 
 
 def _row(customer_id: int, record: CustomerRecord, standing: Standing) -> CustomerRow:

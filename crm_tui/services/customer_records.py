@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -35,6 +36,7 @@ def name_key(doc: Doc) -> str:
     return fold(name.strip()) or str(doc.get("email") or "").casefold()
 
 
+LOGGED_VERSIONS = 256  # commits whose changed ids are remembered (changed_since)
 NAME_ORDER = "name_order"  # the customers table's index of live customers in name order
 
 
@@ -107,6 +109,8 @@ class CustomerRecords:
         self._met: list[dict[int, Doc | None]] = []
         self._listeners: list[Listener] = []
         self.version = 0  # bumped on every change
+        # The ids each of the latest versions changed, oldest first (see `changed_since`).
+        self._log: deque[tuple[int, tuple[int, ...]]] = deque(maxlen=LOGGED_VERSIONS)
         db.watch(tables.CUSTOMERS, self)
 
     def listen(self, listener: Listener) -> None:
@@ -117,9 +121,11 @@ class CustomerRecords:
     def committed(self, docs: Mapping[int, Doc | None], everything: bool) -> None:
         with self._lock:
             self.version += 1
+            self._log.append((self.version, tuple(docs)))
             if everything:
                 self._ready = False  # truncated, or commits missed: scanned again
                 self._records = {}
+                self._log.clear()
             for met in self._met:
                 met.update(docs)
             if self._ready:
@@ -153,6 +159,26 @@ class CustomerRecords:
         with self._lock:
             return dict(self._records) if self._ready else {}
 
+    def changed_since(self, version: int
+                      ) -> tuple[int, dict[int, CustomerRecord | None]] | None:
+        """(the version now, the record now of each customer changed after `version`:
+        None for one gone), so that what was made from the records then can be mended
+        instead of made again; None when that is not known (the records were scanned
+        since, or more versions passed than are remembered)."""
+        with self._lock:
+            if not self._ready:
+                return None
+            if version == self.version:
+                return version, {}
+            log = self._log
+            if not log or log[0][0] > version + 1 or version > self.version:
+                return None
+            changed: set[int] = set()
+            for logged, ids in log:
+                if logged > version:
+                    changed.update(ids)
+            return self.version, {i: self._records.get(i) for i in changed}
+
     def get(self, customer_id: int) -> CustomerRecord | None:
         """One record if the records are here, without waiting (None otherwise)."""
         return self._records.get(customer_id) if self._ready else None
@@ -172,6 +198,7 @@ class CustomerRecords:
                 self._apply(met)
                 self._ready = True
                 self.version += 1
+                self._log.clear()
 
 
 def documents(db: Database) -> Iterator[tuple[int, Doc]]:

@@ -1,0 +1,88 @@
+"""The customers list after commits: mended from the customers that changed, not sorted
+again (an import in another session changes thousands of customers' totals per commit,
+none of their names), and always the list a fresh sort gives."""
+
+from __future__ import annotations
+
+import pytest
+
+from crm_tui.services.crm import Crm
+from crm_tui.services.customer_list import CustomerList, ListQuery
+
+FIRST = ["Ann", "Bob", "Cy", "Dee", "Eve", "Finn", "Gus", "Hal", "Ivy", "Jo"]
+QUERIES = [ListQuery(), ListQuery(descending=True), ListQuery(sort="spent", descending=True),
+           ListQuery(sort="email"), ListQuery(text="a"), ListQuery(deleted=True),
+           ListQuery(sort="orders")]
+
+
+def people(crm: Crm, count: int = 20) -> list[int]:
+    return [crm.customers.create({"first_name": FIRST[n % 10], "last_name": f"L{n % 3}",
+                                  "email": f"p{n:02d}@example.com"}) for n in range(count)]
+
+
+def another(crm: Crm) -> Crm:
+    return Crm.open(crm.db.path, clock=crm.ctx.clock, staff="bob")
+
+
+def sorts(listing: CustomerList, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts the list's full sorts from now on."""
+    made: list[int] = []
+    full = listing._sorted
+
+    def counted(ids: list[int], q: ListQuery) -> list[int]:
+        made.append(len(ids))
+        return full(ids, q)
+
+    monkeypatch.setattr(listing, "_sorted", counted)
+    return made
+
+
+def test_sales_in_another_session_do_not_sort_the_list_again(
+        crm: Crm, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = people(crm)
+    listing = crm.customer_list
+    before = {text: listing.query(ListQuery(text=text)) for text in ("", "a", "an")}
+    made = sorts(listing, monkeypatch)
+    other = another(crm)
+    for customer in ids[:5]:
+        other.sales.record({"customer_id": customer, "item": "x", "total": "50"})
+    other.close()
+    assert {text: listing.query(ListQuery(text=text)) for text in ("", "a", "an")} == before
+    assert made == []
+    assert listing.rows_now([ids[0]])[ids[0]].spent_cents == 5000
+
+
+def edit(crm: Crm, change: str, ids: list[int], n: int) -> None:
+    """One change of the kind named, the `n`th of its kind, made by another session."""
+    other = another(crm)
+    target = ids[n % len(ids)]
+    if change == "rename":
+        other.customers.update(target, {"first_name": f"Abe{n}"})
+    elif change == "delete":
+        other.customers.delete(ids[n])
+    elif change == "restore":
+        other.customers.restore(ids[-1 - n])
+    elif change == "create":
+        other.customers.create({"first_name": "Bea", "email": f"b{n}@x.com"})
+    elif change == "sales":
+        for k, i in enumerate(ids[n:-len(QUERIES):4], 1):
+            other.sales.record({"customer_id": i, "item": "x", "total": str(k * 7 % 11)})
+    else:
+        other.customers.set_tags(target, [f"anchor{n}"])
+    other.close()
+
+
+@pytest.mark.parametrize("change", ["rename", "delete", "restore", "create", "sales", "tags"])
+def test_a_mended_list_is_the_list_a_fresh_sort_gives(
+        crm: Crm, change: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = people(crm)
+    for i in ids[-len(QUERIES):]:
+        crm.customers.delete(i)  # some to restore, and a trash to list
+    listing = crm.customer_list
+    made = sorts(listing, monkeypatch)
+    for n, q in enumerate(QUERIES):
+        listing.query(q)  # its sorted list made before the change
+        done = len(made)
+        edit(crm, change, ids, n)
+        assert listing.query(q) == CustomerList(crm.ctx, crm.segments).query(q), q
+        assert len(made) == done, f"{q} was sorted again"
