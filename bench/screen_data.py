@@ -3,10 +3,11 @@ without drawing it (headless: no terminal, no Textual event loop).
 
     SCREENS["pipeline"](crm) -> int   (how many things it read: a sanity check, not a figure)
 
-The dashboard, pipeline and tasks screens gather their data in one function of their own
-(`collect_figures`, `board_data`, `agenda_data`), called here as the screen calls it (their
+The dashboard, pipeline, tasks and feedback screens gather their data in one function of
+their own (`collect_figures`, `board_data`, `agenda_data`, `read_inbox`, then the comments
+and names of one screenful of feedback), called here as the screen calls it (their
 modules import Textual, as the running app has: import this module before timing); the
-segments, products and feedback lists read a few services in their `fetch`, repeated here
+segments and products lists read a few services in their `fetch`, repeated here
 call for call (their rows' colors need a running app). The customers screen's first rows
 are what its query worker shows first in a new session: the list's first page (the
 store's name order and the first rows' documents), else the default query, and one
@@ -19,6 +20,7 @@ from collections.abc import Callable
 
 from crm_tui.services.crm import Crm
 from crm_tui.services.customer_list import ListQuery
+from crm_tui.tui.screens.feedback import read_inbox
 from crm_tui.tui.screens.pipeline import BoardView, board_data
 from crm_tui.tui.screens.tasks import agenda_data
 from crm_tui.tui.widgets.kpi import collect_figures
@@ -55,10 +57,11 @@ def products(crm: Crm) -> int:
 
 
 def feedback(crm: Crm) -> int:
-    inbox = crm.feedback.inbox()
-    crm.customers.display_names(f.get("customer_id") for f in inbox)
-    crm.feedback.nps(inbox)
-    return len(inbox)
+    inbox = read_inbox(crm)
+    shown = inbox.rows[:SCREENFUL]  # the rows on screen read their comments and names
+    crm.feedback.comments(r.id for r in shown)
+    crm.customers.display_names(r.customer_id for r in shown)
+    return len(inbox.rows)
 
 
 SCREENS: dict[str, Callable[[Crm], int]] = {

@@ -20,8 +20,10 @@ from .changes import Changes
 from .context import ServiceContext
 from .edits import check_edit
 from .records import (
+    R,
     Record,
     fetch,
+    record_customer,
     save_edit,
     shown_records,
     stamped_new,
@@ -90,9 +92,11 @@ class CustomerRecords:
     def _customer(self, customer_id: int, *, include_deleted: bool = False) -> Document:
         return fetch(self.customers, "customer", customer_id, include_deleted=include_deleted)
 
-    def _shown_only(self, records: list[Record]) -> list[Record]:
-        """The records lists show: anonymous ones and those of live customers."""
-        return shown_records(self.customers, records)
+    def _shown_only(self, records: list[R], *,
+                    customer_of: Callable[[R], int | None] = record_customer) -> list[R]:
+        """The records lists show: anonymous ones and those of live customers (each
+        record's customer as `customer_of` finds it: a projection's own way)."""
+        return shown_records(self.customers, records, customer_of=customer_of)
 
     def _shown_records(self) -> list[Record]:
         """Every record but those of soft-deleted customers (what lists and counts show),

@@ -3,12 +3,19 @@
 Sentiment is computed from the rating by the domain rules under the feedback settings and
 stored with the feedback, so lists and counts need not recompute it. Feedback may be
 anonymous (no customer).
+
+The inbox holds one small row per feedback (`InboxRow`: what orders, counts and badges
+it), never the documents: at 100,000 customers the inbox lists about 19,000 feedback, and
+a list drawn a screenful at a time reads the comments and names of the rows on screen
+only (`comments`, and the customers' names).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from crm_tui.domain.entities.feedback import validate_feedback
 from crm_tui.domain.rules.feedback import (
@@ -19,9 +26,36 @@ from crm_tui.domain.rules.feedback import (
 
 from . import tables
 from .base import CustomerRecords
-from .records import Record, latest_first, newest_first
+from .records import Record, newest_first
 
 TABLE = tables.FEEDBACK
+
+
+class InboxRow(NamedTuple):
+    """One feedback as the inbox orders, counts and badges it (no comments, no notes)."""
+
+    id: int
+    customer_id: int | None
+    date: str
+    rating: int
+    sentiment: str
+    recommend_score: int | None
+    resolved: bool
+
+    @classmethod
+    def of(cls, feedback_id: int, doc: Mapping[str, Any]) -> InboxRow:
+        customer = doc.get("customer_id")
+        return cls(feedback_id, None if customer is None else int(customer),
+                   sys.intern(str(doc.get("date") or "")), int(doc.get("rating") or 0),
+                   sys.intern(str(doc.get("sentiment") or "")), doc.get("recommend_score"),
+                   bool(doc.get("resolved")))
+
+
+def inbox_order(rows: Sequence[InboxRow]) -> list[InboxRow]:
+    """Unresolved feedback first, then the rest; newest first within each (the
+    later-created first on a day)."""
+    newest = sorted(rows, key=lambda r: (r.date, r.id), reverse=True)
+    return sorted(newest, key=lambda r: r.resolved)  # stable: keeps newest first
 
 
 class FeedbackService(CustomerRecords):
@@ -33,18 +67,23 @@ class FeedbackService(CustomerRecords):
         """The customer's feedback, newest first."""
         return newest_first(self._customer_documents(customer_id))
 
-    def inbox(self, *, unresolved_only: bool = False) -> list[Record]:
-        """Unresolved feedback first, then the rest; newest first within each."""
-        docs = latest_first(d for d in self._shown_records()
-                            if not (unresolved_only and d.get("resolved")))
-        return sorted(docs, key=lambda d: bool(d.get("resolved")))  # stable: keeps newest first
+    def inbox(self, *, unresolved_only: bool = False) -> list[InboxRow]:
+        """Every shown feedback as a row (`inbox_order`), streamed from the store: no
+        document is held."""
+        rows = self._shown_only([InboxRow.of(i, doc) for i, doc in self.ctx.db.scan(TABLE)],
+                                customer_of=attrgetter("customer_id"))
+        return inbox_order([r for r in rows if not (unresolved_only and r.resolved)])
 
-    def nps(self, inbox: list[Record] | None = None) -> NpsBreakdown:
+    def comments(self, feedback_ids: Iterable[int]) -> dict[int, str]:
+        """The comments of these feedback ("" for none): the rows on screen's."""
+        docs = self.ctx.db.get_many(TABLE, feedback_ids)
+        return {i: str(doc.get("comments") or "") for i, doc in docs.items()}
+
+    def nps(self, inbox: Sequence[InboxRow] | None = None) -> NpsBreakdown:
         """Promoters, passives, detractors and the NPS over feedback with a recommend score.
         `inbox`: what `inbox()` just returned (not read again)."""
-        shown = self._shown_records() if inbox is None else inbox
-        return nps_breakdown((d.get("recommend_score") for d in shown),
-                             self.ctx.settings.feedback)
+        shown = self.inbox() if inbox is None else inbox
+        return nps_breakdown((r.recommend_score for r in shown), self.ctx.settings.feedback)
 
     # ----- writing -----------------------------------------------------------------------
     def submit(self, data: Mapping[str, Any]) -> int:

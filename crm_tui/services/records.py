@@ -5,8 +5,8 @@ something."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from tinydb.table import Document
 
@@ -15,6 +15,7 @@ from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.store import StoreTable
 
 Record = dict[str, Any]  # a document as services hand it out: its fields and its "id"
+R = TypeVar("R")  # a record, or a list's projection of one
 
 # Documents read from disk per call of `documents_of`: a list naming every record's
 # customer reads thousands of them, and holding all at once grows the process for good
@@ -61,14 +62,21 @@ def existed_on(doc: Mapping[str, Any], day: dt.date) -> bool:
     return since(doc) <= day.isoformat()
 
 
-def shown_records(customers: StoreTable, records: list[Record]) -> list[Record]:
+def record_customer(record: Mapping[str, Any]) -> int | None:
+    """A record's customer id (None: anonymous, or about no customer)."""
+    customer = record.get("customer_id")
+    return None if customer is None else int(customer)
+
+
+def shown_records(customers: StoreTable, records: list[R], *,
+                  customer_of: Callable[[R], int | None] = record_customer) -> list[R]:
     """The records shown in lists: anonymous ones and those of customers not soft-deleted
     (a soft-deleted customer is hidden everywhere but its own history, records included),
-    their customers read together, a batch at a time."""
-    wanted = {int(r["customer_id"]) for r in records if r.get("customer_id") is not None}
+    their customers read together, a batch at a time. `customer_of`: a record's customer
+    id (a projection's field instead of a document's)."""
+    wanted = {c for c in map(customer_of, records) if c is not None}
     live = {doc.doc_id for doc in documents_of(customers, wanted) if not doc.get("deleted_at")}
-    return [r for r in records
-            if r.get("customer_id") is None or int(r["customer_id"]) in live]
+    return [r for r in records if (c := customer_of(r)) is None or c in live]
 
 
 def save_edit(table: StoreTable, current: Document, edit: Mapping[str, Any],

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # the screens define the values they read; they import this m
 
     from .app import DatabaseState
     from .screens.dashboard import Stamp
+    from .screens.feedback import Inbox
     from .screens.pipeline import BoardData
     from .screens.record_list import Listing
     from .screens.tasks import AgendaData
@@ -120,8 +121,16 @@ class AgendaReady(WorkerResult):
         self.agenda = agenda
 
 
+class InboxListed(WorkerResult):
+    """The feedback inbox: a small row per feedback, and the NPS."""
+
+    def __init__(self, inbox: Inbox) -> None:
+        super().__init__()
+        self.inbox = inbox
+
+
 class RecordsListed(WorkerResult):
-    """The rows of a list of records (products, segments, feedback...)."""
+    """The rows of a list of records (products, segments...)."""
 
     def __init__(self, listing: Listing) -> None:
         super().__init__()

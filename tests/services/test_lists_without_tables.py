@@ -30,7 +30,7 @@ def _seeded(path: Path) -> None:
     late = crm.pipeline.create({"customer_id": bob, "name": "Late deal", "value": 500})
     crm.pipeline.move(late, "Closed Won")
     crm.pipeline.move(crm.pipeline.deals()[0]["id"], "Qualification")
-    crm.feedback.resolve(crm.feedback.inbox()[0]["id"], "Called back")
+    crm.feedback.resolve(crm.feedback.inbox()[0].id, "Called back")
     crm.feedback.submit({"rating": 5, "date": "2026-06-09"})  # anonymous
     crm.customers.delete(gone)
     crm.close()
@@ -74,10 +74,10 @@ def test_the_inbox_reads_no_table(tmp_path: Path) -> None:
     fresh = open_session(path)
     inbox, unresolved, nps, _ = _inbox(fresh)
     assert _loaded(fresh) == set()
-    assert [(f["date"], bool(f.get("resolved"))) for f in inbox] == [
+    assert [(f.date, f.resolved) for f in inbox] == [
         ("2026-06-09", False), ("2026-06-02", False), ("2026-06-01", False),
         ("2026-06-04", True)]  # unresolved first, newest first; not the deleted customer's
-    assert [f["id"] for f in unresolved] == [f["id"] for f in inbox[:3]]
+    assert [f.id for f in unresolved] == [f.id for f in inbox[:3]]
     assert nps[0].promoters + nps[0].passives + nps[0].detractors == 3
     assert fresh.feedback.nps(inbox) == nps[0]  # from the inbox just read
     answers = _inbox(fresh)

@@ -1,24 +1,46 @@
 """Feedback: the inbox (unresolved first, newest first) with ratings, sentiment badges and
-the NPS; resolve with notes, reopen, and jump to the customer who wrote it."""
+the NPS; resolve with notes, reopen, and jump to the customer who wrote it.
+
+The inbox is read in a worker as one small row per feedback (`InboxRow`), and drawn a
+screenful at a time: the comments and customers' names of the rows on screen are read
+as they come into view, so 19,000 feedback cost what 40 do.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any, ClassVar
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Static, TextArea
+from textual.theme import Theme
+from textual.widgets import Header, Static, TextArea
+from textual.worker import get_current_worker
 
+from crm_tui.domain.rules.feedback import NpsBreakdown
+from crm_tui.services.feedback import InboxRow
 from crm_tui.tui.keymap import hinted
-from crm_tui.tui.widgets.badges import badge
+from crm_tui.tui.messages import InboxListed
+from crm_tui.tui.widgets.badges import badge, rich_colors
+from crm_tui.tui.widgets.cells import fit_cells
+from crm_tui.tui.widgets.footer import Footer
+from crm_tui.tui.widgets.paged_list import PagedList
 
-from .record_list import Listing, RecordListScreen
+from .base import CrmScreen
+
+if TYPE_CHECKING:
+    from crm_tui.services.crm import Crm
 
 SENTIMENT_COLORS = {"positive": "success", "neutral": "warning", "negative": "error"}
+# (title, width); the comments take the room left
+COLUMNS = (("Date", 10), ("Customer", 14), ("Rating", 6), ("Sentiment", 10), ("NPS", 3),
+           ("State", 5))
+GAP = 2  # cells between columns
 
 
 def stars(rating: int) -> str:
@@ -63,44 +85,139 @@ class ResolveScreen(ModalScreen[str | None]):
         self.dismiss(self.query_one(TextArea).text.strip())
 
 
-class FeedbackScreen(RecordListScreen):
-    SUB_TITLE = "Feedback"
-    COLUMNS: ClassVar = (("Date", 10), ("Customer", 14), ("Rating", 6), ("Sentiment", 10),
-                         ("NPS", 3), ("State", 5), ("Comments", None))
+@dataclass(frozen=True)
+class Inbox:
+    """What the worker read: every shown feedback's row, in the inbox's order, and the NPS."""
+
+    rows: Sequence[InboxRow]
+    nps: NpsBreakdown
+
+    @property
+    def summary(self) -> str:
+        nps = self.nps
+        score = "n/a" if nps.score is None else f"{nps.score:+.0f}"
+        unresolved = sum(1 for r in self.rows if not r.resolved)
+        return (f"NPS {score} · promoters {nps.promoters}, passives {nps.passives}, "
+                f"detractors {nps.detractors} · {unresolved} open of {len(self.rows)}")
+
+
+def read_inbox(crm: Crm) -> Inbox:
+    """The inbox as the screen first shows it (read in a worker)."""
+    rows = crm.feedback.inbox()
+    return Inbox(rows, crm.feedback.nps(rows))
+
+
+def header_line() -> Text:
+    return Text("".join(fit_cells(title, width) + " " * GAP for title, width in COLUMNS)
+                + "Comments")
+
+
+class InboxLines:
+    """The inbox's rows as a `PagedList` draws them: the rows on screen read their
+    comments and customers' names together."""
+
+    def __init__(self, crm: Crm, rows: Sequence[InboxRow], theme: Mapping[str, str]) -> None:
+        self.crm = crm
+        self.rows = rows
+        self.theme = theme
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def selectable(self, index: int) -> bool:
+        return True
+
+    def lines(self, indexes: Sequence[int], width: int) -> dict[int, Text]:
+        rows = [self.rows[i] for i in indexes]
+        comments = self.crm.feedback.comments(r.id for r in rows)
+        names = self.crm.customers.display_names(r.customer_id for r in rows)
+        flex = max(8, width - sum(w + GAP for _, w in COLUMNS))
+        return {i: self._line(r, comments.get(r.id, ""), names, flex)
+                for i, r in zip(indexes, rows, strict=True)}
+
+    def _line(self, row: InboxRow, comments: str, names: Mapping[int, str], flex: int) -> Text:
+        sentiment = badge(row.sentiment, SENTIMENT_COLORS.get(row.sentiment, ""), self.theme)
+        sentiment.truncate(COLUMNS[3][1], pad=True)
+        state = (Text("done", style="dim") if row.resolved
+                 else Text("open", style=f"bold {self.theme.get('warning', '')}"))
+        score = "" if row.recommend_score is None else str(row.recommend_score)
+        gap = " " * GAP
+        return Text.assemble(
+            fit_cells(row.date, 10), gap, fit_cells(customer_name(row.customer_id, names), 14),
+            gap, fit_cells(stars(row.rating), 6), gap, sentiment, gap,
+            fit_cells(score, 3, right=True), gap, state, " " * (5 - len(state.plain) + GAP),
+            fit_cells(comments.replace("\n", " "), flex))
+
+
+def customer_name(customer_id: int | None, names: Mapping[int, str]) -> str:
+    if customer_id is None:
+        return "anonymous"
+    return names.get(customer_id) or f"#{customer_id}"  # "": no such customer
+
+
+class FeedbackScreen(CrmScreen):
     EMPTY = "No feedback yet: {customers.feedback} on a customer records some."
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "resolve", "Resolve", id="feedback.resolve", priority=True),
         Binding("o", "reopen", "Reopen", id="feedback.reopen"),
         Binding("c", "customer", "Customer", id="feedback.customer"),
     ]
+    DEFAULT_CSS = """
+    FeedbackScreen #list-summary { height: 1; padding: 0 1; background: $panel; color: $text; }
+    FeedbackScreen #records { height: 1fr; padding: 0 1; }
+    FeedbackScreen #list-empty { padding: 1 2; color: $text-muted; }
+    """
 
-    def fetch(self, theme: Mapping[str, str]) -> Listing:
-        inbox = self.crm.feedback.inbox()
-        names = self.crm.customers.display_names(f.get("customer_id") for f in inbox)
-        rows = []
-        for f in inbox:
-            rows.append((str(f["id"]), (
-                f.get("date") or "", self._customer_name(f.get("customer_id"), names),
-                stars(f["rating"]),
-                badge(sentiment := str(f.get("sentiment") or ""),
-                      SENTIMENT_COLORS.get(sentiment, ""), theme),
-                Text("" if f.get("recommend_score") is None else str(f["recommend_score"]),
-                     justify="right"),
-                Text("done", style="dim") if f.get("resolved")
-                else Text("open", style=f"bold {theme.get('warning', '')}"),
-                (f.get("comments") or "").replace("\n", " "))))
-        nps = self.crm.feedback.nps(inbox)
-        score = "n/a" if nps.score is None else f"{nps.score:+.0f}"
-        unresolved = sum(1 for f in inbox if not f.get("resolved"))
-        summary = (f"NPS {score} · promoters {nps.promoters}, passives {nps.passives}, "
-                   f"detractors {nps.detractors} · {unresolved} open of {len(inbox)}")
-        return Listing(summary, rows)
+    def __init__(self) -> None:
+        super().__init__()
+        self.inbox = Inbox([], NpsBreakdown(0, 0, 0, 0, None))
 
-    @staticmethod
-    def _customer_name(customer_id: int | None, names: Mapping[int, str]) -> str:
-        if customer_id is None:
-            return "anonymous"
-        return names[customer_id] or f"#{customer_id}"  # "": no such customer
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("", id="list-summary")
+        yield PagedList(header=header_line(), zebra=True, id="records")
+        yield Static(hinted(self, self.EMPTY), id="list-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "Feedback"
+        self.query_one("#list-empty").display = False
+        self.query_one(PagedList).focus()
+        # Badge colors come from the theme: a new theme redraws them.
+        self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _theme_changed(self, theme: Theme) -> None:
+        self._show(self.inbox)
+
+    # ----- data --------------------------------------------------------------------------
+    def refresh_data(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="feedback-inbox")
+    def _load(self) -> None:
+        inbox = read_inbox(self.crm)
+        if not get_current_worker().is_cancelled:
+            self.post_message(InboxListed(inbox))
+
+    def on_inbox_listed(self, message: InboxListed) -> None:
+        self._show(message.inbox)
+
+    def _show(self, inbox: Inbox) -> None:
+        listing = self.query_one(PagedList)
+        current = self.current_id()
+        self.inbox = inbox
+        ids = [r.id for r in inbox.rows]
+        cursor = ids.index(current) if current in ids else listing.cursor
+        theme = rich_colors(self.app.theme_variables)
+        listing.show(InboxLines(self.crm, inbox.rows, theme), cursor)
+        self.query_one("#list-summary", Static).update(inbox.summary)
+        self.query_one("#list-empty").display = not inbox.rows
+
+    def current_id(self) -> int | None:
+        """The feedback under the cursor."""
+        index = self.query_one(PagedList).current
+        return None if index is None or index >= len(self.inbox.rows) else (
+            self.inbox.rows[index].id)
 
     # ----- actions -----------------------------------------------------------------------
     def _current(self) -> dict[str, Any] | None:
