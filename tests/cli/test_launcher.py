@@ -84,4 +84,5 @@ def test_opening_the_app_starts_no_other_process(db_path: Path,
             entry.main()
     finally:
         gc.set_threshold(*thresholds)
+        gc.unfreeze()  # and freezes the collector as the command ends
     assert ended.value.code == 0 and started == []
