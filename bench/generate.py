@@ -5,10 +5,12 @@
 Written straight through the store in large transactions (the services would audit and
 validate each record, which is not what is being measured), with the customers' totals and
 loyalty counters computed exactly as the services keep them, so every screen and export
-reads it as real data. Same seed, same database. The last compaction is an app session's
-(as `crm compact` does it), so the files for fast reading and the dashboard's saved figures
-are there as the app leaves them: a compaction by a bare store would leave them out, and
-the first reader would pay to write them.
+reads it as real data. Three custom segments, as a user would define them (on totals, on
+tags, on a field only the documents hold), so that their cost is measured. Same seed, same
+database. The last compaction is an app session's (as `crm compact` does it), as of
+AS_OF, so the files for fast reading, the dashboard's saved figures and that day's segment
+standings are there as the app leaves them: a compaction by a bare store would leave them
+out, and the first reader would pay to write them.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from tinydb.table import Document
 
 from crm_tui.domain.rules.loyalty import points_for_purchase
 from crm_tui.services import tables
+from crm_tui.services.context import Clock
 from crm_tui.services.crm import Crm
 from crm_tui.store import Database
 
@@ -35,6 +38,12 @@ ITEMS = [("Laptop", 120_000), ("Monitor", 32_000), ("Keyboard", 7_900), ("Mouse"
          ("Dock", 18_900), ("Headset", 9_900), ("Cable", 999), ("Support plan", 49_900)]
 CHANNELS = ["email", "phone", "sms", "chat", "in_person", "whatsapp", "meeting", "demo"]
 STAMP = f"{AS_OF.isoformat()}T09:00:00"
+SEGMENTS = [
+    {"name": "Big spenders", "match": "all", "conditions": ["total_spent >= 5000"]},
+    {"name": "Newsletter VIPs", "match": "all",
+     "conditions": ["tags has vip", "tags has newsletter"]},
+    {"name": "Email opt-ins", "match": "all", "conditions": ["email_opt_in = true"]},
+]
 
 
 Event = tuple[str, dict[str, Any]]
@@ -98,8 +107,11 @@ def generate(path: Path, customers: int, events: int, seed: int = 1) -> dict[str
     table = db.table(tables.CUSTOMERS)
     for _ in range(0, customers, CHUNK):
         table.insert_multiple(_take(source, CHUNK))
-    crm = Crm(db)
+    crm = Crm(db, clock=Clock.at(AS_OF), staff="bench")
+    for segment in SEGMENTS:
+        crm.segments.create(segment)
     crm.dashboard_view.warm()  # so that the compaction saves the dashboard's figures
+    crm.segments.counts()  # and the segment standings of AS_OF
     db.compact()
     crm.close()
     return {"events_s": events_done - started, "total_s": time.perf_counter() - started}

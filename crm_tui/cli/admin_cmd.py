@@ -15,6 +15,7 @@ from crm_tui.services.base import disk_indexes
 from crm_tui.services.context import Clock
 from crm_tui.services.crm import Crm
 from crm_tui.services.erase_everywhere import ErasureReport, erase_everywhere
+from crm_tui.services.membership import saved_standings_notes
 from crm_tui.services.selection import find_customer
 from crm_tui.store.check import CheckFailed, CheckReport, check_database
 from crm_tui.store.repair import RepairReport, repair_database
@@ -66,7 +67,8 @@ def check(ctx: click.Context, repair: bool) -> None:
         print_repair(repair_database(db_path(ctx)))
         return
     try:
-        report = check_database(db_path(ctx), disk_indexes(), DERIVATIONS)
+        report = check_database(db_path(ctx), disk_indexes(), DERIVATIONS,
+                                [saved_standings_notes])
     except CheckFailed as exc:
         print_report(exc.report)
         raise
@@ -105,9 +107,10 @@ def restore(ctx: click.Context, path: Path) -> None:
 @click.pass_context
 def compact(ctx: click.Context) -> None:
     """Fold the journal into fresh table snapshots (also done automatically), with the
-    dashboard's figures saved beside them."""
+    dashboard's figures and today's segment standings saved beside them."""
     with open_crm(ctx) as crm:
         crm.dashboard_view.warm()  # so that the compaction saves them
+        crm.segments.counts()  # the same
         crm.db.compact()
     click.echo("compacted")
 

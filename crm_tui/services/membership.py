@@ -13,6 +13,12 @@ standing depends on moves: the date (from the context clock) or the settings. Al
 of it happens lazily, on the next query. One customer's standing (a badge, a 360 view) is
 computed from that customer's document alone, never waiting for the others'.
 
+Today's standings are saved beside the snapshots (saved_standings.py): by the session
+that had to compute them, and by each compaction of a session that has them current. A
+session whose day, settings and rules match the saved ones starts from them and scores
+only the customers the journal changed since (their documents read by id): its first
+counts build no records and score no one else.
+
 Member keys: built-in segments are "lifecycle:<segment>", "rfm:<RFM segment>" and
 "tier:<tier>" (see `builtin_key`); a custom segment is its integer id.
 """
@@ -32,7 +38,7 @@ from crm_tui.domain.segments import customer_facts, evaluate, fields_used
 from crm_tui.domain.settings import Settings
 from crm_tui.store import Database, StoreTable
 
-from . import tables
+from . import saved_standings, tables
 from .context import ServiceContext
 from .customer_records import CustomerRecord, CustomerRecords, documents
 from .customers import ZERO_TOTALS
@@ -42,6 +48,9 @@ from .records import existed_on
 LIFECYCLE, RFM, TIER = "lifecycle", "rfm", "tier"
 BUILTIN_KINDS = (LIFECYCLE, RFM, TIER)
 OBSERVER_NAME = "segment_membership"
+# Customers changed since the saved standings that a compaction scores again, under the
+# store's lock, to save them for the next journal; past that, the next session does it.
+SCORED_AT_COMPACTION = 20_000
 
 MemberKey = str | int
 Doc = Mapping[str, Any]
@@ -109,6 +118,11 @@ class Standing:
     tier: str
     custom: frozenset[int]
 
+    def fields(self) -> saved_standings.Fields:
+        """The standing as saved (saved_standings.py)."""
+        return (self.lifecycle, self.overridden, self.rfm_segment, self.rfm_code, self.tier,
+                tuple(sorted(self.custom)))
+
     def member_keys(self) -> Iterator[MemberKey]:
         yield builtin_key(LIFECYCLE, self.lifecycle)
         if self.rfm_segment is not None:  # customers without orders have no RFM segment
@@ -152,6 +166,18 @@ class Groups:
     def __init__(self) -> None:
         self.standing: dict[int, Standing] = {}
         self.members: dict[MemberKey, set[int]] = {}
+
+    @classmethod
+    def saved(cls, body: bytes) -> Groups:
+        """The groups saved_standings.encode saved (ValueError, KeyError, TypeError when
+        the body is not that)."""
+        groups = cls()
+        for (lifecycle, overridden, rfm, code, tier, custom), ids in saved_standings.decode(body):
+            standing = Standing(lifecycle, overridden, rfm, code, tier, frozenset(custom))
+            groups.standing.update(dict.fromkeys(ids, standing))
+            for key in standing.member_keys():
+                groups.members.setdefault(key, set()).update(ids)
+        return groups
 
     def put(self, customer_id: int, standing: Standing | None) -> None:
         old = self.standing.get(customer_id)
@@ -232,6 +258,7 @@ class SegmentMembership:
         self._watch = _DefinitionsWatch(self.name)
         ctx.db.observe(tables.SEGMENTS, self._watch)
         self.records.listen(self._committed)
+        ctx.db.save_at_compaction(saved_standings.NAME, self._at_compaction)
 
     def _committed(self, docs: Mapping[int, Doc | None], everything: bool) -> None:
         with self._changed_lock:
@@ -248,14 +275,15 @@ class SegmentMembership:
     def groups(self, as_of: dt.date | None = None) -> Groups:
         """Current groups (as of today, kept incrementally), or computed afresh for another
         date. Treat the result as read-only."""
-        self.records.ensure()  # built before the view: the first scan takes a while
         while True:
             with self.ctx.db.view():
                 today = self.ctx.clock.today()
                 day = today if as_of is None else as_of
-                current = self._refresh(today)
+                current = self._refresh(today) or (day == today and self._from_saved(today))
                 if current and day == today:
                     return self._groups
+            self.records.ensure()  # not in the view: the first scan takes a while
+            with self.ctx.db.view():
                 if not current:
                     self._take_changed()  # the records have them, the scan below reads them
                 settings, (version, definitions) = self.ctx.settings, self._definitions
@@ -273,7 +301,11 @@ class SegmentMembership:
                 self._groups, self._key = groups, self._wanted_key(today, settings)
                 self._rules_changed = set()
                 self._refresh(today)  # the customers committed during the scan
-                return self._groups
+                key = saved_standings.key_of(today, settings, definitions.rules)
+                start, standing = self.ctx.db.journal_start(), dict(self._groups.standing)
+            # Saved for the next sessions of the day (outside the view: writers go on).
+            self.ctx.db.save_result(saved_standings.NAME, key, _encoded(standing), start)
+            return self._groups
 
     def members(self, key: MemberKey, as_of: dt.date | None = None) -> list[int]:
         """Ids of a segment's members, ascending (copied in the view: workers may write)."""
@@ -347,21 +379,81 @@ class SegmentMembership:
         if (lost or self._wanted_key(today, self.ctx.settings) != self._key
                 or self._rules_changed is None):
             return False  # the scan due covers the changed customers
-        settings = self.ctx.settings
-        docs: Mapping[int, Doc] | None = None
-        if changed and definitions.needs_documents:
-            docs = self.ctx.db.get_many(tables.CUSTOMERS, changed)  # in the view: current
-        for cid in changed:
-            record = self.records.get(cid)
-            doc = docs.get(cid) if docs is not None else record.facts() if record else None
-            self._groups.put(cid, member_standing(cid, doc, today, settings, definitions))
-        rules = dict(definitions.rules)
+        self._score(self._groups, changed, today, definitions)
+        settings, rules = self.ctx.settings, dict(definitions.rules)
         for sid in self._rules_changed:
             rule = rules.get(sid)
             ids = set(self._matching(rule, today, settings)) if rule else set()
             self._groups.set_rule(sid, ids)
         self._rules_changed = set()
         return True
+
+    def _score(self, groups: Groups, changed: Iterable[int], today: dt.date,
+               definitions: Definitions) -> None:
+        """Score these customers again into `groups` (in a view: current), from their
+        records when those hold what the rules read, else from their documents."""
+        settings = self.ctx.settings
+        docs: Mapping[int, Doc] | None = None
+        if changed and (definitions.needs_documents or not self.records.ready):
+            docs = self.ctx.db.get_many(tables.CUSTOMERS, changed)
+        for cid in changed:
+            record = self.records.get(cid)
+            doc = docs.get(cid) if docs is not None else record.facts() if record else None
+            groups.put(cid, member_standing(cid, doc, today, settings, definitions))
+
+    def _from_saved(self, today: dt.date, *, at_most: int | None = None) -> bool:
+        """Start from the standings saved for today, these settings and rules, and score
+        again the customers the journal changed since they were saved (in a view). False
+        when there are none usable, or more than `at_most` customers changed."""
+        definitions, settings = self.definitions(), self.ctx.settings
+        key = saved_standings.key_of(today, settings, definitions.rules)
+        body = self.ctx.db.saved_result(saved_standings.NAME, key)
+        changed = self.ctx.db.journal_changes(tables.CUSTOMERS)
+        if body is None or changed is None or (at_most is not None and len(changed) > at_most):
+            return False
+        try:
+            groups = Groups.saved(body)
+        except (ValueError, KeyError, TypeError):
+            return False  # not what this version saves: computed again
+        self._take_changed()  # all in `changed`: the journal since it began
+        self._score(groups, changed, today, definitions)
+        self._groups, self._key = groups, self._wanted_key(today, settings)
+        self._rules_changed = set()
+        return True
+
+    def _at_compaction(self) -> tuple[str, bytes] | None:
+        """Today's standings as of the end of the journal being compacted, if this session
+        has them (current, or saved and little changed since): what the compaction saves
+        for the next journal. Under the store's lock: never a scan."""
+        today = self.ctx.clock.today()
+        with self.ctx.db.view():
+            if not (self._refresh(today)
+                    or self._from_saved(today, at_most=SCORED_AT_COMPACTION)):
+                return None
+            key = saved_standings.key_of(today, self.ctx.settings, self._definitions[1].rules)
+            return key, _encoded(self._groups.standing)
+
+    def saved_problem(self) -> str | None:
+        """What is wrong with the standings saved for today, the settings and the rules:
+        "are damaged", "do not match the records" (once the journal's changes are scored
+        over them, against everyone scored from the documents), or None (they match, or
+        none was saved for them). Reads every customer (`crm check`)."""
+        today = self.ctx.clock.today()
+        with self.ctx.db.view():
+            settings, definitions = self.ctx.settings, self.definitions()
+            key = saved_standings.key_of(today, settings, definitions.rules)
+            problem = self.ctx.db.saved_result_problem(saved_standings.NAME, key)
+            if problem is not None:
+                return "are damaged" if problem.startswith("damaged") else None
+            if not self._from_saved(today):
+                return "are damaged"  # checksums right, but not what this version writes
+            saved = dict(self._groups.standing)
+        self.records.ensure()
+        records = self.records.snapshot()
+        scored = self._scored(records, today, settings,
+                              _custom_members(self.ctx.db, records, today, settings,
+                                              definitions), existing=False)
+        return None if scored.standing == saved else "do not match the records"
 
     def _matching(self, rule: Doc, as_of: dt.date, settings: Settings) -> Iterator[int]:
         """Live customers a rule holds."""
@@ -384,6 +476,20 @@ class SegmentMembership:
             held = customs.get(cid)
             groups.put(cid, replace(standing, custom=held) if held else standing)
         return groups
+
+
+def saved_standings_notes(db: Database) -> list[str]:
+    """`crm check`'s notes on the segment standings saved for today (none: all is well)."""
+    problem = SegmentMembership(ServiceContext(db)).saved_problem()
+    if problem is None:
+        return []
+    return [f"the saved segment standings of today {problem}, which is not damage (they are "
+            "never trusted over the records): the next session to count the segments, or "
+            "'crm compact', writes them again"]
+
+
+def _encoded(standing: Mapping[int, Standing]) -> bytes:
+    return saved_standings.encode({cid: each.fields() for cid, each in standing.items()})
 
 
 def _custom_members(db: Database, records: Mapping[int, CustomerRecord], as_of: dt.date,

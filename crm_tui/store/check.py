@@ -10,10 +10,11 @@ all collected, each naming its file and offset; any problem makes the check fail
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .database import Database
 from .derivations import Spec
 from .derived_files import Unusable
 from .engine import Engine
@@ -49,16 +50,20 @@ class CheckFailed(StoreError):
 
 def check_database(path: str | os.PathLike[str],
                    indexes: Iterable[tuple[str, Index]] = (),
-                   derivations: Iterable[Spec] = ()) -> CheckReport:
+                   derivations: Iterable[Spec] = (),
+                   results: Iterable[Callable[[Database], list[str]]] = ()) -> CheckReport:
     """Check the database at `path`; raises CheckFailed (or, when it cannot be opened at
     all, the store's error saying why) if anything is damaged. `indexes` (table, index):
     the indexes kept on disk whose files are checked against the documents too (those the
     app declares); a file missing, damaged or not matching is noted, never damage. So are
-    the saved states of `derivations` (the dashboard's figures, derivations.py)."""
+    the saved states of `derivations` (the dashboard's figures, derivations.py), and what
+    each of `results` says of the results saved for it (saved_results.py): notes on what
+    is to rebuild, read through the database opened here."""
     try:
-        engine = Engine(path, create=False, read_only=True)
+        db = Database(path, create=False, read_only=True)
     except CorruptFileError as exc:  # too damaged to open: nothing more can be looked at
         raise CheckFailed(CheckReport(Path(path).expanduser(), 0, 0, 0, problems=[exc])) from None
+    engine = db.engine
     for table, index in indexes:
         engine.add_observer(table, index)
     for spec in derivations:
@@ -66,6 +71,9 @@ def check_database(path: str | os.PathLike[str],
     try:
         with engine.locked(shared=True):
             report = _look(engine)
+            if not report.problems:  # damage first: nothing else is read then
+                for notes in results:
+                    report.notes.extend(notes(db))
     finally:
         engine.close()
     if report.problems:

@@ -27,6 +27,7 @@ from .derivations import Spec
 from .engine import DEFAULT_COMPACT_BYTES, Doc, Engine, Transaction
 from .errors import CorruptFileError
 from .indexes import DocObserver
+from .saved_results import changed_ids
 from .scan import scan
 from .table import StoreTable
 from .upgrade import start_upgrade
@@ -113,6 +114,43 @@ class Database(TinyDB):
         saved states, or scans the tables when they are missing (seconds at 100,000
         customers): call it from a worker."""
         return self.engine.derived.read(names, read)
+
+    def journal_start(self) -> tuple[int, int]:
+        """Where the current journal began (epoch, commits before it): what a result saved
+        with `save_result` holds for. Read it in the `view()` the result was computed in."""
+        with self.engine.reading():
+            return self.engine.derived.results.start()
+
+    def journal_changes(self, table: str) -> set[int] | None:
+        """Ids of the documents of `table` written or deleted since the current journal
+        began (None: the table was emptied since): what a saved result must compute again."""
+        with self.engine.reading():
+            return changed_ids(self.engine, table)
+
+    def saved_result(self, name: str, key: str) -> bytes | None:
+        """What `save_result` saved under `name` for `key`, if it holds for the current
+        journal (saved_results.py); None: missing, stale or damaged (compute it)."""
+        with self.engine.reading():
+            return self.engine.derived.results.read(name, key)
+
+    def saved_result_problem(self, name: str, key: str) -> str | None:
+        """Why `saved_result(name, key)` is None ("missing", "stale ...", "damaged ..."),
+        or None when it is not: for `crm check`."""
+        with self.engine.reading():
+            problem = self.engine.derived.results.problem(name, key)
+        return None if problem is None else str(problem)
+
+    def save_result(self, name: str, key: str, body: bytes, start: tuple[int, int]) -> None:
+        """Save `body` (ids, codes: never a person's details) as `name`'s result for `key`,
+        as of the journal that began at `start` (`journal_start`) or later in it."""
+        self.engine.derived.results.write(name, key, body, start)
+
+    def save_at_compaction(self, name: str,
+                           produce: Callable[[], tuple[str, bytes] | None]) -> None:
+        """Have each compaction of this process save `produce()`'s (key, body) as `name`'s
+        result for the next journal. It runs under the store's lock: it answers from what
+        it keeps, never a scan (None: nothing to save)."""
+        self.engine.derived.results.register(name, produce)
 
     def tables(self) -> set[str]:
         return self.engine.table_names()

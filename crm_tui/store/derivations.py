@@ -34,7 +34,6 @@ read builds it again (and raises the refusal once, as a scan would have).
 from __future__ import annotations
 
 import threading
-import zlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass
@@ -43,9 +42,9 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 import orjson
 
-from .derived_files import DERIVED_FORMAT, Unusable, write_replacing
+from .derived_files import Unusable, write_replacing
 from .errors import StoreError
-from .journal import read_header
+from .saved_results import SavedResults, Start, decode_saved, encode_saved
 from .scan import TableScan
 from .tail import Position
 
@@ -55,9 +54,7 @@ if TYPE_CHECKING:
 Doc = dict[str, Any]
 T = TypeVar("T")
 SUFFIX = ".state"
-STATE_VERSION = 1
 FOLD_AT_COMPACTION = 200_000  # changed documents (see `Derivations.prepare`)
-Start = tuple[int, int]  # a journal's epoch, and the commits made before it began
 _SNAPSHOT = ("snapshot",)  # a document's version is its snapshot's (not in the tail)
 # What makes a kept state unusable without being anyone's mistake: it is built again.
 _LOST = (Unusable, StoreError, OSError)
@@ -93,35 +90,17 @@ def _definition(spec: Spec) -> str:
 
 
 def encode_state(spec: Spec, start: Start, state: Any) -> bytes:
-    """A saved state: a header line (its own CRC, then what it is, the journal start it is
-    the state of, and its body's size and CRC), then the dumped state as one JSON line."""
-    epoch, generation = start
+    """A saved state: a header line (see `encode_saved`), then the dumped state as one
+    JSON line."""
     body = orjson.dumps(spec.dump(state)) + b"\n"
-    record = orjson.dumps({
-        "format": DERIVED_FORMAT, "version": STATE_VERSION, "kind": "state",
-        "name": spec.name, "epoch": epoch, "generation": generation,
-        "definition": _definition(spec), "body_size": len(body),
-        "body_crc": f"{zlib.crc32(body):08x}"})
-    return b"%08x %b\n%b" % (zlib.crc32(record), record, body)
+    return encode_saved("state", spec.name, _definition(spec), start, body)
 
 
 def decode_state(spec: Spec, start: Start, data: bytes) -> Any:
     """The state a saved file holds; Unusable when it is damaged, of another journal start
     or of another definition."""
-    epoch, generation = start
-    end = data.find(b"\n")
-    if end < 9 or data[8:9] != b" " or b"%08x" % zlib.crc32(data[9:end]) != data[:8]:
-        raise Unusable("damaged (header)")
+    body = decode_saved("state", spec.name, _definition(spec), start, data)
     try:
-        head = orjson.loads(data[9:end])
-        expected = {"format": DERIVED_FORMAT, "version": STATE_VERSION, "kind": "state",
-                    "name": spec.name, "epoch": epoch, "generation": generation,
-                    "definition": _definition(spec)}
-        if any(head.get(key) != value for key, value in expected.items()):
-            raise Unusable("stale (of another journal or definition)")
-        body = data[end + 1:]
-        if len(body) != head["body_size"] or f"{zlib.crc32(body):08x}" != head["body_crc"]:
-            raise Unusable("damaged (body)")
         return spec.load(orjson.loads(body))
     except (orjson.JSONDecodeError, AttributeError, KeyError, TypeError, ValueError):
         raise Unusable("damaged (not a state)") from None
@@ -163,6 +142,7 @@ class Derivations:
         # Guards the states: folds take it under the engine's lock, reads alone, so a
         # reader never waits for the store (nor the store for more than one figure).
         self._lock = threading.Lock()
+        self.results = SavedResults(engine)  # saved beside the states, at the same moments
 
     # ----- the public side (Database) ---------------------------------------------------
     def register(self, spec: Spec) -> None:
@@ -258,8 +238,7 @@ class Derivations:
     def start(self) -> Start:
         """The current journal's start: its epoch, and the commits made before it (the
         engine's lock held)."""
-        engine = self._engine
-        return engine._epoch, read_header(engine._fd, engine.journal_path).generation
+        return self.results.start()
 
     def _saved(self, spec: Spec, start: Start) -> Any:
         path = state_path(self._engine.tables_dir, spec.name)
@@ -389,6 +368,7 @@ class Derivations:
             changed = sum(len(tails.get(table).where) for table in kept.spec.tables)
             if not kept.installed and kept.error is None and changed <= FOLD_AT_COMPACTION:
                 self._from_file(kept)
+        self.results.prepare()
 
     def save(self, epoch: int) -> None:
         """A compaction's, before it writes the journal of `epoch`: save every state kept
@@ -396,6 +376,7 @@ class Derivations:
         for kept in self._kept.values():
             if kept.installed:
                 self._save(kept.spec, (epoch, self._engine._gen), kept.state)
+        self.results.save((epoch, self._engine._gen))
 
     def _current(self, table: str, doc_id: int) -> Doc | None:
         """The version of a document the store holds now (before a commit applies)."""
