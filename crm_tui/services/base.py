@@ -93,7 +93,7 @@ class CustomerRecords:
         return fetch(self.customers, "customer", customer_id, include_deleted=include_deleted)
 
     def _shown_only(self, records: list[R], *,
-                    customer_of: Callable[[R], int | None] = record_customer) -> list[R]:
+                    customer_of: Callable[[Any], int | None] = record_customer) -> list[R]:
         """The records lists show: anonymous ones and those of live customers (each
         record's customer as `customer_of` finds it: a projection's own way)."""
         return shown_records(self.customers, records, customer_of=customer_of)

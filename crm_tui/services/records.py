@@ -69,7 +69,7 @@ def record_customer(record: Mapping[str, Any]) -> int | None:
 
 
 def shown_records(customers: StoreTable, records: list[R], *,
-                  customer_of: Callable[[R], int | None] = record_customer) -> list[R]:
+                  customer_of: Callable[[Any], int | None] = record_customer) -> list[R]:
     """The records shown in lists: anonymous ones and those of customers not soft-deleted
     (a soft-deleted customer is hidden everywhere but its own history, records included),
     their customers read together, a batch at a time. `customer_of`: a record's customer

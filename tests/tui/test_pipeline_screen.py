@@ -1,5 +1,6 @@
 """Pipeline board, keys only: moves change probability and forecast, closing asks first;
-c shows the closed deals; one customer's deals opened from their 360 view."""
+c shows the closed deals; one customer's deals opened from their 360 view; a move checked
+against what the board keeps of each deal."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ import pytest
 from textual.widgets._footer import FooterKey
 
 from crm_tui.services.crm import Crm
+from crm_tui.services.pipeline import DealRow
 from crm_tui.tui.screens.confirm import ConfirmScreen
+from crm_tui.tui.screens.conflict import ConflictScreen
 from crm_tui.tui.screens.customer_detail import CustomerDetailScreen
 from crm_tui.tui.screens.pipeline import PipelineScreen
 from crm_tui.tui.widgets.pipeline_board import PipelineBoard
 
+from ..conftest import open_session
 from .conftest import (
     AT_BOTH_SIZES,
     NARROW,
@@ -227,3 +231,36 @@ def test_pipeline_closed_deals(demo: Crm, snap_compare: SnapCompare,
                                size: tuple[int, int]) -> None:
     # c: the Won and Lost columns; the cursor one card down the Won column.
     assert snap_compare(make_app(demo), terminal_size=size, run_before=pressing("3", "c", "j"))
+
+
+@AT_BOTH_SIZES
+async def test_a_move_is_checked_against_what_the_board_keeps_of_the_deal(
+        crm: Crm, people: dict[str, int], size: tuple[int, int]) -> None:
+    """The board keeps a row per deal, not its document: another session's change to what
+    a move does not write lets the move through, a stage moved meanwhile still asks."""
+    deal = crm.pipeline.create({"customer_id": people["ann"], "name": "Renewal",
+                                "value": "900", "expected_close_date": "2026-07-01"})
+    app = make_app(crm)
+    other = open_session(crm.db.path)
+    try:
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await pilot.press("3")
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, PipelineScreen)
+            kept = screen._deals[deal]
+            assert isinstance(kept, DealRow) and not hasattr(kept, "__dict__")
+            other.pipeline.update(deal, {"value": "950", "expected_close_date": "2026-08-01"})
+            await pilot.press("greater_than_sign")  # Prospecting -> Qualification
+            await settle(pilot)
+            assert app.screen is screen  # nothing a move writes was changed: no question
+            moved = crm.pipeline.get(deal)
+            assert (moved["stage"], moved["value"]) == ("Qualification", 95_000)
+            other.pipeline.move(deal, "Negotiation")
+            await pilot.press("greater_than_sign")
+            await settle(pilot)
+            assert isinstance(app.screen, ConflictScreen)
+            assert crm.pipeline.get(deal)["stage"] == "Negotiation"  # nothing overwritten
+    finally:
+        other.close()

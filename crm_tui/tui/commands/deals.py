@@ -4,7 +4,7 @@ with the deal selected (the closed ones when it is closed); escape comes back.""
 from __future__ import annotations
 
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from crm_tui.domain.money import display_money
 from crm_tui.domain.rules.pipeline import OPEN, close_text
@@ -14,6 +14,7 @@ from .records import Entry, RecordCommands
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
+    from crm_tui.services.pipeline import DealRow
 
 
 class DealCommands(RecordCommands):
@@ -25,6 +26,6 @@ class DealCommands(RecordCommands):
                       partial(self._open, d))
                 for d in deals]
 
-    def _open(self, deal: dict[str, Any]) -> None:
+    def _open(self, deal: DealRow) -> None:
         self.app.push_screen(PipelineScreen(deal["customer_id"], deal_id=deal["id"],
                                             closed=deal["status"] != OPEN))

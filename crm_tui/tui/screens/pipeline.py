@@ -37,6 +37,7 @@ from crm_tui.domain.rules.pipeline import (
     pipeline_summary,
     previous_stage,
 )
+from crm_tui.services.pipeline import DealRow
 from crm_tui.tui.keymap import hint, hinted
 from crm_tui.tui.messages import BoardReady
 from crm_tui.tui.widgets.footer import Footer
@@ -55,7 +56,7 @@ class BoardData:
     stages: list[Stage]
     summary: PipelineSummary
     owners: list[str]  # everyone who owns a deal, whatever the filters
-    deals: dict[int, dict[str, Any]]  # the cards' deals as read: what a move is made from
+    deals: dict[int, DealRow]  # the cards' deals as read: what a move is made from
     whose: str | None = None  # the customer whose deals these are (None: everyone's)
 
 
@@ -77,7 +78,7 @@ def board_data(crm: Crm, view: BoardView) -> BoardData:
     names = crm.customers.display_names(d["customer_id"] for d in deals)
     wanted = text.strip().casefold()
 
-    def shown(deal: dict[str, Any]) -> bool:
+    def shown(deal: DealRow) -> bool:
         return (not wanted or wanted in str(deal.get("name") or "").casefold()
                 or wanted in names[deal["customer_id"]].casefold())
 
@@ -142,7 +143,7 @@ class PipelineScreen(CrmScreen):
         self.view = BoardView(customer_id=customer_id, closed=closed)
         self._deal_id = deal_id
         self._owners: list[str] = []
-        self._deals: dict[int, dict[str, Any]] = {}
+        self._deals: dict[int, DealRow] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -267,8 +268,9 @@ class PipelineScreen(CrmScreen):
 
         guarded = Guarded(f"the deal {card.name!r}", move, about=("stage",),
                           since="the board showed it")
-        return self.crm_app.run_change(lambda: move(self._deals.get(card.deal_id)), done,
-                                       guarded=guarded)
+        shown = self._deals.get(card.deal_id)
+        base = None if shown is None else shown.fields()
+        return self.crm_app.run_change(lambda: move(base), done, guarded=guarded)
 
     def action_close(self, outcome: str) -> None:
         card = self._card()

@@ -28,7 +28,7 @@ TITLE_LINES = 2
 ROOMY = 26  # column width from which a card gets a line of its own for the customer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per deal shown: thousands on a busy board
 class Card:
     deal_id: int
     customer_id: int
