@@ -164,9 +164,10 @@ class PipelineService(CustomerRecords):
             chosen = sorted((d for d in every if d.get("status") == OPEN),
                             key=lambda d: (-d["value"], d["id"]))
         for deal in chosen:
-            since = deal_facts(deal, settings).stage_changed_at
+            facts = deal_facts(deal, settings)  # read once: is_stale takes them too
+            since = facts.stage_changed_at
             days = max((day - since).days, 0) if since else 0
-            card = BoardCard(deal, days, is_stale(deal, day, settings))
+            card = BoardCard(deal, days, is_stale(facts, day, settings))
             # A stage since removed from the settings still gets a column, after the others.
             columns.setdefault(deal["stage"], []).append(card)
         defaults = dict(settings.stages)
