@@ -47,6 +47,7 @@ def tasks(crm: Crm) -> int:
 
 
 def segments(crm: Crm) -> int:
+    # As the screen: the custom segments' counts come with `all()` (with their rules).
     counts = [c for c in crm.segments.counts() if c.kind != "custom"]
     return len(counts) + len(crm.segments.all())
 

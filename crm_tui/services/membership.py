@@ -377,8 +377,11 @@ class SegmentMembership:
         definitions = self.definitions()  # its view caught up: the changed are all here
         changed, lost = self._take_changed()
         if (lost or self._wanted_key(today, self.ctx.settings) != self._key
-                or self._rules_changed is None):
-            return False  # the scan due covers the changed customers
+                or self._rules_changed is None
+                or (self._rules_changed and not self.records.ready)):
+            # The scan due covers the changed customers. (An edited rule without the
+            # records would scan the documents here, holding every other reader back.)
+            return False
         self._score(self._groups, changed, today, definitions)
         settings, rules = self.ctx.settings, dict(definitions.rules)
         for sid in self._rules_changed:
@@ -427,6 +430,11 @@ class SegmentMembership:
         for the next journal. Under the store's lock: never a scan."""
         today = self.ctx.clock.today()
         with self.ctx.db.view():
+            self.definitions()
+            with self._changed_lock:
+                pending = len(self._changed)
+            if self._rules_changed != set() or pending > SCORED_AT_COMPACTION:
+                return None  # a rule to evaluate over everyone, or an import's customers
             if not (self._refresh(today)
                     or self._from_saved(today, at_most=SCORED_AT_COMPACTION)):
                 return None

@@ -238,3 +238,16 @@ def test_the_file_holds_no_personal_details(path: Path) -> None:
     for personal in (b"C1", b"Test", b"example.com", b"Thing", b"Big", b"Tagged"):
         assert personal not in data
     assert b'"standings"' in data and b'"ids"' in data
+
+
+def test_a_rule_edited_after_starting_from_the_file(path: Path, scans: list[int]) -> None:
+    crm = _session(path)
+    try:
+        _counts(crm)
+        assert scans == []
+        big = crm.segments.resolve("Big")
+        crm.segments.update(int(big), {"conditions": ["total_spent >= 300"]})
+        counts = _counts(crm)
+    finally:
+        crm.close()
+    assert counts == _full_counts(path)
