@@ -59,13 +59,14 @@ from .integrity import READ_ONLY_ERRNOS, Integrity, why_read_only
 from .interning import Interner
 from .journal import (
     JournalHeader,
-    decode_line,
-    encode_line,
+    decode_commit,
+    encode_commit,
     mentions,
     new_header,
     read_header,
     scan,
     unterminated,
+    written,
 )
 from .lockfile import LOCK, DatabaseLock
 from .manifest import Manifest, SnapshotEntry, snapshot_names
@@ -494,7 +495,7 @@ class Engine:
             return
         while True:
             for offset, line in scan(self._fd, self.journal_path, self._offset):
-                self._apply_record(decode_line(line, self.journal_path, offset), offset,
+                self._apply_record(decode_commit(line, self.journal_path, offset), offset,
                                    len(line))
                 self._offset = offset + len(line)
             if os.fstat(self._fd).st_size <= self._offset or not self._last_fragment(locked=locked):
@@ -527,7 +528,8 @@ class Engine:
                         and mark.end > start)
         if kind == "damaged" or (kind == "missing" and acknowledged):
             line = (fragment[:-1] if kind == "damaged" else fragment) + b"\n"
-            self._apply_record(decode_line(line, self.journal_path, start), start, len(line))
+            self._apply_record(decode_commit(line, self.journal_path, start), start,
+                               len(line))
             self._offset = start + len(fragment)
             self._kept_tail = (start, line)
             what = "damaged" if kind == "damaged" else "missing"
@@ -758,7 +760,7 @@ class Engine:
         try:
             for offset, line in self._committed_lines():
                 if mentions(line, state.name):
-                    record = decode_line(line, self.journal_path, offset)
+                    record = decode_commit(line, self.journal_path, offset)
                     self._apply_to_table(state, record, loading=interner.share)
         except BaseException:
             state.docs, state.last_id = None, old_last_id  # never half a table
@@ -816,8 +818,8 @@ class Engine:
         last = header.last_id if header else 0
         for offset, line in self._committed_lines():
             if mentions(line, state.name):
-                record = decode_line(line, self.journal_path, offset)
-                ids = [int(k) for k in record.get("c", {}).get(state.name, {})]
+                record = decode_commit(line, self.journal_path, offset)
+                ids = [i for i, _ in written(record.get("c", {}).get(state.name, {}))]
                 last = max(last, record.get("i", {}).get(state.name, 0), *ids)
         state.last_id = last
         return last
@@ -1077,7 +1079,7 @@ class Engine:
             record["t"] = txn.truncated
         if txn.old_last_ids:
             record["i"] = {name: self._tables[name].last_id for name in txn.old_last_ids}
-        line = encode_line(record)
+        line = encode_commit(record)
         start = self._offset
         try:
             write_all(self._fd, line)

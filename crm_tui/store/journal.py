@@ -8,7 +8,15 @@ is one committed transaction:
 
     {"g": generation, "c": {table: {id: doc | null}}, "i": {table: last_id}, "t": [table, ...]}
 
-`t` lists tables truncated before `c` is applied; `null` deletes a document.
+`t` lists tables truncated before `c` is applied; `null` deletes a document. A commit
+written by `encode_commit` also ends with its index, `"x": [head_end, {table: [start, end,
+[id, ...], [deleted id, ...]]}]`: where `c` begins and, for each table, the bytes of its
+documents in the payload and their ids. A reader (`decode_commit`) then decodes the head
+and the index, and each table's documents only when something asks for them: a session
+that follows the customers does not decode an import's purchases. The index is used only
+when it describes `c` exactly (its tables' bodies, named and laid end to end, are all of
+`c`): anything else is decoded whole, as lines without one (written before it existed)
+are. A reader that does not know the index ignores the extra key.
 A last line without its newline is a torn write from a killed writer and is ignored,
 unless its checksum verifies: then it is a whole commit whose newline was lost or damaged
 (`unterminated`), which is kept. A complete line that fails its checksum, or a commit
@@ -21,7 +29,7 @@ from __future__ import annotations
 
 import os
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -42,13 +50,53 @@ def encode_line(record: dict[str, Any]) -> bytes:
     return b"%08x " % zlib.crc32(payload) + payload + b"\n"
 
 
+def encode_commit(record: dict[str, Any]) -> bytes:
+    """A commit's line (`{"g", "c", "i", "t"}` as the module docstring says), with the
+    index of its tables' documents after them."""
+    changes: dict[str, dict[str, Any]] = record.get("c") or {}
+    if not changes:
+        return encode_line(record)
+    out = bytearray(orjson.dumps({k: v for k, v in record.items() if k != "c"}))
+    out[-1:] = b',"c":{'  # the head's closing brace: `c` follows
+    head_end = len(out) - len(b',"c":{')
+    bodies: dict[str, list[Any]] = {}
+    for table, docs in changes.items():
+        if bodies:
+            out += b","
+        out += orjson.dumps(table) + b":"
+        start = len(out)
+        out += orjson.dumps(docs)
+        bodies[table] = [start, len(out), [int(k) for k in docs],
+                         [int(k) for k, doc in docs.items() if doc is None]]
+    out += b'},"x":' + orjson.dumps([head_end, bodies]) + b"}"
+    payload = bytes(out)
+    return b"%08x " % zlib.crc32(payload) + payload + b"\n"
+
+
 def decode_line(line: bytes, path: Path, offset: int) -> dict[str, Any]:
-    """Decode one complete line (newline included); raise CorruptFileError naming the offset."""
+    """Decode one complete line (newline included) whole; raise CorruptFileError naming
+    the offset."""
+    return _whole(_payload(line, path, offset), path, offset)
+
+
+def _payload(line: bytes, path: Path, offset: int) -> bytes:
+    """The line's JSON, its checksum verified."""
     if len(line) < 11 or line[8:9] != b" ":
         raise CorruptFileError(path, offset, "not a journal line (expected '<crc> <json>')")
     payload = line[9:-1]
     if not _verifies(line[:8], payload):
         raise CorruptFileError(path, offset, "checksum mismatch: the line is damaged")
+    return payload
+
+
+def _whole(payload: bytes, path: Path, offset: int) -> dict[str, Any]:
+    """The commit without its index, every table decoded."""
+    record = _json_record(payload, path, offset)
+    record.pop("x", None)
+    return record
+
+
+def _json_record(payload: bytes, path: Path, offset: int) -> dict[str, Any]:
     try:
         record = orjson.loads(payload)
     except orjson.JSONDecodeError as exc:
@@ -56,6 +104,104 @@ def decode_line(line: bytes, path: Path, offset: int) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise CorruptFileError(path, offset, "line is not a JSON object")
     return record
+
+
+def decode_commit(line: bytes, path: Path, offset: int) -> dict[str, Any]:
+    """A commit line as `decode_line` gives it, except that when the line has its index
+    each table's documents in `c` are a `TableDocs`, decoded when first read."""
+    payload = _payload(line, path, offset)
+    found = _indexed(payload)
+    if found is None:
+        return _whole(payload, path, offset)
+    head_end, bodies = found
+    record = _json_record(payload[:head_end] + b"}", path, offset)
+    record["c"] = {table: TableDocs(table, ids, gone, payload[start:end], path, offset)
+                   for table, (start, end, ids, gone) in bodies.items()}
+    return record
+
+
+def _indexed(payload: bytes) -> tuple[int, dict[str, list[Any]]] | None:
+    """(where `c` begins, each table's [start, end, ids, deleted ids]) when the line ends
+    with an index that describes its `c` exactly; None otherwise."""
+    at = payload.rfind(b',"x":')  # the last: nothing follows the index but its numbers
+    if at < 0 or not payload.endswith(b"}"):
+        return None
+    try:
+        head_end, bodies = orjson.loads(payload[at + 5:-1])
+    except (orjson.JSONDecodeError, TypeError, ValueError):
+        return None
+    if not isinstance(head_end, int) or not isinstance(bodies, dict) or not bodies:
+        return None
+    if payload[head_end:head_end + 6] != b',"c":{':
+        return None
+    expected = head_end + 6  # past `,"c":{`
+    for table, entry in bodies.items():
+        if not (isinstance(entry, list) and len(entry) == 4):
+            return None
+        start, end, ids, gone = entry
+        name = orjson.dumps(table) + b":"
+        if (not isinstance(start, int) or not isinstance(end, int) or end <= start
+                or not isinstance(ids, list) or not isinstance(gone, list)
+                or payload[expected:start] != name or payload[start:start + 1] != b"{"
+                or payload[end - 1:end] != b"}" or payload[end:end + 1] not in (b",", b"}")):
+            return None
+        expected = end + 1
+    if payload[expected - 1:expected] != b"}" or expected != at:  # `c` ends, then the index
+        return None
+    return head_end, bodies
+
+
+def decode_body(raw: bytes) -> Any:
+    """One table's documents in a commit line (a hook: tests count the calls)."""
+    return orjson.loads(raw)
+
+
+class TableDocs(Mapping[str, Any]):
+    """One table's documents written by a commit, by id as text (None: deleted), as
+    `c[table]` holds them; decoded on first read. Its ids, and which are deletions, are
+    known without decoding (`written`)."""
+
+    __slots__ = ("_docs", "_raw", "gone", "ids", "offset", "path", "table")
+
+    def __init__(self, table: str, ids: list[int], gone: list[int], raw: bytes,
+                 path: Path, offset: int) -> None:
+        self.table, self.ids, self.gone = table, ids, set(gone)
+        self.path, self.offset = path, offset
+        self._raw: bytes | None = raw
+        self._docs: dict[str, Any] | None = None
+
+    def decoded(self) -> dict[str, Any]:
+        if self._docs is None:
+            try:
+                docs = decode_body(self._raw or b"")
+            except orjson.JSONDecodeError as exc:
+                raise CorruptFileError(self.path, self.offset, f"line is not JSON ({exc})"
+                                       ) from None
+            if (not isinstance(docs, dict) or len(docs) != len(self.ids)
+                    or any(str(i) not in docs for i in self.ids)
+                    or {int(k) for k, doc in docs.items() if doc is None} != self.gone):
+                raise CorruptFileError(self.path, self.offset, f"the index of {self.table}'s "
+                                       "documents does not match them")
+            self._docs, self._raw = docs, None
+        return self._docs
+
+    def __getitem__(self, key: str) -> Any:
+        return self.decoded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.decoded())
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def written(docs: Mapping[str, Any]) -> Iterator[tuple[int, bool]]:
+    """(id, whether it is there after the commit) of each document a commit's `c[table]`
+    writes, in order, without decoding a `TableDocs`."""
+    if isinstance(docs, TableDocs):
+        gone = docs.gone
+        return ((i, i not in gone) for i in docs.ids)
+    return ((int(key), doc is not None) for key, doc in docs.items())
 
 
 def _verifies(crc: bytes, payload: bytes) -> bool:

@@ -35,7 +35,7 @@ from .derived_files import Unusable, derived_paths
 from .doc_index import TableFiles, build_table_files, int_key, snapshot_identity
 from .errors import CorruptFileError
 from .indexes import Index, in_range
-from .journal import decode_line
+from .journal import decode_commit
 from .manifest import snapshot_names
 from .tail import Position, TailOverlay
 
@@ -282,7 +282,7 @@ class DiskReads:
             line = kept[1] if kept and kept[0] == offset else os.pread(engine._fd, length,
                                                                      offset)
             try:
-                record = decode_line(line, engine.journal_path, offset)
+                record = decode_commit(line, engine.journal_path, offset)
             except CorruptFileError as exc:
                 raise engine._integrity.note(exc) from None
             self._lines[offset] = record

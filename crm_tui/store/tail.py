@@ -17,6 +17,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .journal import written
+
 Position = tuple[int, int]  # offset and length of a journal line
 Doc = dict[str, Any]
 ReadDoc = Callable[[Position, str, int], Doc | None]
@@ -84,8 +86,8 @@ class TailOverlay:
             self._table(name).truncate()
         for name, docs in record.get("c", {}).items():
             tail = self._table(name)
-            for key, doc in docs.items():
-                tail.set(int(key), None if doc is None else position)
+            for doc_id, there in written(docs):  # ids only: the documents stay undecoded
+                tail.set(doc_id, position if there else None)
 
     def _table(self, name: str) -> TableTail:
         tail = self.tables.get(name)
