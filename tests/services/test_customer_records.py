@@ -118,3 +118,14 @@ def test_another_process_commits_reach_a_session_that_never_loaded_the_table(
         assert fresh.db.engine.state("customers").docs is None
     finally:
         fresh.close()
+
+
+def test_order_days_are_held_once_per_process() -> None:
+    def doc(last: str) -> dict[str, Any]:  # decoded apart, as two documents' are
+        return {"first_name": "A", "order_count": 1, "first_order_date": last[:8] + "01",
+                "last_order_date": "".join(last)}
+
+    one, two = CustomerRecord.of(1, doc("2026-03-14")), CustomerRecord.of(2, doc("2026-03-14"))
+    assert one.last_order == "2026-03-14" and one.last_order is two.last_order
+    assert one.first_order is two.first_order
+    assert CustomerRecord.of(3, {"first_name": "B"}).last_order is None
