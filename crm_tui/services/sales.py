@@ -250,16 +250,18 @@ class PurchaseWriter:
         self._stamp: str | None = None
 
     def add(self, values: Mapping[str, Any], points: int,
-            stamp: Mapping[str, Any] | None = None) -> int:
-        """Write one purchase (with `stamp`'s bookkeeping fields, e.g. its import batch)
-        and its ledger entry; returns its id."""
+            extra: Mapping[str, Any] | None = None) -> int:
+        """Write one purchase and its ledger entry; returns its id. `extra`: fields set
+        over `values` (its customer and product when the caller settled them apart, the
+        import batch): the document is built in one copy, once per imported row."""
         sales = self.sales
-        if self._stamp is None:  # one time for the batch: it is saved in one commit
-            self._stamp = sales.ctx.clock.stamp()
-        doc = stamped_new(values, self._stamp, sales.ctx.staff)
+        stamp = self._stamp
+        if stamp is None:  # one time for the batch: it is saved in one commit
+            stamp = self._stamp = sales.ctx.clock.stamp()
+        doc = stamped_new(values, stamp, sales.ctx.staff)
         doc["points"] = points
-        if stamp:
-            doc.update(stamp)
+        if extra:
+            doc.update(extra)
         purchase_id = sales.table.insert_owned(doc)
         customer_id = doc["customer_id"]
         pending = self._pending.get(customer_id)
@@ -268,7 +270,7 @@ class PurchaseWriter:
         pending.orders.add(doc["date"], doc["total"], doc["status"])
         if points:
             sales.loyalty.purchase_earning(customer_id, points, doc["date"], purchase_id,
-                                           self._stamp)
+                                           stamp)
             pending.earned += points
         return purchase_id
 

@@ -164,13 +164,14 @@ class Pipeline:
             return _row_errors(row, exc, handler.kind)
         if plan.apply is None:
             return plan.outcomes
-        written = self._written()
+        # Counted only when it can tell: a row whose writes may refuse it (see Plan).
+        written = self._written() if plan.checked_by_apply else -1
         try:
             plan.apply()
         except (ValidationError, NotFoundError) as exc:
             # Refused before its first write, the row left nothing: it is just a bad row.
             # Otherwise part of it is written: roll the chunk back (and replay it).
-            if not contain and not (plan.checked_by_apply and self._written() == written):
+            if not contain and self._written() != written:
                 raise
             return _row_errors(row, exc, handler.kind)
         except WRITE_ERRORS as exc:

@@ -183,14 +183,13 @@ class PurchaseRows(RowHandler):
         if customer_id is None or (
                 cells.order is not None and self.ctx.crm.sales.ids_of_order(cells.order)):
             return None
-        values = {**cells.values, "customer_id": customer_id,
-                  "product_id": self._catalogue_id(cells.item)}
         try:
-            points = self.ctx.crm.sales.points(values)
+            points = self.ctx.crm.sales.points(cells.values)
         except ValidationError:
             return None
+        settled = {"customer_id": customer_id, "product_id": self._catalogue_id(cells.item)}
         return Plan([(self.kind, "created")],
-                    lambda: self._create(Link(customer_id), values, points))
+                    lambda: self._write(cells.values, points, settled))
 
     def _general(self, fields: Mapping[str, Any]) -> Plan:
         link = self.linker.resolve(fields, required=True)
@@ -225,9 +224,13 @@ class PurchaseRows(RowHandler):
         return Plan([(self.kind, "updated")], lambda: self._update(existing["id"], data))
 
     def _create(self, link: Link, values: dict[str, Any], points: int) -> None:
-        customer_id = self.linker.ensure(link)
-        purchase_id = self.writer.add({**values, "customer_id": customer_id}, points,
-                                      self.ctx.batch.stamp)
+        self._write(values, points, {"customer_id": self.linker.ensure(link)})
+
+    def _write(self, values: dict[str, Any], points: int, settled: dict[str, Any]) -> None:
+        """Write a checked purchase with the fields settled apart from its cells (its
+        customer, its product), stamped with the batch."""
+        settled.update(self.ctx.batch.stamp)
+        purchase_id = self.writer.add(values, points, settled)
         self.ctx.batch.created(tables.PURCHASES, purchase_id, stamped=True)
 
     def _update(self, purchase_id: int, data: dict[str, Any]) -> None:
