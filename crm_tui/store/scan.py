@@ -31,7 +31,7 @@ import orjson
 
 from .doc_index import TableFiles, snapshot_identity
 from .errors import CorruptFileError
-from .journal import decode_line
+from .journal import decode_commit
 from .snapshot import document_blocks
 from .tail import Position
 
@@ -214,7 +214,7 @@ def _tail_doc(start: _Start, lines: OrderedDict[int, dict[str, Any]], name: str,
         kept = start.kept
         line = kept[1] if kept and kept[0] == offset else os.pread(start.journal_fd, length,
                                                                  offset)
-        record = lines[offset] = decode_line(line, start.journal, offset)
+        record = lines[offset] = decode_commit(line, start.journal, offset)
         if len(lines) > DECODED_LINES:
             lines.popitem(last=False)
     doc = record.get("c", {}).get(name, {}).get(str(doc_id))

@@ -77,6 +77,20 @@ def test_a_reader_following_customers_does_not_decode_purchases(
     reader.close()
 
 
+def test_a_scan_of_customers_decodes_no_purchases(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    writer = setup(tmp_path / "db")
+    writer.compact()
+    import_chunk(writer, 0)
+    reader = Database(tmp_path / "db")
+    bodies = decoded_bodies(monkeypatch)
+    assert dict(reader.scan("customers")) == {c: {"name": f"C{c}", "total": 0}
+                                              for c in range(1, 6)}
+    assert bodies and not any(MARK.encode() in raw for raw in bodies)
+    writer.close()
+    reader.close()
+
+
 def test_lines_without_an_index_still_read(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     writer = setup(tmp_path / "db")
