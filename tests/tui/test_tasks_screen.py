@@ -1,15 +1,23 @@
 """Tasks & follow-ups at the fixed date 2026-06-15: sections, done with a key, jump; edit,
-snooze and the overdue-only filter."""
+snooze and the overdue-only filter; a long agenda drawn a screenful at a time; another
+session's task showing up."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import pytest
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Static
 
 from crm_tui.services.crm import Crm
 from crm_tui.tui.forms.task_form import TaskForm
+from crm_tui.tui.screens import tasks as tasks_screen
 from crm_tui.tui.screens.conflict import ConflictScreen
+from crm_tui.tui.screens.tasks import AgendaItem, Heading
+from crm_tui.tui.widgets.paged_list import PagedList
 
+from ..conftest import open_session
 from .conftest import (
     AT_BOTH_SIZES,
     NARROW,
@@ -22,23 +30,20 @@ from .conftest import (
 
 
 def sections(app: object) -> dict[str, list[str]]:
-    """The list as shown: section name -> option ids ("task:3", "follow-up:1")."""
-    listing = app.screen.query_one("#agenda", OptionList)  # type: ignore[attr-defined]
+    """The list as shown: section name -> item keys ("task:3", "follow-up:1")."""
     shown: dict[str, list[str]] = {}
     current: list[str] = []
-    for index in range(listing.option_count):
-        option_id = listing.get_option_at_index(index).id or ""
-        kind, _, name = option_id.partition(":")
-        if kind == "section":
-            current = shown.setdefault(name, [])
+    for entry in app.screen.entries:  # type: ignore[attr-defined]
+        if isinstance(entry, Heading):
+            current = shown.setdefault(entry.name, [])
         else:
-            current.append(option_id)
+            current.append(entry.key)
     return shown
 
 
 def highlighted(app: object) -> str | None:
-    option = app.screen.query_one("#agenda", OptionList).highlighted_option  # type: ignore
-    return option.id if option is not None else None
+    item = app.screen.current  # type: ignore[attr-defined]
+    return item.key if item is not None else None
 
 
 @pytest.fixture
@@ -198,3 +203,66 @@ def test_tasks_everyone(demo: Crm, snap_compare: SnapCompare, size: tuple[int, i
 def test_tasks_team_overdue_only(demo: Crm, snap_compare: SnapCompare,
                                  size: tuple[int, int]) -> None:
     assert snap_compare(make_app(demo), terminal_size=size, run_before=pressing("4", "m", "o"))
+
+
+# ----- a long agenda -------------------------------------------------------------------
+@AT_BOTH_SIZES
+async def test_a_long_agenda_reads_the_records_on_screen_only(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch,
+        size: tuple[int, int]) -> None:
+    """300 late tasks: the list keeps a small item each and reads the records of the lines
+    it draws; the last one is a key away and opens its customer."""
+    who = list(people.values())
+    ids = [crm.tasks.create({"title": f"Call number {n}", "customer_id": who[n % 3],
+                             "due_date": f"2026-05-{1 + n % 28:02d}"}) for n in range(300)]
+    read: list[int] = []
+    records = tasks_screen.read_records
+
+    def counted(session: Crm, items: Sequence[AgendaItem]) -> dict[tuple[str, int], Any]:
+        read.extend(i.record_id for i in items)
+        return records(session, items)
+
+    monkeypatch.setattr(tasks_screen, "read_records", counted)
+    app = make_app(crm)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        screen = app.screen
+        assert sorted(int(k.split(":")[1]) for k in sections(app)["overdue"]) == ids
+        assert all(isinstance(e, AgendaItem | Heading) for e in screen.entries)  # type: ignore
+        rows_on_screen = size[1]
+        assert 0 < len(set(read)) <= rows_on_screen
+        read.clear()
+        await pilot.press("G")
+        await settle(pilot)
+        last = sections(app)["overdue"][-1]
+        assert highlighted(app) == last
+        assert 0 < len(set(read)) <= rows_on_screen + 1  # + the detail line's
+        listing = screen.query_one(PagedList)
+        shown = "\n".join(listing.render_line(y).text for y in range(listing.size.height))
+        title = crm.tasks.get(int(last.split(":")[1]))["title"]
+        assert title in shown  # the last item is drawn
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "CustomerDetailScreen"
+        assert app.screen.customer_id == crm.tasks.get(  # type: ignore[attr-defined]
+            int(last.split(":")[1]))["customer_id"]
+
+
+async def test_another_sessions_task_shows_up(crm: Crm, agenda: dict[str, str]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.press("4")
+        await settle(pilot)
+        other = open_session(crm.db.path)
+        try:
+            new = other.tasks.create({"title": "Ring the supplier", "due_date": "2026-06-15",
+                                      "assigned_to": "alice"})
+        finally:
+            other.close()
+        app.poll()  # what the app's timer does every second
+        await settle(pilot)
+        assert f"task:{new}" in sections(app)["due"]
+        listing = app.screen.query_one(PagedList)
+        shown = "\n".join(listing.render_line(y).text for y in range(listing.size.height))
+        assert "Ring the supplier" in shown

@@ -68,7 +68,7 @@ class PagedList(ScrollView, can_focus=True):
         "paged-list--header", "paged-list--cursor", "paged-list--odd",
     }
     DEFAULT_CSS = """
-    PagedList { height: 1fr; }
+    PagedList { height: 1fr; overflow-x: hidden; }
     PagedList > .paged-list--header { background: $panel; color: $text; text-style: bold; }
     PagedList > .paged-list--cursor { background: $accent 40%; }
     PagedList:focus > .paged-list--cursor { background: $accent; color: $text; }
