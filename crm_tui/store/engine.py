@@ -72,6 +72,7 @@ from .lockfile import LOCK, DatabaseLock
 from .manifest import Manifest, SnapshotEntry, snapshot_names
 from .reads import DiskReads, stored_indexes
 from .restore_record import settle_restore
+from .rewrite import Rewrite, plan_rewrite, write_rewrite
 from .snapshot import (
     SNAPSHOT_VERSION,
     SnapshotHeader,
@@ -1153,11 +1154,14 @@ class Engine:
         aside = aside or {}
         names = sorted(self._journal_tables | outdated)
         unloaded = {name for name in names if self.state(name).docs is None}
-        for name in set(names) - set(aside):  # all it needs is read sound before any write
+        rewrites: dict[str, Rewrite] = {}
+        for name in sorted(set(names) - set(aside)):  # all it needs read sound before writing
             with suppress(CorruptFileError):  # remembered: refused just below
                 self._check_unread(self.state(name))
                 if self._old_format(name):
                     self._ensure_loaded(self.state(name))  # no checksums: parse it
+                elif not self.reads.tail.get(name).truncated:
+                    rewrites[name] = self._plan_rewrite(name)
         if self._integrity.damage:
             raise DamagedError(self._integrity.damage)
         for stale in [*self.tables_dir.glob("*.tmp"), self.path / (JOURNAL + ".tmp")]:
@@ -1172,6 +1176,18 @@ class Engine:
                 manifest[name] = aside[name].install(self.tables_dir)
                 continue
             state = self.state(name)
+            plan = rewrites.get(name)
+            if plan is not None:
+                header = SnapshotHeader(name, epoch, self._ensure_last_id(state), plan.count)
+                try:
+                    size = write_rewrite(plan, header, self.mode)
+                except CorruptFileError as exc:
+                    raise self._integrity.note(exc) from None
+                # Before the journal, like the snapshot; keys read from the documents held.
+                self.reads.write_files(name, state.docs if state.docs is not None else
+                                       {i: doc for i, doc in plan.changed.items() if doc})
+                manifest[name] = SnapshotEntry(epoch, header.count, size)
+                continue
             docs = self._ensure_loaded(state)
             header = SnapshotHeader(name, epoch, state.last_id or 0, len(docs))
             size = write_snapshot(self.snapshot_path(name), header, docs, self.mode)
@@ -1187,6 +1203,24 @@ class Engine:
         self._integrity.write_mark(EndMark(epoch, self._gen, journal_header.size))
         st = os.fstat(fd)
         self._seen = (st.st_size, st.st_mtime_ns)
+
+    def _plan_rewrite(self, name: str) -> Rewrite:
+        """The first pass of copying a table's snapshot (rewrite.py), with the documents the
+        journal changed since: from the table when loaded, else from their journal lines
+        (each line decoded once: in the order of their positions). CorruptFileError when
+        the snapshot or a journal line is damaged (remembered)."""
+        tail, docs = self.reads.tail.get(name), self.state(name).docs
+        if docs is not None:
+            changed = {doc_id: docs.get(doc_id) for doc_id in tail.where}
+        else:
+            changed = {doc_id: None if where is None else
+                       self.reads._tail_doc(where, name, doc_id)
+                       for doc_id, where in sorted(tail.where.items(),
+                                                   key=lambda item: item[1] or (0, 0))}
+        try:
+            return plan_rewrite(self.snapshot_path(name), name, changed)
+        except CorruptFileError as exc:
+            raise self._integrity.note(exc) from None
 
     def outdated_tables(self) -> list[str]:
         """Tables whose snapshot is of an older format (no line checksums, so no derived

@@ -74,7 +74,7 @@ def line_crc(doc_id: int, body: bytes) -> bytes:
     return crc_hex(body, doc_id & 0xFFFFFFFF)
 
 
-def _encode(header: SnapshotHeader, docs: Docs) -> Iterator[bytes]:
+def header_line(header: SnapshotHeader) -> bytes:
     record = orjson.dumps({
         "format": SNAPSHOT_FORMAT,
         "version": SNAPSHOT_VERSION,
@@ -83,9 +83,12 @@ def _encode(header: SnapshotHeader, docs: Docs) -> Iterator[bytes]:
         "last_id": header.last_id,
         "count": header.count,
     })
-    yield b"%b %b\n" % (crc_hex(record), record)
+    return b"%b %b\n" % (crc_hex(record), record)
+
+
+def encode_blocks(items: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[bytes]:
+    """Documents as blocks of document lines, each after its block header line."""
     dumps, crc32 = orjson.dumps, zlib.crc32
-    items = iter(docs.items())
     # One formatted line per document inside a list comprehension, not the parts appended
     # one by one: compaction encodes a million documents (figures in bench/README.md).
     while batch := list(islice(items, WRITE_BATCH)):
@@ -94,6 +97,11 @@ def _encode(header: SnapshotHeader, docs: Docs) -> Iterator[bytes]:
                           for doc_id, doc in batch])
         yield b"#%b %d %d\n" % (crc_hex(block), len(block), len(batch))
         yield block
+
+
+def _encode(header: SnapshotHeader, docs: Docs) -> Iterator[bytes]:
+    yield header_line(header)
+    yield from encode_blocks(iter(docs.items()))
 
 
 def write_snapshot(path: Path, header: SnapshotHeader, docs: Docs, mode: int) -> int:
@@ -176,6 +184,13 @@ def document_blocks(handle: IO[bytes], path: Path, body_start: int
                     ) -> Iterator[tuple[int, int, bytes]]:
     """Each block of a version 3 snapshot, checked against its header line: (the offset
     and line number of its first document line, its bytes). `handle` is at `body_start`."""
+    for _, start, line_no, block in announced_blocks(handle, path, body_start):
+        yield start, line_no, block
+
+
+def announced_blocks(handle: IO[bytes], path: Path, body_start: int
+                      ) -> Iterator[tuple[bytes, int, int, bytes]]:
+    """`document_blocks`, each with its block header line first."""
     offset, line_no = body_start, 2  # where the next block header is
     size = os.fstat(handle.fileno()).st_size
     while announce := handle.readline():
@@ -191,7 +206,7 @@ def document_blocks(handle: IO[bytes], path: Path, body_start: int
         block = handle.read(length)
         if crc_hex(block) != match[1] or block.count(b"\n") != n_lines or block[-1:] != b"\n":
             raise _bad_block(path, block, start, line_no + 1)
-        yield start, line_no + 1, block
+        yield announce, start, line_no + 1, block
         offset, line_no = start + length, line_no + 1 + n_lines
 
 
