@@ -4,9 +4,12 @@ customers screen, or of one running an import.
     python -m bench.headless_session PATH search|import [--csv FILE] [--seconds 60]
                                      [--think-ms 150] [--seed N] [--as-of DAY]
 
-It opens the database as the app does (`Crm`) and loads the customers list (the default
-query, one screenful of rows, the search text made: what the customers screen holds),
-prints `{"ready": ...}`, and waits for a line on stdin. Then, for at most `--seconds`:
+It runs as the `crm` command does (the collector tuned by its entry point, `tune_collector`:
+with Python's defaults every session walked all its objects in a full collection every few
+import commits, all of them at about the same moment), opens the database as the app does
+(`Crm`) and loads the customers list (the default query, one screenful of rows, the search
+text made: what the customers screen holds), prints `{"ready": ...}`, and waits for a line
+on stdin. Then, for at most `--seconds`:
 
 - search: keystrokes through the customer list service, as the screen asks them: the
   query for the text typed so far and the rows of the first screenful; words typed a
@@ -31,6 +34,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from crm_tui.cli.entry import tune_collector
 from crm_tui.services.crm import Crm
 from crm_tui.services.customer_list import ListQuery
 from crm_tui.services.exchange.importer import import_file
@@ -107,6 +111,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=AS_OF)
     args = parser.parse_args()
+    tune_collector()
     started = time.perf_counter()
     crm = open_crm(args.path, args.as_of)
     keystroke(crm, "")
