@@ -1,7 +1,9 @@
 """Customers: counts by first day, status, type and deleted flag, with their lifetime
 value, buyers and repeat buyers (`counts`); and each customer's few numbers the ranking
-and past days need (`columns`): one state, `People`, so each customer is read once for
-both. The customer figures as of a day are read from both.
+and past days need (`columns`, arrays by id, saved packed: a session loads a few arrays,
+not an object per customer): one state, `People`, so each customer is read once for both.
+The customer figures as of a day are read from both; the top customers by LTV are the
+highest spenders of the arrays, no heap over every customer's totals.
 
 Lifetime value and order counts are the totals denormalised on each customer. As of a
 day before some live customer's last order they are recomputed from the orders up to
@@ -12,9 +14,11 @@ done buying as of it: the later of their first day and last order).
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import heapq
-from collections.abc import Hashable
+from array import array
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -22,10 +26,11 @@ from crm_tui.domain.rules._records import div_half_up, get, is_deleted, norm
 from crm_tui.domain.rules.analytics import CustomerSummary
 
 from .orders import Orders, totals_until
+from .packed import TYPECODE, pack, unpack
 from .tally import Delta, Doc, Tally, Vector, changes, day, dumped, loaded, since
 from .tally import fold as fold_tally
 
-NAME, VERSION, TABLES = "people", 1, ("customers",)
+NAME, VERSION, TABLES = "people", 2, ("customers",)
 GROUP, SETTLED = "group", "settled"  # the two kinds of key of `counts`
 
 
@@ -59,23 +64,76 @@ def _contributions(customer: Doc | None, c: Columns | None) -> list[tuple[Hashab
 # ----- columns ---------------------------------------------------------------------------
 @dataclass
 class ColumnState:
-    rows: dict[int, Columns] = field(default_factory=dict)
+    """Each customer's columns in parallel arrays sorted by id (a change finds its
+    customer by bisection; ranking keeps the lower id first), saved packed (packed.py) so
+    that a session loads a few arrays, not an object per customer. `since` holds a code
+    into `days`."""
+
+    ids: array[int] = field(default_factory=lambda: array(TYPECODE))
+    since: array[int] = field(default_factory=lambda: array(TYPECODE))
+    orders: array[int] = field(default_factory=lambda: array(TYPECODE))
+    spent: array[int] = field(default_factory=lambda: array(TYPECODE))
+    days: list[str] = field(default_factory=list)
     deleted: set[int] = field(default_factory=set)  # soft-deleted customers' ids
+    _codes: dict[str, int] = field(default_factory=dict)
+
+    def code(self, day: str) -> int:
+        found = self._codes.get(day)
+        if found is None:
+            found = self._codes[day] = len(self.days)
+            self.days.append(day)
+        return found
 
 
 ColumnDelta = list[tuple[int, Columns | None]]
 
 
 def _fold_columns(state: ColumnState, delta: ColumnDelta) -> None:
+    ids = state.ids
     for doc_id, row in delta:
+        at = bisect.bisect_left(ids, doc_id)
+        there = at < len(ids) and ids[at] == doc_id
         if row is None:
-            state.rows.pop(doc_id, None)
+            if there:
+                del ids[at], state.since[at], state.orders[at], state.spent[at]
+            state.deleted.discard(doc_id)
+            continue
+        values = (state.code(row.since), row.order_count, row.total_spent)
+        if there:
+            state.since[at], state.orders[at], state.spent[at] = values
         else:
-            state.rows[doc_id] = row
-        if row is not None and row.deleted:
+            ids.insert(at, doc_id)
+            for column, value in zip((state.since, state.orders, state.spent), values,
+                                     strict=True):
+                column.insert(at, value)
+        if row.deleted:
             state.deleted.add(doc_id)
         else:
             state.deleted.discard(doc_id)
+
+
+def _dump_columns(state: ColumnState) -> dict[str, Any]:
+    """The columns with the days used, sorted and coded in that order: equal states,
+    equal dumps, whatever the order of folding."""
+    days = sorted({state.days[c] for c in set(state.since)})
+    recode = {state.code(day): new for new, day in enumerate(days)}
+    since = array(TYPECODE, map(recode.__getitem__, state.since))
+    return {"days": days, "ids": pack(state.ids), "since": pack(since),
+            "orders": pack(state.orders), "spent": pack(state.spent),
+            "deleted": sorted(state.deleted)}
+
+
+def _load_columns(data: Any) -> ColumnState:
+    days = [str(day) for day in data["days"]]
+    ids, since, orders, spent = (unpack(data[name]) for name in ("ids", "since", "orders",
+                                                                  "spent"))
+    if not len(ids) == len(since) == len(orders) == len(spent):
+        raise ValueError("people: columns of different lengths")
+    if since and not 0 <= min(since) <= max(since) < len(days):
+        raise ValueError("people: a day code out of range")
+    deleted = {int(i) for i in data["deleted"]}
+    return ColumnState(ids, since, orders, spent, days, deleted,
+                       {day: code for code, day in enumerate(days)})
 
 
 # ----- the derivation: both, each customer read once ---------------------------------------
@@ -103,16 +161,12 @@ def fold(state: People, delta: PeopleDelta) -> People:
 
 
 def dump(state: People) -> dict[str, Any]:
-    return {"counts": dumped(state.counts),
-            "columns": [[i, *state.columns.rows[i]] for i in sorted(state.columns.rows)]}
+    return {"counts": dumped(state.counts), "columns": _dump_columns(state.columns)}
 
 
 def load(data: Any) -> People:
     """The state `dump` gave (its file's checksums vouch for the values)."""
-    rows = {i: Columns(first, deleted, count, spent)
-            for i, first, deleted, count, spent in data["columns"]}
-    columns = ColumnState(rows, {i for i, row in rows.items() if row.deleted})
-    return People(loaded(data["counts"]), columns)
+    return People(loaded(data["counts"]), _load_columns(data["columns"]))
 
 
 # ----- reading ----------------------------------------------------------------------------
@@ -142,6 +196,22 @@ def _settled(state: Tally, iso: str) -> bool:
     return counted == settled
 
 
+def _best(columns: ColumnState, top: int,
+          keep: Callable[[int], bool]) -> list[tuple[int, int, int]]:
+    """(id, LTV, orders) of the `top` customers `keep` takes (by position), highest LTV
+    first, ties lowest id first: from the highest spenders of all, more of them when too
+    few of those are kept."""
+    columns_count, wanted = len(columns.ids), top
+    while True:
+        # nlargest keeps the earlier of equal values first (sorted(reverse=True) does), and
+        # positions follow ids
+        ranked = heapq.nlargest(wanted, range(columns_count), key=columns.spent.__getitem__)
+        kept = [j for j in ranked if keep(j)][:top]
+        if len(kept) == top or wanted >= columns_count:
+            return [(columns.ids[j], columns.spent[j], columns.orders[j]) for j in kept]
+        wanted *= 4
+
+
 def figures(state: Tally, columns: ColumnState, orders: Orders, as_of: dt.date,
             top: int) -> CustomerFigures:
     """Counts by status and type, LTV, buyers and repeat rate of the customers live as
@@ -160,18 +230,23 @@ def figures(state: Tally, columns: ColumnState, orders: Orders, as_of: dt.date,
         active += n if status == "active" else 0
         by_status[status] = by_status.get(status, 0) + n
         by_type[kind] = by_type.get(kind, 0) + n
-    live = ((i, c) for i, c in columns.rows.items() if not c.deleted and c.since <= iso)
+    counts_then = [day <= iso for day in columns.days]  # by since code
+
+    def live(j: int) -> bool:
+        return counts_then[columns.since[j]] and columns.ids[j] not in columns.deleted
+
     if _settled(state, iso):
-        totals = {i: (c.order_count, c.total_spent) for i, c in live if c.order_count}
+        best = _best(columns, top, lambda j: columns.orders[j] > 0 and live(j))
     else:  # some live customer bought after as_of: their totals then, from the orders
         orders_then = totals_until(orders, as_of)
-        totals = {i: orders_then[i] for i, _ in live if i in orders_then}
+        totals = {i: orders_then[i] for j, i in enumerate(columns.ids)
+                  if i in orders_then and live(j)}
         ltv = sum(spent for _, spent in totals.values())
         buyers = len(totals)
         repeat = sum(1 for count, _ in totals.values() if count >= 2)
-    best = heapq.nsmallest(top, totals.items(), key=lambda kv: (-kv[1][1], kv[0]))
+        ranked = heapq.nsmallest(top, totals.items(), key=lambda kv: (-kv[1][1], kv[0]))
+        best = [(i, spent, count) for i, (count, spent) in ranked]
     summary = CustomerSummary(
         total=total, active=active, by_type=_ranked(by_type), by_status=_ranked(by_status),
         total_ltv_cents=ltv, average_ltv_cents=div_half_up(ltv, total) if total else None)
-    return CustomerFigures(summary, buyers, repeat / buyers if buyers else None,
-                           [(i, spent, count) for i, (count, spent) in best])
+    return CustomerFigures(summary, buyers, repeat / buyers if buyers else None, best)

@@ -4,9 +4,9 @@ totals up to a past day. Kept beside the revenue (`revenue.Sales`), which reads 
 purchase once for both.
 
 Per day, two parallel arrays (customer id, cents): 16 bytes an order, so 400,000
-purchases take about 6 MB. Which purchases count is `completed` (revenue's rule too); an
-anonymous purchase's customer is ANONYMOUS (together, one buyer, as the retention rule
-has it).
+purchases take about 6 MB, saved packed (a day unpacked when first read). Which purchases
+count is `completed` (revenue's rule too); an anonymous purchase's customer is ANONYMOUS
+(together, one buyer, as the retention rule has it).
 """
 
 from __future__ import annotations
@@ -14,12 +14,12 @@ from __future__ import annotations
 import datetime as dt
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from crm_tui.domain.rules._records import is_deleted
 from crm_tui.domain.rules.totals import PurchaseFacts, purchase_facts
 
+from .packed import TYPECODE, pack, packed_length, unpack
 from .tally import Doc
 
 ANONYMOUS = -1
@@ -38,10 +38,40 @@ Order = tuple[str, int, int]  # (ISO day, customer id, cents)
 OrderDelta = list[tuple[Order, int]]  # (order, +1 or -1)
 
 
-@dataclass
 class DayOrders:
-    customers: array[int] = field(default_factory=lambda: array("q"))
-    cents: array[int] = field(default_factory=lambda: array("q"))
+    """One day's orders: customer ids and cents, in parallel arrays. A saved day is kept
+    packed until first read (most reads look at a few recent days), and saved again as it
+    was when it was never unpacked (its text is sorted already)."""
+
+    __slots__ = ("_cents", "_customers", "_packed")
+
+    def __init__(self, customers: array[int] | None = None, cents: array[int] | None = None,
+                 packed: tuple[str, str] | None = None) -> None:
+        self._customers = array(TYPECODE) if customers is None else customers
+        self._cents = array(TYPECODE) if cents is None else cents
+        self._packed = packed
+
+    @property
+    def customers(self) -> array[int]:
+        self._unpack()
+        return self._customers
+
+    @property
+    def cents(self) -> array[int]:
+        self._unpack()
+        return self._cents
+
+    def _unpack(self) -> None:
+        if self._packed is not None:
+            self._customers, self._cents = map(unpack, self._packed)
+            self._packed = None
+
+    def dumped(self) -> list[str]:
+        if self._packed is not None:
+            return list(self._packed)
+        pairs = sorted(zip(self._customers, self._cents, strict=True))
+        return [pack(array(TYPECODE, (c for c, _ in pairs))),
+                pack(array(TYPECODE, (v for _, v in pairs)))]
 
 
 Orders = dict[str, DayOrders]
@@ -81,23 +111,19 @@ def fold(state: Orders, delta: OrderDelta) -> Orders:
     return state
 
 
-def dump(state: Orders) -> dict[str, list[list[int]]]:
-    """Per day (in order) its customers and cents, the orders sorted: equal states, equal
-    dumps, whatever the order of folding."""
-    found = {}
-    for iso in sorted(state):
-        pairs = sorted(zip(state[iso].customers, state[iso].cents, strict=True))
-        found[iso] = [[c for c, _ in pairs], [v for _, v in pairs]]
-    return found
+def dump(state: Orders) -> dict[str, list[str]]:
+    """Per day (in order) its customers and cents, packed (packed.py), the orders sorted:
+    equal states, equal dumps, whatever the order of folding."""
+    return {iso: state[iso].dumped() for iso in sorted(state)}
 
 
 def load(data: Any) -> Orders:
     """The orders `dump` gave; ValueError (or TypeError) when `data` is not that."""
     state: Orders = {}
     for iso, (customers, cents) in data.items():
-        if len(customers) != len(cents) or not isinstance(iso, str):
+        if packed_length(customers) != packed_length(cents) or not isinstance(iso, str):
             raise ValueError("orders: a day's two arrays differ in length")
-        state[iso] = DayOrders(array("q", customers), array("q", cents))
+        state[iso] = DayOrders(packed=(customers, cents))
     return state
 
 

@@ -25,7 +25,7 @@ from .orders import OrderDelta, Orders, completed, largest, order_of
 from .tally import Delta, Doc, Tally, Vector, changes, dumped, loaded
 from .tally import fold as fold_tally
 
-NAME, VERSION, TABLES = "sales", 1, ("purchases",)
+NAME, VERSION, TABLES = "sales", 2, ("purchases",)
 DAY, PRODUCT = "day", "product"  # the two kinds of key: (DAY, day), (PRODUCT, id, item, day)
 
 

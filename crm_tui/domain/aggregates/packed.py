@@ -1,0 +1,55 @@
+"""Whole-number arrays saved as text: a state's long columns (an order's customer and
+cents, a customer's totals) dumped as the base64 of their little-endian values, 32-bit
+when they all fit, else 64-bit (the first letter says which: "i" or "q"), so that loading
+a saved state makes one array per column instead of a Python int per value. Unpacked
+arrays are always 64-bit, whatever a fold adds to them later.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import sys
+from array import array
+
+TYPECODE = "q"  # in memory: signed 64-bit (ids, cents, counts and day codes all fit)
+_SMALL = "i"  # signed 32-bit, saved when every value fits
+_LIMIT = 1 << 31
+
+
+def pack(values: array[int]) -> str:
+    """The values as text (little-endian, whatever this machine's order)."""
+    small = not values or (min(values) >= -_LIMIT and max(values) < _LIMIT)
+    code = _SMALL if small else TYPECODE
+    saved = array(code, values)
+    if sys.byteorder == "big":
+        saved.byteswap()
+    return code + base64.b64encode(saved.tobytes()).decode("ascii")
+
+
+def unpack(text: str) -> array[int]:
+    """The array `pack` gave; ValueError when `text` is not that."""
+    code, body = text[:1], text[1:]
+    if code not in (_SMALL, TYPECODE):
+        raise ValueError("not packed numbers")
+    try:
+        raw = base64.b64decode(body.encode("ascii"), validate=True)
+    except (binascii.Error, UnicodeEncodeError):
+        raise ValueError("not packed numbers") from None
+    values = array(code)
+    if len(raw) % values.itemsize:
+        raise ValueError("packed numbers of a partial length")
+    values.frombytes(raw)
+    if sys.byteorder == "big":
+        values.byteswap()
+    return values if code == TYPECODE else array(TYPECODE, values)
+
+
+def packed_length(text: str) -> int:
+    """How many values `text` holds, without unpacking them; ValueError when it is not
+    packed numbers."""
+    size = {_SMALL: 4, TYPECODE: 8}.get(text[:1])
+    body = len(text) - 1 - text.endswith("=") - text.endswith("==")
+    if size is None or body % 4 == 1:
+        raise ValueError("not packed numbers")
+    return body * 3 // 4 // size
