@@ -1,19 +1,23 @@
 """The due / overdue / upcoming agenda of dated records (interaction follow-ups, tasks),
 read through a date index (written to disk by compaction) so only the records dated up
-to the horizon are read."""
+to the horizon are read; and how many are due and overdue, counted from the index alone
+(`due_counts`, the dashboard's figure)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-from crm_tui.domain.rules.analytics import follow_ups
+from crm_tui.domain.rules.analytics import follow_ups, is_pending
 from crm_tui.store import StoreTable
 
 from .records import Record, with_id
 
 UPCOMING_DAYS = 7  # how far ahead "upcoming" looks unless asked otherwise
+# The date indexes' keys (`open_day`): 2 since they leave out what `is_pending` refuses.
+INDEX_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -36,6 +40,36 @@ def day_key(value: object) -> int | None:
         return dt.date.fromisoformat(value).toordinal()
     except ValueError:
         return None
+
+
+def open_day(doc: Mapping[str, Any], date_field: str) -> int | None:
+    """A date index's key: the `day_key` of a record still to do (`is_pending`, the rule
+    the agenda lists by), None for the others, so the index holds exactly what the agenda
+    may list and `due_counts` counts from it alone."""
+    return day_key(doc.get(date_field)) if is_pending(doc) else None
+
+
+@dataclass(frozen=True)
+class DueCounts:
+    due: int
+    overdue: int
+
+    def __add__(self, other: DueCounts) -> DueCounts:
+        return DueCounts(self.due + other.due, self.overdue + other.overdue)
+
+
+def due_counts(table: StoreTable, index: str, as_of: dt.date,
+               hidden_customers: Collection[int]) -> DueCounts:
+    """How many records `agenda_of` (everyone's, `days=0`) lists as due and overdue, from
+    the index's keys without reading a record: the index holds the records still to do
+    by day, and those of the hidden (soft-deleted) customers are found by the customer
+    index and left out, as the agenda's lists leave them out."""
+    today = as_of.toordinal()
+    hidden = {i for c in hidden_customers for i in table.find_ids("customer", c)}
+    keys = [key for key, doc_id in table.keys_between(index, None, today)
+            if doc_id not in hidden]
+    due = keys.count(today)
+    return DueCounts(due, len(keys) - due)
 
 
 def agenda_of(table: StoreTable, index: str, date_field: str, as_of: dt.date,

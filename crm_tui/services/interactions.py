@@ -10,7 +10,7 @@ from crm_tui.domain.entities.interaction import validate_interaction
 from crm_tui.domain.errors import ValidationError
 
 from . import tables
-from .agenda import UPCOMING_DAYS, Agenda, agenda_of, day_key
+from .agenda import UPCOMING_DAYS, Agenda, agenda_of, open_day
 from .base import CustomerRecords
 from .records import Record, newest_first
 from .tasks import snoozed_date
@@ -19,7 +19,7 @@ TABLE = tables.INTERACTIONS
 
 
 def _open_follow_up(doc: Mapping[str, Any]) -> int | None:
-    return None if doc.get("follow_up_done") else day_key(doc.get("follow_up_date"))
+    return None if doc.get("follow_up_done") else open_day(doc, "follow_up_date")
 
 
 class InteractionService(CustomerRecords):

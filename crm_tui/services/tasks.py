@@ -10,7 +10,7 @@ from typing import Any
 from crm_tui.domain.entities.task import OPEN_TASK_STATUSES, validate_task
 
 from . import tables
-from .agenda import UPCOMING_DAYS, Agenda, agenda_of, day_key
+from .agenda import UPCOMING_DAYS, Agenda, agenda_of, open_day
 from .base import CustomerRecords
 from .records import Record, with_id
 
@@ -18,7 +18,7 @@ TABLE = tables.TASKS
 
 
 def _open_due(doc: Mapping[str, Any]) -> int | None:
-    return day_key(doc.get("due_date")) if doc.get("status") in OPEN_TASK_STATUSES else None
+    return open_day(doc, "due_date") if doc.get("status") in OPEN_TASK_STATUSES else None
 
 
 def snoozed_date(due: str | None, as_of: dt.date, days: int) -> str:

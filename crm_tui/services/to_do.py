@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from .agenda import UPCOMING_DAYS, Agenda
+from .agenda import UPCOMING_DAYS, Agenda, DueCounts, due_counts
 
 if TYPE_CHECKING:
     from .crm import Crm
@@ -56,3 +56,12 @@ def to_do(crm: Crm, scope: Scope, as_of: dt.date | None = None, *,
     staff = crm.ctx.staff if scope == "mine" else None
     return ToDo(day, scope, staff, crm.tasks.agenda(day, assigned_to=staff, days=days),
                 crm.interactions.follow_ups(day, staff=staff, days=days))
+
+
+def team_counts(crm: Crm, as_of: dt.date | None = None) -> DueCounts:
+    """`to_do(crm, "team", as_of)`'s `due` and `overdue`, counted from the date indexes
+    without reading the tasks and follow-ups (the dashboard's figure)."""
+    day = crm.ctx.as_of(as_of)
+    hidden = crm.analytics.view.deleted_customers()
+    return (due_counts(crm.tasks.table, "due", day, hidden)  # the services' date indexes
+            + due_counts(crm.interactions.table, "follow_up", day, hidden))

@@ -118,6 +118,15 @@ class DiskReads:
             lambda docs: [(key, i, dict(docs[i])) for key, i in declared.between(low, high)],
             declared)
 
+    def keys_between(self, name: str, index: str, low: Any, high: Any
+                     ) -> list[tuple[Any, int]]:
+        """(key, id), in that order, of the documents whose `index` key is from `low` to
+        `high` (as `between`), no document read: the index file (checked by its own
+        checksums when opened) with the tail's keys over it."""
+        declared = self._index(name, index)
+        return self._read(name, lambda: self._pairs_unloaded(name, declared, low, high),
+                          lambda docs: declared.between(low, high), declared)
+
     def ordered_ids(self, name: str, index: str) -> list[int]:
         declared = self._index(name, index)
         return self._read(name, lambda: self._ordered_unloaded(name, declared),

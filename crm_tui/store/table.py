@@ -158,6 +158,11 @@ class StoreTable(Table):
         return [(key, self._wrap(i, doc))
                 for key, i, doc in self._engine.reads.between(self.name, index, low, high)]
 
+    def keys_between(self, index: str, low: int | None, high: int | None
+                     ) -> list[tuple[int, int]]:
+        """(key, id) of the documents `find_between` gives, without reading them."""
+        return self._engine.reads.keys_between(self.name, index, low, high)
+
     # ----- writes ------------------------------------------------------------------------
     def _get_next_id(self) -> int:
         return self._engine.next_id(self.name)

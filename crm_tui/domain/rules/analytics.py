@@ -116,20 +116,24 @@ class FollowUps:
     overdue: list[Any]
 
 
+def is_pending(record: object) -> bool:
+    """Whether a follow-up or task is still to do: not soft-deleted, and not marked done
+    (`follow_up_done` true, or a done/completed/cancelled status, as on tasks)."""
+    done = get(record, "follow_up_done") is True or norm(get(record, "status")) in DONE_STATUSES
+    return not done and not is_deleted(record)
+
+
 def follow_ups(
     records: Iterable[object], as_of: dt.date, date_field: str = "follow_up_date"
 ) -> FollowUps:
-    """Follow-ups due on `as_of` and overdue (earlier), oldest first.
-
-    Records marked done (`follow_up_done` true, or a done/completed/cancelled status, as on
-    tasks) are left out; pass `date_field="due_date"` for tasks.
+    """Follow-ups due on `as_of` and overdue (earlier), oldest first, of the records still
+    to do (`is_pending`); pass `date_field="due_date"` for tasks.
     """
     due: list[tuple[dt.date, Any]] = []
     overdue: list[tuple[dt.date, Any]] = []
-    for r in _live(records):
+    for r in filter(is_pending, records):
         day = as_date(get(r, date_field), date_field)
-        done = get(r, "follow_up_done") is True or norm(get(r, "status")) in DONE_STATUSES
-        if day is None or done:
+        if day is None:
             continue
         if day == as_of:
             due.append((day, r))

@@ -100,6 +100,10 @@ class DashboardView:
         return self._read((nps.NAME, customers.NAME), lambda a: nps.breakdown(
             a.nps, a.columns.deleted, start, end, settings))
 
+    def deleted_customers(self) -> frozenset[int]:
+        """The soft-deleted customers' ids (whose records lists and figures hide)."""
+        return self._read((customers.NAME,), lambda a: frozenset(a.columns.deleted))
+
     def unresolved_feedback(self, end: dt.date) -> int:
         return self._read((unresolved.NAME, customers.NAME), lambda a: unresolved.count(
             a.unresolved, a.columns.deleted, end))

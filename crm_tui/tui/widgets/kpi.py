@@ -27,7 +27,7 @@ from crm_tui.domain import dates
 from crm_tui.domain.money import display_money
 from crm_tui.domain.rules.analytics import MonthToDate, month_to_date
 from crm_tui.services.crm import Crm
-from crm_tui.services.to_do import to_do
+from crm_tui.services.to_do import team_counts
 
 from .badges import lifecycle_label
 
@@ -75,7 +75,7 @@ def collect_figures(crm: Crm, as_of: dt.date | None = None) -> DashboardFigures:
     people = analytics.customer_figures(day, top=10)
     summary = people.summary
     pipeline = analytics.pipeline(day)
-    team = to_do(crm, "team", day, days=0)
+    team = team_counts(crm, day)
     segments = crm.segments.counts(day)
     # The days of the last 12 months (last month's among them) serve both trends and the
     # month to date, summed by month for the monthly chart.
