@@ -16,15 +16,12 @@ from tinydb.table import Document
 from crm_tui.store import Index, StoreTable
 
 from . import tables
-from .agenda import INDEX_VERSION
 from .changes import Changes
 from .context import ServiceContext
 from .edits import check_edit
 from .records import (
-    R,
     Record,
     fetch,
-    record_customer,
     save_edit,
     shown_records,
     stamped_new,
@@ -52,7 +49,7 @@ def disk_indexes() -> list[tuple[str, Index]]:
     every one)."""
     by_customer = [(name, Index("customer", _customer_key, kind="int"))
                    for name in tables.CUSTOMER_HISTORY]
-    return by_customer + [(cls.table_name, Index(name, key, kind="int", version=INDEX_VERSION))
+    return by_customer + [(cls.table_name, Index(name, key, kind="int"))
                           for cls in CustomerRecords.__subclasses__()
                           for name, key in cls.dated]
 
@@ -64,7 +61,7 @@ class CustomerRecords:
     table_name: ClassVar[str]
     entity: ClassVar[str]  # how NotFoundError names one record
     indexes: ClassVar[tuple[tuple[str, KeyFunc], ...]] = ()  # (name, key) beyond "customer"
-    # (name, key) of date indexes: keys are day numbers (agenda.open_day), or None, so they
+    # (name, key) of date indexes: keys are day numbers (agenda.day_key), or None, so they
     # are kept on disk too and read by range without loading the table
     dated: ClassVar[tuple[tuple[str, KeyFunc], ...]] = ()
 
@@ -76,7 +73,7 @@ class CustomerRecords:
         for name, key in self.indexes:
             self.table.create_index(name, key)
         for name, key in self.dated:
-            self.table.create_index(name, key, kind="int", version=INDEX_VERSION)
+            self.table.create_index(name, key, kind="int")
         self.customers: StoreTable = ctx.db.table(tables.CUSTOMERS)
 
     # ----- reading -----------------------------------------------------------------------
@@ -93,11 +90,9 @@ class CustomerRecords:
     def _customer(self, customer_id: int, *, include_deleted: bool = False) -> Document:
         return fetch(self.customers, "customer", customer_id, include_deleted=include_deleted)
 
-    def _shown_only(self, records: list[R], *,
-                    customer_of: Callable[[Any], int | None] = record_customer) -> list[R]:
-        """The records lists show: anonymous ones and those of live customers (each
-        record's customer as `customer_of` finds it: a projection's own way)."""
-        return shown_records(self.customers, records, customer_of=customer_of)
+    def _shown_only(self, records: list[Record]) -> list[Record]:
+        """The records lists show: anonymous ones and those of live customers."""
+        return shown_records(self.customers, records)
 
     def _shown_records(self) -> list[Record]:
         """Every record but those of soft-deleted customers (what lists and counts show),

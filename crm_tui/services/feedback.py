@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from functools import cached_property
 from operator import attrgetter
 from typing import Any, NamedTuple
 
@@ -26,6 +27,7 @@ from crm_tui.domain.rules.feedback import (
 
 from . import tables
 from .base import CustomerRecords
+from .kept_rows import KeptRows
 from .records import Record, newest_first
 
 TABLE = tables.FEEDBACK
@@ -68,11 +70,14 @@ class FeedbackService(CustomerRecords):
         return newest_first(self._customer_documents(customer_id))
 
     def inbox(self, *, unresolved_only: bool = False) -> list[InboxRow]:
-        """Every shown feedback as a row (`inbox_order`), streamed from the store: no
-        document is held."""
-        rows = self._shown_only([InboxRow.of(i, doc) for i, doc in self.ctx.db.scan(TABLE)],
-                                customer_of=attrgetter("customer_id"))
+        """Every shown feedback as a row (`inbox_order`): read once, then kept from the
+        commits (`KeptRows`); no document is held."""
+        rows = self._inbox_rows.shown()
         return inbox_order([r for r in rows if not (unresolved_only and r.resolved)])
+
+    @cached_property
+    def _inbox_rows(self) -> KeptRows[InboxRow]:
+        return KeptRows(self.ctx.db, TABLE, InboxRow.of, attrgetter("customer_id"))
 
     def comments(self, feedback_ids: Iterable[int]) -> dict[int, str]:
         """The comments of these feedback ("" for none): the rows on screen's."""

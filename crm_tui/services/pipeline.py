@@ -18,6 +18,7 @@ import datetime as dt
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from operator import attrgetter
 from typing import Any, TypeVar
 
@@ -37,6 +38,7 @@ from crm_tui.domain.rules.pipeline import (
 
 from . import tables
 from .base import CustomerRecords
+from .kept_rows import KeptRows
 from .records import Record, with_id
 
 TABLE = tables.OPPORTUNITIES
@@ -132,13 +134,17 @@ class PipelineService(CustomerRecords):
     def deals(self, *, owner: str | None = None, customer_id: int | None = None,
               open_only: bool = True) -> list[DealRow]:
         """Deals (open ones by default), newest first, of live customers unless one is
-        asked, a row each, streamed from the store (no document is held)."""
+        asked, a row each (no document is held)."""
         if customer_id is not None:
             rows = [DealRow.of(d.doc_id, d) for d in self._customer_documents(customer_id)]
         else:
-            rows = self._shown_only([DealRow.of(i, doc) for i, doc in self.ctx.db.scan(TABLE)],
-                                    customer_of=attrgetter("customer_id"))
+            rows = self._rows.shown()
         return self._chosen(rows, owner=owner, open_only=open_only)
+
+    @cached_property
+    def _rows(self) -> KeptRows[DealRow]:
+        """Every deal's row, read once, then kept from the commits."""
+        return KeptRows(self.ctx.db, TABLE, DealRow.of, attrgetter("customer_id"))
 
     @staticmethod
     def _chosen(records: list[Deal], *, owner: str | None, open_only: bool) -> list[Deal]:

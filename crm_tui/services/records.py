@@ -5,8 +5,8 @@ something."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, TypeVar
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
 
 from tinydb.table import Document
 
@@ -15,7 +15,6 @@ from crm_tui.domain.errors import NotFoundError, ValidationError
 from crm_tui.store import StoreTable
 
 Record = dict[str, Any]  # a document as services hand it out: its fields and its "id"
-R = TypeVar("R")  # a record, or a list's projection of one
 
 # Documents read from disk per call of `documents_of`: a list naming every record's
 # customer reads thousands of them, and holding all at once grows the process for good
@@ -62,21 +61,20 @@ def existed_on(doc: Mapping[str, Any], day: dt.date) -> bool:
     return since(doc) <= day.isoformat()
 
 
-def record_customer(record: Mapping[str, Any]) -> int | None:
-    """A record's customer id (None: anonymous, or about no customer)."""
-    customer = record.get("customer_id")
-    return None if customer is None else int(customer)
+def live_customers(customers: StoreTable, ids: Iterable[int]) -> set[int]:
+    """Those of these customers that exist and are not soft-deleted (whose records lists
+    show), read a batch at a time."""
+    return {doc.doc_id for doc in documents_of(customers, ids) if not doc.get("deleted_at")}
 
 
-def shown_records(customers: StoreTable, records: list[R], *,
-                  customer_of: Callable[[Any], int | None] = record_customer) -> list[R]:
+def shown_records(customers: StoreTable, records: list[Record]) -> list[Record]:
     """The records shown in lists: anonymous ones and those of customers not soft-deleted
     (a soft-deleted customer is hidden everywhere but its own history, records included),
-    their customers read together, a batch at a time. `customer_of`: a record's customer
-    id (a projection's field instead of a document's)."""
-    wanted = {c for c in map(customer_of, records) if c is not None}
-    live = {doc.doc_id for doc in documents_of(customers, wanted) if not doc.get("deleted_at")}
-    return [r for r in records if (c := customer_of(r)) is None or c in live]
+    their customers read together, a batch at a time."""
+    wanted = {int(r["customer_id"]) for r in records if r.get("customer_id") is not None}
+    live = live_customers(customers, wanted)
+    return [r for r in records
+            if r.get("customer_id") is None or int(r["customer_id"]) in live]
 
 
 def save_edit(table: StoreTable, current: Document, edit: Mapping[str, Any],

@@ -1,0 +1,117 @@
+"""One table's records as small rows, read once and then kept by watching the commits.
+
+A list screen (the feedback inbox, the pipeline board) is read again on every commit any
+session makes, and reading it means a scan of its table and a read of every customer its
+records name, to leave out those of soft-deleted customers: at 100,000 customers, about a
+second of work per commit, for every session showing the list. `KeptRows` scans once, on
+first use (in the worker that asks), then follows the store's watchers: a commit to the
+table replaces or drops the rows it wrote, a commit to the customers hides or shows again
+the rows of a customer it deleted or restored. Commits met while the scan runs are applied
+after it; a watcher told that everything may be wrong (a truncated table, a journal this
+process missed) has the next use scan again.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from functools import partial
+from typing import Any, Generic, TypeVar
+
+from crm_tui.store import Database, StoreTable
+
+from . import tables
+from .records import live_customers
+
+Row = TypeVar("Row")
+Doc = Mapping[str, Any]
+Docs = Mapping[int, Doc | None]
+
+
+class KeptRows(Generic[Row]):
+    """The rows of every record of `table` (`row(id, document)`), and which customers
+    are hidden (soft-deleted, or gone), kept current from the commits."""
+
+    def __init__(self, db: Database, table: str, row: Callable[[int, Doc], Row],
+                 customer_of: Callable[[Row], int | None]) -> None:
+        self._db = db
+        self._table = table
+        self._row = row
+        self._customer_of = customer_of
+        self._customers: StoreTable = db.table(tables.CUSTOMERS)
+        self._rows: dict[int, Row] = {}
+        self._hidden: set[int] = set()  # customers whose rows are not shown
+        self._ready = False
+        self._lock = threading.Lock()  # the rows, the hidden customers, what a scan missed
+        # Per scan under way, the commits it met (rows, customers), applied after it.
+        self._met: list[tuple[dict[int, Doc | None], dict[int, Doc | None]]] = []
+        db.watch(table, _Watcher(partial(self._committed, 0, self._apply_rows)))
+        db.watch(tables.CUSTOMERS, _Watcher(partial(self._committed, 1, self._apply_customers)))
+
+    def shown(self) -> list[Row]:
+        """Every row but those of hidden customers (in id order). Catches up with other
+        sessions first; the first call scans the table (call it from a worker)."""
+        self._db.refresh()
+        if not self._ready:
+            self._scan()
+        with self._lock:
+            hidden, customer_of = self._hidden, self._customer_of
+            return [r for r in self._rows.values()
+                    if (c := customer_of(r)) is None or c not in hidden]
+
+    # ----- the store's watchers (under the store's lock: no store reads) ------------------
+    def _committed(self, part: int, apply: Callable[[Docs], None], docs: Docs,
+                   everything: bool) -> None:
+        """A commit's records (`part` 0) or customers (1): met by scans under way, and
+        applied to what is kept."""
+        with self._lock:
+            for met in self._met:
+                met[part].update(docs)
+            if everything:
+                self._forget()
+            elif self._ready:
+                apply(docs)
+
+    def _forget(self) -> None:
+        self._ready = False
+        self._rows, self._hidden = {}, set()
+
+    def _apply_rows(self, docs: Docs) -> None:
+        for record_id, doc in docs.items():
+            if doc is None:
+                self._rows.pop(record_id, None)
+            else:
+                self._rows[record_id] = self._row(record_id, doc)
+
+    def _apply_customers(self, docs: Docs) -> None:
+        for customer_id, doc in docs.items():
+            if doc is None or doc.get("deleted_at"):
+                self._hidden.add(customer_id)
+            else:
+                self._hidden.discard(customer_id)
+
+    # ----- the first read ------------------------------------------------------------------
+    def _scan(self) -> None:
+        met: tuple[dict[int, Doc | None], dict[int, Doc | None]] = ({}, {})
+        with self._lock:
+            self._met.append(met)
+        try:
+            rows = {i: self._row(i, doc) for i, doc in self._db.scan(self._table)}
+            named = {c for c in map(self._customer_of, rows.values()) if c is not None}
+            live = live_customers(self._customers, named)
+        finally:
+            with self._lock:
+                self._met.remove(met)
+        with self._lock:
+            if not self._ready:
+                self._rows, self._hidden = rows, named - live
+                self._apply_rows(met[0])
+                self._apply_customers(met[1])
+                self._ready = True
+
+
+class _Watcher:
+    """A store watcher that hands each commit to a function."""
+
+    def __init__(self, committed: Callable[[Docs, bool], None]) -> None:
+        self.committed = committed
