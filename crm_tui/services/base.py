@@ -16,6 +16,7 @@ from tinydb.table import Document
 from crm_tui.store import Index, StoreTable
 
 from . import tables
+from .agenda import INDEX_VERSION
 from .changes import Changes
 from .context import ServiceContext
 from .edits import check_edit
@@ -49,7 +50,7 @@ def disk_indexes() -> list[tuple[str, Index]]:
     every one)."""
     by_customer = [(name, Index("customer", _customer_key, kind="int"))
                    for name in tables.CUSTOMER_HISTORY]
-    return by_customer + [(cls.table_name, Index(name, key, kind="int"))
+    return by_customer + [(cls.table_name, Index(name, key, kind="int", version=INDEX_VERSION))
                           for cls in CustomerRecords.__subclasses__()
                           for name, key in cls.dated]
 
@@ -61,7 +62,7 @@ class CustomerRecords:
     table_name: ClassVar[str]
     entity: ClassVar[str]  # how NotFoundError names one record
     indexes: ClassVar[tuple[tuple[str, KeyFunc], ...]] = ()  # (name, key) beyond "customer"
-    # (name, key) of date indexes: keys are day numbers (agenda.day_key), or None, so they
+    # (name, key) of date indexes: keys are day numbers (agenda.open_day), or None, so they
     # are kept on disk too and read by range without loading the table
     dated: ClassVar[tuple[tuple[str, KeyFunc], ...]] = ()
 
@@ -73,7 +74,7 @@ class CustomerRecords:
         for name, key in self.indexes:
             self.table.create_index(name, key)
         for name, key in self.dated:
-            self.table.create_index(name, key, kind="int")
+            self.table.create_index(name, key, kind="int", version=INDEX_VERSION)
         self.customers: StoreTable = ctx.db.table(tables.CUSTOMERS)
 
     # ----- reading -----------------------------------------------------------------------
