@@ -36,7 +36,7 @@ def name_key(doc: Doc) -> str:
     return fold(name.strip()) or str(doc.get("email") or "").casefold()
 
 
-LOGGED_VERSIONS = 256  # commits whose changed ids are remembered (changed_since)
+LOGGED_VERSIONS = 64  # commits whose changed ids are remembered (changed_since)
 NAME_ORDER = "name_order"  # the customers table's index of live customers in name order
 
 

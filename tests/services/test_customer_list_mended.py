@@ -8,6 +8,7 @@ import pytest
 
 from crm_tui.services.crm import Crm
 from crm_tui.services.customer_list import CustomerList, ListQuery
+from crm_tui.services.customer_records import LOGGED_VERSIONS
 
 FIRST = ["Ann", "Bob", "Cy", "Dee", "Eve", "Finn", "Gus", "Hal", "Ivy", "Jo"]
 QUERIES = [ListQuery(), ListQuery(descending=True), ListQuery(sort="spent", descending=True),
@@ -86,3 +87,17 @@ def test_a_mended_list_is_the_list_a_fresh_sort_gives(
         edit(crm, change, ids, n)
         assert listing.query(q) == CustomerList(crm.ctx, crm.segments).query(q), q
         assert len(made) == done, f"{q} was sorted again"
+
+
+def test_more_commits_than_remembered_sort_the_list_again(
+        crm: Crm, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = people(crm, 3)
+    listing = crm.customer_list
+    listing.query(ListQuery())
+    made = sorts(listing, monkeypatch)
+    other = another(crm)
+    for n in range(LOGGED_VERSIONS + 1):
+        other.customers.update(ids[0], {"first_name": f"Zed{n:03d}"})
+    other.close()
+    assert listing.query(ListQuery()) == [ids[1], ids[2], ids[0]]  # Bob, Cy, then Zed
+    assert made == [3]
