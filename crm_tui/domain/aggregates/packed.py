@@ -42,7 +42,18 @@ def unpack(text: str) -> array[int]:
     values.frombytes(raw)
     if sys.byteorder == "big":
         values.byteswap()
-    return values if code == TYPECODE else array(TYPECODE, values)
+    return values if code == TYPECODE else _widened(values)
+
+
+def _widened(values: array[int]) -> array[int]:
+    """32-bit values as 64-bit ones: copied into the low halves of zeroed 64-bit slots
+    when none has a sign to extend (on a little-endian machine), else one by one (an int
+    object each: several times slower)."""
+    if sys.byteorder == "big" or (values and min(values) < 0):
+        return array(TYPECODE, values)
+    wide = array(TYPECODE, bytes(8 * len(values)))
+    memoryview(wide).cast("B").cast(_SMALL)[0::2] = memoryview(values)
+    return wide
 
 
 def packed_length(text: str) -> int:
