@@ -42,14 +42,19 @@ def unpack(text: str) -> array[int]:
     values.frombytes(raw)
     if sys.byteorder == "big":
         values.byteswap()
-    return values if code == TYPECODE else _widened(values)
+    return values if code == TYPECODE else _widened(values, raw)
 
 
-def _widened(values: array[int]) -> array[int]:
-    """32-bit values as 64-bit ones: copied into the low halves of zeroed 64-bit slots
-    when none has a sign to extend (on a little-endian machine), else one by one (an int
-    object each: several times slower)."""
-    if sys.byteorder == "big" or (values and min(values) < 0):
+_POSITIVE_TOP_BYTES = bytes(range(128))
+
+
+def _widened(values: array[int], raw: bytes) -> array[int]:
+    """32-bit values (`raw`: their little-endian bytes) as 64-bit ones: copied into the
+    low halves of zeroed 64-bit slots when none has a sign to extend (no top byte of 128
+    or more) on a little-endian machine, else one by one (an int object each: several
+    times slower)."""
+    negative = raw[3::4].translate(None, _POSITIVE_TOP_BYTES)
+    if sys.byteorder == "big" or negative:
         return array(TYPECODE, values)
     wide = array(TYPECODE, bytes(8 * len(values)))
     memoryview(wide).cast("B").cast(_SMALL)[0::2] = memoryview(values)
