@@ -593,14 +593,17 @@ class Engine:
             )
         names = set(record.get("t", ())) | set(record.get("c", {})) | set(record.get("i", {}))
         self._journal_tables |= names
-        self.derived.before_record(record)  # reads each document's version before this one
-        self.reads.tail.note(record, (offset, length))
-        for name in names:
-            state = self._tables.get(name)
-            if state is not None and (state.docs is not None or state.last_id is not None):
-                self._apply_to_table(state, record)
-        self._gen = generation
-        self.watchers.record(record)
+        try:  # a table's documents are decoded when first read (journal.TableDocs)
+            self.derived.before_record(record)  # reads each document's version before this
+            self.reads.tail.note(record, (offset, length))
+            for name in names:
+                state = self._tables.get(name)
+                if state is not None and (state.docs is not None or state.last_id is not None):
+                    self._apply_to_table(state, record)
+            self._gen = generation
+            self.watchers.record(record)
+        except CorruptFileError as exc:
+            raise self._integrity.note(exc) from None
 
     def _apply_to_table(self, state: TableState, record: dict[str, Any],
                         *, loading: Callable[[Doc], Doc] | None = None) -> None:
@@ -763,8 +766,10 @@ class Engine:
                 if mentions(line, state.name):
                     record = decode_commit(line, self.journal_path, offset)
                     self._apply_to_table(state, record, loading=interner.share)
-        except BaseException:
+        except BaseException as exc:
             state.docs, state.last_id = None, old_last_id  # never half a table
+            if isinstance(exc, CorruptFileError):
+                raise self._integrity.note(exc) from None
             raise
         if self._txn is not None and state.name in self._txn.written_unloaded:
             # Appended to in this transaction before it was loaded: those writes are not

@@ -284,22 +284,23 @@ class DiskReads:
 
     def _tail_doc(self, position: Position, name: str, doc_id: int) -> Doc | None:
         offset, length = position
+        engine = self._engine
         record = self._lines.get(offset)
-        if record is None:
-            engine = self._engine
-            kept = engine._kept_tail
-            line = kept[1] if kept and kept[0] == offset else os.pread(engine._fd, length,
-                                                                     offset)
-            try:
+        try:
+            if record is None:
+                kept = engine._kept_tail
+                line = kept[1] if kept and kept[0] == offset else os.pread(engine._fd, length,
+                                                                         offset)
                 record = decode_commit(line, engine.journal_path, offset)
-            except CorruptFileError as exc:
-                raise engine._integrity.note(exc) from None
-            self._lines[offset] = record
-            if len(self._lines) > DECODED_LINES:
-                self._lines.popitem(last=False)
-        else:
-            self._lines.move_to_end(offset)
-        doc = record.get("c", {}).get(name, {}).get(str(doc_id))
+                self._lines[offset] = record
+                if len(self._lines) > DECODED_LINES:
+                    self._lines.popitem(last=False)
+            else:
+                self._lines.move_to_end(offset)
+            # Only the asked table's documents are decoded (journal.TableDocs).
+            doc = record.get("c", {}).get(name, {}).get(str(doc_id))
+        except CorruptFileError as exc:
+            raise engine._integrity.note(exc) from None
         return doc if isinstance(doc, dict) else None
 
     def _files_of(self, name: str) -> TableFiles:

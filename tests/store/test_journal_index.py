@@ -13,7 +13,7 @@ import orjson
 import pytest
 
 from crm_tui.store import Database, journal
-from crm_tui.store.check import check_database
+from crm_tui.store.check import CheckFailed, check_database
 from crm_tui.store.journal import decode_commit, decode_line, encode_commit, encode_line
 
 MARK = "only-in-a-purchase"
@@ -181,3 +181,26 @@ def test_a_torn_indexed_line_is_dropped_and_a_whole_one_kept(tmp_path: Path) -> 
         assert writer.get("purchases", 99) == {"note": MARK}
     writer.close()
     assert check_database(tmp_path / "db").problems == []
+
+
+def test_crm_check_finds_an_index_whose_ids_are_not_the_documents(tmp_path: Path) -> None:
+    db = Database(tmp_path / "db")
+    db.table("a").insert({"v": 1})
+    db.table("b").insert({"v": 2})
+    db.close()
+    journal_path = tmp_path / "db" / "journal.log"
+    *lines, last, end = journal_path.read_bytes().split(b"\n")
+    payload = last[9:]
+    at = payload.rfind(b',"x":')
+    head_end, bodies = orjson.loads(payload[at + 5:-1])
+    bodies["b"][2] = [7]  # as long as [1]: every offset still holds
+    journal_path.write_bytes(b"\n".join(
+        [*lines, _crc_line(payload[:at] + b',"x":' + orjson.dumps([head_end, bodies]) + b"}")
+         [:-1], end]))
+    with pytest.raises(CheckFailed, match="index of b's documents"):
+        check_database(tmp_path / "db")
+    reader = Database(tmp_path / "db")
+    with pytest.raises(journal.CorruptFileError):
+        reader.get("b", 7)  # where the index says it is
+    assert reader.damage  # remembered: writes are refused
+    reader.close()
