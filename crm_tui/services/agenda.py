@@ -61,15 +61,23 @@ class DueCounts:
 def due_counts(table: StoreTable, index: str, as_of: dt.date,
                hidden_customers: Collection[int]) -> DueCounts:
     """How many records `agenda_of` (everyone's, `days=0`) lists as due and overdue, from
-    the index's keys without reading a record: the index holds the records still to do
-    by day, and those of the hidden (soft-deleted) customers are found by the customer
-    index and left out, as the agenda's lists leave them out."""
+    the index's keys without reading a record (`pending_keys`)."""
     today = as_of.toordinal()
-    hidden = {i for c in hidden_customers for i in table.find_ids("customer", c)}
-    keys = [key for key, doc_id in table.keys_between(index, None, today)
-            if doc_id not in hidden]
+    keys = [key for key, _ in pending_keys(table, index, as_of, 0, hidden_customers)]
     due = keys.count(today)
     return DueCounts(due, len(keys) - due)
+
+
+def pending_keys(table: StoreTable, index: str, as_of: dt.date, days: int | None,
+                 hidden_customers: Collection[int]) -> list[tuple[int, int]]:
+    """(day key, id) of the records `agenda_of` lists up to `days` after `as_of` (None:
+    all), from the index's keys without reading a record: the index holds the records
+    still to do by day, and those of the hidden (soft-deleted) customers are found by the
+    customer index and left out, as the agenda's lists leave them out."""
+    horizon = None if days is None else as_of.toordinal() + days
+    hidden = {i for c in hidden_customers for i in table.find_ids("customer", c)}
+    return [(key, doc_id) for key, doc_id in table.keys_between(index, None, horizon)
+            if doc_id not in hidden]
 
 
 def agenda_of(table: StoreTable, index: str, date_field: str, as_of: dt.date,

@@ -13,12 +13,32 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from .agenda import UPCOMING_DAYS, Agenda, DueCounts, due_counts
+from . import tables
+from .agenda import UPCOMING_DAYS, Agenda, DueCounts, due_counts, pending_keys
+from .records import BATCH
 
 if TYPE_CHECKING:
     from .crm import Crm
 
 Scope = Literal["mine", "team"]
+TASK, FOLLOW_UP = "task", "follow-up"
+# kind -> (table, its date index, the field naming whose it is)
+DATED = {TASK: (tables.TASKS, "due", "assigned_to"),
+         FOLLOW_UP: (tables.INTERACTIONS, "follow_up", "staff")}
+
+
+@dataclass(frozen=True, slots=True)  # one per open task or follow-up: 48,000 at 100k
+class Pending:
+    """One task or follow-up still to do, as a long list keeps it: what it is and when."""
+
+    kind: str  # TASK or FOLLOW_UP
+    record_id: int
+    day: int  # its date's ordinal (`agenda.day_key`)
+
+    @property
+    def key(self) -> str:
+        """The kind and id in one word ("task:3"): one name for it across kinds."""
+        return f"{self.kind}:{self.record_id}"
 
 
 @dataclass(frozen=True)
@@ -65,3 +85,24 @@ def team_counts(crm: Crm, as_of: dt.date | None = None) -> DueCounts:
     hidden = crm.analytics.view.deleted_customers()
     return (due_counts(crm.tasks.table, "due", day, hidden)  # the services' date indexes
             + due_counts(crm.interactions.table, "follow_up", day, hidden))
+
+
+def pending(crm: Crm, scope: Scope, as_of: dt.date | None = None, *,
+            days: int | None = UPCOMING_DAYS) -> list[Pending]:
+    """What `to_do` lists (in no order), found by the date indexes: everyone's without
+    reading a record; the person's own ("mine") by reading the records a batch at a time
+    for whose they are, none kept."""
+    day = crm.ctx.as_of(as_of)
+    hidden = crm.analytics.view.deleted_customers()
+    found: list[Pending] = []
+    for kind, (table, index, whose) in DATED.items():
+        keyed = pending_keys(crm.db.table(table), index, day, days, hidden)
+        if scope == "mine":
+            ids = [i for _, i in keyed]
+            mine: set[int] = set()
+            for start in range(0, len(ids), BATCH):
+                docs = crm.db.get_many(table, ids[start:start + BATCH])
+                mine.update(i for i, doc in docs.items() if doc.get(whose) == crm.ctx.staff)
+            keyed = [(key, i) for key, i in keyed if i in mine]
+        found += [Pending(kind, i, key) for key, i in keyed]
+    return found

@@ -3,6 +3,7 @@ one count the dashboard, the Tasks screen and the report show, as of 2026-06-15.
 
 from __future__ import annotations
 
+import datetime as dt
 import random
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,7 @@ from crm_tui.domain.entities.task import validate_task
 from crm_tui.services import tables
 from crm_tui.services.agenda import DueCounts
 from crm_tui.services.crm import Crm
-from crm_tui.services.to_do import team_counts, to_do
+from crm_tui.services.to_do import ToDo, pending, team_counts, to_do
 
 from ..conftest import open_session
 from .conftest import AS_OF, day
@@ -226,3 +227,35 @@ def test_the_team_counts_are_the_team_lists_counted_without_reading_a_record(
     assert found.due and found.overdue
     _counts_equal_the_lists(fresh)
     fresh.close()
+
+
+def _listed(todo: ToDo) -> dict[str, str]:
+    """Every task and follow-up a `to_do` lists: "task:3" -> its date."""
+    found: dict[str, str] = {}
+    for kind, agenda, field in (("task", todo.tasks, "due_date"),
+                                ("follow-up", todo.follow_ups, "follow_up_date")):
+        for part in (agenda.due, agenda.overdue, agenda.upcoming):
+            found.update({f"{kind}:{r['id']}": r[field] for r in part})
+    return found
+
+
+def test_pending_is_what_to_do_lists_found_by_the_indexes(tmp_path: Path) -> None:
+    """The Tasks screen's list: the same records as `to_do`, with their dates, for both
+    scopes, from the journal's tail and over the index files."""
+    crm = open_session(tmp_path / "crm.db")
+    rng = random.Random(5)
+    for _ in range(2):
+        _seed_counts(crm, rng)
+        live = crm.customers.create({"first_name": "Live"})
+        for n in range(6):  # alice's own (the session's staff)
+            crm.tasks.create({"title": f"Mine {n}", "due_date": day(n - 3)})
+            crm.interactions.log({"customer_id": live, "channel": "phone", "date": day(-1),
+                                  "follow_up_date": day(n - 2)})
+        for scope in ("team", "mine"):
+            for when in (AS_OF, AS_OF.replace(day=12)):
+                found = {p.key: dt.date.fromordinal(p.day).isoformat()
+                         for p in pending(crm, scope, when)}
+                assert found == _listed(to_do(crm, scope, when)), (scope, when)
+                assert found
+        crm.db.compact()
+    crm.close()

@@ -11,10 +11,11 @@ import pytest
 from textual.widgets import Input, Static
 
 from crm_tui.services.crm import Crm
+from crm_tui.services.to_do import Pending
 from crm_tui.tui.forms.task_form import TaskForm
 from crm_tui.tui.screens import tasks as tasks_screen
 from crm_tui.tui.screens.conflict import ConflictScreen
-from crm_tui.tui.screens.tasks import AgendaItem, Heading
+from crm_tui.tui.screens.tasks import Heading
 from crm_tui.tui.widgets.paged_list import PagedList
 
 from ..conftest import open_session
@@ -218,7 +219,7 @@ async def test_a_long_agenda_reads_the_records_on_screen_only(
     read: list[int] = []
     records = tasks_screen.read_records
 
-    def counted(session: Crm, items: Sequence[AgendaItem]) -> dict[tuple[str, int], Any]:
+    def counted(session: Crm, items: Sequence[Pending]) -> dict[tuple[str, int], Any]:
         read.extend(i.record_id for i in items)
         return records(session, items)
 
@@ -229,7 +230,7 @@ async def test_a_long_agenda_reads_the_records_on_screen_only(
         await settle(pilot)
         screen = app.screen
         assert sorted(int(k.split(":")[1]) for k in sections(app)["overdue"]) == ids
-        assert all(isinstance(e, AgendaItem | Heading) for e in screen.entries)  # type: ignore
+        assert all(isinstance(e, Pending | Heading) for e in screen.entries)  # type: ignore
         rows_on_screen = size[1]
         assert 0 < len(set(read)) <= rows_on_screen
         read.clear()

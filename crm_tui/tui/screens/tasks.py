@@ -15,7 +15,7 @@ and customers' names as they are drawn, the detail line the highlighted one's.
 
 from __future__ import annotations
 
-import sys
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -28,9 +28,8 @@ from textual.content import Content
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from crm_tui.services import tables
 from crm_tui.services.agenda import UPCOMING_DAYS
-from crm_tui.services.to_do import Scope, ToDo, to_do
+from crm_tui.services.to_do import DATED, FOLLOW_UP, TASK, Pending, Scope, pending
 from crm_tui.tui.keymap import hinted
 from crm_tui.tui.messages import AgendaReady
 from crm_tui.tui.widgets.badges import rich_colors
@@ -46,24 +45,7 @@ SECTIONS = (("overdue", "Overdue", "error"), ("due", "Due today", "warning"),
             ("upcoming", f"Upcoming (next {UPCOMING_DAYS} days)", "accent"))
 HEADINGS = {name: (title, color) for name, title, color in SECTIONS}
 PRIORITY_MARKS = {"urgent": ("!! ", "error"), "high": ("!  ", "warning")}  # theme colors
-TASK, FOLLOW_UP = "task", "follow-up"
 FORMS = {TASK: "task", FOLLOW_UP: "interaction"}  # the form each kind is edited in
-
-
-@dataclass(frozen=True, slots=True)  # one per open task or follow-up: 48,000 at 100k
-class AgendaItem:
-    """What the list keeps of one task or follow-up: where it goes, and how to read it."""
-
-    kind: str  # TASK or FOLLOW_UP
-    record_id: int
-    date: str
-    customer_id: int | None
-    who: str
-    priority: str
-
-    @property
-    def key(self) -> str:
-        return f"{self.kind}:{self.record_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,56 +56,54 @@ class Heading:
     count: int
 
 
-Entry = AgendaItem | Heading
+Entry = Pending | Heading
 
 
 @dataclass(frozen=True)
 class AgendaData:
     status: str  # whose list, what it shows, its counts (`scope_line`)
-    sections: dict[str, list[AgendaItem]]  # those shown: only "overdue" when filtered
+    sections: dict[str, list[Pending]]  # those shown: only "overdue" when filtered
     overdue_only: bool = False
 
 
-def _item(kind: str, record: dict[str, Any], date_field: str, who_field: str) -> AgendaItem:
-    return AgendaItem(kind, record["id"], sys.intern(str(record.get(date_field) or "")),
-                      record.get("customer_id"), sys.intern(str(record.get(who_field) or "")),
-                      sys.intern(str(record.get("priority") or "normal")))
-
-
 def agenda_data(crm: Crm, scope: Scope, overdue_only: bool = False) -> AgendaData:
-    """Both agendas merged by section, soonest first; read in a worker. Only a small item
-    is kept of each record: the lines on screen read their records (`AgendaLines`)."""
-    todo = to_do(crm, scope)
-    shown = todo.overdue_only() if overdue_only else todo
-    tasks, follow = shown.tasks, shown.follow_ups
-    sections = {
-        name: sorted([_item(TASK, t, "due_date", "assigned_to") for t in getattr(tasks, name)]
-                     + [_item(FOLLOW_UP, i, "follow_up_date", "staff")
-                        for i in getattr(follow, name)],
-                     key=lambda item: (item.date, item.kind, item.record_id))
-        for name, _, _ in SECTIONS
-        if name == "overdue" or not overdue_only
-    }
-    return AgendaData(scope_line(todo, overdue_only), sections, overdue_only)
+    """Both agendas merged by section, soonest first; read in a worker. Only what the date
+    indexes say is kept of each record: the lines on screen read their records
+    (`AgendaLines`)."""
+    day = crm.ctx.as_of(None)
+    today = day.toordinal()
+    items = sorted(pending(crm, scope, day), key=lambda p: (p.day, p.kind, p.record_id))
+    sections = {"overdue": [p for p in items if p.day < today],
+                "due": [p for p in items if p.day == today],
+                "upcoming": [p for p in items if p.day > today]}
+    whose = f"Mine ({crm.ctx.staff})" if scope == "mine" else "Team"
+    status = scope_line(whose, len(sections["overdue"]), len(sections["due"]), day,
+                        overdue_only)
+    if overdue_only:
+        sections = {"overdue": sections["overdue"]}
+    return AgendaData(status, sections, overdue_only)
 
 
-def scope_line(todo: ToDo, overdue_only: bool = False) -> str:
+def scope_line(whose: str, overdue: int, due: int, as_of: dt.date,
+               overdue_only: bool = False) -> str:
     """Whose list it is, what it shows, and its counts, in the dashboard's words."""
-    whose = f"Mine ({todo.staff})" if todo.scope == "mine" else "Team"
     if overdue_only:
         whose += ", overdue only"
-    return (f"{whose}: {todo.overdue:,} overdue · {todo.due:,} due today · "
-            f"as of {todo.as_of.isoformat()}")
+    return f"{whose}: {overdue:,} overdue · {due:,} due today · as of {as_of.isoformat()}"
 
 
-def title_of(item: AgendaItem, record: dict[str, Any]) -> str:
+def date_of(item: Pending) -> str:
+    return dt.date.fromordinal(item.day).isoformat()
+
+
+def title_of(item: Pending, record: dict[str, Any]) -> str:
     if item.kind == TASK:
         return str(record.get("title") or "")
     return str(record.get("next_action") or record.get("subject")
                or f"follow up ({record.get('channel')})")
 
 
-def detail_of(item: AgendaItem, record: dict[str, Any]) -> str:
+def detail_of(item: Pending, record: dict[str, Any]) -> str:
     if item.kind == TASK:
         return str(record.get("description") or "")
     return " · ".join(str(record[k]) for k in ("date", "channel", "subject", "summary",
@@ -145,12 +125,13 @@ class AgendaLines:
         return len(self.entries)
 
     def selectable(self, index: int) -> bool:
-        return isinstance(self.entries[index], AgendaItem)
+        return isinstance(self.entries[index], Pending)
 
     def lines(self, indexes: Sequence[int], width: int) -> dict[int, Text]:
-        items = [e for e in (self.entries[i] for i in indexes) if isinstance(e, AgendaItem)]
+        items = [e for e in (self.entries[i] for i in indexes) if isinstance(e, Pending)]
         records = read_records(self.crm, items)
-        names = self.crm.customers.display_names(i.customer_id for i in items)
+        names = self.crm.customers.display_names(
+            r.get("customer_id") for r in records.values())
         return {i: self._line(self.entries[i], records, names, width) for i in indexes}
 
     def _line(self, entry: Entry, records: dict[tuple[str, int], dict[str, Any]],
@@ -160,26 +141,26 @@ class AgendaLines:
             count = f" · {entry.count}" if entry.count else " · nothing"
             return Text.assemble((title, f"bold {self.theme.get(color, '')}"), count)
         record = records.get((entry.kind, entry.record_id), {})
-        mark, style = PRIORITY_MARKS.get(entry.priority, ("   ", ""))
+        mark, style = PRIORITY_MARKS.get(str(record.get("priority")), ("   ", ""))
         # The kind stays in the text color: a theme color could vanish on the cursor's.
         parts: list[str | tuple[str, str]] = [
-            (entry.date or "no date   ", "dim"), "  ",
+            (date_of(entry), "dim"), "  ",
             (mark, f"bold {self.theme.get(style, '')}" if style else ""), f"{entry.kind:<9}", "  "]
-        customer = names.get(entry.customer_id or 0, "")
+        customer = names.get(record.get("customer_id") or 0, "")
         if customer:
             parts += [(customer, "bold"), " — "]
         parts.append(title_of(entry, record))
         if self.show_who:
-            parts += ["  ", (f"@{entry.who}", "dim")]
+            parts += ["  ", (f"@{record.get(DATED[entry.kind][2]) or ''}", "dim")]
         line = Text.assemble(*parts)
         line.truncate(width, overflow="ellipsis")
         return line
 
 
-def read_records(crm: Crm, items: Sequence[AgendaItem]) -> dict[tuple[str, int], dict[str, Any]]:
+def read_records(crm: Crm, items: Sequence[Pending]) -> dict[tuple[str, int], dict[str, Any]]:
     """The records of these items, by (kind, id), each table's read together."""
     found: dict[tuple[str, int], dict[str, Any]] = {}
-    for kind, table in ((TASK, tables.TASKS), (FOLLOW_UP, tables.INTERACTIONS)):
+    for kind, (table, _, _) in DATED.items():
         ids = [i.record_id for i in items if i.kind == kind]
         if ids:
             found.update(((kind, i), doc) for i, doc in crm.db.get_many(table, ids).items())
@@ -236,7 +217,7 @@ class TasksScreen(CrmScreen):
             entries.append(Heading(name, len(items)))
             entries += items
         self.entries = entries
-        keys = [e.key if isinstance(e, AgendaItem) else "" for e in entries]
+        keys = [e.key if isinstance(e, Pending) else "" for e in entries]
         # Back on the same item; if it is gone (done), on the one that took its place.
         cursor = keys.index(current.key) if current is not None and current.key in keys else was
         theme = rich_colors(self.app.theme_variables)
@@ -246,31 +227,36 @@ class TasksScreen(CrmScreen):
                           "$text-muted")))
 
     @property
-    def current(self) -> AgendaItem | None:
+    def current(self) -> Pending | None:
         index = self.query_one(PagedList).current
         entry = self.entries[index] if index is not None and index < len(self.entries) else None
-        return entry if isinstance(entry, AgendaItem) else None
+        return entry if isinstance(entry, Pending) else None
 
     @on(PagedList.Highlighted, "#agenda")
     def _describe(self) -> None:
         item = self.current
         text = ""
         if item is not None:
-            record = read_records(self.crm, [item]).get((item.kind, item.record_id), {})
-            names = self.crm.customers.display_names([item.customer_id])
-            head = [item.kind, names.get(item.customer_id or 0) or "no customer",
-                    f"due {item.date or '-'}",
-                    f"priority {item.priority}" if item.kind == TASK else "",
-                    f"for {item.who}" if item.who else ""]
+            record = self._record(item)
+            customer = record.get("customer_id")
+            names = self.crm.customers.display_names([customer])
+            who = record.get(DATED[item.kind][2])
+            head = [item.kind, names.get(customer or 0) or "no customer",
+                    f"due {date_of(item)}",
+                    f"priority {record.get('priority') or 'normal'}" if item.kind == TASK
+                    else "", f"for {who}" if who else ""]
             detail = detail_of(item, record)
             text = " · ".join(p for p in head if p) + (f"\n{detail}" if detail else "")
         self.query_one("#agenda-detail", Static).update(Content(text))
 
-    def _title(self, item: AgendaItem) -> str:
-        return title_of(item, read_records(self.crm, [item]).get((item.kind, item.record_id), {}))
+    def _record(self, item: Pending) -> dict[str, Any]:
+        return read_records(self.crm, [item]).get((item.kind, item.record_id), {})
+
+    def _title(self, item: Pending) -> str:
+        return title_of(item, self._record(item))
 
     # ----- actions -----------------------------------------------------------------------
-    def _item(self) -> AgendaItem | None:
+    def _item(self) -> Pending | None:
         item = self.current
         if item is None:
             self.notify("Nothing selected", severity="warning", timeout=3)
@@ -293,10 +279,11 @@ class TasksScreen(CrmScreen):
         item = self._item()
         if item is None:
             return
-        if item.customer_id is None:
+        customer = self._record(item).get("customer_id")
+        if customer is None:
             self.notify("This task is not about a customer", timeout=3)
         else:
-            self.crm_app.open_customer(item.customer_id)
+            self.crm_app.open_customer(customer)
 
     def action_new(self) -> None:
         self.crm_app.open_form("task")
@@ -304,7 +291,8 @@ class TasksScreen(CrmScreen):
     def action_edit(self) -> None:
         item = self._item()
         if item is not None:
-            self.crm_app.open_form(FORMS[item.kind], customer_id=item.customer_id,
+            self.crm_app.open_form(FORMS[item.kind],
+                                   customer_id=self._record(item).get("customer_id"),
                                    record_id=item.record_id)
 
     def action_snooze(self, days: int) -> None:
