@@ -19,7 +19,8 @@ import pytest
 from crm_tui.services import tables
 from crm_tui.services.backups import create_backup
 from crm_tui.services.erase_everywhere import erase_everywhere
-from crm_tui.store import engine as engine_module
+from crm_tui.store import rewrite as rewrite_module
+from crm_tui.store import snapshot as snapshot_module
 from crm_tui.store.files import partial_dir
 from crm_tui.store.restore import restore_database
 from tests.conftest import open_session
@@ -147,15 +148,17 @@ def test_an_unfinished_backup_does_not_stop_the_erase(zelda_db: tuple[Path, int]
 
 
 def _fail_snapshots_under(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
-    """A full disk for the compactions of databases under `folder`."""
-    real = engine_module.write_snapshot
+    """A full disk for the compactions of databases under `folder` (a snapshot written
+    whole, or from the one before it)."""
+    for module in (snapshot_module, rewrite_module):
+        real = module.atomic_write_chunks
 
-    def full(path: Path, *args: Any) -> int:
-        if folder in path.parents:
-            raise OSError(errno.ENOSPC, "No space left on device", str(path))
-        return real(path, *args)
+        def full(path: Path, *args: Any, real: Any = real) -> int:
+            if folder in path.parents:
+                raise OSError(errno.ENOSPC, "No space left on device", str(path))
+            return real(path, *args)
 
-    monkeypatch.setattr(engine_module, "write_snapshot", full)
+        monkeypatch.setattr(module, "atomic_write_chunks", full)
 
 
 def test_a_full_disk_after_the_erase_says_what_is_left(zelda_db: tuple[Path, int],

@@ -143,13 +143,20 @@ def test_a_save_whose_compaction_fails_still_succeeds(
     path = tmp_path / "crm.db"
     make_database(path)
 
+    tried: list[object] = []
+
     def disk_full(*args: object) -> int:
+        tried.append(args[0])
         raise OSError(errno.ENOSPC, "No space left on device")
 
+    # A snapshot written whole, or from the one before it (the items' is copied).
     monkeypatch.setattr(engine_module, "write_snapshot", disk_full)
+    monkeypatch.setattr(engine_module, "write_rewrite", disk_full)
     db = Database(path, compact_bytes=1)
-    assert db.table("items").append({"n": 99}) == 21
+    big = {"n": 99, "text": "x" * 5000}  # a journal past half the snapshot: compaction is due
+    assert db.table("items").append(big) == 21
+    assert tried  # the compaction ran, and failed
     db.close()
     monkeypatch.undo()
     reopened = Database(path)
-    assert reopened.table("items").get(doc_id=21) == {"n": 99} and reopened.damage == []
+    assert reopened.table("items").get(doc_id=21) == big and reopened.damage == []
