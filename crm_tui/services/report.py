@@ -20,7 +20,7 @@ from crm_tui.domain.rules.feedback import NpsBreakdown
 
 from .analytics import CustomerFigures, TopCustomer
 from .crm import Crm
-from .to_do import to_do
+from .to_do import FOLLOW_UP, TASK, team_counts_by_kind
 
 WIDTH = 80
 TOP = 5
@@ -189,9 +189,11 @@ def _feedback(crm: Crm, as_of: dt.date) -> Lines:
 
 
 def _agenda(crm: Crm, as_of: dt.date) -> Lines:
-    agenda = to_do(crm, "team", as_of, days=0)  # everyone's, as the Tasks screen's team view
+    # Everyone's, as the Tasks screen's team view and the dashboard count them.
+    counts = team_counts_by_kind(crm, as_of)
+    tasks, follow_ups = counts[TASK], counts[FOLLOW_UP]
     return ["FOLLOW-UPS AND TASKS:",
-            f"  Follow-ups Due Today: {len(agenda.follow_ups.due)}",
-            f"  Follow-ups Overdue: {len(agenda.follow_ups.overdue)}",
-            f"  Tasks Due Today: {len(agenda.tasks.due)}",
-            f"  Tasks Overdue: {len(agenda.tasks.overdue)}"]
+            f"  Follow-ups Due Today: {follow_ups.due}",
+            f"  Follow-ups Overdue: {follow_ups.overdue}",
+            f"  Tasks Due Today: {tasks.due}",
+            f"  Tasks Overdue: {tasks.overdue}"]

@@ -81,10 +81,15 @@ def to_do(crm: Crm, scope: Scope, as_of: dt.date | None = None, *,
 def team_counts(crm: Crm, as_of: dt.date | None = None) -> DueCounts:
     """`to_do(crm, "team", as_of)`'s `due` and `overdue`, counted from the date indexes
     without reading the tasks and follow-ups (the dashboard's figure)."""
+    return sum(team_counts_by_kind(crm, as_of).values(), DueCounts(0, 0))
+
+
+def team_counts_by_kind(crm: Crm, as_of: dt.date | None = None) -> dict[str, DueCounts]:
+    """`team_counts` for each kind (TASK, FOLLOW_UP) apart, as the report shows them."""
     day = crm.ctx.as_of(as_of)
     hidden = crm.analytics.view.deleted_customers()
-    return (due_counts(crm.tasks.table, "due", day, hidden)  # the services' date indexes
-            + due_counts(crm.interactions.table, "follow_up", day, hidden))
+    return {kind: due_counts(crm.db.table(table), index, day, hidden)
+            for kind, (table, index, _) in DATED.items()}
 
 
 def pending(crm: Crm, scope: Scope, as_of: dt.date | None = None, *,

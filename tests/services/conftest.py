@@ -42,3 +42,18 @@ def audit_log(crm: Crm) -> list[dict[str, Any]]:
 def history(crm: Crm, table: str, record_id: int) -> list[dict[str, Any]]:
     """One record's audit entries, newest first."""
     return [e for e in audit_log(crm) if (e["entity"], e["entity_id"]) == (table, record_id)]
+
+
+def tables_read(crm: Crm, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The table of each document `crm` reads from the files or the journal (its table
+    not loaded) from now until `monkeypatch.undo()`, once per read, as the list returned."""
+    reads = type(crm.db.engine.reads)
+    read = reads._unloaded
+    found: list[str] = []
+
+    def counted(self: Any, name: str, doc_id: int) -> Any:
+        found.append(name)
+        return read(self, name, doc_id)
+
+    monkeypatch.setattr(reads, "_unloaded", counted)
+    return found

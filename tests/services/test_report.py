@@ -8,13 +8,19 @@ $32,085.00, and a little activity. Every figure below was worked out by hand.
 from __future__ import annotations
 
 import datetime as dt
+import random
+from pathlib import Path
 
 import pytest
 
 from crm_tui.domain.rules.feedback import NpsBreakdown
+from crm_tui.services import tables
 from crm_tui.services.crm import Crm
 from crm_tui.services.report import customer_with_company, label, nps_text, summary_report
-from tests.conftest import AS_OF
+from crm_tui.services.to_do import to_do
+from tests.conftest import AS_OF, open_session
+from tests.services.conftest import tables_read
+from tests.services.test_to_do import _seed_counts
 
 # name, company, type, [(date, item, quantity, unit price)]
 SEED_001 = [
@@ -201,6 +207,42 @@ def test_report_of_an_earlier_date_leaves_out_what_came_after(crm: Crm,
     assert "  Total Transactions: 4\n" in text  # Charlie's three and Alice's first
     assert "  Total Revenue: $1,700.10\n" in text
     assert "  Alice Williams (StartUp Inc) - $1,249.99\n" in text
+
+
+def _agenda_section(crm: Crm, as_of: dt.date) -> str:
+    """The report's last section as the team's lists count it."""
+    team = to_do(crm, "team", as_of, days=0)
+    return (f"FOLLOW-UPS AND TASKS:\n"
+            f"  Follow-ups Due Today: {len(team.follow_ups.due)}\n"
+            f"  Follow-ups Overdue: {len(team.follow_ups.overdue)}\n"
+            f"  Tasks Due Today: {len(team.tasks.due)}\n"
+            f"  Tasks Overdue: {len(team.tasks.overdue)}\n")
+
+
+def test_the_follow_ups_and_tasks_are_counted_without_reading_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The section's counts are the team's lists' (done, cancelled, deleted and deleted
+    customers' records left out), from the date indexes: no task or interaction is read
+    and no event table loaded, whether they are in the index files or the journal since."""
+    path = tmp_path / "crm.db"
+    first = open_session(path)
+    rng = random.Random(23)
+    _seed_counts(first, rng)
+    first.db.compact()
+    _seed_counts(first, rng)  # more in the journal, over the index files
+    first.close()
+
+    crm = open_session(path)
+    read = tables_read(crm, monkeypatch)
+    texts = {when: summary_report(crm, when) for when in (AS_OF, AS_OF.replace(day=12))}
+    assert not {tables.TASKS, tables.INTERACTIONS} & set(read)
+    assert [t for t in tables.CUSTOMER_HISTORY if crm.db.engine.state(t).docs is not None] == []
+    monkeypatch.undo()
+    for when, text in texts.items():
+        section = _agenda_section(crm, when)
+        assert text.endswith(section), when
+        assert " 0\n" not in section, when  # something due and overdue of each kind
+    crm.close()
 
 
 def test_an_empty_database_reports_zeros_not_errors(crm: Crm) -> None:

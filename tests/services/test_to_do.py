@@ -18,7 +18,7 @@ from crm_tui.services.crm import Crm
 from crm_tui.services.to_do import ToDo, pending, team_counts, to_do
 
 from ..conftest import open_session
-from .conftest import AS_OF, day
+from .conftest import AS_OF, day, tables_read
 
 
 def _insert(crm: Crm, table: str, rows: list[dict[str, Any]]) -> list[int]:
@@ -210,17 +210,9 @@ def test_the_team_counts_are_the_team_lists_counted_without_reading_a_record(
     first.close()
 
     fresh = open_session(path)
-    reads = type(fresh.db.engine.reads)
-    read = reads._unloaded
-    tables_read: list[str] = []
-
-    def counted(self: Any, name: str, doc_id: int) -> Any:
-        tables_read.append(name)
-        return read(self, name, doc_id)
-
-    monkeypatch.setattr(reads, "_unloaded", counted)
+    read = tables_read(fresh, monkeypatch)
     found = team_counts(fresh)
-    assert not {tables.TASKS, tables.INTERACTIONS} & set(tables_read)
+    assert not {tables.TASKS, tables.INTERACTIONS} & set(read)
     monkeypatch.undo()
     team = to_do(fresh, "team", days=0)
     assert found == DueCounts(team.due, team.overdue)
