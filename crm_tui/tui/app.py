@@ -72,10 +72,16 @@ MAIN_SCREENS = available()
 # damage met so far.
 DatabaseState = tuple[str | None, tuple[CorruptFileError, ...]]
 
+# Every screen's stylesheet is read with the app's, once: a screen that brought its own
+# would have Textual parse every stylesheet again and restyle the screen it leaves, the
+# first time it is shown.
+STYLESHEETS = ["app.tcss", *sorted(f"screens/{path.name}" for path in
+                                   (Path(__file__).parent / "screens").glob("*.tcss"))]
+
 
 class CrmApp(App[None]):
     TITLE = "crm-tui"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = STYLESHEETS
     COMMANDS = App.COMMANDS | {ScreenCommands, CustomerCommands, ActionCommands, ViewCommands,
                                 DealCommands, TaskCommands, ProductCommands}
     BINDINGS: ClassVar[list[BindingType]] = [

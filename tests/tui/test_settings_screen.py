@@ -4,6 +4,9 @@ it looks."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pytest
 from textual.widgets import Input, Select
 
 from crm_tui.services.crm import Crm
@@ -65,3 +68,32 @@ async def test_the_theme_applies_at_once_and_is_remembered(
 def test_the_settings_screen_looks_right(demo: Crm, snap_compare: SnapCompare,
                                          size: tuple[int, int]) -> None:
     assert snap_compare(make_app(demo), terminal_size=size, run_before=pressing("8"))
+
+
+async def test_the_form_is_checked_once_as_it_is_filled(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    checks: list[int] = []
+    check = SettingsScreen.check
+
+    def counted(screen: SettingsScreen) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+        checks.append(1)
+        return check(screen)
+
+    monkeypatch.setattr(SettingsScreen, "check", counted)
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        # Mounted, shown, and the RFM mode's list taking its first choice: not once more
+        # for each of the fields filled.
+        assert len(checks) <= 3
+        shown = len(checks)
+        field = app.screen.query_one("#set-lifecycle-vip_orders", Input)
+        field.focus()
+        await pilot.press("end", "backspace", "0")  # each edit is checked as typed
+        await settle(pilot)
+        assert len(checks) == shown + 2
+        assert "lifecycle.vip_orders" in str(
+            app.screen.query_one("#error-set-lifecycle-vip_orders").render())

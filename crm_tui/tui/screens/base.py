@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 class CrmScreen(Screen[None]):
     """A main screen. Subclasses implement `refresh_data()` (cheap: visible data only)."""
 
+    _suspended = True  # not shown since its last refresh on being shown
+
     @property
     def crm_app(self) -> CrmApp:
         return cast("CrmApp", self.app)
@@ -41,5 +43,12 @@ class CrmScreen(Screen[None]):
     def on_data_changed(self, message: DataChanged) -> None:
         self.refresh_data()
 
+    def on_screen_suspend(self) -> None:
+        self._suspended = True
+
     def on_screen_resume(self) -> None:
-        self.refresh_data()
+        # Textual resumes a screen twice as its mode is first shown: one refresh is enough
+        # (a second would start the screen's read over, or fill a form again).
+        if self._suspended:
+            self._suspended = False
+            self.refresh_data()

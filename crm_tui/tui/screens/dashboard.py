@@ -67,7 +67,6 @@ def chart_data(f: DashboardFigures, title: str, field: str, months: bool) -> Cha
 
 
 class DashboardScreen(CrmScreen):
-    CSS_PATH = "dashboard.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("right_square_bracket", "cycle(1)", "Next chart", id="dashboard.next"),
         Binding("left_square_bracket", "cycle(-1)", "Prev chart", id="dashboard.previous"),

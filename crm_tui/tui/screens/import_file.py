@@ -54,7 +54,6 @@ class Abandoned(Exception):
 
 
 class ImportScreen(CrmScreen):
-    CSS_PATH = "import_file.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+r,f5", "run", "Import", id="import.run"),
         Binding("ctrl+l,f6", "batches", "Past imports", id="import.batches"),

@@ -51,7 +51,6 @@ class SettingsScreen(CrmScreen):
         Binding("ctrl+s", "save", "Save", id="settings.save", priority=True),
         Binding("escape", "back", "Leave field / discard", id="settings.back"),
     ]
-    CSS_PATH = "settings.tcss"
     AUTO_FOCUS = None  # number keys switch screens until tab enters the form
 
     def __init__(self) -> None:
@@ -103,12 +102,14 @@ class SettingsScreen(CrmScreen):
 
     def _fill(self) -> None:
         stored = self.service.get().to_dict()
-        for setting in SETTINGS:
-            section, key = setting.path.split(".")
-            text = self._shown[setting.path] = show(setting, stored[section][key])
-            widget = self.query_one(f"#{widget_id(setting.path)}")
-            if isinstance(widget, Select | Input):
-                widget.value = text
+        # One check of the filled form, not one per field filled.
+        with self.prevent(Input.Changed, Select.Changed):
+            for setting in SETTINGS:
+                section, key = setting.path.split(".")
+                text = self._shown[setting.path] = show(setting, stored[section][key])
+                widget = self.query_one(f"#{widget_id(setting.path)}")
+                if isinstance(widget, Select | Input):
+                    widget.value = text
         self.check()
 
     @property
@@ -150,8 +151,10 @@ class SettingsScreen(CrmScreen):
                 placed.setdefault(setting.path, f"{name}: {message}")
         for setting in SETTINGS:
             error = self.query_one(f"#error-{widget_id(setting.path)}", Static)
-            error.update(placed.get(setting.path, ""))
-            error.set_class(setting.path in placed, "shown")
+            text = placed.get(setting.path, "")
+            if error.content != text:  # each change lays the form out again
+                error.update(text)
+                error.set_class(bool(text), "shown")
         idle = (RANKING if self._ranking else
                 hinted(self, "{settings.save} saves · tab moves · changes apply everywhere"))
         status = "; ".join(loose) or (f"{len(errors)} problem(s): fix them to save" if errors
