@@ -89,6 +89,9 @@ async def test_the_form_is_checked_once_as_it_is_filled(
         # Mounted, shown, and the RFM mode's list taking its first choice: not once more
         # for each of the fields filled.
         assert len(checks) <= 3
+        # Nor restyled by Input's own validation as they are filled (no validator: its
+        # -valid class on every field).
+        assert not any(field.has_class("-valid") for field in app.screen.query(Input))
         shown = len(checks)
         field = app.screen.query_one("#set-lifecycle-vip_orders", Input)
         field.focus()

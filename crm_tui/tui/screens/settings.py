@@ -82,7 +82,9 @@ class SettingsScreen(CrmScreen):
                             yield Select([(m, m) for m in RFM_MODES], id=wid, compact=True,
                                          allow_blank=False)
                         else:
-                            yield Input(id=wid, compact=True,
+                            # Checked by the form (errors under the field), not by Input:
+                            # its own validation restyled each field as it was filled.
+                            yield Input(id=wid, compact=True, validate_on=(),
                                         placeholder="never" if setting.kind == "int?" else "")
                     yield Static("", id=f"error-{wid}", classes="settings-error")
         yield Static("", id="settings-status")
