@@ -33,8 +33,12 @@ class KeptRows(Generic[Row]):
     are hidden (soft-deleted, or gone), kept current from the commits."""
 
     def __init__(self, db: Database, table: str, row: Callable[[int, Doc], Row],
-                 customer_of: Callable[[Row], int | None]) -> None:
+                 customer_of: Callable[[Row], int | None], *,
+                 live: Callable[[set[int]], set[int] | None] | None = None) -> None:
+        """`live`: which of some customers are live, when known without reading them
+        (None: they are read)."""
         self._db = db
+        self._live = live
         self._table = table
         self._row = row
         self._customer_of = customer_of
@@ -98,7 +102,9 @@ class KeptRows(Generic[Row]):
         try:
             rows = {i: self._row(i, doc) for i, doc in self._db.scan(self._table)}
             named = {c for c in map(self._customer_of, rows.values()) if c is not None}
-            live = live_customers(self._customers, named)
+            live = self._live(named) if self._live is not None else None
+            if live is None:
+                live = live_customers(self._customers, named)
         finally:
             with self._lock:
                 self._met.remove(met)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
@@ -36,8 +36,10 @@ from crm_tui.domain.rules.pipeline import (
     weighted_forecast_by_month,
 )
 
-from . import tables
+from . import customer_records, tables
 from .base import CustomerRecords
+from .changes import Changes
+from .context import ServiceContext
 from .kept_rows import KeptRows
 from .records import Record, with_id
 
@@ -125,7 +127,40 @@ class PipelineService(CustomerRecords):
     table_name = TABLE
     entity = "opportunity"
 
+    def __init__(self, ctx: ServiceContext, changes: Changes,
+                 records: customer_records.CustomerRecords | None = None) -> None:
+        """`records`: the session's customer records, read instead of the customers'
+        documents for names and liveness once they are here (the customers screen, which
+        a session opens on, builds them)."""
+        super().__init__(ctx, changes)
+        self._session_records = records
+
     # ----- reading -----------------------------------------------------------------------
+    def customer_names(self, ids: Iterable[int]) -> dict[int, str] | None:
+        """Each of these customers' display names ("" for no such customer) from the
+        session's customer records, no customer read; None when the records are not
+        here yet."""
+        known = self._known_customers()
+        if known is None:
+            return None
+        return {i: r.name if (r := known.get(i)) else "" for i in ids}
+
+    def _known_customers(self) -> Mapping[int, customer_records.CustomerRecord] | None:
+        """The session's customer records as they are now, when they are here."""
+        records = self._session_records
+        if records is None or not records.ready:
+            return None
+        known = records.snapshot()
+        return known if known or records.ready else None
+
+    def _live(self, ids: set[int]) -> set[int] | None:
+        """Those of these customers that exist and are not soft-deleted, from the
+        session's records (None when they are not here: the customers are read)."""
+        known = self._known_customers()
+        if known is None:
+            return None
+        return {i for i in ids if (r := known.get(i)) is not None and not r.deleted}
+
     def for_customer(self, customer_id: int) -> list[Record]:
         """The customer's deals, newest first, whole (the 360 view shows every field)."""
         documents = [with_id(d) for d in self._customer_documents(customer_id)]
@@ -144,7 +179,8 @@ class PipelineService(CustomerRecords):
     @cached_property
     def _rows(self) -> KeptRows[DealRow]:
         """Every deal's row, read once, then kept from the commits."""
-        return KeptRows(self.ctx.db, TABLE, DealRow.of, attrgetter("customer_id"))
+        return KeptRows(self.ctx.db, TABLE, DealRow.of, attrgetter("customer_id"),
+                        live=self._live)
 
     @staticmethod
     def _chosen(records: list[Deal], *, owner: str | None, open_only: bool) -> list[Deal]:

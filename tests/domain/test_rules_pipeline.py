@@ -8,6 +8,7 @@ from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.rules.pipeline import (
     UNSCHEDULED,
     best_case_cents,
+    deal_facts,
     default_probability,
     is_stale,
     move_deal,
@@ -172,3 +173,15 @@ def test_money_must_be_cents() -> None:
     with pytest.raises(ValidationError) as err:
         weighted_forecast_cents([{"stage": "Proposal", "value": 150.0}])
     assert err.value.field == "value_cents"
+
+
+def test_a_deals_stage_is_looked_up_in_the_settings_it_is_read_under() -> None:
+    deal = {"stage": " proposal ", "value": 1000}
+    assert deal_facts(deal).probability == dict(PipelineSettings().stages)["Proposal"]
+    renamed = PipelineSettings(stages=(("Lead", 5), ("PROPOSAL", 70), ("Closed Won", 100),
+                                       ("Closed Lost", 0)))
+    facts = deal_facts(deal, renamed)
+    assert (facts.stage, facts.status, facts.probability) == ("PROPOSAL", "open", 70)
+    assert deal_facts({"stage": "Closed Won"}, renamed).status == "won"
+    gone = deal_facts({"stage": "Negotiation"}, renamed)  # no longer configured: still shown
+    assert (gone.stage, gone.status, gone.probability) == ("Negotiation", "open", 0)

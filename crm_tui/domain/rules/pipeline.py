@@ -11,8 +11,9 @@ rounded half-up to the cent only at the end). Win rate is a float in [0, 1].
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from crm_tui.domain.errors import ValidationError
@@ -34,22 +35,43 @@ def open_stage_names(settings: PipelineSettings = _DEFAULT) -> tuple[str, ...]:
     return tuple(name for name in stage_names(settings) if name not in closed)
 
 
+@dataclass(frozen=True, slots=True)
+class _Stage:
+    name: str  # as the settings spell it
+    status: str  # of a deal in it
+    probability: int  # its default
+
+
+@lru_cache(maxsize=8)
+def _stages(settings: PipelineSettings) -> Mapping[str, _Stage]:
+    """Each stage by its name in lower case: what a deal's stage is looked up in (every
+    deal on the board is, several times)."""
+    closed = {settings.won_stage: WON, settings.lost_stage: LOST}
+    found: dict[str, _Stage] = {}
+    for name, prob in settings.stages:  # the first of names equal but for case, as before
+        found.setdefault(name.lower(), _Stage(name, closed.get(name, OPEN), prob))
+    return found
+
+
+def _stage(stage: object, settings: PipelineSettings) -> _Stage:
+    """The stage named (case-insensitively); unknown stages are rejected."""
+    found = _stages(settings).get(norm(stage))
+    if found is None:
+        raise ValidationError("stage", "must be one of " + ", ".join(stage_names(settings)))
+    return found
+
+
 def check_stage(stage: object, settings: PipelineSettings = _DEFAULT) -> str:
     """The canonical stage name (matched case-insensitively); unknown stages are rejected."""
-    wanted = norm(stage)
-    for name in stage_names(settings):
-        if name.lower() == wanted:
-            return name
-    raise ValidationError("stage", "must be one of " + ", ".join(stage_names(settings)))
+    return _stage(stage, settings).name
 
 
 def default_probability(stage: str, settings: PipelineSettings = _DEFAULT) -> int:
-    return dict(settings.stages)[check_stage(stage, settings)]
+    return _stage(stage, settings).probability
 
 
 def status_for_stage(stage: str, settings: PipelineSettings = _DEFAULT) -> str:
-    name = check_stage(stage, settings)
-    return {settings.won_stage: WON, settings.lost_stage: LOST}.get(name, OPEN)
+    return _stage(stage, settings).status
 
 
 def next_stage(stage: str, settings: PipelineSettings = _DEFAULT) -> str | None:
@@ -152,13 +174,11 @@ def deal_facts(deal: object, settings: PipelineSettings = _DEFAULT) -> DealFacts
     if isinstance(deal, DealFacts):
         return deal
     raw_stage = get(deal, "stage", default="")
-    stage = str(raw_stage)
-    try:
-        stage = check_stage(raw_stage, settings)
-        stage_status = status_for_stage(stage, settings)
-        stage_prob = default_probability(stage, settings)
-    except ValidationError:
-        stage_status, stage_prob = OPEN, 0  # a stage since removed from settings: keep it visible
+    known = _stages(settings).get(norm(raw_stage))
+    if known is None:  # a stage since removed from settings: keep it visible
+        stage, stage_status, stage_prob = str(raw_stage), OPEN, 0
+    else:
+        stage, stage_status, stage_prob = known.name, known.status, known.probability
     status = norm(get(deal, "status"))
     if status not in (OPEN, WON, LOST):
         status = stage_status

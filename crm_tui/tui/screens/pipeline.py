@@ -75,8 +75,15 @@ def board_data(crm: Crm, view: BoardView) -> BoardData:
     owner, text, customer_id = view.owner, view.text, view.customer_id
     every = crm.pipeline.deals(customer_id=customer_id, open_only=False)
     deals = [d for d in every if owner is None or d.get("owner") == owner]
-    names = crm.customers.display_names(d["customer_id"] for d in deals)
+    columns = crm.pipeline.board(owner=owner, customer_id=customer_id, closed=view.closed,
+                                 deals=every)
     wanted = text.strip().casefold()
+    # Named: the cards' customers, and with a filter every deal's (it matches their names).
+    named = {d.customer_id for d in deals} if wanted else {
+        c.deal.customer_id for column in columns for c in column.cards}
+    names = crm.pipeline.customer_names(named)
+    if names is None:
+        names = crm.customers.display_names(named)
 
     def shown(deal: DealRow) -> bool:
         return (not wanted or wanted in str(deal.get("name") or "").casefold()
@@ -88,8 +95,7 @@ def board_data(crm: Crm, view: BoardView) -> BoardData:
                  names[c.deal["customer_id"]], c.deal["value"], c.days_in_stage, c.stale,
                  c.deal["status"] != OPEN)
             for c in column.cards if shown(c.deal)])
-        for column in crm.pipeline.board(owner=owner, customer_id=customer_id,
-                                         closed=view.closed, deals=every)
+        for column in columns
     ]
     # The domain's own summary, over the deals shown (closed ones count for the win rate).
     summary = pipeline_summary([d for d in deals if shown(d)], crm.ctx.settings.pipeline)
