@@ -179,17 +179,13 @@ class CustomerService:
     # ----- writing -----------------------------------------------------------------------
     def _validated(self, data: Mapping[str, Any], *, exclude: int | None = None) -> dict[str, Any]:
         values = validate_customer(data, today=self.ctx.clock.today())
-        self._ensure_unique(values, exclude)
-        return values
-
-    def _ensure_unique(self, values: Mapping[str, Any], exclude: int | None) -> None:
-        """ValidationError naming email or external_id when another customer has it."""
         if self._surely_unique(values, exclude):
-            return
+            return values
         ensure_unique(self.table, "email", email_key(values), "email",
                       exclude=exclude, describe=_describe)
         ensure_unique(self.table, "external_id", external_key(values), "external_id",
                       exclude=exclude, describe=_describe)
+        return values
 
     def _surely_unique(self, values: Mapping[str, Any], exclude: int | None) -> bool:
         """Whether `keys` (kept during imports) shows nobody else has the email or the
@@ -201,17 +197,8 @@ class CustomerService:
     def create(self, data: Mapping[str, Any], *, stamp: Mapping[str, Any] | None = None) -> int:
         """Add a customer; returns its id. Raises ValidationError naming every bad field.
         `stamp`: bookkeeping fields to write with it (an import's batch)."""
-        return self.create_validated(validate_customer(data, today=self.ctx.clock.today()),
-                                     stamp=stamp)
-
-    def create_validated(self, values: dict[str, Any], *,
-                         stamp: Mapping[str, Any] | None = None) -> int:
-        """`create` of what `validate_customer` returned for the input (today's date):
-        an import validates its rows as it reads them, in its reading process when it
-        has one (see exchange/read_ahead.py). Raises ValidationError when another
-        customer has the email or external id."""
         with self.changes.change("New customer"):
-            self._ensure_unique(values, None)
+            values = self._validated(data)
             doc = stamped_new({**values, **ZERO_TOTALS}, self.ctx.clock.stamp(), self.ctx.staff)
             if stamp:
                 doc.update(stamp)

@@ -25,8 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
-from typing import Any, NamedTuple
+from typing import Any
 
 from crm_tui.domain.dates import parse_datetime
 from crm_tui.domain.entities.common import (
@@ -126,6 +125,12 @@ class CustomerInput:
             overridden = parse_bool(fields["segment_overridden"], "segment_overridden")
             result.override = fields.get("lifecycle_segment") if overridden else None
         return result
+
+    def stamp(self, batch: Mapping[str, Any]) -> dict[str, Any]:
+        """The bookkeeping fields a new customer is written with: the import's batch, and
+        the creation date the row gives."""
+        return dict(batch) if self.created_at is None else {**batch,
+                                                            "created_at": self.created_at}
 
     def _tags(self, tags: Any) -> Any:
         """The tags with the row's stage in place of any earlier stage tag."""
@@ -239,31 +244,6 @@ def validated_customer(data: Mapping[str, Any], today: Any) -> dict[str, Any]:
         raise renamed(exc, column_name) from None
 
 
-class CustomerCells(NamedTuple):
-    """A row that reads as a valid new customer: its keys and creation date as read, and
-    its values validated (a tuple of plain values: it crosses processes by the hundred
-    thousand, and unpickling is the writer's share of the reading)."""
-
-    email: Any
-    external_id: Any
-    created_at: str | None
-    new: dict[str, Any]
-
-
-def read_customer_cells(fields: Mapping[str, Any], today: date) -> CustomerCells | None:
-    """A row read and validated as a new customer, or None when it is refused either way
-    (the handler reads it again and says why, or finds it is an update): a pure function
-    of the cells, which a large import runs in its reading process while this one writes
-    (see read_ahead.py), so the validation, most of a new customer's cost, is not the
-    writer's."""
-    try:
-        row = CustomerInput.read(fields)
-        return CustomerCells(row.values.get("email"), row.values.get("external_id"),
-                             row.created_at, validated_customer(row.as_new(), today))
-    except ValidationError:
-        return None
-
-
 def match_keys(email: Any, external_id: Any, prefix: str) -> tuple[str | None, str | None]:
     """A row's email and external id as the customers' keys hold them (ValidationError
     naming `{prefix}external_id` for an id no customer could have)."""
@@ -319,46 +299,20 @@ def refuse_deleted(customer: Mapping[str, Any], field_name: str) -> None:
 
 class CustomerRows(RowHandler):
     kind = "customers"
-    read_ahead = staticmethod(read_customer_cells)
 
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
 
     def prepare(self, fields: Mapping[str, Any]) -> Plan:
         row = CustomerInput.read(fields)
-        match, key = self._match(fields, row.values.get("email"), row.values.get("external_id"))
+        match, key = match_customer(self.ctx, row.values.get("email"),
+                                    row.values.get("external_id"))
         if match is None:
-            return self._new(validated_customer(row.as_new(), self.ctx.today), row.created_at)
-        return self._existing(row, match, key)
-
-    def prepare_read(self, fields: Mapping[str, Any], cells: CustomerCells | None) -> Plan:
-        """`prepare`, given what `read_customer_cells` made of the row (perhaps in the
-        reading process): a stored customer's row is read again, as an update."""
-        if cells is None:
-            return self.prepare(fields)
-        match, key = self._match(fields, cells.email, cells.external_id)
+            match, key = self._exported(fields), "id"
         if match is None:
-            return self._new(cells.new, cells.created_at)
-        return self._existing(CustomerInput.read(fields), match, key)
-
-    def _match(self, fields: Mapping[str, Any], email: Any, external_id: Any
-               ) -> tuple[dict[str, Any] | None, str]:
-        match, key = match_customer(self.ctx, email, external_id)
-        if match is None:
-            return self._exported(fields), "id"
-        return match, key
-
-    def _new(self, values: dict[str, Any], created_at: str | None) -> Plan:
-        """A new customer's plan: the import's batch stamp, and the creation date the row
-        gives."""
-        stamp = dict(self.ctx.batch.stamp)
-        if created_at is not None:
-            stamp["created_at"] = created_at
-        return Plan([(self.kind, "created")], lambda: self._create(values, stamp),
-                    checked_by_apply=True)
-
-    def _existing(self, row: CustomerInput, match: dict[str, Any], key: str) -> Plan:
-        """The plan of a row naming a stored customer: an update of the cells given."""
+            data, stamp = row.as_new(), row.stamp(self.ctx.batch.stamp)
+            return Plan([(self.kind, "created")], lambda: self._create(data, stamp),
+                        checked_by_apply=True)
         duplicate = duplicate_plan(self.ctx, self.kind, key, describe(match))
         if duplicate is not None:
             return duplicate
@@ -380,9 +334,9 @@ class CustomerRows(RowHandler):
             return doc
         return None
 
-    def _create(self, values: dict[str, Any], stamp: Mapping[str, Any]) -> None:
+    def _create(self, data: dict[str, Any], stamp: Mapping[str, Any]) -> None:
         try:
-            customer_id = self.ctx.crm.customers.create_validated(values, stamp=stamp)
+            customer_id = self.ctx.crm.customers.create(data, stamp=stamp)
         except ValidationError as exc:
             raise renamed(exc, column_name) from None
         self.ctx.batch.created(CUSTOMERS, customer_id, stamped=True)
