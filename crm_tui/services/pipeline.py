@@ -26,6 +26,7 @@ from crm_tui.domain.entities.common import is_blank
 from crm_tui.domain.entities.opportunity import validate_opportunity
 from crm_tui.domain.rules.pipeline import (
     OPEN,
+    DealFacts,
     PipelineSummary,
     deal_facts,
     is_stale,
@@ -35,6 +36,7 @@ from crm_tui.domain.rules.pipeline import (
     value_by_stage,
     weighted_forecast_by_month,
 )
+from crm_tui.domain.settings import PipelineSettings
 
 from . import customer_records, tables
 from .base import CustomerRecords
@@ -134,6 +136,9 @@ class PipelineService(CustomerRecords):
         a session opens on, builds them)."""
         super().__init__(ctx, changes)
         self._session_records = records
+        # Per deal id, its row and that row's facts under `_facts_settings` (see `facts`).
+        self._known_facts: dict[int, tuple[DealRow, DealFacts]] = {}
+        self._facts_settings: PipelineSettings | None = None
 
     # ----- reading -----------------------------------------------------------------------
     def customer_names(self, ids: Iterable[int]) -> dict[int, str] | None:
@@ -170,11 +175,13 @@ class PipelineService(CustomerRecords):
               open_only: bool = True) -> list[DealRow]:
         """Deals (open ones by default), newest first, of live customers unless one is
         asked, a row each (no document is held)."""
+        return self._chosen(self._rows_of(customer_id), owner=owner, open_only=open_only)
+
+    def _rows_of(self, customer_id: int | None) -> list[DealRow]:
+        """The customer's deals, or (None) every live customer's, in no set order."""
         if customer_id is not None:
-            rows = [DealRow.of(d.doc_id, d) for d in self._customer_documents(customer_id)]
-        else:
-            rows = self._rows.shown()
-        return self._chosen(rows, owner=owner, open_only=open_only)
+            return [DealRow.of(d.doc_id, d) for d in self._customer_documents(customer_id)]
+        return self._rows.shown()
 
     @cached_property
     def _rows(self) -> KeptRows[DealRow]:
@@ -188,6 +195,21 @@ class PipelineService(CustomerRecords):
                   and (owner is None or d.get("owner") == owner)]
         return sorted(chosen, key=lambda d: (d.get("created_at") or "", d["id"]), reverse=True)
 
+    def facts(self, deals: Iterable[DealRow]) -> list[DealFacts]:
+        """What the pipeline rules read of each deal (stage, status, value, probability,
+        dates) under the current settings, worked out once per row: a commit that
+        changes a deal brings a new row, a change of settings new facts for all."""
+        settings = self.ctx.settings.pipeline
+        if settings != self._facts_settings:  # read again after any other session's commit
+            self._known_facts, self._facts_settings = {}, settings
+        known, found = self._known_facts, []
+        for deal in deals:
+            kept = known.get(deal.id)
+            if kept is None or kept[0] is not deal:
+                kept = known[deal.id] = (deal, deal_facts(deal, settings))
+            found.append(kept[1])
+        return found
+
     def board(self, as_of: dt.date | None = None, *, owner: str | None = None,
               customer_id: int | None = None, closed: bool = False,
               deals: list[DealRow] | None = None) -> list[BoardColumn]:
@@ -197,21 +219,22 @@ class PipelineService(CustomerRecords):
         day, settings = self.ctx.as_of(as_of), self.ctx.settings.pipeline
         names = (settings.won_stage, settings.lost_stage) if closed else open_stage_names(settings)
         columns: dict[str, list[BoardCard]] = {name: [] for name in names}
-        every = self._chosen(deals, owner=owner, open_only=False) if deals is not None else (
-            self.deals(owner=owner, customer_id=customer_id, open_only=False))
+        every = deals if deals is not None else self._rows_of(customer_id)
+        if owner is not None:
+            every = [d for d in every if d.owner == owner]
+        # Sorted here by the board's own order (ids break ties): the order given is not kept.
         if closed:
-            chosen = [d for d in every if d.get("status") != OPEN]
-            chosen.sort(key=lambda d: (str(d.get("closed_date") or ""), d["id"]), reverse=True)
+            chosen = [d for d in every if d.status != OPEN]
+            chosen.sort(key=lambda d: (str(d.closed_date or ""), d.id), reverse=True)
         else:
-            chosen = sorted((d for d in every if d.get("status") == OPEN),
-                            key=lambda d: (-d["value"], d["id"]))
-        for deal in chosen:
-            facts = deal_facts(deal, settings)  # read once: is_stale takes them too
+            chosen = sorted((d for d in every if d.status == OPEN),
+                            key=lambda d: (-d.value, d.id))
+        for deal, facts in zip(chosen, self.facts(chosen), strict=True):
             since = facts.stage_changed_at
             days = max((day - since).days, 0) if since else 0
             card = BoardCard(deal, days, is_stale(facts, day, settings))
             # A stage since removed from the settings still gets a column, after the others.
-            columns.setdefault(deal["stage"], []).append(card)
+            columns.setdefault(deal.stage, []).append(card)
         defaults = dict(settings.stages)
         return [BoardColumn(stage, defaults.get(stage, 0), cards)
                 for stage, cards in columns.items()]
@@ -221,7 +244,7 @@ class PipelineService(CustomerRecords):
         """Open total, weighted forecast (also by expected close month), best case, counts,
         win rate and value by stage over every deal (closed ones count for the win rate)."""
         settings = self.ctx.settings.pipeline
-        deals = self.deals(owner=owner, customer_id=customer_id, open_only=False)
+        deals = self.facts(self.deals(owner=owner, customer_id=customer_id, open_only=False))
         base = pipeline_summary(deals, settings)
         return PipelineReport(**dataclasses.asdict(base),
                               forecast_by_month=weighted_forecast_by_month(deals, settings),

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from crm_tui.services import tables
+from crm_tui.services import pipeline, tables
 from crm_tui.services.crm import Crm
 from crm_tui.store.table import StoreTable
 from crm_tui.tui.screens.pipeline import BoardData, BoardView, board_data
@@ -85,3 +85,29 @@ def test_before_the_records_are_here_the_cards_customers_are_read_at_once(
     other.customers.delete(bob)
     assert named(board_data(mine, BoardView())) == {"Laptops": "Anna Lee"}
     assert not mine.segments.membership.records.ready  # the board did not build them
+
+
+def test_a_deals_facts_are_worked_out_again_only_when_it_or_the_settings_change(
+        sessions: tuple[Crm, Crm, int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    mine, other, _, _ = sessions
+    worked: list[int] = []
+    facts = pipeline.deal_facts
+
+    def counted(deal: Any, settings: Any) -> Any:
+        worked.append(deal.id)
+        return facts(deal, settings)
+
+    monkeypatch.setattr(pipeline, "deal_facts", counted)
+    first = board_data(mine, BoardView())
+    assert sorted(worked) == [1, 2]  # the header's summary took the board's facts
+    worked.clear()
+    assert board_data(mine, BoardView()) == first
+    assert worked == []
+    other.pipeline.move(1, "Proposal")
+    moved = board_data(mine, BoardView())
+    assert worked == [1]
+    assert {c.name: s.name for s in moved.stages for c in s.cards}["Laptops"] == "Proposal"
+    worked.clear()
+    other.settings.update({"pipeline": {"stale_days": 30}})
+    board_data(mine, BoardView())
+    assert sorted(worked) == [1, 2]

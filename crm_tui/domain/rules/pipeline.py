@@ -160,7 +160,7 @@ def move_deal(
     return StageMove(stage, prob, manual, status, changed_at, closed_date)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class DealFacts:
     stage: str
     status: str

@@ -74,7 +74,7 @@ def board_data(crm: Crm, view: BoardView) -> BoardData:
     """What the screen shows, read in a worker: it looks at every deal and its customer."""
     owner, text, customer_id = view.owner, view.text, view.customer_id
     every = crm.pipeline.deals(customer_id=customer_id, open_only=False)
-    deals = [d for d in every if owner is None or d.get("owner") == owner]
+    deals = [d for d in every if owner is None or d.owner == owner]
     columns = crm.pipeline.board(owner=owner, customer_id=customer_id, closed=view.closed,
                                  deals=every)
     wanted = text.strip().casefold()
@@ -86,25 +86,24 @@ def board_data(crm: Crm, view: BoardView) -> BoardData:
         names = crm.customers.display_names(named)
 
     def shown(deal: DealRow) -> bool:
-        return (not wanted or wanted in str(deal.get("name") or "").casefold()
-                or wanted in names[deal["customer_id"]].casefold())
+        return (not wanted or wanted in str(deal.name or "").casefold()
+                or wanted in names[deal.customer_id].casefold())
 
     stages = [
         Stage(column.stage, column.probability, [
-            Card(c.deal["id"], c.deal["customer_id"], c.deal["name"],
-                 names[c.deal["customer_id"]], c.deal["value"], c.days_in_stage, c.stale,
-                 c.deal["status"] != OPEN)
-            for c in column.cards if shown(c.deal)])
+            Card(deal.id, deal.customer_id, deal.name, names[deal.customer_id], deal.value,
+                 c.days_in_stage, c.stale, deal.status != OPEN)
+            for c in column.cards if shown(deal := c.deal)])
         for column in columns
     ]
     # The domain's own summary, over the deals shown (closed ones count for the win rate).
-    summary = pipeline_summary([d for d in deals if shown(d)], crm.ctx.settings.pipeline)
-    owners = sorted({str(d["owner"]) for d in every if d.get("owner")})
+    summary = pipeline_summary(crm.pipeline.facts(d for d in deals if shown(d)),
+                               crm.ctx.settings.pipeline)
+    owners = sorted({str(d.owner) for d in every if d.owner})
     whose = None if customer_id is None else display_name(
         crm.customers.get(customer_id, include_deleted=True))
     on_board = {card.deal_id for stage in stages for card in stage.cards}
-    return BoardData(stages, summary, owners, {d["id"]: d for d in deals if d["id"] in on_board},
-                     whose)
+    return BoardData(stages, summary, owners, {d.id: d for d in deals if d.id in on_board}, whose)
 
 
 def summary_markup(s: PipelineSummary, whose: str | None = None) -> str:
