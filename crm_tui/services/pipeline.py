@@ -48,11 +48,6 @@ from .records import Record, with_id
 TABLE = tables.OPPORTUNITIES
 
 
-def _shared(value: Any) -> Any:
-    """A string many deals repeat (stage, owner, day) held once per process."""
-    return sys.intern(value) if isinstance(value, str) else value
-
-
 @dataclass(frozen=True, slots=True)
 class DealRow:
     """One deal as lists sort, draw, filter, sum and move it. Read by field name like the
@@ -78,7 +73,11 @@ class DealRow:
 
     @classmethod
     def of(cls, deal_id: int, doc: Mapping[str, Any]) -> DealRow:
-        return cls(deal_id, *(_shared(doc.get(name)) for name in DEAL_FIELDS[1:]))
+        # Strings many deals repeat (stage, owner, day) held once per process. Written as
+        # one list: the board's first read makes a row for every deal.
+        intern = sys.intern
+        return cls(deal_id, *[intern(v) if type(v) is str else v
+                              for v in map(doc.get, DEAL_FIELDS[1:])])
 
     def get(self, name: str, default: Any = None) -> Any:
         return getattr(self, name, default)

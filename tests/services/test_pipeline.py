@@ -10,7 +10,7 @@ from crm_tui.domain.errors import NotFoundError
 from crm_tui.domain.rules.pipeline import UNSCHEDULED
 from crm_tui.services.context import Clock
 from crm_tui.services.crm import Crm
-from crm_tui.services.pipeline import PipelineService
+from crm_tui.services.pipeline import DealRow, PipelineService
 
 from .conftest import AS_OF, refused_field
 
@@ -221,3 +221,13 @@ def test_closed_board_won_and_lost_latest_closed_first(crm: Crm, pipeline: Pipel
     # One customer's closed deals.
     mine = pipeline.board(AS_OF, customer_id=other, closed=True)
     assert [[c.deal["id"] for c in col.cards] for col in mine] == [[], [lost]]
+
+
+def test_a_deal_row_holds_each_repeated_string_once() -> None:
+    def decoded(stage: str) -> dict[str, object]:  # as each document read brings its own
+        return {"customer_id": 1, "name": "Desks", "value": 100, "stage": "".join(stage),
+                "owner": "".join("alice"), "expected_close_date": None}
+
+    one, two = DealRow.of(1, decoded("Proposal")), DealRow.of(2, decoded("Proposal"))
+    assert one.stage == "Proposal" and one.stage is two.stage and one.owner is two.owner
+    assert (one.customer_id, one.value, one.expected_close_date) == (1, 100, None)
