@@ -174,10 +174,11 @@ class PipelineService(CustomerRecords):
               open_only: bool = True) -> list[DealRow]:
         """Deals (open ones by default), newest first, of live customers unless one is
         asked, a row each (no document is held)."""
-        return self._chosen(self._rows_of(customer_id), owner=owner, open_only=open_only)
+        return self._chosen(self.rows(customer_id), owner=owner, open_only=open_only)
 
-    def _rows_of(self, customer_id: int | None) -> list[DealRow]:
-        """The customer's deals, or (None) every live customer's, in no set order."""
+    def rows(self, customer_id: int | None = None) -> list[DealRow]:
+        """Every deal of the customer, or (None) of every live customer, in no set order
+        (`deals` sorts them)."""
         if customer_id is not None:
             return [DealRow.of(d.doc_id, d) for d in self._customer_documents(customer_id)]
         return self._rows.shown()
@@ -214,11 +215,11 @@ class PipelineService(CustomerRecords):
               deals: list[DealRow] | None = None) -> list[BoardColumn]:
         """Open deals by stage (board order, biggest first), with days in stage and stale
         flag; `closed`: the won and lost deals instead, latest closed first. `deals`: what
-        `deals(customer_id=..., open_only=False)` just returned (not read again)."""
+        `rows(customer_id)` just returned (not read again)."""
         day, settings = self.ctx.as_of(as_of), self.ctx.settings.pipeline
         names = (settings.won_stage, settings.lost_stage) if closed else open_stage_names(settings)
         columns: dict[str, list[BoardCard]] = {name: [] for name in names}
-        every = deals if deals is not None else self._rows_of(customer_id)
+        every = deals if deals is not None else self.rows(customer_id)
         if owner is not None:
             every = [d for d in every if d.owner == owner]
         # Sorted here by the board's own order (ids break ties): the order given is not kept.

@@ -73,7 +73,7 @@ class BoardView:
 def board_data(crm: Crm, view: BoardView) -> BoardData:
     """What the screen shows, read in a worker: it looks at every deal and its customer."""
     owner, text, customer_id = view.owner, view.text, view.customer_id
-    every = crm.pipeline.deals(customer_id=customer_id, open_only=False)
+    every = crm.pipeline.rows(customer_id)
     deals = [d for d in every if owner is None or d.owner == owner]
     columns = crm.pipeline.board(owner=owner, customer_id=customer_id, closed=view.closed,
                                  deals=every)
