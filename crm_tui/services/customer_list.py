@@ -111,7 +111,7 @@ class CustomerList:
         self.segments = segments
         self.records = segments.membership.records
         self._lock = threading.Lock()  # one query at a time; query_now never waits for it
-        self._records: Records = {}  # the records the cached answers were made from
+        self._records: dict[int, CustomerRecord] = {}  # cached answers made from these
         self._text_by_id: dict[int, tuple[CustomerRecord, str]] = {}
         self._cache: tuple[tuple[Any, ...], list[int]] | None = None
         self._orders: dict[tuple[Any, ...], Matches] = {}  # sorted ids, per sort and state

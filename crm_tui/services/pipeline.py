@@ -76,8 +76,9 @@ class DealRow:
         # Strings many deals repeat (stage, owner, day) held once per process. Written as
         # one list: the board's first read makes a row for every deal.
         intern = sys.intern
-        return cls(deal_id, *[intern(v) if type(v) is str else v
-                              for v in map(doc.get, DEAL_FIELDS[1:])])
+        values: list[Any] = [intern(v) if type(v) is str else v
+                             for v in map(doc.get, DEAL_FIELDS[1:])]
+        return cls(deal_id, *values)
 
     def get(self, name: str, default: Any = None) -> Any:
         return getattr(self, name, default)

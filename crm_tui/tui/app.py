@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any, ClassVar, Literal, overload
 
 from textual import work
@@ -75,7 +75,7 @@ DatabaseState = tuple[str | None, tuple[CorruptFileError, ...]]
 # Every screen's stylesheet is read with the app's, once: a screen that brought its own
 # would have Textual parse every stylesheet again and restyle the screen it leaves, the
 # first time it is shown.
-STYLESHEETS = ["app.tcss", *sorted(f"screens/{path.name}" for path in
+STYLESHEETS: list[str | PurePath] = ["app.tcss", *sorted(f"screens/{path.name}" for path in
                                    (Path(__file__).parent / "screens").glob("*.tcss"))]
 
 

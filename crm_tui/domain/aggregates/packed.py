@@ -11,9 +11,10 @@ import base64
 import binascii
 import sys
 from array import array
+from typing import Final
 
-TYPECODE = "q"  # in memory: signed 64-bit (ids, cents, counts and day codes all fit)
-_SMALL = "i"  # signed 32-bit, saved when every value fits
+TYPECODE: Final = "q"  # in memory: signed 64-bit (ids, cents, counts and day codes all fit)
+_SMALL: Final = "i"  # signed 32-bit, saved when every value fits
 _LIMIT = 1 << 31
 
 
