@@ -56,6 +56,13 @@ T = TypeVar("T")
 SUFFIX = ".state"
 FOLD_AT_COMPACTION = 200_000  # changed documents (see `Derivations.prepare`)
 _SNAPSHOT = ("snapshot",)  # a document's version is its snapshot's (not in the tail)
+
+
+def _line_of(position: Position | None) -> int:
+    """Where a document's version is in the journal (-1: not there, deleted)."""
+    return -1 if position is None else position[0]
+
+
 # What makes a kept state unusable without being anyone's mistake: it is built again.
 _LOST = (Unusable, StoreError, OSError)
 
@@ -284,7 +291,11 @@ class Derivations:
                 was_truncated = base.truncated.get(table, False)
                 if tail.truncated and not was_truncated:
                     return False
-                for doc_id in then.keys() | tail.where.keys():
+                # In journal order: reads keep only a few lines decoded, and an import's
+                # line holds thousands of documents; by id, each would be decoded again
+                # for nearly every document it holds.
+                for doc_id in sorted(then.keys() | tail.where.keys(),
+                                     key=lambda i: _line_of(tail.where.get(i))):
                     now = tail.where.get(doc_id)
                     old = then.get(doc_id, None if was_truncated else _SNAPSHOT)
                     if old == now:

@@ -92,9 +92,18 @@ class DiskReads:
 
     def get_many(self, name: str, ids: Iterable[int]) -> dict[int, Doc]:
         wanted = sorted(set(ids))  # snapshot order: preads move forward
-        found = self._read(name, lambda: {i: self._unloaded(name, i) for i in wanted},
+        found = self._read(name, lambda: {i: self._unloaded(name, i)
+                                          for i in self._journal_first(name, wanted)},
                            lambda docs: {i: docs.get(i) for i in wanted})
-        return {i: dict(doc) for i, doc in found.items() if doc is not None}
+        return {i: dict(doc) for i in wanted if (doc := found[i]) is not None}
+
+    def _journal_first(self, name: str, wanted: list[int]) -> list[int]:
+        """`wanted` (ascending) in the order to read them: those in the tail first, by
+        journal line (an import's line holds thousands of documents and only a few lines
+        are kept decoded: by id, a line would be decoded again for nearly each of them),
+        then the snapshot's by id."""
+        where = self.tail.get(name).where
+        return sorted(wanted, key=lambda i: (0, p[0]) if (p := where.get(i)) else (1, i))
 
     def ids_by(self, name: str, index: str, key: Any) -> list[int]:
         declared = self._index(name, index)
