@@ -264,3 +264,11 @@ async def test_a_move_is_checked_against_what_the_board_keeps_of_the_deal(
             assert crm.pipeline.get(deal)["stage"] == "Negotiation"  # nothing overwritten
     finally:
         other.close()
+
+
+def test_the_board_header_groups_thousands_as_every_other_count() -> None:
+    from crm_tui.domain.rules.pipeline import PipelineSummary
+    from crm_tui.tui.screens.pipeline import summary_markup
+
+    header = summary_markup(PipelineSummary(100, 50, 80, 16543, 6566, 4421, 0.6))
+    assert "(16,543)" in header and "won 6,566" in header and "lost 4,421" in header

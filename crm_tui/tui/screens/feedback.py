@@ -97,8 +97,8 @@ class Inbox:
         nps = self.nps
         score = "n/a" if nps.score is None else f"{nps.score:+.0f}"
         unresolved = sum(1 for r in self.rows if not r.resolved)
-        return (f"NPS {score} · promoters {nps.promoters}, passives {nps.passives}, "
-                f"detractors {nps.detractors} · {unresolved} open of {len(self.rows)}")
+        return (f"NPS {score} · promoters {nps.promoters:,}, passives {nps.passives:,}, "
+                f"detractors {nps.detractors:,} · {unresolved:,} open of {len(self.rows):,}")
 
 
 def read_inbox(crm: Crm) -> Inbox:

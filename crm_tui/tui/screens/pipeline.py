@@ -109,11 +109,11 @@ def board_data(crm: Crm, view: BoardView) -> BoardData:
 def summary_markup(s: PipelineSummary, whose: str | None = None) -> str:
     rate = "–" if s.win_rate is None else f"{s.win_rate:.0%}"
     about = "" if whose is None else f"[b]Deals of {escape(whose)}[/b]  "
-    return (f"{about}[b]Open[/b] {display_money(s.total_cents)} ({s.open_count})  "
+    return (f"{about}[b]Open[/b] {display_money(s.total_cents)} ({s.open_count:,})  "
             f"[b]Weighted[/b] {display_money(s.weighted_cents)}  "
             f"[b]Best case[/b] {display_money(s.best_case_cents)}  "
             f"[b]Win rate[/b] {rate}  "
-            f"[$success]won {s.won_count}[/]  [$error]lost {s.lost_count}[/]")
+            f"[$success]won {s.won_count:,}[/]  [$error]lost {s.lost_count:,}[/]")
 
 
 class PipelineScreen(CrmScreen):

@@ -138,7 +138,7 @@ class AgendaLines:
               names: dict[int, str], width: int) -> Text:
         if isinstance(entry, Heading):
             title, color = HEADINGS[entry.name]
-            count = f" · {entry.count}" if entry.count else " · nothing"
+            count = f" · {entry.count:,}" if entry.count else " · nothing"
             return Text.assemble((title, f"bold {self.theme.get(color, '')}"), count)
         record = records.get((entry.kind, entry.record_id), {})
         mark, style = PRIORITY_MARKS.get(str(record.get("priority")), ("   ", ""))
