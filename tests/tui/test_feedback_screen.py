@@ -134,3 +134,30 @@ async def test_another_sessions_feedback_shows_up(crm: Crm, people: dict[str, in
         assert screen.inbox.rows[0].id == new
         assert "Where is my ord" in line(screen, new) and "Bob Stone" in line(screen, new)
         assert "2 open of 2" in str(screen.query_one("#list-summary").render())
+
+
+@AT_BOTH_SIZES
+async def test_back_to_the_first_row_it_is_drawn_under_the_header(
+        crm: Crm, people: dict[str, int], size: tuple[int, int]) -> None:
+    """Scrolling up to a row scrolls far enough for the header line above it: the first
+    row was left hidden under the header after the end of a long inbox."""
+    who = list(people.values())
+    for n in range(100):
+        crm.feedback.submit({"customer_id": who[n % 3], "rating": 1 + n % 5,
+                             "comments": f"Note {n}", "date": f"2026-05-{1 + n % 28:02d}"})
+    app = make_app(crm)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, FeedbackScreen)
+        listing = screen.query_one(PagedList)
+        first = listing.render_line(1).text
+        await pilot.press("G")
+        await settle(pilot)
+        await pilot.press("g")
+        await settle(pilot)
+        assert screen.current_id() == screen.inbox.rows[0].id
+        assert listing.scroll_offset.y == 0
+        assert listing.render_line(1).text == first

@@ -154,7 +154,9 @@ class PagedList(ScrollView, can_focus=True):
             cursor = self.cursor
             if cursor > 0 and not self.source.selectable(cursor - 1):
                 cursor -= 1  # the heading above the first row of a section stays in view
-            self.scroll_to_region(Region(0, cursor + self._top, 1, self.cursor - cursor + 1),
+            # The header lines stay on top of the view: the region takes them in above the
+            # rows, so scrolling up stops with the rows below the header, not under it.
+            self.scroll_to_region(Region(0, cursor, 1, self.cursor - cursor + 1 + self._top),
                                   animate=False, immediate=True)
 
     def action_cursor(self, delta: int) -> None:
