@@ -18,6 +18,7 @@ from crm_tui.services.erase_everywhere import ErasureReport, erase_everywhere
 from crm_tui.services.membership import saved_standings_notes
 from crm_tui.services.selection import find_customer
 from crm_tui.store.check import CheckFailed, CheckReport, check_database
+from crm_tui.store.errors import StoreError
 from crm_tui.store.repair import RepairReport, repair_database
 from crm_tui.store.restore import restore_database
 
@@ -111,7 +112,11 @@ def compact(ctx: click.Context) -> None:
     with open_crm(ctx) as crm:
         crm.dashboard_view.warm()  # so that the compaction saves them
         crm.segments.counts()  # the same
-        crm.db.compact()
+        try:
+            crm.db.compact()
+        except OSError as exc:  # a full disk: what was written aside is removed
+            raise StoreError(f"{exc.filename or db_path(ctx)}: the compaction failed "
+                             f"({exc.strerror}); every save is kept, in the journal") from exc
     click.echo("compacted")
 
 

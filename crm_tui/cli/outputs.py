@@ -120,6 +120,11 @@ def _replacing(path: Path, target: str) -> Iterator[IO[bytes]]:
             os.fsync(handle.fileno())
         _checked(path, target)  # nothing put there meanwhile that must not be replaced
         os.replace(tmp, path)
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        # A write into the file failed (a full disk): name it, not the temporary one.
+        raise OSError(exc.errno, exc.strerror, target) from exc
     finally:
         tmp.unlink(missing_ok=True)
 

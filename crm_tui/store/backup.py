@@ -17,6 +17,8 @@ A backup is tied to its database by the database's id (identity.py), never by it
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,6 +103,17 @@ def copy_database(engine: Engine, dest: Path) -> int:
     return facts["generation"]
 
 
+@contextmanager
+def copy_errors(target: Path, what: str, outcome: str) -> Iterator[None]:
+    """An OSError while a copy is written aside (a full disk, a read-only folder) names
+    the place asked for, not the unfinished folder, which is gone by then, and says what
+    became of it (`outcome`)."""
+    try:
+        yield
+    except OSError as exc:
+        raise StoreError(f"{target}: {what} failed ({exc.strerror}); {outcome}") from exc
+
+
 def refuse_target(target: Path, what: str) -> None:
     """A backup or restore never writes over anything, nor inside a database."""
     if os.path.lexists(target):
@@ -121,7 +134,8 @@ def backup_database(source: str | os.PathLike[str], dest: str | os.PathLike[str]
     engine = Engine(source, create=False)
     try:
         db_id = ensure_database_id(engine.path)
-        with partial_dir(target.parent, target.name) as tmp:
+        with copy_errors(target, "the backup", "nothing was written there"), \
+                partial_dir(target.parent, target.name) as tmp:
             generation = copy_database(engine, tmp)
             report = check_database(tmp)
             record = BackupRecord(db_id, taken_at, str(engine.path.resolve()), generation,

@@ -171,21 +171,29 @@ def atomic_write(path: Path, data: bytes, mode: int) -> None:
 
 def atomic_write_chunks(path: Path, chunks: Iterable[bytes], mode: int) -> int:
     """`atomic_write` of data produced piece by piece (a snapshot of a million documents
-    need never exist as one bytes object); returns the bytes written. If producing a
-    chunk fails, `path` is untouched and the temp file is left for the next compaction
-    to remove."""
+    need never exist as one bytes object); returns the bytes written. If producing or
+    writing a chunk fails, `path` is untouched and the temp file is removed; an OSError
+    names `path`."""
     tmp = path.with_name(path.name + ".tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
     size = 0
     try:
-        os.fchmod(fd, mode)  # the umask may have narrowed the mode given to open()
-        for chunk in chunks:
-            write_all(fd, chunk)
-            size += len(chunk)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(tmp, path)
+        try:
+            os.fchmod(fd, mode)  # the umask may have narrowed the mode given to open()
+            for chunk in chunks:
+                write_all(fd, chunk)
+                size += len(chunk)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(tmp, path)
+    except BaseException as exc:
+        # A half-written file on a full disk would keep it full: every later save, which
+        # needs only a few bytes of the journal, would fail too.
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and exc.filename is None:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        raise
     fsync_dir(path.parent)
     return size
 

@@ -12,9 +12,10 @@ next open of the database, by any command, finishes the swap or undoes it.
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack
 from pathlib import Path
 
-from .backup import copy_database, refuse_target, verify_backup
+from .backup import copy_database, copy_errors, refuse_target, verify_backup
 from .check import check_database
 from .engine import Engine
 from .errors import StoreError
@@ -60,8 +61,10 @@ def restore_database(backup: str | os.PathLike[str], db: str | os.PathLike[str],
         ensure_database_id(target)  # so that the kept copy is known as its copy
     engine = Engine(source, create=False)
     try:
-        with partial_dir(target.parent, target.name) as staging:
-            copy_database(engine, staging)
+        with ExitStack() as stack:
+            with copy_errors(target, "the restore", "the database is as it was"):
+                staging = stack.enter_context(partial_dir(target.parent, target.name))
+                copy_database(engine, staging)
             check_database(staging)
             kept = _kept_name(target, stamp) if existed else None
             record = RestoreRecord(staging.name, kept.name if kept else None,

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +31,11 @@ class TerminalRun:
 
 
 def crm_in_terminal(db: Path, *args: str, timeout: float = 120,
-                    env: dict[str, str] | None = None) -> TerminalRun:
+                    env: dict[str, str] | None = None,
+                    preexec_fn: Callable[[], None] | None = None) -> TerminalRun:
     """`python -m crm_tui --db DB ARGS...` on a fresh pseudo-terminal COLUMNS x ROWS wide,
-    read until every process holding it has closed it (or `timeout` seconds passed)."""
+    read until every process holding it has closed it (or `timeout` seconds passed).
+    `preexec_fn` runs in the child before crm starts (to set a limit, say)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
     environment = {**os.environ, "TERM": "xterm-256color", **(env or {})}
@@ -40,7 +43,7 @@ def crm_in_terminal(db: Path, *args: str, timeout: float = 120,
     try:
         process = subprocess.Popen([sys.executable, "-m", "crm_tui", "--db", str(db), *args],
                                    stdin=slave, stdout=slave, stderr=slave, cwd=ROOT,
-                                   env=environment)
+                                   env=environment, preexec_fn=preexec_fn)
     finally:
         os.close(slave)
     chunks: list[bytes] = []

@@ -94,7 +94,8 @@ def test_a_backup_out_of_space_leaves_nothing(db_path: Path, tmp_path: Path,
 
     monkeypatch.setattr(backup_module, "write_all", full_disk)
     folder = tmp_path / "backups"
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(StoreError, match=r"b\.db: the backup failed \(No space left on "
+                                         r"device\); nothing was written there"):
         backup_database(db_path, folder / "b.db")
     assert list(folder.iterdir()) == []  # no backup, not even an unfinished one
 

@@ -1,0 +1,78 @@
+"""`crm compact`, `backup` and `export -o` when the disk takes no more (a file-size limit
+stands in for a full disk: writes past it fail with "File too large"), in a terminal and
+piped: one line naming what failed and what became of it, exit status 1, no traceback,
+every save kept and nothing left half-written to keep the disk full."""
+
+from __future__ import annotations
+
+import resource
+from pathlib import Path
+
+import pytest
+
+from crm_tui.services.crm import Crm
+
+from .conftest import copy_of, crm_cmd
+from .terminal import crm_in_terminal
+
+LIMIT = 64 * 1024  # bytes: a table snapshot of the demo is larger, a commit much smaller
+
+
+def _no_room() -> None:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (LIMIT, resource.RLIM_INFINITY))
+
+
+@pytest.fixture
+def compacted(demo_db: Path, tmp_path: Path) -> Path:
+    """The demo compacted, then one customer more: a compaction has a snapshot to write."""
+    path = copy_of(demo_db, tmp_path)
+    assert crm_cmd(path, "compact").returncode == 0
+    crm = Crm.open(path)
+    crm.customers.create({"first_name": "Nora", "last_name": "Late", "email": "nora@example.com"})
+    crm.close()
+    return path
+
+
+def _run(db: Path, terminal: bool, *args: str) -> tuple[int, str]:
+    if terminal:
+        ran = crm_in_terminal(db, *args, preexec_fn=_no_room)
+        return ran.returncode, ran.output
+    done = crm_cmd(db, *args, preexec_fn=_no_room)
+    assert done.stdout == ""
+    return done.returncode, done.stderr
+
+
+def _kept_everything(db: Path) -> None:
+    assert list(db.rglob("*.tmp")) == []  # nothing written aside is left behind
+    assert crm_cmd(db, "check").returncode == 0
+    exported = crm_cmd(db, "export", "customers", "--format", "jsonl")
+    assert exported.stdout.count("\n") == 301 and "nora@example.com" in exported.stdout
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+def test_compact_on_a_full_disk(compacted: Path, terminal: bool) -> None:
+    code, said = _run(compacted, terminal, "compact")
+    assert code == 1 and "Traceback" not in said
+    assert "tables/" in said  # the file it could not write
+    assert "the compaction failed (File too large); every save is kept, in the journal" in said
+    _kept_everything(compacted)
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+def test_backup_on_a_full_disk(compacted: Path, tmp_path: Path, terminal: bool) -> None:
+    target = tmp_path / "backups" / "monday.db"
+    code, said = _run(compacted, terminal, "backup", str(target))
+    assert code == 1 and "Traceback" not in said
+    assert f"{target}: the backup failed (File too large); nothing was written there" in said
+    assert list(target.parent.iterdir()) == []  # no backup, not even an unfinished one
+    _kept_everything(compacted)
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+def test_export_on_a_full_disk(compacted: Path, tmp_path: Path, terminal: bool) -> None:
+    out = tmp_path / "out" / "customers.csv"
+    out.parent.mkdir()
+    code, said = _run(compacted, terminal, "export", "customers", "-o", str(out))
+    assert code == 1 and "Traceback" not in said
+    assert f"{out}: File too large" in said
+    assert list(out.parent.iterdir()) == []  # neither the file nor its temporary one
