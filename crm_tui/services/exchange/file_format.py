@@ -123,6 +123,17 @@ def scan(path: str | os.PathLike[str], codec: str | None = None) -> tuple[Encodi
         return latin, _count_lines(path, latin)
 
 
+# A spreadsheet program's own formats, which it also saves as CSV.
+_WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+
+
+def _binary(path: str | os.PathLike[str]) -> ValidationError:
+    if os.fspath(path).lower().endswith(_WORKBOOKS):
+        return file_error(path, "is a spreadsheet workbook, not CSV text: save it as CSV "
+                                "(in Excel: File > Save As > CSV UTF-8) and import that")
+    return file_error(path, "is a binary file, not CSV text")
+
+
 def named_encoding(codec: str) -> Encoding:
     """The encoding `--encoding` names (any codec Python knows: utf-8, cp1252, latin-1...)."""
     try:
@@ -145,7 +156,7 @@ def _utf16_unmarked(path: str | os.PathLike[str], first: bytes) -> Encoding:
         return Encoding("utf-16-le", "UTF-16 LE (no BOM)", ascii_based=False)
     if even.count(0) >= 0.7 * pairs and odd.count(0) <= 0.1 * pairs:
         return Encoding("utf-16-be", "UTF-16 BE (no BOM)", ascii_based=False)
-    raise file_error(path, "is a binary file, not CSV text")
+    raise _binary(path)
 
 
 class _NotUtf8(Exception):
@@ -164,7 +175,7 @@ def _count_lines(path: str | os.PathLike[str], encoding: Encoding, *,
     try:
         for block in _blocks(path):
             if encoding.ascii_based and b"\0" in block:
-                raise file_error(path, "is a binary file, not CSV text")
+                raise _binary(path)
             try:
                 text = decoder.decode(block)
             except UnicodeDecodeError as exc:
