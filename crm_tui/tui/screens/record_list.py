@@ -64,11 +64,14 @@ def _cell_key(cell: RenderableType) -> Hashable | None:
 
 
 class RecordTable(DataTable[RenderableType]):
-    """DataTable with j/k moving like arrows."""
+    """DataTable with j/k moving like arrows, and home/g, end/G to the first and last row
+    as in every other list (DataTable's own home and end scroll sideways)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="list.down"),
         Binding("k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("home,g", "scroll_top", "First", show=False, id="list.first"),
+        Binding("end,G", "scroll_bottom", "Last", show=False, id="list.last"),
     ]
 
 
