@@ -210,6 +210,54 @@ async def test_a_new_session_draws_the_first_rows_before_reading_every_customer(
         session.close()
 
 
+async def test_a_new_session_asks_for_its_list_once_and_reads_the_records_after_drawing(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    """One first page and one query as the app opens (a second, from the screen's first
+    showing, read every customer again beside the first); and every customer's record is
+    read only once the first rows are drawn (reading them holds the interpreter's lock that
+    frame needs)."""
+    crm.db.compact()
+    session = open_session(crm.db.path)
+    asked: list[str] = []
+    listing = session.customer_list
+    for name in ("first_page", "query"):
+        real = getattr(listing, name)
+
+        def counted(*args: Any, real: Any = real, name: str = name) -> Any:
+            asked.append(name)
+            return real(*args)
+
+        monkeypatch.setattr(listing, name, counted)
+    drawn: list[int] = []
+    row_strip = CustomerTable._row_strip
+
+    def drawing(table: CustomerTable, index: int, width: int) -> Any:
+        strip = row_strip(table, index, width)
+        if strip is not None:
+            drawn.append(table.ids[index])
+        return strip
+
+    monkeypatch.setattr(CustomerTable, "_row_strip", drawing)
+    drawn_at_scan: list[int] = []
+    scan = customer_records.documents
+
+    def scanning(db: Any) -> Any:
+        drawn_at_scan.append(len(drawn))
+        return scan(db)
+
+    monkeypatch.setattr(customer_records, "documents", scanning)
+    app = CrmApp(session, config=UserConfig(), theme_name="crm-dark")
+    try:
+        async with app.run_test(size=NARROW) as pilot:
+            await settle(pilot)
+            assert asked == ["first_page", "query"]
+            assert len(drawn_at_scan) == 1 and drawn_at_scan[0] >= 3  # the three rows
+            assert app.screen.query_one(CustomerTable).ids == [
+                people["ann"], people["bob"], people["cyan"]]
+    finally:
+        session.close()
+
+
 @AT_BOTH_SIZES
 def test_customers_screen_looks_right(crm: Crm, people: dict[str, int],
                                       snap_compare: SnapCompare, size: tuple[int, int]) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from contextlib import suppress
 from dataclasses import replace
+from functools import partial
 from typing import ClassVar
 
 from textual import on, work
@@ -127,24 +128,24 @@ class CustomersScreen(ExchangeActions):
         self.sub_title = "Customers"
         self.query_one("#detail").display = False
         self.query_one("#filters").display = False
-        table = self.query_one(CustomerTable)
-        table.loading = True
-        self.load()
+        # The rows are asked for as the screen is first shown (`refresh_data`), once: a
+        # read started here too would scan every customer twice at once.
+        self.query_one(CustomerTable).loading = True
 
     def on_resize(self) -> None:
         self.query_one("#detail").display = self.size.width >= WIDE
 
     # ----- data --------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="customers-query")
-    def load(self) -> None:
-        """Query in a worker: the first query reads every customer's record, which takes
+    def load(self, first_page: bool = True) -> None:
+        """Query in a worker. The first query reads every customer's record, which takes
         a while on a big database, so a new session's default list is shown first from the
-        store's order of the customers (`first_page`), then the records' answer."""
+        store's order of the customers (`first_page`); the query for the records' answer
+        starts once that page is drawn (`_show`): reading the records meanwhile would hold
+        the interpreter's lock the frame drawing it needs."""
         state = self.query_state
-        first = self.listing.first_page() if state == ListQuery() else None
-        if first is not None and not get_current_worker().is_cancelled:
-            self.post_message(CustomerRowsReady(first, state))
-        ids = self.listing.query(state)
+        first = self.listing.first_page() if first_page and state == ListQuery() else None
+        ids = self.listing.query(state) if first is None else first
         if not get_current_worker().is_cancelled:
             self.post_message(CustomerRowsReady(ids, state))
 
@@ -156,7 +157,9 @@ class CustomersScreen(ExchangeActions):
             return  # typed on meanwhile: a newer answer is on its way or already shown
         self._display(ids)
         if not self.listing.filled:
-            return  # a new session's first page: the records' answer follows
+            # A new session's first page: the records' answer after the frame drawing it.
+            self.query_one(CustomerTable).after_drawn(partial(self.load, False))
+            return
         # After the frame that draws these rows: the filters' counts score every customer
         # and warming makes 100k search texts, and either would slow the first paint.
         self.call_after_refresh(self._after_paint)
@@ -261,10 +264,14 @@ class CustomersScreen(ExchangeActions):
     def refresh_data(self) -> None:
         self._filters_filled = False
         self._detail_of = None  # fetched again: the data changed
-        self.query_one(CustomerTable).invalidate()
-        # The rows on screen redraw first: re-sorting 100k customers in a worker meanwhile
-        # would hold up that frame (a save's new badge) for no gain.
-        self.call_after_refresh(self.load)
+        table = self.query_one(CustomerTable)
+        table.invalidate()
+        if table.loading:
+            self.load()  # nothing drawn yet: the first rows are asked for at once
+        else:
+            # The rows on screen redraw first: re-sorting 100k customers in a worker
+            # meanwhile would hold up that frame (a save's new badge) for no gain.
+            self.call_after_refresh(self.load)
         self.show_detail()
 
     # ----- search, filters, sort ---------------------------------------------------------

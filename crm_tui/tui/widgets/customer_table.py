@@ -180,6 +180,7 @@ class CustomerTable(ScrollView, can_focus=True):
         self._lines: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self._rows: dict[int, CustomerRow] = {}  # fetched rows, until the data changes
         self._colors: tuple[str, dict[str, str]] | None = None  # (theme, its Rich colors)
+        self._after_drawn: list[Callable[[], object]] = []
 
     # ----- data --------------------------------------------------------------------------
     def show(self, ids: list[int], *, keep: int | None = None) -> None:
@@ -195,6 +196,15 @@ class CustomerTable(ScrollView, can_focus=True):
         self.cursor = min(index, max(0, len(ids) - 1))
         self.refresh()
         self.post_message(self.Highlighted(self.current_id))
+
+    def after_drawn(self, callback: Callable[[], object]) -> None:
+        """Call `callback` once a frame has drawn rows of the ids shown (at once when there
+        are none). Unlike `call_after_refresh`, never before that frame: the screen may go
+        idle before the table has asked it to draw."""
+        if self.ids:
+            self._after_drawn.append(callback)
+        else:
+            self.call_later(callback)
 
     def mark(self, marked: frozenset[int]) -> None:
         """Draw these customers as marked (the column appears with the first mark)."""
@@ -276,6 +286,10 @@ class CustomerTable(ScrollView, can_focus=True):
                     self.set_timer(0.2, self._retry)
                 return self._strip(Text("…"), width, self.rich_style)
             cached = self._lines[key] = strip
+        if self._after_drawn:  # called as this frame's handler ends: after it is drawn
+            for callback in self._after_drawn:
+                self.call_later(callback)
+            self._after_drawn.clear()
         return cached
 
     def _retry(self) -> None:
