@@ -1,4 +1,5 @@
-"""A deterministic scale database: N customers and M events (purchases + interactions).
+"""A deterministic scale database: N customers and M events (purchases + interactions),
+with deals, tasks, feedback and follow-ups in the demo's proportions (bench/work_data.py).
 
     python -m bench.generate PATH [--customers 100000] [--events 1000000] [--seed 1]
 
@@ -31,6 +32,7 @@ from crm_tui.services.context import Clock
 from crm_tui.services.crm import Crm
 from crm_tui.store import Database
 
+from . import work_data
 from .common import AS_OF, customer_doc
 
 CHUNK = 50_000
@@ -47,6 +49,7 @@ SEGMENTS = [
 
 
 Event = tuple[str, dict[str, Any]]
+WORK_TABLES = (tables.OPPORTUNITIES, tables.TASKS, tables.FEEDBACK)
 
 
 def _events(customers: int, events: int, rng: random.Random) -> Iterator[Event]:
@@ -78,15 +81,22 @@ def _events(customers: int, events: int, rng: random.Random) -> Iterator[Event]:
 
 def generate(path: Path, customers: int, events: int, seed: int = 1) -> dict[str, float]:
     rng = random.Random(seed)
+    work_rng = random.Random(f"work {seed}")  # its own stream: the events stay as they were
     db = Database(path)
     started = time.perf_counter()
     totals: dict[int, dict[str, Any]] = {}
-    buffers: dict[str, list[dict[str, Any]]] = {tables.PURCHASES: [], tables.INTERACTIONS: []}
+    buffers: dict[str, list[dict[str, Any]]] = {
+        name: [] for name in (tables.PURCHASES, tables.INTERACTIONS, *WORK_TABLES)}
 
     def flush(name: str) -> None:
         if buffers[name]:
             db.table(name).insert_multiple(buffers[name])
             buffers[name] = []
+
+    def add(name: str, doc: dict[str, Any]) -> None:
+        buffers[name].append(doc)
+        if len(buffers[name]) >= CHUNK:
+            flush(name)
 
     for name, doc in _events(customers, events, rng):
         if name == tables.PURCHASES:
@@ -96,9 +106,12 @@ def generate(path: Path, customers: int, events: int, seed: int = 1) -> dict[str
             t["total_spent"] += doc["total"]
             doc["points"] = points_for_purchase(doc["total"])
             t["points"] += doc["points"]
-        buffers[name].append(doc)
-        if len(buffers[name]) >= CHUNK:
-            flush(name)
+        else:
+            work_data.follow_up(doc, work_rng)
+        add(name, doc)
+    buyers = {c: [dt.date.fromisoformat(d) for d in t["order_days"]] for c, t in totals.items()}
+    for name, doc in work_data.work(customers, buyers, work_rng):
+        add(name, doc)
     for name in buffers:
         flush(name)
     events_done = time.perf_counter()

@@ -25,9 +25,11 @@ from crm_tui.domain.rules.feedback import (
     sentiment_for_rating,
 )
 
-from . import tables
+from . import customer_records, tables
 from .base import CustomerRecords
-from .kept_rows import KeptRows
+from .changes import Changes
+from .context import ServiceContext
+from .kept_rows import KeptRows, known_live
 from .records import Record, newest_first
 
 TABLE = tables.FEEDBACK
@@ -64,6 +66,13 @@ class FeedbackService(CustomerRecords):
     table_name = TABLE
     entity = "feedback"
 
+    def __init__(self, ctx: ServiceContext, changes: Changes,
+                 records: customer_records.CustomerRecords | None = None) -> None:
+        """`records`: the session's customer records, asked which customers are live
+        once they are here, instead of reading the customers (`known_live`)."""
+        super().__init__(ctx, changes)
+        self._session_records = records
+
     # ----- reading -----------------------------------------------------------------------
     def for_customer(self, customer_id: int) -> list[Record]:
         """The customer's feedback, newest first."""
@@ -77,7 +86,8 @@ class FeedbackService(CustomerRecords):
 
     @cached_property
     def _inbox_rows(self) -> KeptRows[InboxRow]:
-        return KeptRows(self.ctx.db, TABLE, InboxRow.of, attrgetter("customer_id"))
+        return KeptRows(self.ctx.db, TABLE, InboxRow.of, attrgetter("customer_id"),
+                        live=known_live(self._session_records))
 
     def comments(self, feedback_ids: Iterable[int]) -> dict[int, str]:
         """The comments of these feedback ("" for none): the rows on screen's."""

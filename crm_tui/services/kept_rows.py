@@ -21,6 +21,7 @@ from typing import Any, Generic, TypeVar
 from crm_tui.store import Database, StoreTable
 
 from . import tables
+from .customer_records import CustomerRecords
 from .records import live_customers
 
 Row = TypeVar("Row")
@@ -114,6 +115,19 @@ class KeptRows(Generic[Row]):
                 self._apply_rows(met[0])
                 self._apply_customers(met[1])
                 self._ready = True
+
+
+def known_live(records: CustomerRecords | None) -> Callable[[set[int]], set[int] | None]:
+    """KeptRows' `live` from the session's customer records: which of some customers exist
+    and are not soft-deleted, once the records are here (the customers screen, which a
+    session opens on, builds them); None before (the customers are read)."""
+    def live(ids: set[int]) -> set[int] | None:
+        if records is None or not records.ready:
+            return None
+        known = records.snapshot()
+        return {i for i in ids if (r := known.get(i)) is not None and not r.deleted}
+
+    return live
 
 
 class _Watcher:

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from crm_tui.domain.entities.common import is_blank
 from crm_tui.domain.entities.opportunity import validate_opportunity
@@ -42,19 +42,18 @@ from . import customer_records, tables
 from .base import CustomerRecords
 from .changes import Changes
 from .context import ServiceContext
-from .kept_rows import KeptRows
+from .kept_rows import KeptRows, known_live
 from .records import Record, with_id
 
 TABLE = tables.OPPORTUNITIES
 
 
-@dataclass(frozen=True, slots=True)
-class DealRow:
+class DealRow(NamedTuple):
     """One deal as lists sort, draw, filter, sum and move it. Read by field name like the
     document it comes from (`row["stage"]`, `row.get("owner")`), so the pipeline rules
     and the edit conflict check take it as they take a document: it holds every field
     a move writes (`StageMove`), which is all a move's check compares, and the import
-    batch the check names."""
+    batch the check names. A tuple: the board's first read makes one for every deal."""
 
     id: int
     customer_id: int
@@ -73,25 +72,24 @@ class DealRow:
 
     @classmethod
     def of(cls, deal_id: int, doc: Mapping[str, Any]) -> DealRow:
-        # Strings many deals repeat (stage, owner, day) held once per process. Written as
-        # one list: the board's first read makes a row for every deal.
+        # Strings many deals repeat (stage, owner, day) held once per process.
         intern = sys.intern
-        values: list[Any] = [intern(v) if type(v) is str else v
-                             for v in map(doc.get, DEAL_FIELDS[1:])]
-        return cls(deal_id, *values)
+        return cls._make([deal_id, *[intern(v) if type(v) is str else v
+                                     for v in map(doc.get, DOC_FIELDS)]])
 
     def get(self, name: str, default: Any = None) -> Any:
         return getattr(self, name, default)
 
-    def __getitem__(self, name: str) -> Any:
+    def __getitem__(self, name: str) -> Any:  # type: ignore[override]  # by name, as a document
         return getattr(self, name)
 
     def fields(self) -> dict[str, Any]:
         """The row as a document's fields (a move's base)."""
-        return {name: getattr(self, name) for name in DEAL_FIELDS}
+        return self._asdict()
 
 
-DEAL_FIELDS = tuple(f.name for f in dataclasses.fields(DealRow))
+DEAL_FIELDS = DealRow._fields
+DOC_FIELDS = DEAL_FIELDS[1:]  # those read from the document (its id is apart)
 
 
 Deal = TypeVar("Deal", Record, DealRow)
@@ -112,7 +110,7 @@ class BoardColumn:
 
     @property
     def total_cents(self) -> int:
-        return sum(card.deal["value"] for card in self.cards)
+        return sum(card.deal.value for card in self.cards)
 
 
 @dataclass(frozen=True)
@@ -158,14 +156,6 @@ class PipelineService(CustomerRecords):
         known = records.snapshot()
         return known if known or records.ready else None
 
-    def _live(self, ids: set[int]) -> set[int] | None:
-        """Those of these customers that exist and are not soft-deleted, from the
-        session's records (None when they are not here: the customers are read)."""
-        known = self._known_customers()
-        if known is None:
-            return None
-        return {i for i in ids if (r := known.get(i)) is not None and not r.deleted}
-
     def for_customer(self, customer_id: int) -> list[Record]:
         """The customer's deals, newest first, whole (the 360 view shows every field)."""
         documents = [with_id(d) for d in self._customer_documents(customer_id)]
@@ -188,7 +178,7 @@ class PipelineService(CustomerRecords):
     def _rows(self) -> KeptRows[DealRow]:
         """Every deal's row, read once, then kept from the commits."""
         return KeptRows(self.ctx.db, TABLE, DealRow.of, attrgetter("customer_id"),
-                        live=self._live)
+                        live=known_live(self._session_records))
 
     @staticmethod
     def _chosen(records: list[Deal], *, owner: str | None, open_only: bool) -> list[Deal]:

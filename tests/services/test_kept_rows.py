@@ -16,6 +16,7 @@ from crm_tui.services.crm import Crm
 from crm_tui.store import Database
 
 from ..conftest import open_session
+from .conftest import tables_read
 
 
 @pytest.fixture
@@ -110,3 +111,28 @@ def test_a_commit_met_during_the_first_read_is_kept(
     assert {r.id for r in mine.feedback.inbox()} == {kept, *added}
     assert gone not in {r.id for r in mine.feedback.inbox()}
     mine.close()
+
+
+def test_with_the_customer_records_here_the_inbox_reads_no_customer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The inbox's first read asks the session's customer records (the customers screen
+    builds them) which customers are live, as the board does: no customer document is
+    read, and a deletion and restore in another session still hide and show the rows."""
+    path = tmp_path / "crm.db"
+    other = open_session(path)
+    ann, bob = _people(other)
+    hers = other.feedback.submit({"customer_id": ann, "rating": 2, "date": "2026-06-01"})
+    his = other.feedback.submit({"customer_id": bob, "rating": 5, "date": "2026-06-02"})
+    other.customers.delete(bob)
+    other.db.compact()
+    mine = open_session(path)
+    try:
+        mine.segments.membership.records.ensure()
+        read = tables_read(mine, monkeypatch)
+        assert [r.id for r in mine.feedback.inbox()] == [hers]
+        other.customers.restore(bob)
+        assert [r.id for r in mine.feedback.inbox()] == [his, hers]
+        assert tables.CUSTOMERS not in read
+    finally:
+        mine.close()
+        other.close()

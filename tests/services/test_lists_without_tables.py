@@ -29,7 +29,7 @@ def _seeded(path: Path) -> None:
     crm.db.compact()
     late = crm.pipeline.create({"customer_id": bob, "name": "Late deal", "value": 500})
     crm.pipeline.move(late, "Closed Won")
-    crm.pipeline.move(crm.pipeline.deals()[0]["id"], "Qualification")
+    crm.pipeline.move(crm.pipeline.deals()[0].id, "Qualification")
     crm.feedback.resolve(crm.feedback.inbox()[0].id, "Called back")
     crm.feedback.submit({"rating": 5, "date": "2026-06-09"})  # anonymous
     crm.customers.delete(gone)

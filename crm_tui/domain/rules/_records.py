@@ -15,20 +15,29 @@ from typing import Any
 
 from crm_tui.domain.errors import ValidationError
 
-_MISSING = object()
 _EXACT_BELOW = 10**27
+
+
+def reader(record: object) -> Callable[[str], Any]:
+    """A function reading a field of a mapping or object by name (None when absent): a
+    rule reading several fields of one record looks its kind up once."""
+    # dict first: the ABC check behind Mapping costs more than the lookup (stored
+    # documents are dicts, and exports read a million of them).
+    if isinstance(record, (dict, Mapping)):
+        return record.get
+    return partial(getattr_or_none, record)
+
+
+def getattr_or_none(record: object, name: str) -> Any:
+    return getattr(record, name, None)
 
 
 def get(record: object, *names: str, default: Any = None) -> Any:
     """The first of `names` present on a mapping or object (None values count as absent)."""
-    # dict first: the ABC check behind Mapping costs more than the lookup (stored
-    # documents are dicts, and exports read a million of them).
-    read: Callable[[str, object], object] = (
-        record.get if isinstance(record, (dict, Mapping)) else partial(getattr, record)
-    )
+    read = reader(record)
     for name in names:
-        value = read(name, _MISSING)
-        if value is not _MISSING and value is not None:
+        value = read(name)
+        if value is not None:
             return value
     return default
 

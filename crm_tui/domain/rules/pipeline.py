@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from crm_tui.domain.errors import ValidationError
-from crm_tui.domain.rules._records import as_date, cents_of, div_half_up, get, norm
+from crm_tui.domain.rules._records import as_date, cents_of, div_half_up, get, norm, reader
 from crm_tui.domain.settings import PipelineSettings
 
 OPEN, WON, LOST = "open", "won", "lost"
@@ -173,24 +173,28 @@ class DealFacts:
 def deal_facts(deal: object, settings: PipelineSettings = _DEFAULT) -> DealFacts:
     if isinstance(deal, DealFacts):
         return deal
-    raw_stage = get(deal, "stage", default="")
+    # Each field read once, through one reader: the board works out every deal's facts.
+    read = reader(deal)
+    raw_stage = read("stage")
+    raw_stage = "" if raw_stage is None else raw_stage
     known = _stages(settings).get(norm(raw_stage))
     if known is None:  # a stage since removed from settings: keep it visible
         stage, stage_status, stage_prob = str(raw_stage), OPEN, 0
     else:
         stage, stage_status, stage_prob = known.name, known.status, known.probability
-    status = norm(get(deal, "status"))
+    status = norm(read("status"))
     if status not in (OPEN, WON, LOST):
         status = stage_status
-    prob = get(deal, "probability")
+    prob = read("probability")
     prob = stage_prob if prob is None else validate_probability(prob)
     value = cents_of(deal, "value")
     if value < 0:
         raise ValidationError("value_cents", "cannot be negative")
+    changed = read("stage_changed_at")
     return DealFacts(
         stage, status, value, prob,
-        as_date(get(deal, "expected_close_date"), "expected_close_date"),
-        as_date(get(deal, "stage_changed_at", "created_at"), "stage_changed_at"),
+        as_date(read("expected_close_date"), "expected_close_date"),
+        as_date(read("created_at") if changed is None else changed, "stage_changed_at"),
     )
 
 

@@ -20,12 +20,12 @@ if TYPE_CHECKING:
 class DealCommands(RecordCommands):
     def entries(self, crm: Crm) -> list[Entry]:
         deals = crm.pipeline.deals(open_only=False)
-        names = crm.customers.display_names(d["customer_id"] for d in deals)
-        return [Entry(f"deal: {d['name']} — {names[d['customer_id']]}",
-                      f"{d['stage']} · {display_money(d['value'])} · {close_text(d)}",
+        names = crm.customers.display_names(d.customer_id for d in deals)
+        return [Entry(f"deal: {d.name} — {names[d.customer_id]}",
+                      f"{d.stage} · {display_money(d.value)} · {close_text(d)}",
                       partial(self._open, d))
                 for d in deals]
 
     def _open(self, deal: DealRow) -> None:
-        self.app.push_screen(PipelineScreen(deal["customer_id"], deal_id=deal["id"],
-                                            closed=deal["status"] != OPEN))
+        self.app.push_screen(PipelineScreen(deal.customer_id, deal_id=deal.id,
+                                            closed=deal.status != OPEN))
