@@ -92,6 +92,7 @@ class RecordListScreen(CrmScreen):
     def __init__(self) -> None:
         super().__init__()
         self._listing = Listing("")
+        self._widths: list[int | None] = [width for _, width in self.COLUMNS]
         self._keys: list[str] = []
         self._wanted: str | None = None  # a record to select once the list shows it
 
@@ -105,12 +106,28 @@ class RecordListScreen(CrmScreen):
     def on_mount(self) -> None:
         self.sub_title = self.SUB_TITLE
         self.query_one("#list-empty").display = False
-        table = self.query_one(RecordTable)
-        for label, width in self.COLUMNS:
-            table.add_column(label, key=label, width=width)
-        table.focus()
+        self._add_columns()
+        self.query_one(RecordTable).focus()
         # Badge colors come from the theme: a new theme redraws them.
         self.app.theme_changed_signal.subscribe(self, self._theme_changed)
+
+    def _add_columns(self) -> None:
+        table = self.query_one(RecordTable)
+        for (label, _), width in zip(self.COLUMNS, self._widths, strict=True):
+            table.add_column(label, key=label, width=width)
+
+    def _fixed_widths(self, rows: Sequence[tuple[str, Sequence[RenderableType]]],
+                      ) -> list[int | None]:
+        """Each fixed column's width, widened to its widest figure: a number or an amount
+        (a right-justified cell) is never cut short, as text may be ("364,…" sold)."""
+        widths = [width for _, width in self.COLUMNS]
+        for _, cells in rows:
+            for index, cell in enumerate(cells):
+                width = widths[index]
+                if (width is not None and isinstance(cell, Text) and cell.justify == "right"
+                        and cell.cell_len > width):
+                    widths[index] = cell.cell_len
+        return widths
 
     def _theme_changed(self, theme: Theme) -> None:
         self.refresh_data()
@@ -139,7 +156,13 @@ class RecordListScreen(CrmScreen):
         table = self.query_one(RecordTable)
         current = self._wanted or self.current_key
         self._wanted = None
-        table.clear()
+        widths = self._fixed_widths(listing.rows)
+        if widths != self._widths:
+            self._widths = widths
+            table.clear(columns=True)
+            self._add_columns()
+        else:
+            table.clear()
         flex = self._flex_width(len(listing.rows))
         fitted: dict[tuple[int, int | None], RenderableType] = {}  # a shared cell fits once
 
@@ -150,7 +173,7 @@ class RecordListScreen(CrmScreen):
 
         for key, cells in listing.rows:
             table.add_row(*(fit(cell, width)
-                            for cell, (_, width) in zip(cells, self.COLUMNS, strict=True)),
+                            for cell, width in zip(cells, self._widths, strict=True)),
                           key=key)
         self._keys = [key for key, _ in listing.rows]
         if current is not None:
@@ -163,7 +186,7 @@ class RecordListScreen(CrmScreen):
         room = table.size.width or self.size.width
         if rows + 1 > table.size.height:  # the vertical scrollbar will take its share
             room -= table.styles.scrollbar_size_vertical
-        fixed = sum((width or 0) + PADDING for _, width in self.COLUMNS)
+        fixed = sum((width or 0) + PADDING for width in self._widths)
         return max(8, room - fixed)
 
     @staticmethod
