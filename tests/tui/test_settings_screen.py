@@ -4,14 +4,18 @@ it looks."""
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 import pytest
-from textual.widgets import Input, Select
+from textual.css.stylesheet import Stylesheet
+from textual.dom import DOMNode
+from textual.widgets import Input, Label, Select
 
 from crm_tui.services.crm import Crm
+from crm_tui.services.settings_service import SETTINGS
 from crm_tui.tui.config import UserConfig
-from crm_tui.tui.screens.settings import SettingsScreen
+from crm_tui.tui.screens.settings import SettingsScreen, widget_id
 from crm_tui.tui.widgets.customer_table import CustomerTable
 
 from .conftest import AT_BOTH_SIZES, NARROW, SnapCompare, make_app, pressing, settle
@@ -100,3 +104,46 @@ async def test_the_form_is_checked_once_as_it_is_filled(
         assert len(checks) == shown + 2
         assert "lifecycle.vip_orders" in str(
             app.screen.query_one("#error-set-lifecycle-vip_orders").render())
+
+
+@AT_BOTH_SIZES
+async def test_each_field_is_styled_once_as_the_screen_is_first_shown(
+        crm: Crm, people: dict[str, int], size: tuple[int, int],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    styled: Counter[int] = Counter()
+    apply = Stylesheet.apply
+
+    def counted(sheet: Stylesheet, node: DOMNode, *args: Any, **kwargs: Any) -> None:
+        if isinstance(node, Input | Label):
+            styled[id(node)] += 1
+        apply(sheet, node, *args, **kwargs)
+
+    app = make_app(crm)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Stylesheet, "apply", counted)
+        await pilot.press("8")
+        await settle(pilot)
+        assert isinstance(app.screen, SettingsScreen)
+        fields = list(app.screen.query(Input)) + list(app.screen.query(Label))
+        # Not again as each is made compact, as the form takes the focus, and as Textual
+        # shows the screen (twice for a screen of its own key).
+        assert fields and all(styled[id(field)] == 1 for field in fields)
+
+
+@AT_BOTH_SIZES
+async def test_tab_moves_through_every_setting_in_order(
+        crm: Crm, people: dict[str, int], size: tuple[int, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("8")
+        await settle(pilot)
+        assert app.screen.focused is app.screen.query_one("#settings-form")
+        order = []
+        for _ in SETTINGS:
+            await pilot.press("tab")
+            order.append(app.screen.focused.id if app.screen.focused else None)
+        assert order == ["theme", *(widget_id(s.path) for s in SETTINGS[:-1])]
+        await pilot.press("tab", "tab")
+        assert app.screen.focused is app.screen.query_one("#settings-form")

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, cast
 
 from textual.binding import BindingsMap
 from textual.dom import DOMNode
+from textual.events import ScreenResume
 from textual.screen import Screen
 
 from crm_tui.tui.keymap import in_declared_order
@@ -20,6 +21,7 @@ class CrmScreen(Screen[None]):
     """A main screen. Subclasses implement `refresh_data()` (cheap: visible data only)."""
 
     _suspended = True  # not shown since its last refresh on being shown
+    _left_once = False  # suspended at least once since it was made
 
     @property
     def crm_app(self) -> CrmApp:
@@ -45,8 +47,14 @@ class CrmScreen(Screen[None]):
 
     def on_screen_suspend(self) -> None:
         self._suspended = True
+        self._left_once = True
 
-    def on_screen_resume(self) -> None:
+    def on_screen_resume(self, event: ScreenResume) -> None:
+        # Textual restyles every widget of a screen as it is shown; until the screen is
+        # first left, each was just styled as it mounted, with the same stylesheet (a
+        # theme chosen meanwhile restyles every screen itself).
+        if not self._left_once:
+            event.refresh_styles = False
         # Textual resumes a screen twice as its mode is first shown: one refresh is enough
         # (a second would start the screen's read over, or fill a form again).
         if self._suspended:

@@ -13,12 +13,14 @@ points come back (or the refusal, naming rfm.mode, shows).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Header, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
@@ -65,33 +67,41 @@ class SettingsScreen(CrmScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        with VerticalScroll(id="settings-form"):
-            yield Static("Appearance", classes="settings-heading")
-            with Horizontal(classes="settings-row"):
-                yield Label("Theme", classes="settings-label")
-                yield Select([(name, name) for name in sorted(self.app.available_themes)],
-                             value=self.app.theme, id="theme", compact=True,
-                             allow_blank=False)
-            for heading, group in SECTIONS:
-                yield Static(heading, classes="settings-heading")
-                for setting in group:
-                    with Horizontal(classes="settings-row"):
-                        yield Label(setting.label, classes="settings-label")
-                        wid = widget_id(setting.path)
-                        if setting.kind == "choice":
-                            yield Select([(m, m) for m in RFM_MODES], id=wid, compact=True,
-                                         allow_blank=False)
-                        else:
-                            # Checked by the form (errors under the field), not by Input:
-                            # its own validation restyled each field as it was filled.
-                            yield Input(id=wid, compact=True, validate_on=(),
-                                        placeholder="never" if setting.kind == "int?" else "")
-                    yield Static("", id=f"error-{wid}", classes="settings-error")
+        # Empty until mounted: the screen focuses it first, and focusing a container
+        # restyles everything in it.
+        yield VerticalScroll(id="settings-form")
         yield Static("", id="settings-status")
         yield Footer()
 
-    def on_mount(self) -> None:
+    def _rows(self) -> Iterator[Widget]:
+        """The form's lines: a heading per section, a labelled field per setting, each
+        with its error line under it."""
+        yield Static("Appearance", classes="settings-heading")
+        yield Horizontal(
+            Label("Theme", classes="settings-label"),
+            Select([(name, name) for name in sorted(self.app.available_themes)],
+                   value=self.app.theme, id="theme", compact=True, allow_blank=False),
+            classes="settings-row")
+        for heading, group in SECTIONS:
+            yield Static(heading, classes="settings-heading")
+            for setting in group:
+                wid = widget_id(setting.path)
+                field: Widget
+                if setting.kind == "choice":
+                    field = Select([(m, m) for m in RFM_MODES], id=wid, compact=True,
+                                   allow_blank=False)
+                else:
+                    # Checked by the form (errors under the field), not by Input: its
+                    # own validation restyled each field as it was filled.
+                    field = Input(id=wid, validate_on=(),
+                                  placeholder="never" if setting.kind == "int?" else "")
+                yield Horizontal(Label(setting.label, classes="settings-label"), field,
+                                 classes="settings-row")
+                yield Static("", id=f"error-{wid}", classes="settings-error")
+
+    async def on_mount(self) -> None:
         self.sub_title = "Settings"
+        await self.query_one("#settings-form").mount_all(self._rows())
         self._fill()
 
     # ----- filling and reading -----------------------------------------------------------
