@@ -148,7 +148,10 @@ class StageColumn(ScrollView):
             return Text(left + right)
         money = display_money if width >= ROOMY else short_money
         count = len(stage.cards)
-        return Text(f" {counted(count, 'deal')} · {money(stage.total_cents)}")
+        line = f" {counted(count, 'deal')} · {money(stage.total_cents)}"
+        if len(line) > width:  # the amount must show whole: the word goes first
+            line = f" {count:,} · {money(stage.total_cents)}"
+        return Text(line)
 
     def _card_line(self, card: Card, row: int, width: int) -> Text:
         roomy = width >= ROOMY
