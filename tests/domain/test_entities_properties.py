@@ -237,3 +237,30 @@ def test_edits_return_changes_or_raise_validation_error(entity: str, data: st.Da
         return
     assert set(edit) <= set(fields)
     assert_stable(entity, {**stored, **edit})
+
+
+@pytest.mark.parametrize("entity", sorted(ENTITIES))
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_values_and_errors_follow_the_field_table_whatever_the_input_order(
+    entity: str, data: st.DataObject
+) -> None:
+    """The validator reads the cells in the input's order but lays the record out in
+    the table's, its messages too (the first is the error's field): the same input in
+    another order gives the same dict, or the same messages, key order included."""
+    validate, fields = ENTITIES[entity]
+    record = data.draw(records(fields))
+    partial = data.draw(st.booleans())
+    shuffled = dict(data.draw(st.permutations(list(record.items()))))
+
+    def outcome(given: Mapping[Any, Any]) -> tuple[str, list[tuple[str, Any]]]:
+        try:
+            return "values", list(validate(given, today=TODAY, partial=partial).items())
+        except ValidationError as err:
+            return "errors", list(err.errors.items())
+
+    kind, result = outcome(record)
+    assert outcome(shuffled) == (kind, result)
+    if kind == "values":
+        assert [name for name, _ in result] == [name for name in fields
+                                                if name in dict(result)]

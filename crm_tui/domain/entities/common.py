@@ -33,7 +33,7 @@ _EMAIL_RE = re.compile(
     re.ASCII,
 )
 _PHONE_RE = re.compile(
-    r"^(?P<main>\+?[0-9 ().\-]+?)\s*(?:(?:ext\.?|x|\#)\s*(?P<ext>[0-9]{1,6}))?$",
+    r"^(?P<main>\+?[0-9 ().\-]+)\s*(?:(?:ext\.?|x|\#)\s*(?P<ext>[0-9]{1,6}))?$",
     re.ASCII | re.IGNORECASE,
 )
 _NUMBER_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d+)?$", re.ASCII)

@@ -113,7 +113,6 @@ def _root(error_field: str) -> str:
 class _Spec(NamedTuple):
     """One field of a table as the validation loop reads it: everything looked up once."""
 
-    name: str
     fast: Callable[[Any], Any] | None
     parse: Callable[[Any, str, date], Any]
     required: str | None  # the message for a blank required field, else None
@@ -122,21 +121,42 @@ class _Spec(NamedTuple):
     default_factory: Callable[[date], Any] | None
 
 
-# Each field table as _Spec tuples, made once: the loop over them runs for every cell an
-# import validates, and looking each part up through Field and Parser every time was a
-# good part of it. Keyed by identity (the tables are constants); the table is kept with
-# its tuples, so an id is never reused while cached.
-_SPECS: dict[int, tuple[Mapping[str, Field], list[_Spec]]] = {}
+class _Table(NamedTuple):
+    """A field table as `_check_fields` reads it, made once per table."""
+
+    specs: dict[str, _Spec]
+    order: dict[str, int]  # each field's place in the table
+    # A new record before its cells are read: every field it will have, in the table's
+    # order, with its default, or _PENDING where the default is made per record (a fresh
+    # list) or the field is required; an omitted field is added only when given.
+    blank: dict[str, Any]
+    pending: tuple[tuple[str, _Spec], ...]  # the fields blank holds as _PENDING
+    has_omitted: bool
 
 
-def _specs(fields: Mapping[str, Field]) -> list[_Spec]:
-    cached = _SPECS.get(id(fields))
+_PENDING: Any = object()
+# Each field table made into a _Table once: the validation runs for every row an import
+# reads. Keyed by identity (the tables are constants); the table is kept with it, so an
+# id is never reused while cached.
+_TABLES: dict[int, tuple[Mapping[str, Field], _Table]] = {}
+
+
+def _table(fields: Mapping[str, Field]) -> _Table:
+    cached = _TABLES.get(id(fields))
     if cached is None or cached[0] is not fields:
-        cached = _SPECS[id(fields)] = (fields, [
-            _Spec(name, spec.parser.fast, spec.parser.fn,
-                  f"is required: expected {spec.parser.expected}" if spec.required else None,
-                  spec.omitted, spec.default, spec.default_factory)
-            for name, spec in fields.items()])
+        specs = {name: _Spec(spec.parser.fast, spec.parser.fn,
+                             f"is required: expected {spec.parser.expected}"
+                             if spec.required else None,
+                             spec.omitted, spec.default, spec.default_factory)
+                 for name, spec in fields.items()}
+        pending = tuple((name, spec) for name, spec in specs.items()
+                        if spec.required is not None
+                        or (spec.default_factory is not None and not spec.omitted))
+        blank = {name: _PENDING if spec.required is not None or spec.default_factory
+                 else spec.default for name, spec in specs.items() if not spec.omitted}
+        cached = _TABLES[id(fields)] = (fields, _Table(
+            specs, {name: index for index, name in enumerate(specs)}, blank, pending,
+            any(spec.omitted for spec in specs.values())))
     return cached[1]
 
 
@@ -145,38 +165,58 @@ def _check_fields(
 ) -> tuple[dict[str, Any], dict[str, str], list[str]]:
     """Validate every known field of `data`: (normalised values, errors by field, the
     fields given (not blank), which the rules are told: noting them here spares testing
-    every value for blankness a second time).
+    every value for blankness a second time). Values and errors follow the table's order.
 
     Keys not in `fields` (ids, timestamps, computed totals, typos) are left out of the
     values: services own those. With `partial`, missing fields are skipped instead of
     defaulted."""
     if type(data) is not dict and not isinstance(data, Mapping):
         raise TypeError(f"expected a mapping of fields, got {type(data).__name__}")
-    values: dict[str, Any] = {}
+    table = _table(fields)
+    specs = table.specs
+    # The cells given are read in the input's order, into a record laid out in the
+    # table's: a row of an import gives about half the fields.
+    values: dict[str, Any] = {} if partial else table.blank.copy()
     errors: dict[str, str] = {}
     given: list[str] = []
-    for name, fast, parse, required, omitted, default, factory in _specs(fields):
-        if name not in data:
-            if partial or omitted:
-                continue
-            raw = None
-        else:
-            raw = data[name]
-            if fast is not None and (value := fast(raw)) is not MISS:
-                values[name] = value
-                given.append(name)
-                continue
-        if raw is None or common.is_blank(raw):  # most absent fields are None: no call
-            if required is not None:
-                errors[name] = required
-            elif partial or not omitted:  # in an edit, a blank clears the field
-                values[name] = factory(today) if factory is not None else default
+    for name, raw in data.items():
+        spec = specs.get(name)
+        if spec is None:
+            continue
+        fast = spec.fast
+        if fast is not None and (value := fast(raw)) is not MISS:
+            values[name] = value
+            given.append(name)
+            continue
+        if raw is None or common.is_blank(raw):
+            if spec.required is not None:
+                errors[name] = spec.required
+                values.pop(name, None)
+            elif partial or not spec.omitted:  # in an edit, a blank clears the field
+                factory = spec.default_factory
+                values[name] = factory(today) if factory is not None else spec.default
             continue
         given.append(name)
         try:
-            values[name] = parse(raw, name, today)
+            values[name] = spec.parse(raw, name, today)
         except ValidationError as exc:
             errors.update(exc.errors)
+            values.pop(name, None)
+    if not partial:
+        for name, spec in table.pending:
+            if values.get(name) is _PENDING:
+                if spec.required is not None:
+                    errors[name] = spec.required
+                    del values[name]
+                else:
+                    values[name] = spec.default_factory(today)  # type: ignore[misc]
+    order = table.order
+    if (partial or table.has_omitted) and len(values) > 1:
+        values = {name: values[name] for name in sorted(values, key=order.__getitem__)}
+    if len(errors) > 1:
+        last = len(order)  # a parser's error about a name of its own: after the fields
+        errors = {name: errors[name]
+                  for name in sorted(errors, key=lambda e: order.get(_root(e), last))}
     return values, errors, given
 
 

@@ -98,8 +98,13 @@ class CustomerInput:
         extras = False
         for name, value in fields.items():
             group = _GROUP_OF.get(name)
-            if group is not None and not is_blank(value):
-                groups[group][name] = value
+            if group is not None:
+                # is_blank written out: a file's cells are text, mostly given.
+                if value.__class__ is str:
+                    if value and not value.isspace():
+                        groups[group][name] = value
+                elif not is_blank(value):
+                    groups[group][name] = value
             elif name in _EXTRAS:
                 extras = True
         values, place, preferences = groups
