@@ -1,17 +1,23 @@
 """The segments and products lists: their first and last rows on the keys the customers
 table and the other lists use (home/g, end/G), scrolled into view; figures too wide for
-their column widen it rather than being cut short."""
+their column widen it rather than being cut short; a summary line too long for the screen
+wraps rather than being cut."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
 import pytest
+from textual.widgets import Static
 
 from crm_tui.services.crm import Crm
+from crm_tui.tui.screens.feedback import Inbox
 from crm_tui.tui.screens.products import ProductsScreen
-from crm_tui.tui.screens.record_list import RecordListScreen, RecordTable
+from crm_tui.tui.screens.record_list import Listing, RecordListScreen, RecordTable
 from crm_tui.tui.screens.segments import SegmentsScreen
 
-from .conftest import AT_BOTH_SIZES, cell, make_app, settle
+from .conftest import AT_BOTH_SIZES, NARROW, cell, make_app, settle
 
 
 @AT_BOTH_SIZES
@@ -55,3 +61,40 @@ async def test_big_figures_are_never_cut_short(crm: Crm, people: dict[str, int],
         table = screen.query_one(RecordTable)
         assert sum(column.get_render_width(table) for column in table.columns.values()) <= (
             size[0])  # still no sideways scroll
+
+
+async def test_a_summary_too_long_for_one_line_takes_two(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    # At 100k customers the segments' summary is 82 characters long.
+    fetch = SegmentsScreen.fetch
+
+    def at_100k(screen: SegmentsScreen, theme: Mapping[str, str]) -> Listing:
+        listing = fetch(screen, theme)
+        return replace(listing, summary=str(listing.summary).replace("3 ", "100,000 ", 1))
+
+    monkeypatch.setattr(SegmentsScreen, "fetch", at_100k)
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("5")
+        await settle(pilot)
+        summary = app.screen.query_one("#list-summary", Static)
+        words = str(summary.render())
+        assert words.startswith("100,000 customers") and words.endswith("first match wins")
+        assert summary.size.height == 2  # wrapped, not cut at the screen's edge
+
+
+async def test_the_feedback_summary_wraps_too(crm: Crm, people: dict[str, int],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # At 100k customers: every count has thousands.
+    long = ("NPS +25 · promoters 7,461, passives 4,138, detractors 3,641 · 9,321 open of "
+            "19,240")
+    monkeypatch.setattr(Inbox, "summary", property(lambda self: long))
+    crm.feedback.submit({"customer_id": people["ann"], "rating": 5})
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("7")
+        await settle(pilot)
+        summary = app.screen.query_one("#list-summary", Static)
+        assert str(summary.render()) == long and summary.size.height == 2

@@ -163,7 +163,7 @@ class FeedbackScreen(CrmScreen):
         Binding("c", "customer", "Customer", id="feedback.customer"),
     ]
     DEFAULT_CSS = """
-    FeedbackScreen #list-summary { height: 1; padding: 0 1; background: $panel; color: $text; }
+    FeedbackScreen #list-summary { height: auto; padding: 0 1; background: $panel; color: $text; }
     FeedbackScreen #records { height: 1fr; padding: 0 1; }
     FeedbackScreen #list-empty { padding: 1 2; color: $text-muted; }
     """

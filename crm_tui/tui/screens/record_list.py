@@ -83,7 +83,7 @@ class RecordListScreen(CrmScreen):
     COLUMNS: ClassVar[Sequence[tuple[str, int | None]]] = ()
     EMPTY: ClassVar[str] = "Nothing here yet."  # "{binding.id}" names its keys
     DEFAULT_CSS = """
-    RecordListScreen #list-summary { height: 1; padding: 0 1; background: $panel;
+    RecordListScreen #list-summary { height: auto; padding: 0 1; background: $panel;
                                      color: $text; }
     RecordListScreen #records { height: 1fr; }
     RecordListScreen #list-empty { padding: 1 2; color: $text-muted; }
