@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,16 +66,18 @@ class Changes:
         # make this thread's own change join it (it waits for the store's lock instead).
         self._nesting = threading.local()
 
-    @contextmanager
     def change(self, label: str, *, audit: str = "each",
-               undoable: bool = True) -> Iterator[Transaction]:
+               undoable: bool = True) -> AbstractContextManager[Transaction]:
         """One use case = one commit. `audit`: "each" document, one "summary", or "none"."""
-        depth = getattr(self._nesting, "depth", 0)
-        if depth:  # joins the use case already running
-            with self.ctx.db.transaction() as txn:
-                yield txn
-            return
-        self._nesting.depth = depth + 1
+        if getattr(self._nesting, "depth", 0):
+            # Joins the use case already running: its transaction, as is (each row of an
+            # import is a use case joining the chunk's).
+            return self.ctx.db.transaction()
+        return self._change(label, audit, undoable)
+
+    @contextmanager
+    def _change(self, label: str, audit: str, undoable: bool) -> Iterator[Transaction]:
+        self._nesting.depth = 1
         changed: ChangeSet = {}
         try:
             with self.ctx.db.transaction() as txn:
@@ -90,7 +92,7 @@ class Changes:
                     if changed and audit == "each":
                         self._write_each(label, changed)
         finally:
-            self._nesting.depth = depth
+            self._nesting.depth = 0
         if changed and undoable:
             self._undo.append(UndoEntry(label, self.ctx.clock.stamp(), changed))
 

@@ -247,7 +247,7 @@ class CsvSource:
             if isinstance(cells, csv.Error):
                 yield SourceRow(line, {}, RowError(line, "row", f"is not valid CSV ({cells})"))
                 continue
-            if not any(cell.strip() for cell in cells):
+            if not any(map(str.strip, cells)):
                 continue  # blank lines and rows of empty cells (spreadsheets leave them)
             if len(cells) != width:
                 yield SourceRow(line, {}, RowError(
