@@ -9,7 +9,8 @@
   the end of the first frame that drew that customer's row with its new total;
 - screens: from the key that shows each main screen (1, 3-8) to the end of the first
   frame after its data arrived (its worker's result applied; Settings: the screen
-  drawn), then a second customer's 360 screen (what enter opens); the process's CPU time
+  drawn), then a second customer's 360 screen (what enter opens: to the first frame of
+  that screen showing that customer); the process's CPU time
   over each, and its peak and current resident memory after each.
 """
 
@@ -188,7 +189,8 @@ async def visit_screens(s: Session) -> list[dict[str, Any]]:
 
         def painted(owner: str = owner, seen: int = seen) -> bool:
             if owner == "SettingsScreen":  # filled as it mounts: no worker
-                return type(s.app.screen).__name__ == owner
+                return (type(s.app.screen).__name__ == owner
+                        and bool(s.app.screen.query("#settings-form Input")))
             return delivered.get(owner, 0) > seen
 
         visits.append(await _time_visit(s, label, painted,
@@ -198,14 +200,14 @@ async def visit_screens(s: Session) -> list[dict[str, Any]]:
     ids = s.table.ids
     other = ids[len(ids) // 2] if ids else None
     if other is not None:
-        seen = delivered.get(DETAIL_SCREEN, 0)
+        s.log.detail_by_screen.pop(DETAIL_SCREEN, None)
 
         async def open_other() -> None:
             s.app.open_customer(other)
 
         visits.append(await _time_visit(
             s, "360 screen, another customer",
-            lambda: (delivered.get(DETAIL_SCREEN, 0) > seen
+            lambda: (type(s.app.screen).__name__ == DETAIL_SCREEN
                      and s.log.detail_by_screen.get(DETAIL_SCREEN) == other),
             open_other))
     return visits

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePath
-from typing import Any, ClassVar, Literal, overload
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, overload
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -48,7 +48,13 @@ from .keymap import (
     key_hint,
     widget_places,
 )
-from .messages import DatabaseStateSeen, DataChanged, GenerationSeen, UpgradeEnded
+from .messages import (
+    CustomerDetailReady,
+    DatabaseStateSeen,
+    DataChanged,
+    GenerationSeen,
+    UpgradeEnded,
+)
 from .screens.base import CrmScreen
 from .screens.confirm import ConfirmScreen
 from .screens.conflict import Choice, ConflictScreen, Guarded, rows_of
@@ -57,6 +63,9 @@ from .screens.registry import available
 from .screens.welcome import WelcomeScreen
 from .themes import DEFAULT_THEME, load_themes
 from .widgets.banner import Banner, banner_text, refusal
+
+if TYPE_CHECKING:  # imported when first used: most sessions open no 360 screen
+    from .screens.customer_detail import CustomerOpener
 
 POLL_SECONDS = 1.0
 # A database an older crm-tui wrote is rewritten once in the background (Crm.open).
@@ -105,6 +114,7 @@ class CrmApp(App[None]):
         self._database: DatabaseState = (None, ())
         # Checked now, applied on mount: the first screen composes its hints before that.
         self._keymap_checked = self._check_keymap(self.config.keymap)
+        self._customer_opener: CustomerOpener | None = None  # made when first needed
         self.keymap: dict[str, str] = self._keymap_checked.keymap  # the entries that apply
 
     @property
@@ -370,9 +380,16 @@ class CrmApp(App[None]):
         self.push_screen(form, lambda saved: self.data_changed() if saved else None)
 
     def open_customer(self, customer_id: int) -> None:
-        from .screens.customer_detail import CustomerDetailScreen
+        """The customer's 360 screen, opened once their view is read (customer_detail.py)."""
+        if self._customer_opener is None:
+            from .screens.customer_detail import CustomerOpener
 
-        self.push_screen(CustomerDetailScreen(customer_id))
+            self._customer_opener = CustomerOpener(self)
+        self._customer_opener.open(customer_id)
+
+    def on_customer_detail_ready(self, message: CustomerDetailReady) -> None:
+        if self._customer_opener is not None:  # what `open_customer` read
+            self._customer_opener.arrived(message.detail)
 
     def open_deals(self, customer_id: int, deal_id: int | None = None, *,
                    closed: bool = False) -> None:

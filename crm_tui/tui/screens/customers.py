@@ -417,9 +417,7 @@ class CustomersScreen(ExchangeActions):
         if self.query_one("#detail").display:
             self.query_one(DetailPane).focus()
         else:
-            from .customer_detail import CustomerDetailScreen
-
-            self.app.push_screen(CustomerDetailScreen(event.customer_id))
+            self.crm_app.open_customer(event.customer_id)
 
     def show_detail(self) -> None:
         customer_id = self.query_one(CustomerTable).current_id
