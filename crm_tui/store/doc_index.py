@@ -20,7 +20,7 @@ from __future__ import annotations
 import bisect
 import os
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from .derived_files import (
 from .snapshot import SNAPSHOT_VERSION, document_blocks, line_verifies, parse_header
 
 IDS_DEFINITION = "ids/1"
+KEY_BATCH = 8192  # documents keyed at a time by a build from the snapshot
 MAX_U32 = 0xFFFFFFFF
 Doc = dict[str, Any]
 KeyOf = Callable[[Doc], Any]
@@ -74,21 +75,76 @@ def _lines(fd: int, path: Path, body_start: int) -> Iterator[tuple[int, int, byt
                 pos = end + 1
 
 
-def _index_arrays(pairs: list[tuple[int, int]]) -> tuple[array[int], array[int], array[int]]:
-    pairs.sort()
-    keys, starts, ids = array("q"), array("I"), array("I", [doc_id for _, doc_id in pairs])
+def csr(packed: list[int]) -> tuple[array[int], array[int], array[int]]:
+    """An int index's arrays from its (key, id) pairs packed as `key << 32 | id` (plain
+    ints: a million of them are sorted and walked without tuples for the collector to
+    track): keys ascending, each key's ids too."""
+    packed.sort()
+    ids = array("I", [pair & MAX_U32 for pair in packed])
+    keys, starts = array("q"), array("I")
     previous = None
-    for at, (key, _) in enumerate(pairs):
-        if key != previous:
+    for at, pair in enumerate(packed):
+        if (key := pair >> 32) != previous:
             keys.append(key)
             starts.append(at)
             previous = key
-    starts.append(len(pairs))
+    starts.append(len(packed))
     return keys, starts, ids
 
 
 def int_key(key: Any) -> bool:
     return key.__class__ is int and -(1 << 63) <= key < 1 << 63
+
+
+class TableKeys:
+    """Each declared index's keys of a snapshot's documents, gathered for its file: an int
+    index's (key, id) pairs packed (see `csr`), an order index's (key, id) pairs. An index
+    whose keys are not all integers (or None: not indexed) gets none (`None`: no file)."""
+
+    def __init__(self, indexes: Mapping[str, tuple[str, KeyOf]]) -> None:
+        self.indexes = indexes
+        self.packed: dict[str, list[int] | None] = {
+            name: [] for name, (definition, _) in indexes.items() if not is_order(definition)}
+        self.pairs: dict[str, list[tuple[Any, int]]] = {
+            name: [] for name, (definition, _) in indexes.items() if is_order(definition)}
+
+    def add(self, ids: list[int], docs: list[Doc], names: Iterable[str] | None = None) -> None:
+        """Key documents (`docs[i]` is document `ids[i]`) under each index (or those
+        `names`), one index at a time."""
+        for name in self.indexes if names is None else names:
+            key_of = self.indexes[name][1]
+            keys = list(map(key_of, docs))
+            if name in self.pairs:
+                self.pairs[name] += [(key, doc_id) for doc_id, key in zip(ids, keys, strict=True)
+                                     if key is not None]
+                continue
+            packed = self.packed[name]
+            if packed is None:
+                continue
+            if all(key is None or int_key(key) for key in keys):
+                packed += [key << 32 | doc_id for doc_id, key in zip(ids, keys, strict=True)
+                           if key is not None]
+            else:
+                self.packed[name] = None  # not an int index after all: no file
+
+    def write(self, tables_dir: Path, table: str, identity: SnapshotIdentity,
+              slots: array[int], mode: int) -> list[Path]:
+        """Write `<t>.ids` (`slots`) and each index's file; returns the files written."""
+        written = [ids_path(tables_dir, table)]
+        write_derived(written[0], "ids", table, identity, IDS_DEFINITION, [len(slots)],
+                      [slots], mode)
+        for name, packed in self.packed.items():
+            if packed is None:
+                continue
+            keys, starts, ids = csr(packed)
+            path = index_path(tables_dir, table, name)
+            write_derived(path, "index", table, identity, self.indexes[name][0],
+                          [len(keys), len(starts), len(ids)], [keys, starts, ids], mode)
+            written.append(path)
+        for name, pairs in self.pairs.items():
+            written += _write_order(tables_dir, table, name, identity, self.indexes[name][0],
+                                    pairs, mode)
+        return written
 
 
 def build_table_files(snapshot: Path, table: str, indexes: Mapping[str, tuple[str, KeyOf]],
@@ -110,7 +166,9 @@ def build_table_files(snapshot: Path, table: str, indexes: Mapping[str, tuple[st
         if identity.size > MAX_U32:
             return []
         slots = array("I")
-        pairs: dict[str, list[tuple[Any, int]] | None] = {name: [] for name in indexes}
+        keys = TableKeys(indexes)
+        batch_ids: list[int] = []
+        batch: list[Doc] = []
         for offset, doc_id, line in _lines(fd, snapshot, body_start):
             if doc_id * 2 + 1 >= len(slots):
                 slots.frombytes(bytes(4 * (doc_id * 2 + 2 - len(slots))))
@@ -120,36 +178,15 @@ def build_table_files(snapshot: Path, table: str, indexes: Mapping[str, tuple[st
             doc = docs.get(doc_id) if docs is not None else None
             if doc is None:
                 doc = orjson.loads(line.split(b" ", 2)[2])
-            for name, (_, key_of) in indexes.items():
-                found = pairs[name]
-                if found is None:
-                    continue
-                key = key_of(doc)
-                if key is None:
-                    continue
-                if int_key(key) or is_order(indexes[name][0]):
-                    found.append((key, doc_id))
-                else:
-                    pairs[name] = None  # not an int index after all: no file
+            batch_ids.append(doc_id)
+            batch.append(doc)
+            if len(batch) == KEY_BATCH:  # a few thousand parsed documents held at a time
+                keys.add(batch_ids, batch)
+                batch_ids, batch = [], []
+        keys.add(batch_ids, batch)
     finally:
         os.close(fd)
-    tables_dir = snapshot.parent
-    written = [ids_path(tables_dir, table)]
-    write_derived(written[0], "ids", table, identity, IDS_DEFINITION, [len(slots)], [slots],
-                  mode)
-    for name, found in pairs.items():
-        if found is None:
-            continue
-        if is_order(indexes[name][0]):
-            written += _write_order(tables_dir, table, name, identity, indexes[name][0], found,
-                                    mode)
-            continue
-        keys, starts, ids = _index_arrays(found)
-        path = index_path(tables_dir, table, name)
-        write_derived(path, "index", table, identity, indexes[name][0],
-                      [len(keys), len(starts), len(ids)], [keys, starts, ids], mode)
-        written.append(path)
-    return written
+    return keys.write(snapshot.parent, table, identity, slots, mode)
 
 
 def is_order(definition: str) -> bool:
@@ -192,6 +229,12 @@ class IntIndex:
         return [(keys[at], doc_id) for at in range(first, last)
                 for doc_id in ids[starts[at]:starts[at + 1]].tolist()]
 
+    def packed(self, leaving_out: set[int]) -> list[int]:
+        """Every (key, id) pair as `csr` takes them, less the ids in `leaving_out`."""
+        keys, starts, ids = self._keys.tolist(), self._starts.tolist(), self._ids.tolist()
+        return [key << 32 | doc_id for at, key in enumerate(keys)
+                for doc_id in ids[starts[at]:starts[at + 1]] if doc_id not in leaving_out]
+
     def close(self) -> None:
         self._file.close()
 
@@ -219,6 +262,11 @@ class TableFiles:
             self.close()
             raise
         self._slots = self._ids_file.arrays[0]
+
+    def slots(self) -> list[int]:
+        """The `.ids` file's (offset, length) pairs, flat, slot = document id (none when
+        the table has no snapshot)."""
+        return [] if self._slots is None else self._slots.tolist()
 
     def read(self, doc_id: int) -> Doc | None:
         """The document from the snapshot, its line's CRC checked; Unusable when the

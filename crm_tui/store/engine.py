@@ -36,12 +36,14 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import orjson
 
 from .aside import AsideSnapshot, write_aside
+from .carried import carry_table_files
 from .derivations import Derivations
 from .endmark import END, EndMark
 from .errors import CorruptFileError, DamagedError, NotADatabaseError, StoreError, TransactionError
@@ -1184,13 +1186,18 @@ class Engine:
             plan = rewrites.get(name)
             if plan is not None:
                 header = SnapshotHeader(name, epoch, self._ensure_last_id(state), plan.count)
+                old = self.reads.current_files(name)  # the replaced snapshot's: carried over
                 try:
                     size = write_rewrite(plan, header, self.mode)
                 except CorruptFileError as exc:
                     raise self._integrity.note(exc) from None
-                # Before the journal, like the snapshot; keys read from the documents held.
-                self.reads.write_files(name, state.docs if state.docs is not None else
-                                       {i: doc for i, doc in plan.changed.items() if doc})
+                # Before the journal, like the snapshot; built from it only when the old
+                # files cannot be carried over (keys read from the documents held).
+                self.reads.write_files(
+                    name, state.docs if state.docs is not None else
+                    {i: doc for i, doc in plan.changed.items() if doc},
+                    carry=None if old is None else partial(
+                        carry_table_files, plan, mode=self.mode, old=old, whole=state.docs))
                 manifest[name] = SnapshotEntry(epoch, header.count, size)
                 continue
             docs = self._ensure_loaded(state)

@@ -29,10 +29,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from contextlib import suppress
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from .derived_files import Unusable, derived_paths
-from .doc_index import TableFiles, build_table_files, int_key, snapshot_identity
+from .doc_index import TableFiles, build_table_files, int_key, is_order, snapshot_identity
 from .errors import CorruptFileError
 from .indexes import Index, in_range
 from .journal import decode_commit
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 Doc = dict[str, Any]
 DECODED_LINES = 32  # journal lines kept decoded (an import's line holds 2,000 documents)
 T = TypeVar("T")
+Carry = Callable[..., list[Path] | None]  # carried.carry_table_files, but for `indexes`
 
 
 class _Load:
@@ -359,19 +361,30 @@ class DiskReads:
 
     # ----- writing the derived files -----------------------------------------------------
     def write_files(self, name: str, docs: dict[int, Doc] | None = None, *,
-                    prune: bool = True) -> bool:
+                    prune: bool = True, carry: Carry | None = None) -> bool:
         """Write the table's derived files from its snapshot (a compaction, or anyone
-        holding the folder writable). `prune` (a compaction) also removes those of
+        holding the folder writable), unless `carry` (a compaction's: carried.py) can
+        write them from the old ones. `prune` (a compaction) also removes those of
         indexes this process does not declare; a read that rebuilds leaves them to the
         processes that do."""
         engine = self._engine
-        snapshot = engine.snapshot_path(name)
-        written = build_table_files(snapshot, name, stored_indexes(engine.state(name)),
-                                    engine.mode, docs)
+        indexes = stored_indexes(engine.state(name))
+        written = None if carry is None else carry(indexes=indexes)
+        if written is None:
+            written = build_table_files(engine.snapshot_path(name), name, indexes,
+                                        engine.mode, docs)
         for path in derived_paths(engine.tables_dir, name) if prune else ():
             if path not in written:
                 path.unlink(missing_ok=True)
         return bool(written)
+
+    def current_files(self, name: str) -> TableFiles | None:
+        """The table's derived files as they are (a compaction carries them over to the
+        snapshot it writes), or None when they are not usable."""
+        try:
+            return self._files_of(name)
+        except (Unusable, CorruptFileError):
+            return None
 
     def build_missing(self) -> list[str]:
         """Build the derived files that are missing, stale or damaged for every table
@@ -429,7 +442,10 @@ class DiskReads:
             return exc
         try:
             for index, (definition, _) in stored_indexes(self._engine.state(name)).items():
-                files.index(index, definition)
+                if is_order(definition):
+                    files.order(index, definition)
+                else:
+                    files.index(index, definition)
         except Unusable as exc:
             return exc
         finally:

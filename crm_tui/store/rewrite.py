@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import accumulate, islice
 from pathlib import Path
 from typing import Any
 
@@ -32,10 +33,11 @@ from .errors import CorruptFileError
 from .files import atomic_write_chunks
 from .snapshot import (
     SNAPSHOT_VERSION,
+    WRITE_BATCH,
     SnapshotHeader,
     announced_blocks,
-    crc_hex,
-    encode_blocks,
+    encode_lines,
+    framed,
     header_line,
     line_crc,
     parse_header,
@@ -57,6 +59,7 @@ class Rewrite:
     file: tuple[int, int] = (0, 0)  # (inode, size) of the snapshot the pass read
     present: set[int] = field(default_factory=set)  # changed ids with a line in it
     touched: set[int] = field(default_factory=set)  # numbers of the blocks holding those
+    layout: Layout | None = None  # where `write_rewrite` put each line
 
     @property
     def count(self) -> int:
@@ -100,16 +103,21 @@ def write_rewrite(plan: Rewrite, header: SnapshotHeader, mode: int) -> int:
 
 
 def _chunks(plan: Rewrite, header: SnapshotHeader) -> Iterator[bytes]:
-    yield header_line(header)
+    layout = plan.layout = Layout()
+    top = header_line(header)
+    layout.at = len(top)
+    yield top
     if plan.old is not None:
-        yield from _copied(plan)
+        yield from _copied(plan, layout)
     changed = plan.changed
-    added = sorted(doc_id for doc_id, doc in changed.items()
-                   if doc is not None and doc_id not in plan.present)
-    yield from encode_blocks((doc_id, changed[doc_id]) for doc_id in added)  # type: ignore[misc]
+    added = iter(sorted(doc_id for doc_id, doc in changed.items()
+                        if doc is not None and doc_id not in plan.present))
+    while ids := list(islice(added, WRITE_BATCH)):
+        lines = encode_lines([(doc_id, changed[doc_id]) for doc_id in ids])  # type: ignore[misc]
+        yield from layout.placed(ids, lines)
 
 
-def _copied(plan: Rewrite) -> Iterator[bytes]:
+def _copied(plan: Rewrite, layout: Layout) -> Iterator[bytes]:
     """The current snapshot's blocks, verified again as they are read, copied or rebuilt."""
     assert plan.old is not None
     with open(plan.path, "rb") as handle:
@@ -118,33 +126,63 @@ def _copied(plan: Rewrite) -> Iterator[bytes]:
             raise CorruptFileError(plan.path, None, "replaced while it was being compacted")
         handle.seek(plan.body_start)
         lines = 0
-        for number, (announce, _, _, block) in enumerate(
+        for number, (announce, start, _, block) in enumerate(
                 announced_blocks(handle, plan.path, plan.body_start)):
             lines += block.count(b"\n")
             if number not in plan.touched:
-                yield announce
-                yield block
+                yield from layout.copied(announce, start, block)
                 continue
-            rebuilt = _rebuilt(block, plan.changed)
+            ids, rebuilt = _rebuilt(block, plan.changed)
             if rebuilt:
-                yield b"#%b %d %d\n" % (crc_hex(rebuilt), len(rebuilt), rebuilt.count(b"\n"))
-                yield rebuilt
+                yield from layout.placed(ids, rebuilt)
     _check_count(plan.path, plan.old, plan.body_start, lines)
 
 
-def _rebuilt(block: bytes, changed: Changed) -> bytes:
-    """A block's lines with the changed documents encoded in their places (deleted ones
-    left out); the others as they are."""
-    out = []
+def _rebuilt(block: bytes, changed: Changed) -> tuple[list[int], list[bytes]]:
+    """A block's ids and lines with the changed documents encoded in their places (deleted
+    ones left out); the others as they are."""
+    ids, out = [], []
     dumps = orjson.dumps
     for line in block.split(b"\n")[:-1]:
         doc_id = int(line[:line.index(b" ")])
         if doc_id not in changed:
+            ids.append(doc_id)
             out.append(line + b"\n")
         elif (doc := changed[doc_id]) is not None:
             body = dumps(doc)
+            ids.append(doc_id)
             out.append(b"%d %b %b\n" % (doc_id, line_crc(doc_id, body), body))
-    return b"".join(out)
+    return ids, out
+
+
+class Layout:
+    """Where the new snapshot's lines went, noted as it is written: blocks copied whole
+    (each old line moved by one distance) and lines placed one by one (rebuilt blocks,
+    new documents). With the old snapshot's `.ids`, that is the new one's (carried.py)."""
+
+    def __init__(self) -> None:
+        self.at = 0  # where the next chunk goes
+        self.moves: list[tuple[int, int, int]] = []  # (old start, old end, new start)
+        self.ids: list[int] = []  # placed lines: ids, offsets, lengths
+        self.offsets: list[int] = []
+        self.lengths: list[int] = []
+
+    def copied(self, announce: bytes, old_start: int, block: bytes) -> Iterator[bytes]:
+        self.moves.append((old_start, old_start + len(block), self.at + len(announce)))
+        self.at += len(announce) + len(block)
+        yield announce
+        yield block
+
+    def placed(self, ids: list[int], lines: list[bytes]) -> Iterator[bytes]:
+        announce, block = framed(lines)
+        lengths = list(map(len, lines))
+        start = self.at + len(announce)
+        self.ids += ids
+        self.offsets += accumulate(lengths[:-1], initial=start)
+        self.lengths += lengths
+        self.at = start + len(block)
+        yield announce
+        yield block
 
 
 def _ids(block: bytes) -> list[int]:

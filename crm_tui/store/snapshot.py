@@ -88,15 +88,23 @@ def header_line(header: SnapshotHeader) -> bytes:
 
 def encode_blocks(items: Iterator[tuple[int, dict[str, Any]]]) -> Iterator[bytes]:
     """Documents as blocks of document lines, each after its block header line."""
+    while batch := list(islice(items, WRITE_BATCH)):
+        yield from framed(encode_lines(batch))
+
+
+def encode_lines(batch: list[tuple[int, dict[str, Any]]]) -> list[bytes]:
+    """The document lines (newline included) of (id, document) pairs."""
     dumps, crc32 = orjson.dumps, zlib.crc32
     # One formatted line per document inside a list comprehension, not the parts appended
     # one by one: compaction encodes a million documents (figures in bench/README.md).
-    while batch := list(islice(items, WRITE_BATCH)):
-        block = b"".join([b"%d %08x %b\n" % (doc_id, crc32(body := dumps(doc),
-                                                             doc_id & 0xFFFFFFFF), body)
-                          for doc_id, doc in batch])
-        yield b"#%b %d %d\n" % (crc_hex(block), len(block), len(batch))
-        yield block
+    return [b"%d %08x %b\n" % (doc_id, crc32(body := dumps(doc), doc_id & 0xFFFFFFFF), body)
+            for doc_id, doc in batch]
+
+
+def framed(lines: list[bytes]) -> tuple[bytes, bytes]:
+    """A block of document lines: its header line, and its bytes."""
+    block = b"".join(lines)
+    return b"#%b %d %d\n" % (crc_hex(block), len(block), len(lines)), block
 
 
 def _encode(header: SnapshotHeader, docs: Docs) -> Iterator[bytes]:
