@@ -12,12 +12,14 @@ from typing import Any
 
 from crm_tui.domain.rules.analytics import follow_ups, is_pending
 from crm_tui.store import StoreTable
+from crm_tui.store.text_key import text_key
 
 from .records import Record, with_id
 
 UPCOMING_DAYS = 7  # how far ahead "upcoming" looks unless asked otherwise
 # The date indexes' keys (`open_day`): 2 since they leave out what `is_pending` refuses.
 INDEX_VERSION = 2
+ASSIGNEE = "assignee"  # the name of the index by whose a record to do is (`whose_key`)
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,19 @@ def open_day(doc: Mapping[str, Any], date_field: str) -> int | None:
     the agenda lists by), None for the others, so the index holds exactly what the agenda
     may list and `due_counts` counts from it alone."""
     return day_key(doc.get(date_field)) if is_pending(doc) else None
+
+
+def whose_key(date_key: Callable[[Mapping[str, Any]], int | None], field: str
+              ) -> Callable[[Mapping[str, Any]], int | None]:
+    """An assignee index's key: the `text_key` of whose a record is (its `field`), for
+    the records its date index holds (`date_key`: those still to do), None for the
+    others; so a person's own agenda is found by key, no record read, and the index holds
+    no name."""
+    def key(doc: Mapping[str, Any]) -> int | None:
+        who = doc.get(field)
+        return text_key(who) if isinstance(who, str) and date_key(doc) is not None else None
+
+    return key
 
 
 @dataclass(frozen=True)

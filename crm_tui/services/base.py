@@ -52,7 +52,7 @@ def disk_indexes() -> list[tuple[str, Index]]:
                    for name in tables.CUSTOMER_HISTORY]
     return by_customer + [(cls.table_name, Index(name, key, kind="int", version=INDEX_VERSION))
                           for cls in CustomerRecords.__subclasses__()
-                          for name, key in cls.dated]
+                          for name, key in cls.dated + cls.keyed]
 
 
 class CustomerRecords:
@@ -65,6 +65,8 @@ class CustomerRecords:
     # (name, key) of date indexes: keys are day numbers (agenda.open_day), or None, so they
     # are kept on disk too and read by range without loading the table
     dated: ClassVar[tuple[tuple[str, KeyFunc], ...]] = ()
+    # (name, key) of the other indexes kept on disk beside those (`agenda.whose_key`)
+    keyed: ClassVar[tuple[tuple[str, KeyFunc], ...]] = ()
 
     def __init__(self, ctx: ServiceContext, changes: Changes) -> None:
         self.ctx = ctx
@@ -73,7 +75,7 @@ class CustomerRecords:
         index_by_customer(self.table)
         for name, key in self.indexes:
             self.table.create_index(name, key)
-        for name, key in self.dated:
+        for name, key in self.dated + self.keyed:
             self.table.create_index(name, key, kind="int", version=INDEX_VERSION)
         self.customers: StoreTable = ctx.db.table(tables.CUSTOMERS)
 

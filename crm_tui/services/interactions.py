@@ -10,7 +10,7 @@ from crm_tui.domain.entities.interaction import validate_interaction
 from crm_tui.domain.errors import ValidationError
 
 from . import tables
-from .agenda import UPCOMING_DAYS, Agenda, agenda_of, open_day
+from .agenda import ASSIGNEE, UPCOMING_DAYS, Agenda, agenda_of, open_day, whose_key
 from .base import CustomerRecords
 from .records import Record, newest_first
 from .tasks import snoozed_date
@@ -26,6 +26,7 @@ class InteractionService(CustomerRecords):
     table_name = TABLE
     entity = "interaction"
     dated = (("follow_up", _open_follow_up),)
+    keyed = ((ASSIGNEE, whose_key(_open_follow_up, "staff")),)
 
     # ----- reading -----------------------------------------------------------------------
     def for_customer(self, customer_id: int) -> list[Record]:

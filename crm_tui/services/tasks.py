@@ -10,7 +10,7 @@ from typing import Any
 from crm_tui.domain.entities.task import OPEN_TASK_STATUSES, validate_task
 
 from . import tables
-from .agenda import UPCOMING_DAYS, Agenda, agenda_of, open_day
+from .agenda import ASSIGNEE, UPCOMING_DAYS, Agenda, agenda_of, open_day, whose_key
 from .base import CustomerRecords
 from .records import Record, with_id
 
@@ -42,6 +42,7 @@ class TaskService(CustomerRecords):
     table_name = TABLE
     entity = "task"
     dated = (("due", _open_due),)
+    keyed = ((ASSIGNEE, whose_key(_open_due, "assigned_to")),)
 
     # ----- reading -----------------------------------------------------------------------
     def for_customer(self, customer_id: int) -> list[Record]:

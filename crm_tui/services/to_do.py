@@ -13,16 +13,17 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from crm_tui.store.text_key import text_key
+
 from . import tables
-from .agenda import UPCOMING_DAYS, Agenda, DueCounts, due_counts, pending_keys
-from .records import BATCH
+from .agenda import ASSIGNEE, UPCOMING_DAYS, Agenda, DueCounts, due_counts, pending_keys
 
 if TYPE_CHECKING:
     from .crm import Crm
 
 Scope = Literal["mine", "team"]
 TASK, FOLLOW_UP = "task", "follow-up"
-# kind -> (table, its date index, the field naming whose it is)
+# kind -> (table, its date index, the field naming whose it is: keyed by its ASSIGNEE index)
 DATED = {TASK: (tables.TASKS, "due", "assigned_to"),
          FOLLOW_UP: (tables.INTERACTIONS, "follow_up", "staff")}
 
@@ -94,20 +95,17 @@ def team_counts_by_kind(crm: Crm, as_of: dt.date | None = None) -> dict[str, Due
 
 def pending(crm: Crm, scope: Scope, as_of: dt.date | None = None, *,
             days: int | None = UPCOMING_DAYS) -> list[Pending]:
-    """What `to_do` lists (in no order), found by the date indexes: everyone's without
-    reading a record; the person's own ("mine") by reading the records a batch at a time
-    for whose they are, none kept."""
+    """What `to_do` lists (in no order), found by the indexes without reading a record:
+    the date indexes' keys, and for the person's own ("mine") their assignee index's
+    (`agenda.whose_key`)."""
     day = crm.ctx.as_of(as_of)
     hidden = crm.analytics.view.deleted_customers()
     found: list[Pending] = []
-    for kind, (table, index, whose) in DATED.items():
-        keyed = pending_keys(crm.db.table(table), index, day, days, hidden)
+    for kind, (table, index, _) in DATED.items():
+        records = crm.db.table(table)
+        keyed = pending_keys(records, index, day, days, hidden)
         if scope == "mine":
-            ids = [i for _, i in keyed]
-            mine: set[int] = set()
-            for start in range(0, len(ids), BATCH):
-                docs = crm.db.get_many(table, ids[start:start + BATCH])
-                mine.update(i for i, doc in docs.items() if doc.get(whose) == crm.ctx.staff)
+            mine = records.find_ids(ASSIGNEE, text_key(crm.ctx.staff))
             keyed = [(key, i) for key, i in keyed if i in mine]
         found += [Pending(kind, i, key) for key, i in keyed]
     return found
