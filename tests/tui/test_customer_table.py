@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 from rich.cells import cell_len
+from textual.screen import Screen
 from textual.strip import Strip
 from textual.widgets import Input
 
 from crm_tui.services.crm import Crm
 from crm_tui.tui.forms.fields import CustomerPicker
+from crm_tui.tui.screens import customers as customers_screen
 from crm_tui.tui.widgets.customer_table import CustomerTable, fit_columns
 
 from .conftest import AT_BOTH_SIZES, make_app, settle
@@ -92,6 +94,68 @@ async def test_a_cursor_move_redraws_only_its_two_lines(
             await settle(pilot)
             assert table.cursor == old + 1
             assert sorted(set(drawn)) == [old + 1, old + 2]  # line 0 is the header
+
+
+@AT_BOTH_SIZES
+async def test_search_keystrokes_lay_nothing_out_once_the_filter_line_shows(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch,
+        size: tuple[int, int]) -> None:
+    """A keystroke redraws the box, the count and the rows: no layout of the whole screen
+    (a new count or a longer search text asked Textual for one)."""
+    layouts: list[int] = []
+    refresh_layout = Screen._refresh_layout
+
+    def counted(self: Screen[Any], *args: Any, **kwargs: Any) -> None:
+        layouts.append(1)
+        refresh_layout(self, *args, **kwargs)
+
+    monkeypatch.setattr(Screen, "_refresh_layout", counted)
+    app = make_app(crm)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        # The detail pane shows the customer the cursor rests on a moment later: its own
+        # redraw, not the keystroke's.
+        monkeypatch.setattr(customers_screen, "DETAIL_DELAY", 60.0)
+        table = app.screen.query_one(CustomerTable)
+        await pilot.press("slash", "c")  # the filter line appears: the rows move down
+        await settle(pilot)
+        assert len(table.ids) == 2
+        layouts.clear()
+        for key, count in (("y", 1), ("backspace", 2), ("o", 1), ("backspace", 2)):
+            await pilot.press(key)
+            await settle(pilot)
+            assert len(table.ids) == count
+            assert "customer" in table.app.screen.query_one("#count").render().plain
+        assert layouts == []
+        assert app.screen.query_one(Input).value == "c"
+
+
+@AT_BOTH_SIZES
+async def test_the_scrollbar_follows_the_number_of_rows(
+        demo: Crm, size: tuple[int, int]) -> None:
+    app = make_app(demo)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(CustomerTable)
+        total = len(table.ids)
+        await pilot.press("escape", "end")  # the last row: scrolled to the bottom
+        await settle(pilot)
+        assert table.show_vertical_scrollbar and table.scroll_offset.y > 0
+        assert table.vertical_scrollbar.window_virtual_size == total + 1
+        name = table._row_of(table.ids[0]).name.split()[0]
+        await pilot.press("slash", *name)
+        await settle(pilot)
+        few = len(table.ids)
+        assert 0 < few < table.scrollable_content_region.height - 1
+        assert not table.show_vertical_scrollbar and table.scroll_offset.y == 0
+        assert table.virtual_size.height == few + 1
+        assert name in table.render_line(1).text  # the first match under the header
+        for _ in name:
+            await pilot.press("backspace")
+        await settle(pilot)
+        assert len(table.ids) == total and table.show_vertical_scrollbar
+        assert table.vertical_scrollbar.window_virtual_size == total + 1
+        assert table.scroll_offset.y <= table.max_scroll_y
 
 
 async def test_the_picker_searches_off_the_ui_thread(crm: Crm, people: dict[str, int],

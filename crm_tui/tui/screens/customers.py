@@ -195,8 +195,8 @@ class CustomersScreen(ExchangeActions):
         words = filter_words(state, segment=segment, view=self.view_name,
                              clear_key=hint(self, "customers.back"))
         line = self.query_one("#filters", Static)
-        line.display = words is not None
-        line.update(words or "")
+        line.display = words is not None  # showing or hiding it lays the screen out
+        line.update(words or "", layout=False)  # one line high, whatever it says
 
     def _after_paint(self) -> None:
         self._fill_filters()

@@ -188,7 +188,7 @@ class CustomerTable(ScrollView, can_focus=True):
         current = keep if keep is not None else self.current_id
         self.ids = ids
         self._forget()
-        self.virtual_size = Size(self.size.width, len(ids) + 1)
+        self._fit_height()
         try:
             index = ids.index(current) if current is not None else 0
         except ValueError:
@@ -266,8 +266,19 @@ class CustomerTable(ScrollView, can_focus=True):
         self._lines.clear()
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.ids) + 1)
+        self._fit_height()
         self._lines.clear()
+
+    def _fit_height(self) -> None:
+        """The virtual height: the rows and the header line. Set without the layout of the
+        whole screen a new virtual size asks Textual for (a frame of twice the work on
+        every search keystroke that changes the count): the scrollbar is updated in place,
+        and only its appearing or going lays the screen out."""
+        size = Size(self.size.width, len(self.ids) + 1)
+        if size != self.virtual_size:
+            self.set_reactive(CustomerTable.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
