@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 
+from crm_tui.domain.wording import counted
 from crm_tui.services.exchange.batches import list_batches
 from crm_tui.services.exchange.csv_rows import ReadOptions
 from crm_tui.services.exchange.dump import import_all
@@ -19,6 +20,8 @@ from crm_tui.services.exchange.locale_dates import DATE_FORMAT_HELP
 from crm_tui.services.exchange.mapping import KINDS, parse_map_options
 from crm_tui.services.exchange.reports import ImportReport
 from crm_tui.services.exchange.revert import revert
+from crm_tui.services.exchange.stopped import ImportStopped
+from crm_tui.store import StoreError
 
 from .common import open_crm
 from .progress import progress
@@ -44,8 +47,16 @@ def finish(report: ImportReport) -> None:
 
 def run_import(ctx: click.Context, label: str, call: Callable[..., ImportReport],
                **options: Any) -> None:
-    with open_crm(ctx, create=True) as crm, progress(label) as advance:
-        report = call(crm, progress=advance, **options)
+    try:
+        with open_crm(ctx, create=True) as crm, progress(label) as advance:
+            report = call(crm, progress=advance, **options)
+    except ImportStopped as stopped:
+        if not stopped.rows:
+            raise  # its words: nothing was written
+        raise StoreError(
+            f"{stopped}; the import stopped after {counted(stopped.rows, 'row')}, kept as "
+            f"batch {stopped.batch_id} ('crm import revert {stopped.batch_id}' undoes them)"
+        ) from stopped
     finish(report)
 
 

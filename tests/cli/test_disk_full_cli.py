@@ -76,3 +76,40 @@ def test_export_on_a_full_disk(compacted: Path, tmp_path: Path, terminal: bool) 
     assert code == 1 and "Traceback" not in said
     assert f"{out}: File too large" in said
     assert list(out.parent.iterdir()) == []  # neither the file nor its temporary one
+
+
+def _people(path: Path, rows: int) -> Path:
+    path.write_text("first_name,last_name,email\n" + "".join(
+        f"Person {n},Row,p{n}@example.com\n" for n in range(rows)))
+    return path
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+def test_an_import_the_disk_stops_says_what_it_kept(small_db: Path, tmp_path: Path,
+                                                    terminal: bool) -> None:
+    # How much the journal grows by a commit of 2,000 rows (an import's commit).
+    measure = copy_of(small_db, tmp_path)
+    before = (measure / "journal.log").stat().st_size
+    assert crm_cmd(measure, "import", "customers",
+                   str(_people(tmp_path / "two.csv", 2000))).returncode == 0
+    chunk = (measure / "journal.log").stat().st_size - before
+    room = (small_db / "journal.log").stat().st_size + chunk * 3 // 2  # one commit fits
+
+    def little_room() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (room, resource.RLIM_INFINITY))
+
+    args = ("import", "customers", str(_people(tmp_path / "many.csv", 4500)))
+    if terminal:
+        ran = crm_in_terminal(small_db, *args, preexec_fn=little_room)
+        code, said = ran.returncode, ran.output
+    else:
+        done = crm_cmd(small_db, *args, preexec_fn=little_room)
+        code, said = done.returncode, done.stderr
+    assert code == 1 and "Traceback" not in said
+    batch = crm_cmd(small_db, "import", "list").stdout.split()[0]
+    assert ("journal.log: could not save (File too large); nothing was written; the import "
+            f"stopped after 2,000 rows, kept as batch {batch} ('crm import revert {batch}' "
+            "undoes them)") in said
+    assert crm_cmd(small_db, "import", "revert", batch).returncode == 0
+    listed = crm_cmd(small_db, "export", "customers", "--format", "jsonl").stdout
+    assert listed.count("\n") == 3  # as before the import

@@ -42,6 +42,7 @@ from .plans import ImportContext, Plan, RowHandler, check_on_duplicate
 from .read_ahead import WORTH_LINES, RowsReadAhead
 from .record_rows import ACTIVITIES, ActivityRows, ProductRows, PurchaseRows
 from .reports import ImportReport, RowError
+from .stopped import ImportStopped
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
@@ -211,9 +212,11 @@ def run_import(crm: Crm, report: ImportReport, path: str | os.PathLike[str], *,
         report.batch_id = open_batch(crm, report.kind, path, options)
         try:
             body(ImportContext(crm, BatchTracker(crm, report.batch_id), on_duplicate))
-        except BaseException:
+        except BaseException as exc:
             with suppress(Exception):  # the original error is the one to report
                 close_batch(crm, report.batch_id, report, "failed")
+            if isinstance(exc, TransactionError):  # what was saved before stays
+                raise ImportStopped(exc, report.batch_id, report.rows) from exc
             raise
         close_batch(crm, report.batch_id, report, "done")
     return report

@@ -33,6 +33,7 @@ from crm_tui.services.exchange.file_preview import detected_kind, read_header
 from crm_tui.services.exchange.importer import import_file
 from crm_tui.services.exchange.locale_dates import DAY_FIRST, MONTH_FIRST
 from crm_tui.services.exchange.mapping import IGNORE, KINDS, TARGETS, build_mapping
+from crm_tui.services.exchange.stopped import ImportStopped
 from crm_tui.tui.failures import WRITE_FAILURES, failure_message
 from crm_tui.tui.keymap import hinted
 from crm_tui.tui.widgets.footer import Footer
@@ -219,7 +220,10 @@ class ImportScreen(CrmScreen):
         except ValidationError as exc:
             self.post_message(Refused(refusal(exc), importing=importing))
         except WRITE_FAILURES as exc:
-            self.post_message(Refused(failure_message(exc), importing=importing))
+            stopped = exc if isinstance(exc, ImportStopped) else None
+            self.post_message(Refused(failure_message(exc), importing=importing,
+                                      kept=stopped.rows if stopped else 0,
+                                      batch=stopped.batch_id if stopped else ""))
 
     def _start(self, doing: str, words: str) -> None:
         self.busy = doing
@@ -280,11 +284,13 @@ class ImportScreen(CrmScreen):
     def _refused(self, event: Refused) -> None:
         self._stop()
         self.checked = None  # ctrl+r never imports a file checked before this one
-        if event.importing:
-            words = (f"The import stopped: {event.error}. The rows imported before are "
-                     "kept as a batch: "
+        if event.kept:
+            words = (f"The import stopped: {event.error}. The {counted(event.kept, 'row')} "
+                     f"imported before are kept as batch {event.batch}: "
                      + hinted(self, "{import.batches} lists imports, and reverts one"))
             self.crm_app.data_changed()
+        elif event.importing:  # what was checked still shows: import it again once fixed
+            words = f"Nothing imported: {event.error}"
         else:
             words = f"Nothing imported: {event.error}"
             self.query_one("#detected", Static).update("")

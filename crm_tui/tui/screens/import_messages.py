@@ -47,12 +47,13 @@ class Imported(Message):
 
 
 class Refused(Message):
-    """The file could not be read, or an import stopped (`importing`: the rows committed
-    before the failure stay, as a batch that can be reverted)."""
+    """The file could not be read, or an import failed (`importing`); `kept`: the rows
+    it saved before it stopped, which stay as `batch`, to be reverted."""
 
-    def __init__(self, error: str, *, importing: bool = False) -> None:
+    def __init__(self, error: str, *, importing: bool = False, kept: int = 0,
+                 batch: str = "") -> None:
         super().__init__()
-        self.error, self.importing = error, importing
+        self.error, self.importing, self.kept, self.batch = error, importing, kept, batch
 
 
 class BatchesLoaded(Message):
