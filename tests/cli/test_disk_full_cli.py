@@ -1,7 +1,7 @@
-"""`crm compact`, `backup` and `export -o` when the disk takes no more (a file-size limit
-stands in for a full disk: writes past it fail with "File too large"), in a terminal and
-piped: one line naming what failed and what became of it, exit status 1, no traceback,
-every save kept and nothing left half-written to keep the disk full."""
+"""`crm compact`, `backup`, `export -o` and `import` when the disk takes no more (a
+file-size limit stands in for a full disk: writes past it fail with "File too large"), in
+a terminal and piped: one line naming what failed and what became of it, exit status 1,
+no traceback, every save kept and nothing left half-written to keep the disk full."""
 
 from __future__ import annotations
 
