@@ -95,8 +95,7 @@ DOC_FIELDS = DEAL_FIELDS[1:]  # those read from the document (its id is apart)
 Deal = TypeVar("Deal", Record, DealRow)
 
 
-@dataclass(frozen=True)
-class BoardCard:
+class BoardCard(NamedTuple):  # one per open deal
     deal: DealRow
     days_in_stage: int
     stale: bool

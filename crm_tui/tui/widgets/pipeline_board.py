@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, NamedTuple
 
 from rich.style import Style
 from rich.text import Text
@@ -28,8 +28,7 @@ TITLE_LINES = 2
 ROOMY = 26  # column width from which a card gets a line of its own for the customer
 
 
-@dataclass(frozen=True, slots=True)  # one per deal shown: thousands on a busy board
-class Card:
+class Card(NamedTuple):  # one per deal shown: 16,500 on the 100k demo's board
     deal_id: int
     customer_id: int
     name: str
