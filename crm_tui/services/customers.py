@@ -10,6 +10,7 @@ from crm_tui.domain.entities.customer import display_name, validate_customer
 from crm_tui.domain.entities.note import validate_note
 from crm_tui.domain.errors import ValidationError
 from crm_tui.store import StoreTable
+from crm_tui.store.indexes import Held, add_id, discard_id, id_set
 
 from . import customer_fields, tables
 from .changes import Changes
@@ -53,8 +54,8 @@ class CustomerKeys:
 
     def __init__(self) -> None:
         self.name = f"customer_keys:{id(self)}"  # unique: a taken name would replace one
-        self._email: dict[str, set[int]] = {}
-        self._external: dict[str, set[int]] = {}
+        self._email: dict[str, Held] = {}
+        self._external: dict[str, Held] = {}
         self._deleted: set[int] = set()
         self._pending: Mapping[int, Mapping[str, Any]] | None = None
         self._live = False  # only once the table is loaded (never after an unload)
@@ -65,7 +66,7 @@ class CustomerKeys:
             return  # the pending build sees this document (the mapping is the live table)
         for keys, key in ((self._email, email_key(doc)), (self._external, external_key(doc))):
             if key is not None:
-                keys.setdefault(key, set()).add(doc_id)
+                add_id(keys, key, doc_id)
         if doc.get("deleted_at"):
             self._deleted.add(doc_id)
 
@@ -73,11 +74,8 @@ class CustomerKeys:
         if self._pending is not None:
             return
         for keys, key in ((self._email, email_key(doc)), (self._external, external_key(doc))):
-            if key is None or (ids := keys.get(key)) is None:
-                continue
-            ids.discard(doc_id)
-            if not ids:
-                del keys[key]
+            if key is not None:
+                discard_id(keys, key, doc_id)
         self._deleted.discard(doc_id)
 
     def replace(self, doc_id: int, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
@@ -99,16 +97,16 @@ class CustomerKeys:
             ) -> tuple[set[int], set[int]] | None:
         """The customers (deleted ones too) with this email key and with this external id,
         as the table's indexes would answer; None when the table is not loaded (ask it).
-        Ask inside a transaction (the store's lock keeps the answer current) and treat the
-        sets as read-only: they are the live ones."""
+        Ask inside a transaction (the store's lock keeps the answer current); the sets are
+        the caller's own."""
         if not self._live:
             return None
         if self._pending is not None:
             docs, self._pending = self._pending, None
             for doc_id, doc in docs.items():
                 self.add(doc_id, doc)
-        return (self._email.get(email, set()) if email else set(),
-                self._external.get(external_id, set()) if external_id else set())
+        return (id_set(self._email.get(email)) if email else set(),
+                id_set(self._external.get(external_id)) if external_id else set())
 
     def live(self, email: str | None, external_id: str | None) -> int | None:
         """The live customer these keys name for sure (one has the email, one the external

@@ -1,4 +1,5 @@
-"""In-memory secondary indexes: key -> set of document ids, kept current on every change.
+"""In-memory secondary indexes: key -> the ids of its documents, kept current on every
+change.
 
 Indexes are declared in code: they are rebuilt when a table loads and updated
 incrementally on every put/delete, whether the change was made here or caught up from
@@ -14,7 +15,7 @@ function changes, and files written with the old one are no longer used.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 KeyFunc = Callable[[Mapping[str, Any]], Any]
 
@@ -39,6 +40,45 @@ class DocObserver(Protocol):
     def clear(self) -> None: ...
 
 
+# The ids under one key: most keys (an email, an external id) have one document, kept as
+# the bare int; a set only from the second. An import of 100,000 customers otherwise left
+# a set per key and index behind, each one more object for every collection of the cycle
+# collector to walk.
+Held = int | set[int]
+Key = TypeVar("Key", bound=Hashable)
+
+
+def add_id(ids: dict[Key, Held], key: Key, doc_id: int) -> None:
+    held = ids.get(key)
+    if held is None:
+        ids[key] = doc_id
+    elif held.__class__ is int:
+        if held != doc_id:
+            ids[key] = {held, doc_id}
+    else:
+        held.add(doc_id)  # type: ignore[union-attr]
+
+
+def discard_id(ids: dict[Key, Held], key: Key, doc_id: int) -> None:
+    held = ids.get(key)
+    if held is None:
+        return
+    if held.__class__ is int:
+        if held == doc_id:
+            del ids[key]
+        return
+    held.discard(doc_id)  # type: ignore[union-attr]
+    if not held:
+        del ids[key]
+
+
+def id_set(held: Held | None) -> set[int]:
+    """The ids under a key as a set of the caller's own."""
+    if held is None:
+        return set()
+    return {held} if held.__class__ is int else set(held)  # type: ignore[arg-type]
+
+
 class Index:
     """Maps the key(s) a document yields to the ids of the documents that yield it.
 
@@ -55,7 +95,7 @@ class Index:
         self.multi = multi
         # What the index's file on disk is made of; None: it has none (in memory only).
         self.definition = f"{kind}/{version}" if kind else None
-        self._ids: dict[Hashable, set[int]] = {}
+        self._ids: dict[Hashable, Held] = {}
         # Built on first lookup, not when the table loads: opening 100k customers must not
         # wait for indexes that only a save (a uniqueness check) will ask.
         self._pending: Mapping[int, Mapping[str, Any]] | None = None
@@ -71,18 +111,16 @@ class Index:
     def add(self, doc_id: int, doc: Mapping[str, Any]) -> None:
         if self._pending is not None:
             return  # the pending full build sees this document (the table is live)
+        ids = self._ids
         for key in self._keys(doc):
-            self._ids.setdefault(key, set()).add(doc_id)
+            add_id(ids, key, doc_id)
 
     def discard(self, doc_id: int, doc: Mapping[str, Any]) -> None:
         if self._pending is not None:
             return
+        ids = self._ids
         for key in self._keys(doc):
-            ids = self._ids.get(key)
-            if ids is not None:
-                ids.discard(doc_id)
-                if not ids:
-                    del self._ids[key]
+            discard_id(ids, key, doc_id)
 
     def replace(self, doc_id: int, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
         if self._pending is not None:
@@ -97,7 +135,7 @@ class Index:
         self._ids = {}
         self._pending = docs
 
-    def _built(self) -> dict[Hashable, set[int]]:
+    def _built(self) -> dict[Hashable, Held]:
         if self._pending is not None:
             docs, self._pending = self._pending, None
             for doc_id, doc in docs.items():
@@ -109,18 +147,19 @@ class Index:
         self._pending = None
 
     def ids(self, key: Hashable) -> frozenset[int]:
-        return frozenset(self._built().get(key, ()))
+        return frozenset(id_set(self._built().get(key)))
 
     def in_order(self) -> list[int]:
         """Every indexed id, by (key, id)."""
         built = self._built()
-        return [i for key in sorted(built) for i in sorted(built[key])]  # type: ignore[type-var]
+        return [i for key in sorted(built)  # type: ignore[type-var]
+                for i in sorted(id_set(built[key]))]
 
     def between(self, low: Any, high: Any) -> list[tuple[Any, int]]:
         """(key, id) of every key from `low` to `high` included (None: no bound), in
         (key, id) order; the keys must be comparable with the bounds (an int index's)."""
-        return sorted((key, doc_id) for key, ids in self._built().items()
-                      if in_range(key, low, high) for doc_id in ids)
+        return sorted((key, doc_id) for key, held in self._built().items()
+                      if in_range(key, low, high) for doc_id in id_set(held))
 
 
 def in_range(key: Any, low: Any, high: Any) -> bool:
