@@ -111,6 +111,7 @@ class CustomerList:
         self.segments = segments
         self.records = segments.membership.records
         self._lock = threading.Lock()  # one query at a time; query_now never waits for it
+        self._reading = threading.Lock()  # see _ensure
         self._records: dict[int, CustomerRecord] = {}  # cached answers made from these
         self._text_by_id: dict[int, tuple[CustomerRecord, str]] = {}
         self._cache: tuple[tuple[Any, ...], list[int]] | None = None
@@ -139,10 +140,17 @@ class CustomerList:
                             for i, doc in docs.items()}
         return ids
 
+    def _ensure(self) -> None:
+        """Every customer's record here and current. Queries asked while the records are
+        first read wait for that one read: each search keystroke typed meanwhile asks
+        again, and would otherwise read every customer again, all at once."""
+        with self._reading:
+            self.records.ensure()
+
     def query(self, q: ListQuery) -> list[int]:
         """Customer ids matching the query, in display order (the first call scans the
         customers: call it from a worker)."""
-        self.records.ensure()
+        self._ensure()
         # Read here, off the UI thread: the rows drawn there score standings with them.
         settings = self.ctx.settings
         key = (q, self.records.version, self.ctx.clock.today(), settings)
@@ -242,7 +250,7 @@ class CustomerList:
 
     def warm(self) -> None:
         """Make the search text ahead of the first keystroke (a worker calls this)."""
-        self.records.ensure()
+        self._ensure()
         with self._lock:
             self._search_texts(self._base(ListQuery()))
 
@@ -323,7 +331,7 @@ class CustomerList:
 
     def tags(self) -> list[str]:
         """Every tag in use, for the tag filter."""
-        self.records.ensure()
+        self._ensure()
         found = {t for record in self.records.snapshot().values() for t in record.tags}
         return sorted(found, key=str.casefold)
 

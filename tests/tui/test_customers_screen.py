@@ -258,6 +258,39 @@ async def test_a_new_session_asks_for_its_list_once_and_reads_the_records_after_
         session.close()
 
 
+async def test_typing_while_a_new_session_reads_the_records_reads_them_once(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    crm.db.compact()
+    session = open_session(crm.db.path)
+    release = threading.Event()
+    scans: list[int] = []
+    scan = customer_records.documents
+
+    def slow_scan(db: Any) -> Any:  # every customer's record, on a big database
+        scans.append(1)
+        assert release.wait(30)
+        return scan(db)
+
+    monkeypatch.setattr(customer_records, "documents", slow_scan)
+    app = CrmApp(session, config=UserConfig(), theme_name="crm-dark")
+    try:
+        async with app.run_test(size=NARROW) as pilot:
+            table = app.screen.query_one(CustomerTable)
+            for _ in range(500):  # polls for the state (bounded); times nothing
+                if scans:
+                    break
+                await pilot.pause(0.01)
+            await pilot.press("slash", "b", "o")  # each keystroke asks for its rows
+            await pilot.pause()
+            release.set()
+            await settle(pilot)
+            assert scans == [1]
+            assert table.ids == [people["bob"]]
+    finally:
+        release.set()
+        session.close()
+
+
 @AT_BOTH_SIZES
 def test_customers_screen_looks_right(crm: Crm, people: dict[str, int],
                                       snap_compare: SnapCompare, size: tuple[int, int]) -> None:
