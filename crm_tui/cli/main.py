@@ -49,6 +49,11 @@ class CrmGroup(click.Group):
             sys.exit(1)
 
 
+def has_terminal() -> bool:
+    """Are the keyboard and the screen a terminal? Not under cron or in a pipe."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
 def _one_line(exc: BaseException) -> str:
     if isinstance(exc, NotFoundError):
         return f"{exc.entity} {exc.key} not found"
@@ -72,6 +77,9 @@ def main(ctx: click.Context, db: str | None, theme: str | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["db"] = resolve_db_path(db)
     if ctx.invoked_subcommand is None:
+        if not has_terminal():  # the app would wait for keys nobody can type
+            raise click.UsageError("the app needs a terminal: run crm in one, or give it "
+                                   "a command (crm --help lists them)")
         from crm_tui.tui.launch import run_tui  # Textual only when the TUI is wanted
 
         ctx.exit(run_tui(ctx.obj["db"], theme=theme))  # non-zero when the app crashed

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import gc
+import os
+import select
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -48,6 +51,7 @@ def test_no_subcommand_opens_the_tui_on_the_chosen_database(
     db_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[tuple[Path, str | None]] = []
+    monkeypatch.setattr(cli_main, "has_terminal", lambda: True)
     monkeypatch.setattr("crm_tui.tui.launch.run_tui",
                         lambda path, theme=None: opened.append((path, theme)) or 0)
     result = CliRunner().invoke(cli_main.main, ["--db", str(db_path), "--theme", "nord"])
@@ -77,6 +81,7 @@ def test_opening_the_app_starts_no_other_process(db_path: Path,
     started: list[object] = []
     monkeypatch.setattr(subprocess, "Popen", lambda *args, **kwargs: started.append(args))
     monkeypatch.setattr("crm_tui.tui.launch.run_tui", lambda path, theme=None: 0)
+    monkeypatch.setattr(cli_main, "has_terminal", lambda: True)
     monkeypatch.setattr(sys, "argv", ["crm", "--db", str(db_path)])
     thresholds = gc.get_threshold()  # the entry point sets them for the whole process
     try:
@@ -86,3 +91,53 @@ def test_opening_the_app_starts_no_other_process(db_path: Path,
         gc.set_threshold(*thresholds)
         gc.unfreeze()  # and freezes the collector as the command ends
     assert ended.value.code == 0 and started == []
+
+
+def test_without_a_terminal_the_app_is_refused_not_left_waiting(db_path: Path) -> None:
+    # Under cron or in a pipe nobody can type: the app would wait for ever.
+    ran = subprocess.run([sys.executable, "-m", "crm_tui", "--db", str(db_path)],
+                         stdin=subprocess.DEVNULL, capture_output=True, text=True,
+                         timeout=60, cwd=Path(__file__).resolve().parents[2])
+    assert ran.returncode == 2 and ran.stdout == "" and "Traceback" not in ran.stderr
+    assert "the app needs a terminal: run crm in one, or give it a command" in ran.stderr
+    assert not db_path.exists()  # nothing created either
+
+
+def test_a_terminal_for_the_keys_but_a_pipe_for_the_screen_is_refused(db_path: Path) -> None:
+    ran = crm_in_terminal_piping_stdout(db_path)
+    assert ran.returncode == 2 and ran.stdout == ""
+    assert "the app needs a terminal" in ran.output
+
+
+@dataclass(frozen=True)
+class PipedScreen:
+    returncode: int
+    stdout: str  # what went to the pipe
+    output: str  # what the terminal showed (stderr)
+
+
+def crm_in_terminal_piping_stdout(db: Path) -> PipedScreen:
+    """`crm --db DB | cat` typed in a terminal: stdin and stderr a terminal, stdout a pipe."""
+    master, slave = os.openpty()
+    try:
+        process = subprocess.Popen([sys.executable, "-m", "crm_tui", "--db", str(db)],
+                                   stdin=slave, stdout=subprocess.PIPE, stderr=slave,
+                                   cwd=Path(__file__).resolve().parents[2])
+    finally:
+        os.close(slave)
+    try:
+        stdout, _ = process.communicate(timeout=60)
+        shown = b""
+        while select.select([master], [], [], 0.1)[0]:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            shown += chunk
+    finally:
+        os.close(master)
+        if process.poll() is None:
+            process.kill()
+    return PipedScreen(process.returncode, stdout.decode(), shown.decode(errors="replace"))
