@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.color import Color
+from textual.css.stylesheet import Stylesheet
 
 from crm_tui.services.crm import Crm
 from crm_tui.tui.app import CrmApp
 from crm_tui.tui.screens.products import ProductsScreen
 
-from .conftest import NARROW, make_app, settle
+from .conftest import NARROW, WIDE, make_app, settle
 
 SCREENS = Path(__file__).parents[2] / "crm_tui" / "tui" / "screens"
 
@@ -54,3 +56,39 @@ async def test_every_screens_stylesheet_is_read_with_the_apps(
             await pilot.press(key)
             await settle(pilot)
         assert stylesheet_files(app) == at_start
+
+
+async def test_showing_the_screens_parses_no_stylesheet_again(
+        crm: Crm, people: dict[str, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[int] = []
+    reparse = Stylesheet.reparse
+
+    def counted(sheet: Stylesheet) -> None:
+        parsed.append(1)
+        reparse(sheet)
+
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(Stylesheet, "reparse", counted)
+        for key in "13456782":  # each made as it is first shown (twice before)
+            await pilot.press(key)
+            await settle(pilot)
+        assert parsed == []
+
+
+@pytest.mark.parametrize("size", [NARROW, WIDE], ids=["80x24", "120x40"])
+async def test_a_theme_chosen_colours_the_screens_shown_before_and_after(
+        crm: Crm, people: dict[str, int], size: tuple[int, int]) -> None:
+    app = make_app(crm)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("6", "8")  # products shown before the change
+        await settle(pilot)
+        app.theme = "crm-light"
+        await settle(pilot)
+        for key in "63":  # one shown before, one made after
+            await pilot.press(key)
+            await settle(pilot)
+            background = Color.parse(app.current_theme.background or "")
+            assert app.screen.styles.background == background

@@ -23,6 +23,14 @@ class CrmScreen(Screen[None]):
     _suspended = True  # not shown since its last refresh on being shown
     _left_once = False  # suspended at least once since it was made
 
+    def __init__(self, name: str | None = None, id: str | None = None,
+                 classes: str | None = None) -> None:
+        super().__init__(name, id, classes)
+        # It is styled as it mounts, by the stylesheet as it is now. Left as Textual makes
+        # it (never styled), showing it parses every stylesheet again and restyles the
+        # screen being left, twice for a screen of its own key (number keys).
+        self._css_update_count = self.app._css_update_count
+
     @property
     def crm_app(self) -> CrmApp:
         return cast("CrmApp", self.app)
