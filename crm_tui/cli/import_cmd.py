@@ -158,4 +158,4 @@ def list_command(ctx: click.Context) -> None:
         click.echo("no imports yet")
     for b in batches:
         click.echo(f"{b.batch_id}  {b.at[:16]}  {b.who:<10} {b.kind:<13} {b.status:<11} "
-                   f"{b.rows} rows, {b.failed} failed  {b.file}")
+                   f"{counted(b.rows, 'row')}, {b.failed:,} failed  {b.file}")

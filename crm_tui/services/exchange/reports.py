@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from crm_tui.domain.wording import counted
+
 # Past this many, bad rows are counted but not itemised (a wrong file can have a million).
 MAX_ITEMISED_ERRORS = 10_000
 OUTCOMES = ("created", "updated", "unchanged", "skipped")
@@ -94,7 +96,7 @@ class ImportReport:
     def summary_lines(self) -> list[str]:
         """Human lines for the CLI: what happened (would happen), then each bad row."""
         verb = "would import" if self.dry_run else "imported"
-        head = f"{verb} {self.file}: {self.rows} rows, {self.failed} with errors"
+        head = f"{verb} {self.file}: {counted(self.rows, 'row')}, {self.failed:,} with errors"
         if self.batch_id:
             head += f" (batch {self.batch_id})"
         lines = [head]

@@ -14,6 +14,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from crm_tui.domain.errors import ValidationError
+from crm_tui.domain.wording import counted
 from crm_tui.services.exchange.batches import list_batches
 from crm_tui.services.exchange.reports import BatchInfo
 from crm_tui.services.exchange.revert import revert
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 
 def batch_line(batch: BatchInfo) -> str:
-    rows = f"{batch.rows:,} rows" + (f", {batch.failed:,} failed" if batch.failed else "")
+    rows = counted(batch.rows, 'row') + (f", {batch.failed:,} failed" if batch.failed else "")
     return (f"{batch.batch_id}  {batch.at[:16].replace('T', ' ')}  {batch.kind}  "
             f"{batch.status}  {rows}  {batch.file}")
 
@@ -91,7 +92,7 @@ class ImportBatchesScreen(ModalScreen[None]):
             return
         if self.crm_app.refuse_change():
             return
-        question = (f"Revert {batch.batch_id} ({batch.rows:,} rows of {batch.kind} from "
+        question = (f"Revert {batch.batch_id} ({counted(batch.rows, 'row')} of {batch.kind} from "
                     f"{batch.file})? What it created is removed, what it changed restored.")
 
         def answered(yes: bool | None) -> None:

@@ -272,7 +272,7 @@ class ImportScreen(CrmScreen):
         self._stop()
         report = event.report
         self.checked = None  # importing it again takes a new dry run
-        head = (f"Imported {report.rows:,} rows, {report.failed:,} with errors, as batch "
+        head = (f"Imported {counted(report.rows, 'row')}, {report.failed:,} with errors, as batch "
                 f"{report.batch_id} ") + hinted(self, "({import.batches} lists imports, and "
                                                 "reverts one)")
         self.query_one("#outcome", Static).update("\n".join([head, *count_lines(report)]))
