@@ -91,6 +91,9 @@ def export(ctx: click.Context, kind: str, fmt: str | None, output: str, segment:
       crm export customers --marketable email -o mailing.csv
     """
     fmt = fmt or format_of(output)
+    if since is not None and until is not None and since > until:
+        raise click.BadParameter(f"{since} is after --until {until}: no date is in between",
+                                 param_hint="'--since'")
     if kind == "all" and fmt != "json" and output == "-":
         raise click.UsageError(f"export all --format {fmt} writes one file per kind: "
                                "give a folder with -o")

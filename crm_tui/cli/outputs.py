@@ -80,7 +80,22 @@ def _into_stream(handle: IO[bytes], target: str, binary_ok: bool) -> Iterator[IO
 
 @contextmanager
 def output_stream(target: str, *, binary_ok: bool) -> Iterator[IO[bytes]]:
-    """Where to write what -o names (see the module's docstring)."""
+    """Where to write what -o names (see the module's docstring). A write that fails (a
+    full disk, /dev/full) names it."""
+    try:
+        with _output_stream(target, binary_ok=binary_ok) as out:
+            yield out
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): not an error to report
+    except OSError as exc:
+        if exc.filename is not None:
+            raise
+        name = "standard output" if target == "-" else target
+        raise OSError(exc.errno, exc.strerror, name) from exc
+
+
+@contextmanager
+def _output_stream(target: str, *, binary_ok: bool) -> Iterator[IO[bytes]]:
     fd = 1 if target == "-" else stream_fd(target)
     if fd in (1, 2):
         with _into_stream((sys.stdout if fd == 1 else sys.stderr).buffer, target,
@@ -120,11 +135,6 @@ def _replacing(path: Path, target: str) -> Iterator[IO[bytes]]:
             os.fsync(handle.fileno())
         _checked(path, target)  # nothing put there meanwhile that must not be replaced
         os.replace(tmp, path)
-    except OSError as exc:
-        if exc.filename is not None:
-            raise
-        # A write into the file failed (a full disk): name it, not the temporary one.
-        raise OSError(exc.errno, exc.strerror, target) from exc
     finally:
         tmp.unlink(missing_ok=True)
 

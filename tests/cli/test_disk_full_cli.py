@@ -6,13 +6,15 @@ no traceback, every save kept and nothing left half-written to keep the disk ful
 from __future__ import annotations
 
 import resource
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from crm_tui.services.crm import Crm
 
-from .conftest import copy_of, crm_cmd
+from .conftest import ROOT, copy_of, crm_cmd
 from .terminal import crm_in_terminal
 
 LIMIT = 64 * 1024  # bytes: a table snapshot of the demo is larger, a commit much smaller
@@ -113,3 +115,25 @@ def test_an_import_the_disk_stops_says_what_it_kept(small_db: Path, tmp_path: Pa
     assert crm_cmd(small_db, "import", "revert", batch).returncode == 0
     listed = crm_cmd(small_db, "export", "customers", "--format", "jsonl").stdout
     assert listed.count("\n") == 3  # as before the import
+
+
+@pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
+def test_export_into_a_full_device(small_db: Path, terminal: bool) -> None:
+    args = ("export", "customers", "-o", "/dev/full")
+    if terminal:
+        ran = crm_in_terminal(small_db, *args)
+        code, said = ran.returncode, ran.output
+    else:
+        done = crm_cmd(small_db, *args)
+        code, said = done.returncode, done.stderr
+    assert code == 1 and "Traceback" not in said
+    assert "crm: error: /dev/full: No space left on device" in said
+
+
+def test_export_to_a_full_standard_output(small_db: Path) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "crm_tui", "--db", str(small_db),
+                               "export", "customers"], stdout=full, stderr=subprocess.PIPE,
+                              text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == "crm: error: standard output: No space left on device\n"
