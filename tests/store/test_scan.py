@@ -153,3 +153,30 @@ def test_lines_out_of_id_order_are_still_scanned_by_id(tmp_path: Path) -> None:
     db = Database(tmp_path / "db")
     assert [i for i, _ in db.scan(TABLE)] == [1, 2, 3, 4, 5]
     db.close()
+
+
+def test_the_tail_is_read_a_line_at_a_time(path: Path, monkeypatch: pytest.MonkeyPatch
+                                          ) -> None:
+    """By id, a scan hops between the journal's lines (an import's lines hold the latest
+    totals of customers spread over all of them): each line is decoded once, not again for
+    nearly every document (crm compact after a 100,000-purchase import scanned for
+    minutes)."""
+    from crm_tui.store import journal
+
+    writer = Database(path)
+    events = writer.table(TABLE)
+    events.insert_multiple([{"n": 1} for _ in range(380)])
+    lines = 40
+    for k in range(lines):  # line k holds the latest version of every id = k (mod 40)
+        events.update({"n": 2}, doc_ids=[i for i in range(1, 401) if i % lines == k])
+    writer.close()
+    expected = truth(path)
+    decoded: list[int] = []
+    real = journal.decode_body
+    monkeypatch.setattr(journal, "decode_body", lambda raw: decoded.append(1) or real(raw))
+    db = Database(path)
+    scanned = [(doc_id, dict(doc)) for doc_id, doc in db.scan(TABLE)]
+    assert not_loaded(db)
+    db.close()
+    assert scanned == expected and all(doc["n"] == 2 for _, doc in scanned)
+    assert 0 < len(decoded) <= lines
