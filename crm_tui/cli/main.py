@@ -27,6 +27,13 @@ from .paths import resolve_db_path
 class CrmGroup(click.Group):
     """Turns expected failures into one line on stderr and a non-zero exit status."""
 
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:  # --help or --version written to a full disk
+            click.echo(f"crm: error: {_one_line(exc)}", err=True)
+            sys.exit(1)
+
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
@@ -57,8 +64,8 @@ def has_terminal() -> bool:
 def _one_line(exc: BaseException) -> str:
     if isinstance(exc, NotFoundError):
         return f"{exc.entity} {exc.key} not found"
-    if isinstance(exc, OSError) and exc.filename:
-        return f"{exc.filename}: {exc.strerror}"
+    if isinstance(exc, OSError) and exc.strerror:  # not "[Errno 28] …"
+        return f"{exc.filename}: {exc.strerror}" if exc.filename else exc.strerror
     return " ".join(str(exc).split())
 
 

@@ -137,3 +137,14 @@ def test_export_to_a_full_standard_output(small_db: Path) -> None:
                               text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 1
     assert done.stderr == "crm: error: standard output: No space left on device\n"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["report"], ["import", "list"]],
+                         ids=["help", "version", "report", "import list"])
+def test_any_output_to_a_full_disk_is_one_line(small_db: Path, args: list[str]) -> None:
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "crm_tui", "--db", str(small_db), *args],
+                              stdout=full, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                              timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == "crm: error: No space left on device\n"  # no traceback, no errno
