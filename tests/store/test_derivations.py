@@ -18,6 +18,8 @@ from crm_tui.store import Database
 from crm_tui.store.derivations import Derivations, decode_state, encode_state, state_path
 from crm_tui.store.derived_files import Unusable
 
+from .tail_lines import LINES, count_decodes, spread_over_lines
+
 POKE = Path(__file__).parent / "procs" / "poke.py"
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "events"
@@ -280,42 +282,22 @@ def test_the_tail_is_folded_in_journal_order_each_line_decoded_once(
     """An import's lines each hold thousands of documents and only a few lines are kept
     decoded: folding the tail document by document in id order decoded a line again for
     nearly every document it holds (minutes at a big import's compaction)."""
-    from crm_tui.store import journal
-
-    writer = Database(path)
-    events = writer.table(TABLE)
-    events.insert_multiple([{"n": 1} for _ in range(390)])
-    lines = 40
-    for k in range(lines):  # line k holds the latest version of every id = k (mod 40)
-        events.update({"n": 2}, doc_ids=[i for i in range(1, 401) if i % lines == k])
-    writer.close()
+    spread_over_lines(path, TABLE)
     expected = truth(path)
-    decoded: list[int] = []
-    real = journal.decode_body
-    monkeypatch.setattr(journal, "decode_body", lambda raw: decoded.append(1) or real(raw))
+    decoded = count_decodes(monkeypatch)
     db = session(path)
     assert total(db) == expected
     db.close()
-    assert 0 < len(decoded) <= lines + 1
+    assert 0 < len(decoded) <= LINES + 1
 
 
 def test_many_documents_of_the_tail_are_read_a_line_at_a_time(
         path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The same for reads by id of many documents (the customers an import changed)."""
-    from crm_tui.store import journal
-
-    writer = Database(path)
-    events = writer.table(TABLE)
-    events.insert_multiple([{"n": 1} for _ in range(390)])
-    lines = 40
-    for k in range(lines):
-        events.update({"n": 2}, doc_ids=[i for i in range(1, 401) if i % lines == k])
-    writer.close()
-    decoded: list[int] = []
-    real = journal.decode_body
-    monkeypatch.setattr(journal, "decode_body", lambda raw: decoded.append(1) or real(raw))
+    spread_over_lines(path, TABLE)
+    decoded = count_decodes(monkeypatch)
     db = Database(path)
     docs = db.get_many(TABLE, range(1, 401))
     db.close()
     assert list(docs) == list(range(1, 401)) and all(d["n"] == 2 for d in docs.values())
-    assert 0 < len(decoded) <= lines + 1
+    assert 0 < len(decoded) <= LINES + 1

@@ -13,6 +13,8 @@ import pytest
 from crm_tui.store import Database
 from crm_tui.store.errors import CorruptFileError
 
+from .tail_lines import LINES, count_decodes, spread_over_lines
+
 POKE = Path(__file__).parent / "procs" / "poke.py"
 ROOT = Path(__file__).resolve().parents[2]
 TABLE = "events"
@@ -161,22 +163,12 @@ def test_the_tail_is_read_a_line_at_a_time(path: Path, monkeypatch: pytest.Monke
     totals of customers spread over all of them): each line is decoded once, not again for
     nearly every document (crm compact after a 100,000-purchase import scanned for
     minutes)."""
-    from crm_tui.store import journal
-
-    writer = Database(path)
-    events = writer.table(TABLE)
-    events.insert_multiple([{"n": 1} for _ in range(380)])
-    lines = 40
-    for k in range(lines):  # line k holds the latest version of every id = k (mod 40)
-        events.update({"n": 2}, doc_ids=[i for i in range(1, 401) if i % lines == k])
-    writer.close()
+    spread_over_lines(path, TABLE)
     expected = truth(path)
-    decoded: list[int] = []
-    real = journal.decode_body
-    monkeypatch.setattr(journal, "decode_body", lambda raw: decoded.append(1) or real(raw))
+    decoded = count_decodes(monkeypatch)
     db = Database(path)
     scanned = [(doc_id, dict(doc)) for doc_id, doc in db.scan(TABLE)]
     assert not_loaded(db)
     db.close()
     assert scanned == expected and all(doc["n"] == 2 for _, doc in scanned)
-    assert 0 < len(decoded) <= lines
+    assert 0 < len(decoded) <= LINES
