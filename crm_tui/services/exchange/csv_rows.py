@@ -245,7 +245,7 @@ class CsvSource:
         width = len(self.header)
         for line, cells in self._items():
             if isinstance(cells, csv.Error):
-                yield SourceRow(line, {}, RowError(line, "row", f"is not valid CSV ({cells})"))
+                yield SourceRow(line, {}, RowError(line, "row", _not_csv(cells)))
                 continue
             if not any(map(str.strip, cells)):
                 continue  # blank lines and rows of empty cells (spreadsheets leave them)
@@ -263,3 +263,10 @@ class CsvSource:
                 yield SourceRow(line, {}, RowError(line, exc.field, str(exc)))
                 continue
             yield SourceRow(line, mapping.row(cells))
+
+
+def _not_csv(error: csv.Error) -> str:
+    if "field larger than field limit" in str(error):
+        return (f"has a cell longer than {csv.field_size_limit():,} characters (is a quote "
+                "opened there never closed?)")
+    return f"is not valid CSV ({error})"

@@ -232,7 +232,7 @@ def sniff_delimiter(lines: Iterable[str]) -> str:
     sample = list(lines)
     best, best_score = ",", (0.0, 1, 0)
     for delimiter in DELIMITERS:
-        records = [row for row in csv.reader(sample, delimiter=delimiter, strict=False) if row]
+        records = _records(sample, delimiter)
         if not records or len(records[0]) < 2:
             continue
         width = len(records[0])
@@ -244,3 +244,17 @@ def sniff_delimiter(lines: Iterable[str]) -> str:
         if score > best_score:
             best, best_score = delimiter, score
     return best
+
+
+def _records(lines: list[str], delimiter: str) -> list[list[str]]:
+    """The non-empty rows of `lines` split by `delimiter`, up to the first that does not
+    parse (a cell longer than the csv module takes): reading the rows reports that one by
+    its line."""
+    records = []
+    try:
+        for row in csv.reader(lines, delimiter=delimiter, strict=False):
+            if row:
+                records.append(row)
+    except csv.Error:
+        pass
+    return records
