@@ -69,6 +69,7 @@ async def test_move_to_negotiation_then_win(crm: Crm, deals: dict[str, int]) -> 
         assert before["Win rate"] == "0%"
 
         await pilot.press("l", "l")  # Prospecting -> Qualification -> Proposal
+        await settle(pilot)
         assert board(app).current.deal_id == deals["server"]  # type: ignore[union-attr]
         await pilot.press("greater_than_sign")
         await settle(pilot)
