@@ -158,6 +158,31 @@ async def test_the_scrollbar_follows_the_number_of_rows(
         assert table.scroll_offset.y <= table.max_scroll_y
 
 
+@AT_BOTH_SIZES
+async def test_back_to_the_first_row_shows_it_under_the_header(
+        demo: Crm, size: tuple[int, int]) -> None:
+    """From the bottom of the list, g (and k from the second row) scroll the first row
+    back into view below the column titles, not under them (where the cursor rested
+    unseen, its customer in the detail pane)."""
+    app = make_app(demo)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(CustomerTable)
+        first = table._row_of(table.ids[0]).name
+        await pilot.press("escape", "G")
+        await settle(pilot)
+        assert table.scroll_offset.y > 0
+        await pilot.press("g")
+        await settle(pilot)
+        assert table.cursor == 0 and table.scroll_offset.y == 0
+        assert table.render_line(1).text.startswith(first)
+        await pilot.press("G", "pageup", "pageup", "pageup", "pageup", "pageup", "j", "k")
+        await settle(pilot)
+        top = table.scroll_offset.y
+        assert table.render_line(table.cursor - top + 1).text.startswith(
+            table._row_of(table.ids[table.cursor]).name[:10])
+
+
 async def test_the_picker_searches_off_the_ui_thread(crm: Crm, people: dict[str, int],
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     app = make_app(crm)

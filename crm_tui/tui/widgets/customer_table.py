@@ -7,7 +7,8 @@ Only the visible lines are rendered: the rows on screen are asked of the `Custom
 service together (one catch-up with the store per screenful), and rendered rows are cached
 until the data changes. Cost is proportional to the screen height, not to the 100,000
 customers behind it. A cursor move redraws the two lines it concerns: a line's cache key
-says whether it holds the cursor.
+says whether it holds the cursor. The cursor, paging and drawn lines are the paged lists'
+(`CursorRows`).
 
 Cells are cut and padded by terminal cells, not characters: a Chinese name or an emoji
 takes two cells a character, and a column cut by characters would push the next ones
@@ -26,11 +27,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
-from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from crm_tui.domain.money import display_money
@@ -46,6 +43,7 @@ from .badges import (
     tier_label,
 )
 from .cells import fit_cells
+from .cursor_rows import CursorRows, cursor_bindings
 from .strips import text_strip
 
 
@@ -125,16 +123,11 @@ def cell_text(row: CustomerRow, key: str) -> tuple[str, str | None]:
     return values[key]
 
 
-class CustomerTable(ScrollView, can_focus=True):
+class CustomerTable(CursorRows):
     """Rows of customer ids; a cursor; sticky header; j/k like arrows."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="table.up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="table.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="table.page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="table.page_down"),
-        Binding("home,g", "jump(0)", "First", show=False, id="table.first"),
-        Binding("end,G", "jump(-1)", "Last", show=False, id="table.last"),
+        *cursor_bindings("table"),
         Binding("enter", "open", "Open the customer", show=False, id="table.open"),
     ]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -151,8 +144,6 @@ class CustomerTable(ScrollView, can_focus=True):
     /* In shades of grey the accent is close to the rows: the cursor is drawn reversed. */
     CustomerTable:nocolor:focus > .customer-table--cursor { text-style: reverse; }
     """
-
-    cursor = reactive(0, repaint=False)  # watch_cursor redraws its two lines
 
     class Highlighted(Message):
         def __init__(self, customer_id: int | None) -> None:
@@ -177,7 +168,6 @@ class CustomerTable(ScrollView, can_focus=True):
         self.sort_key = "name"
         self.descending = False
         self._retry_pending = False
-        self._lines: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self._rows: dict[int, CustomerRow] = {}  # fetched rows, until the data changes
         self._colors: tuple[str, dict[str, str]] | None = None  # (theme, its Rich colors)
         self._after_drawn: list[Callable[[], object]] = []
@@ -193,9 +183,10 @@ class CustomerTable(ScrollView, can_focus=True):
             index = ids.index(current) if current is not None else 0
         except ValueError:
             index = 0
-        self.cursor = min(index, max(0, len(ids) - 1))
+        self.set_reactive(CustomerTable.cursor, min(index, max(0, len(ids) - 1)))
+        self._scroll_to_cursor()
         self.refresh()
-        self.post_message(self.Highlighted(self.current_id))
+        self._highlighted()
 
     def after_drawn(self, callback: Callable[[], object]) -> None:
         """Call `callback` once a frame has drawn rows of the ids shown (at once when there
@@ -226,60 +217,22 @@ class CustomerTable(ScrollView, can_focus=True):
     def current_id(self) -> int | None:
         return self.ids[self.cursor] if 0 <= self.cursor < len(self.ids) else None
 
-    # ----- movement ----------------------------------------------------------------------
-    def watch_cursor(self, old: int, new: int) -> None:
-        # +1: line 0 is the header. A line's cache key holds whether it is the cursor's:
-        # the other lines stay as drawn.
-        self.refresh_line(old + 1)
-        self.refresh_line(new + 1)
-        if self.ids:
-            # Keep the cursor row in view.
-            self.scroll_to_region(Region(0, new + 1, 1, 1), animate=False, immediate=True)
-        if old != new:
-            self.post_message(self.Highlighted(self.current_id))
+    # ----- the cursor (CursorRows) -------------------------------------------------------
+    @property
+    def _top(self) -> int:
+        return 1  # the column titles
 
-    def action_cursor(self, delta: int) -> None:
-        if self.ids:
-            self.cursor = max(0, min(len(self.ids) - 1, self.cursor + delta))
+    def _row_count(self) -> int:
+        return len(self.ids)
 
-    def action_page(self, direction: int) -> None:
-        self.action_cursor(direction * max(1, self.scrollable_content_region.height - 2))
-
-    def action_jump(self, where: int) -> None:
-        if self.ids:
-            self.cursor = 0 if where == 0 else len(self.ids) - 1
-
-    def on_click(self, event: object) -> None:
-        y = getattr(event, "y", 0)
-        index = self.scroll_offset.y + y - 1
-        if 0 <= index < len(self.ids):
-            self.cursor = index
+    def _highlighted(self) -> None:
+        self.post_message(self.Highlighted(self.current_id))
 
     def action_open(self) -> None:
         if self.current_id is not None:
             self.post_message(self.Opened(self.current_id))
 
     # ----- rendering ---------------------------------------------------------------------
-    def notify_style_update(self) -> None:
-        # Focus, theme and CSS changes restyle the rows: drawn lines are stale.
-        super().notify_style_update()
-        self._lines.clear()
-
-    def on_resize(self) -> None:
-        self._fit_height()
-        self._lines.clear()
-
-    def _fit_height(self) -> None:
-        """The virtual height: the rows and the header line. Set without the layout of the
-        whole screen a new virtual size asks Textual for (a frame of twice the work on
-        every search keystroke that changes the count): the scrollbar is updated in place,
-        and only its appearing or going lays the screen out."""
-        size = Size(self.size.width, len(self.ids) + 1)
-        if size != self.virtual_size:
-            self.set_reactive(CustomerTable.virtual_size, size)
-            self._scroll_update(size)
-            self.refresh()
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if y == 0:
@@ -287,7 +240,7 @@ class CustomerTable(ScrollView, can_focus=True):
         index = self.scroll_offset.y + y - 1
         if index >= len(self.ids):
             return Strip.blank(width, self.rich_style)
-        key = (index, width, index == self.cursor, bool(self.marked))
+        key = (index, width, index == self.cursor)  # `mark` forgets the lines it changes
         cached = self._lines.get(key)
         if cached is None:
             strip = self._row_strip(index, width)

@@ -3,9 +3,8 @@ and the tasks agenda.
 
 The list holds what its source holds (a small row per record, a heading now and then) and
 asks the source for the lines on screen only, together (one read of their documents per
-screenful); drawn lines are kept until the data, the width or the cursor's place changes,
-and a cursor move redraws the two lines it concerns. Rows the source says cannot be
-selected (section headings) are stepped over by the cursor.
+screenful). Rows the source says cannot be selected (section headings) are stepped over
+by the cursor (`CursorRows`: the cursor, paging and drawn lines the customers table shares).
 """
 
 from __future__ import annotations
@@ -15,14 +14,11 @@ from typing import ClassVar, Protocol
 
 from rich.style import Style
 from rich.text import Text
-from textual.binding import Binding, BindingType
-from textual.cache import LRUCache
-from textual.geometry import Region, Size
+from textual.binding import BindingType
 from textual.message import Message
-from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from .cursor_rows import CursorRows, cursor_bindings
 from .strips import text_strip
 
 
@@ -53,17 +49,10 @@ class NoRows:
         return {}
 
 
-class PagedList(ScrollView, can_focus=True):
+class PagedList(CursorRows):
     """Rows of a `RowSource` under an optional header line; one cursor; j/k like arrows."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor(-1)", "Up", show=False, id="rows.up"),
-        Binding("down,j", "cursor(1)", "Down", show=False, id="rows.down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="rows.page_up"),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="rows.page_down"),
-        Binding("home,g", "jump(0)", "First", show=False, id="rows.first"),
-        Binding("end,G", "jump(-1)", "Last", show=False, id="rows.last"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = [*cursor_bindings("rows")]
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "paged-list--header", "paged-list--cursor", "paged-list--odd",
     }
@@ -75,8 +64,6 @@ class PagedList(ScrollView, can_focus=True):
     PagedList > .paged-list--odd { background: $surface; }
     PagedList:nocolor:focus > .paged-list--cursor { text-style: reverse; }
     """
-
-    cursor = reactive(0, repaint=False)  # watch_cursor redraws its two lines
 
     class Highlighted(Message):
         """The cursor is on another row (or the rows changed under it)."""
@@ -96,28 +83,35 @@ class PagedList(ScrollView, can_focus=True):
         self.source: RowSource = NoRows()
         self.header = header
         self.zebra = zebra
-        self._lines: LRUCache[tuple[int, int, bool], Strip] = LRUCache(1024)
 
     @property
     def _top(self) -> int:
-        """Lines above the first row (the header's)."""
         return 1 if self.header is not None else 0
+
+    def _row_count(self) -> int:
+        return len(self.source)
+
+    def _selectable(self, index: int) -> bool:
+        return self.source.selectable(index)
+
+    def _highlighted(self) -> None:
+        self.post_message(self.Highlighted(self, self.current))
 
     # ----- data --------------------------------------------------------------------------
     def show(self, source: RowSource, cursor: int = 0) -> None:
         """New rows; the cursor on row `cursor` (or the nearest selectable one)."""
         self.source = source
         self._lines.clear()
-        self.virtual_size = Size(self.size.width, len(source) + self._top)
+        self._fit_height()
         self.set_reactive(PagedList.cursor, self._selectable_near(cursor, 1))
         self._scroll_to_cursor()
         self.refresh()
-        self.post_message(self.Highlighted(self, self.current))
+        self._highlighted()
 
     def set_header(self, header: Text | None) -> None:
         self.header = header
         self._lines.clear()
-        self.virtual_size = Size(self.size.width, len(self.source) + self._top)
+        self._fit_height()
         self.refresh()
 
     @property
@@ -128,68 +122,7 @@ class PagedList(ScrollView, can_focus=True):
             return cursor
         return None
 
-    def _selectable_near(self, index: int, step: int) -> int:
-        """`index` if selectable, else the next selectable one in the direction of `step`,
-        else in the other direction (0 when none is)."""
-        count = len(self.source)
-        index = max(0, min(count - 1, index))
-        for direction in (step, -step):
-            at = index
-            while 0 <= at < count:
-                if self.source.selectable(at):
-                    return at
-                at += direction
-        return 0
-
-    # ----- movement ----------------------------------------------------------------------
-    def watch_cursor(self, old: int, new: int) -> None:
-        self.refresh_line(old + self._top)
-        self.refresh_line(new + self._top)
-        self._scroll_to_cursor()
-        if old != new:
-            self.post_message(self.Highlighted(self, self.current))
-
-    def _scroll_to_cursor(self) -> None:
-        if len(self.source):
-            cursor = self.cursor
-            if cursor > 0 and not self.source.selectable(cursor - 1):
-                cursor -= 1  # the heading above the first row of a section stays in view
-            # The header lines stay on top of the view: the region takes them in above the
-            # rows, so scrolling up stops with the rows below the header, not under it.
-            self.scroll_to_region(Region(0, cursor, 1, self.cursor - cursor + 1 + self._top),
-                                  animate=False, immediate=True)
-
-    def action_cursor(self, delta: int) -> None:
-        if len(self.source):
-            step = 1 if delta > 0 else -1
-            self.cursor = self._selectable_near(self.cursor + delta, step)
-
-    def action_page(self, direction: int) -> None:
-        self.action_cursor(direction * max(1, self.scrollable_content_region.height
-                                           - self._top - 1))
-
-    def action_jump(self, where: int) -> None:
-        if len(self.source):
-            if where == 0:
-                self.cursor = self._selectable_near(0, 1)
-            else:
-                self.cursor = self._selectable_near(len(self.source) - 1, -1)
-
-    def on_click(self, event: object) -> None:
-        index = self.scroll_offset.y + getattr(event, "y", 0) - self._top
-        if 0 <= index < len(self.source) and self.source.selectable(index):
-            self.cursor = index
-
     # ----- rendering ---------------------------------------------------------------------
-    def notify_style_update(self) -> None:
-        # Focus, theme and CSS changes restyle the rows: drawn lines are stale.
-        super().notify_style_update()
-        self._lines.clear()
-
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.source) + self._top)
-        self._lines.clear()
-
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         if y < self._top and self.header is not None:
