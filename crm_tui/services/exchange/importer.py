@@ -42,7 +42,7 @@ from .plans import ImportContext, Plan, RowHandler, check_on_duplicate
 from .read_ahead import WORTH_LINES, RowsReadAhead
 from .record_rows import ACTIVITIES, ActivityRows, ProductRows, PurchaseRows
 from .reports import ImportReport, RowError
-from .stopped import ImportStopped
+from .stopped import ImportBroke, ImportStopped
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
@@ -195,6 +195,11 @@ class Pipeline:
             self.report.count(kind).add(outcome)
 
 
+# What callers already report in their own words; anything else stopping an import is a
+# bug, said with the rows it kept.
+EXPECTED = (ValidationError, NotFoundError, StoreError, OSError)
+
+
 def run_import(crm: Crm, report: ImportReport, path: str | os.PathLike[str], *,
                options: Mapping[str, Any], dry_run: bool,
                body: Callable[[ImportContext], None]) -> ImportReport:
@@ -217,6 +222,8 @@ def run_import(crm: Crm, report: ImportReport, path: str | os.PathLike[str], *,
                 close_batch(crm, report.batch_id, report, "failed")
             if isinstance(exc, TransactionError):  # what was saved before stays
                 raise ImportStopped(exc, report.batch_id, report.rows) from exc
+            if isinstance(exc, Exception) and not isinstance(exc, EXPECTED):
+                raise ImportBroke(exc, report.batch_id, report.rows) from exc  # a bug
             raise
         close_batch(crm, report.batch_id, report, "done")
     return report

@@ -33,7 +33,7 @@ from crm_tui.services.exchange.file_preview import detected_kind, read_header
 from crm_tui.services.exchange.importer import import_file
 from crm_tui.services.exchange.locale_dates import DAY_FIRST, MONTH_FIRST
 from crm_tui.services.exchange.mapping import IGNORE, KINDS, TARGETS, build_mapping
-from crm_tui.services.exchange.stopped import ImportStopped
+from crm_tui.services.exchange.stopped import ImportBroke, ImportStopped
 from crm_tui.tui.failures import WRITE_FAILURES, failure_message
 from crm_tui.tui.keymap import hinted
 from crm_tui.tui.widgets.footer import Footer
@@ -212,7 +212,8 @@ class ImportScreen(CrmScreen):
         return progress
 
     def _reporting(self, run: Callable[[], None], *, importing: bool) -> None:
-        """Run a worker's job; what refuses the file is said, not raised."""
+        """Run a worker's job; what refuses the file is said, not raised. So is an error
+        nothing expected: the app goes on, and the screen says what the import kept."""
         try:
             run()
         except Abandoned:
@@ -224,6 +225,10 @@ class ImportScreen(CrmScreen):
             self.post_message(Refused(failure_message(exc), importing=importing,
                                       kept=stopped.rows if stopped else 0,
                                       batch=stopped.batch_id if stopped else ""))
+        except Exception as exc:  # a dry run, or before the batch, saved no row
+            broke = exc if isinstance(exc, ImportBroke) else ImportBroke(exc, "", 0)
+            self.post_message(Refused(f"an unexpected error ({broke})", importing=importing,
+                                      kept=broke.rows, batch=broke.batch_id))
 
     def _start(self, doing: str, words: str) -> None:
         self.busy = doing
