@@ -250,8 +250,7 @@ class CsvSource:
             if not any(map(str.strip, cells)):
                 continue  # blank lines and rows of empty cells (spreadsheets leave them)
             if len(cells) != width:
-                yield SourceRow(line, {}, RowError(
-                    line, "row", f"has {len(cells)} cells; the header has {width}"))
+                yield SourceRow(line, {}, RowError(line, "row", _wrong_width(cells, width)))
                 continue
             cells = unquoted(cells)
             try:
@@ -263,6 +262,15 @@ class CsvSource:
                 yield SourceRow(line, {}, RowError(line, exc.field, str(exc)))
                 continue
             yield SourceRow(line, mapping.row(cells))
+
+
+def _wrong_width(cells: list[str], width: int) -> str:
+    """Why a row has too few or too many cells. A last cell running over a line break is
+    a quote never closed: the reader took the lines after it into that cell."""
+    if "\n" in cells[-1] or "\r" in cells[-1]:
+        return ('a quote (") opened here is never closed, so the lines after it were read '
+                f"as part of this row ({len(cells)} cells; the header has {width})")
+    return f"has {len(cells)} cells; the header has {width}"
 
 
 def _not_csv(error: csv.Error) -> str:
