@@ -226,6 +226,20 @@ async def test_an_edit_sends_only_what_changed(crm: Crm, people: People, form_cl
     assert {k: saved[k] for k in expect} == expect
 
 
+@pytest.mark.parametrize(("keys", "said"), [(("7",), "1 field needs attention"),
+                                             (("7", "tab", *"99"), "2 fields need attention")],
+                         ids=["one", "two"])
+async def test_the_refusal_counts_the_fields(crm: Crm, people: People, keys: tuple[str, ...],
+                                             said: str) -> None:
+    feedback = next(case for case in CASES if case.name == "feedback")
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_case(pilot, feedback)
+        await pilot.press(*keys, "ctrl+s")
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == said
+
+
 def opening(case: Case, *keys: str) -> Callable[[Any], Awaitable[None]]:
     """Open the case's form, then press `keys`, with nothing left to chance."""
     async def run_before(pilot: Any) -> None:

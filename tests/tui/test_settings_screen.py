@@ -36,6 +36,8 @@ async def test_a_settings_change_applies_live(crm: Crm, people: dict[str, int]) 
         await settle(pilot)
         error = app.screen.query_one("#error-set-lifecycle-vip_orders")
         assert "lifecycle.vip_orders" in str(error.render())  # inline, naming the field
+        status = str(app.screen.query_one("#settings-status").render())
+        assert status == "1 problem: fix it to save"
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert crm.ctx.settings.lifecycle.vip_orders == 3  # refused

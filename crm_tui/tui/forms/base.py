@@ -33,6 +33,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
 
 from crm_tui.domain.errors import NotFoundError, ValidationError
+from crm_tui.domain.wording import agreeing, counted
 from crm_tui.services.edits import Clash, EditConflict
 from crm_tui.tui.failures import WRITE_FAILURES, failure_message
 from crm_tui.tui.keymap import hint, hinted
@@ -333,7 +334,9 @@ class RecordForm(ModalScreen[bool]):
             first = first or target
         if first is not None:
             self.focus_field(first)
-        summary = "; ".join(unplaced) or f"{len(errors)} field(s) need attention"
+        fields = len(errors)
+        summary = "; ".join(unplaced) or (f"{counted(fields, 'field')} "
+                                          f"{agreeing(fields, 'needs', 'need')} attention")
         self.notify(summary, title="Not saved", severity="error")
 
     def action_cancel(self) -> None:

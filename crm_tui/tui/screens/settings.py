@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.settings import RFM_MODES, RfmBreaks
+from crm_tui.domain.wording import agreeing, counted
 from crm_tui.services.settings_service import (
     SECTIONS,
     SETTINGS,
@@ -169,8 +170,9 @@ class SettingsScreen(CrmScreen):
                 error.set_class(bool(text), "shown")
         idle = (RANKING if self._ranking else
                 hinted(self, "{settings.save} saves · tab moves · changes apply everywhere"))
-        status = "; ".join(loose) or (f"{len(errors)} problem(s): fix them to save" if errors
-                                      else idle)
+        status = "; ".join(loose) or (f"{counted(len(errors), 'problem')}: fix "
+                                      f"{agreeing(len(errors), 'it', 'them')} to save"
+                                      if errors else idle)
         self.query_one("#settings-status", Static).update(status)
         self.query_one("#settings-status").set_class(bool(errors), "error")
 
