@@ -3,6 +3,7 @@ its stdin, stdout and stderr, so every `isatty()` is true) and piped (each strea
 
     ran = crm_in_terminal(db, "import", "customers", "people.csv")
     ran.returncode, ran.output   # what the terminal showed: stdout and stderr interleaved
+    code, said = crm_either_way(db, "export", "customers", terminal=True)  # or piped
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .conftest import ROOT
+from .conftest import ROOT, crm_cmd
 
 COLUMNS, ROWS = 100, 30
 
@@ -70,3 +71,14 @@ def crm_in_terminal(db: Path, *args: str, timeout: float = 120,
             process.kill()
             process.wait()
     return TerminalRun(returncode, b"".join(chunks).decode("utf-8", errors="replace"))
+
+
+def crm_either_way(db: Path, *args: str, terminal: bool,
+                   preexec_fn: Callable[[], None] | None = None) -> tuple[int, str]:
+    """`crm --db DB ARGS...` in a terminal or piped: its exit status and what it said (all
+    the terminal showed; piped, its stdout then its stderr)."""
+    if terminal:
+        ran = crm_in_terminal(db, *args, preexec_fn=preexec_fn)
+        return ran.returncode, ran.output
+    done = crm_cmd(db, *args, preexec_fn=preexec_fn)
+    return done.returncode, done.stdout + done.stderr

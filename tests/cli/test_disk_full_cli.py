@@ -15,7 +15,7 @@ import pytest
 from crm_tui.services.crm import Crm
 
 from .conftest import ROOT, copy_of, crm_cmd
-from .terminal import crm_in_terminal
+from .terminal import crm_either_way, crm_in_terminal
 
 LIMIT = 64 * 1024  # bytes: a table snapshot of the demo is larger, a commit much smaller
 
@@ -101,12 +101,7 @@ def test_an_import_the_disk_stops_says_what_it_kept(small_db: Path, tmp_path: Pa
         resource.setrlimit(resource.RLIMIT_FSIZE, (room, resource.RLIM_INFINITY))
 
     args = ("import", "customers", str(_people(tmp_path / "many.csv", 4500)))
-    if terminal:
-        ran = crm_in_terminal(small_db, *args, preexec_fn=little_room)
-        code, said = ran.returncode, ran.output
-    else:
-        done = crm_cmd(small_db, *args, preexec_fn=little_room)
-        code, said = done.returncode, done.stderr
+    code, said = crm_either_way(small_db, *args, terminal=terminal, preexec_fn=little_room)
     assert code == 1 and "Traceback" not in said
     batch = crm_cmd(small_db, "import", "list").stdout.split()[0]
     assert ("journal.log: could not save (File too large); nothing was written; the import "
@@ -120,12 +115,7 @@ def test_an_import_the_disk_stops_says_what_it_kept(small_db: Path, tmp_path: Pa
 @pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
 def test_export_into_a_full_device(small_db: Path, terminal: bool) -> None:
     args = ("export", "customers", "-o", "/dev/full")
-    if terminal:
-        ran = crm_in_terminal(small_db, *args)
-        code, said = ran.returncode, ran.output
-    else:
-        done = crm_cmd(small_db, *args)
-        code, said = done.returncode, done.stderr
+    code, said = crm_either_way(small_db, *args, terminal=terminal)
     assert code == 1 and "Traceback" not in said
     assert "crm: error: /dev/full: No space left on device" in said
 

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import crm_cmd
-from .terminal import crm_in_terminal
+from .terminal import crm_either_way
 
 
 @pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])
@@ -16,12 +15,7 @@ def test_since_after_until_is_refused(small_db: Path, tmp_path: Path, terminal: 
     out = tmp_path / "purchases.csv"
     args = ("export", "purchases", "--since", "2026-12-01", "--until", "2026-01-01",
             "-o", str(out))
-    if terminal:
-        ran = crm_in_terminal(small_db, *args)
-        code, said = ran.returncode, ran.output
-    else:
-        done = crm_cmd(small_db, *args)
-        code, said = done.returncode, done.stderr
+    code, said = crm_either_way(small_db, *args, terminal=terminal)
     assert code == 2 and "Traceback" not in said
     assert ("Invalid value for '--since': 2026-12-01 is after --until 2026-01-01: no date "
             "is in between") in said

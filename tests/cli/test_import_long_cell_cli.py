@@ -10,17 +10,13 @@ from pathlib import Path
 import pytest
 
 from .conftest import crm_cmd
-from .terminal import crm_in_terminal
+from .terminal import crm_either_way
 
 
 def imported(db: Path, people: Path, terminal: bool) -> tuple[int, str]:
     """`crm import customers PEOPLE`, in a terminal or piped: its exit status and words."""
     args = ("import", "customers", str(people))
-    if terminal:
-        ran = crm_in_terminal(db, *args)
-        return ran.returncode, ran.output
-    done = crm_cmd(db, *args)
-    return done.returncode, done.stdout + done.stderr
+    return crm_either_way(db, *args, terminal=terminal)
 
 
 @pytest.mark.parametrize("terminal", [False, True], ids=["piped", "terminal"])

@@ -9,7 +9,7 @@ import pytest
 import xlsxwriter
 
 from .conftest import crm_cmd
-from .terminal import crm_in_terminal
+from .terminal import crm_either_way
 
 ADVICE = ("is a spreadsheet workbook, not CSV text: save it as CSV (in Excel: File > Save As "
           "> CSV UTF-8) and import that")
@@ -25,12 +25,7 @@ def test_an_excel_workbook_is_refused_with_the_way_to_import_it(
     sheet.write_row(1, 0, ["Zoé", "Martin", "zoe@example.com"])
     book.close()
     args = ("import", "customers", str(workbook))
-    if terminal:
-        ran = crm_in_terminal(small_db, *args)
-        code, said = ran.returncode, ran.output
-    else:
-        done = crm_cmd(small_db, *args)
-        code, said = done.returncode, done.stderr
+    code, said = crm_either_way(small_db, *args, terminal=terminal)
     assert code == 1 and "Traceback" not in said
     assert f"{workbook}: {ADVICE}" in said
     listed = crm_cmd(small_db, "export", "customers", "--format", "jsonl").stdout
