@@ -127,7 +127,11 @@ def test_stored_json_conditions() -> None:
         ("total_spent >= abc", "conditions[2].value", "not an amount"),
         ("total_spent >= 1.234", "conditions[2].value", "more than 2 decimals"),
         ("total_spent >=", "conditions[2].value", "is required"),
-        ("order_count > many", "conditions[2].value", "must be a number"),
+        ("order_count > many", "conditions[2].value", "must be a number; got 'many'"),
+        ("order_count > 99999999999999999", "conditions[2].value",
+         "is too large: '99999999999999999'; a rule compares numbers within a thousand "
+         "trillion of zero"),
+        ("order_count > -2000000000000000", "conditions[2].value", "is too small"),
         ("last_order within soon", "conditions[2].value", "not a number of days"),
         ("last_order within 99999 days", "conditions[2].value", "not a number of days"),
         ("last_order before someday", "conditions[2].value", "YYYY-MM-DD"),

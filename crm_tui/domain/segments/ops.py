@@ -58,6 +58,7 @@ TYPE_OPS: dict[FieldType, tuple[str, ...]] = {
 }
 MAX_LIST_VALUES = 100
 MAX_WITHIN_DAYS = 36_500
+MAX_NUMBER = 10**15  # either side of zero: well within what a float holds exactly
 _WITHIN_RE = re.compile(r"^(\d{1,5})\s*(?:d|days?)?$", re.ASCII | re.IGNORECASE)
 # Relative dates are checked against both ends of any plausible as_of, so that a rule that
 # parses can always be evaluated.
@@ -120,7 +121,11 @@ def check_item(field: RuleField, raw: Any, where: str, *, from_json: bool) -> An
             return raw
         return money.parse_money(raw, where, allow_negative=True)
     if kind is FieldType.NUMBER:
-        number = common.parse_number(raw, where, minimum=-(10**15), maximum=10**15)
+        number = common.parse_number(raw, where)
+        if abs(number) > MAX_NUMBER:
+            size = "large" if number > 0 else "small"
+            raise ValidationError(where, f"is too {size}: {raw!r}; a rule compares numbers "
+                                         "within a thousand trillion of zero")
         return int(number) if number == number.to_integral_value() else float(number)
     if kind is FieldType.DATE:
         return _date_value(raw, where)
