@@ -20,7 +20,7 @@ from crm_tui.services.exchange.locale_dates import DATE_FORMAT_HELP
 from crm_tui.services.exchange.mapping import KINDS, parse_map_options
 from crm_tui.services.exchange.reports import ImportReport
 from crm_tui.services.exchange.revert import revert
-from crm_tui.services.exchange.stopped import ImportStopped
+from crm_tui.services.exchange.stopped import ImportBroke, ImportStopped
 from crm_tui.store import StoreError
 
 from .common import open_crm
@@ -53,11 +53,18 @@ def run_import(ctx: click.Context, label: str, call: Callable[..., ImportReport]
     except ImportStopped as stopped:
         if not stopped.rows:
             raise  # its words: nothing was written
+        raise StoreError(f"{stopped}; {_kept(stopped.rows, stopped.batch_id)}") from stopped
+    except ImportBroke as broke:  # a bug: said in one line, with what the import kept
         raise StoreError(
-            f"{stopped}; the import stopped after {counted(stopped.rows, 'row')}, kept as "
-            f"batch {stopped.batch_id} ('crm import revert {stopped.batch_id}' undoes them)"
-        ) from stopped
+            f"an unexpected error ({broke}); {_kept(broke.rows, broke.batch_id)}") from broke
     finish(report)
+
+
+def _kept(rows: int, batch_id: str) -> str:
+    if not rows:
+        return "nothing was imported"
+    return (f"the import stopped after {counted(rows, 'row')}, kept as batch {batch_id} "
+            f"('crm import revert {batch_id}' undoes them)")
 
 
 @click.group("import")
