@@ -69,7 +69,7 @@ def _kept(rows: int, batch_id: str) -> str:
 
 @click.group("import")
 def import_group() -> None:
-    """Bring records in from CSV or JSON; undo an import by its batch id.
+    """Bring records in from CSV, Excel workbooks or JSON; undo an import by its batch id.
 
     \b
     Columns are matched by name, ignoring case and spaces, with common aliases
@@ -80,7 +80,7 @@ def import_group() -> None:
 
 
 def _kind_command(kind: str) -> click.Command:
-    @click.command(kind, help=f"""Import {kind} from a CSV file.
+    @click.command(kind, help=f"""Import {kind} from a CSV file or an Excel workbook (.xlsx).
 
     \b
     The file's encoding (UTF-8 with or without BOM, UTF-16, Windows code pages such as

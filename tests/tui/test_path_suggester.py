@@ -17,6 +17,8 @@ def folder(tmp_path: Path) -> Path:
     (tmp_path / "clients.csv").write_text("Email\n")
     (tmp_path / "clients.pdf").write_text("")
     (tmp_path / "Orders.tsv").write_text("Email\n")
+    (tmp_path / "People.xlsx").write_bytes(b"")
+    (tmp_path / "Prices.ods").write_bytes(b"")
     return tmp_path
 
 
@@ -28,6 +30,8 @@ def test_only_files_an_import_reads_complete(folder: Path) -> None:
     assert completion(f"{folder}/cl") == f"{folder}/clients.csv"
     assert completion(f"{folder}/Or") == f"{folder}/Orders.tsv"
     assert completion(f"{folder}/clients.p") is None
+    assert completion(f"{folder}/Pe") == f"{folder}/People.xlsx"  # an Excel workbook
+    assert completion(f"{folder}/Pr") is None  # a workbook format not read
 
 
 def test_hidden_entries_need_their_dot(folder: Path) -> None:

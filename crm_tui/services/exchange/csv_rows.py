@@ -1,5 +1,6 @@
 """Reading an import CSV: its encoding and delimiter found (file_format.py), its dates and
-amounts read from the file's local forms (column_reading.py), streamed row by row.
+amounts read from the file's local forms (column_reading.py), streamed row by row. An
+Excel workbook's first sheet is read the same way, its cells as text (workbook_rows.py).
 
 Each row comes with the physical line it starts on (the header is line 1; a quoted cell
 spanning several lines moves later rows down accordingly), so errors point at the line a
@@ -27,7 +28,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, Protocol
 
 from crm_tui.domain.errors import ValidationError
 
@@ -42,6 +43,7 @@ from .column_reading import (
 from .file_format import (
     DELIMITER_NAMES,
     SNIFF_LINES,
+    UTF_8,
     Encoding,
     file_error,
     named_encoding,
@@ -51,6 +53,7 @@ from .file_format import (
 from .locale_dates import check_date_format
 from .mapping import ColumnMapping
 from .reports import RowError
+from .workbook_rows import WorkbookRows, is_workbook
 
 __all__ = ["NOT_READ", "CsvLayout", "CsvSource", "ReadOptions", "SourceRow", "file_error"]
 
@@ -104,13 +107,26 @@ class CsvLayout:
     delimiter: str
     lines: int
     columns: tuple[ColumnReading, ...] = field(default=())
+    sheet: str | None = None  # a workbook's: the worksheet read (encoding and delimiter unused)
 
     def describe(self) -> list[str]:
-        """What was found, in words for the user: the encoding, the delimiter, then how
-        each date and number column is read."""
-        delimiter = DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
-        return [f"read as {self.encoding.label}, {delimiter}-separated",
-                *(column.describe() for column in self.columns)]
+        """What was found, in words for the user: the encoding and the delimiter (a
+        workbook's sheet), then how each date and number column is read."""
+        if self.sheet is not None:
+            how = f"read from the workbook's first sheet, {self.sheet!r}"
+        else:
+            delimiter = DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
+            how = f"read as {self.encoding.label}, {delimiter}-separated"
+        return [how, *(column.describe() for column in self.columns)]
+
+
+class _RowReader(Protocol):
+    """A csv.reader, or a workbook's WorkbookRows."""
+
+    @property
+    def line_num(self) -> int: ...
+
+    def __next__(self) -> list[str]: ...
 
 
 def unquote(cell: str) -> str:
@@ -137,6 +153,26 @@ class CsvSource:
                  *, layout: CsvLayout | None = None) -> None:
         self.path = Path(path)
         self.options = options or ReadOptions()
+        self._handle: IO[str] | WorkbookRows
+        self._reader: _RowReader
+        if is_workbook(self.path):
+            book = WorkbookRows(self.path)
+            self._handle = self._reader = book
+            self.lines = book.lines
+            self.layout = layout or CsvLayout(os.fspath(self.path), UTF_8, ",", self.lines,
+                                              sheet=book.sheet)
+        else:
+            self._open_text(layout)
+        self._last_line = 0
+        self._ahead: deque[tuple[int, list[str] | csv.Error]] = deque()
+        self._readers: list[tuple[int, dict[str, str], Callable[[str], str]]] | None = None
+        if layout is not None:
+            self._readers = [(c.index, *c.reader()) for c in layout.columns]
+        self.header: list[str] = []
+        self.header_line = 0
+        self._read_header()
+
+    def _open_text(self, layout: CsvLayout | None) -> None:
         if layout is None:
             encoding, lines = scan(self.path, self.options.encoding)
         else:
@@ -148,14 +184,6 @@ class CsvSource:
                      else self.options.delimiter or sniff_delimiter(head))
         self._reader = csv.reader(chain(head, self._handle), delimiter=delimiter, strict=False)
         self.layout = layout or CsvLayout(os.fspath(self.path), encoding, delimiter, lines)
-        self._last_line = 0
-        self._ahead: deque[tuple[int, list[str] | csv.Error]] = deque()
-        self._readers: list[tuple[int, dict[str, str], Callable[[str], str]]] | None = None
-        if layout is not None:
-            self._readers = [(c.index, *c.reader()) for c in layout.columns]
-        self.header: list[str] = []
-        self.header_line = 0
-        self._read_header()
 
     @classmethod
     def reopen(cls, layout: CsvLayout) -> CsvSource:

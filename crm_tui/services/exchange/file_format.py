@@ -123,14 +123,15 @@ def scan(path: str | os.PathLike[str], codec: str | None = None) -> tuple[Encodi
         return latin, _count_lines(path, latin)
 
 
-# A spreadsheet program's own formats, which it also saves as CSV.
-_WORKBOOKS = (".xlsx", ".xlsm", ".xls", ".ods", ".numbers")
+# Spreadsheet programs' own formats that are not read (an .xlsx or .xlsm workbook is: see
+# workbook_rows.py), which they also save as CSV or .xlsx.
+_WORKBOOKS = (".xls", ".ods", ".numbers")
 
 
 def _binary(path: str | os.PathLike[str]) -> ValidationError:
     if os.fspath(path).lower().endswith(_WORKBOOKS):
-        return file_error(path, "is a spreadsheet workbook, not CSV text: save it as CSV "
-                                "(in Excel: File > Save As > CSV UTF-8) and import that")
+        return file_error(path, "is a spreadsheet workbook in a format not read here: save "
+                                "it as CSV or as an Excel workbook (.xlsx) and import that")
     return file_error(path, "is a binary file, not CSV text")
 
 

@@ -16,8 +16,9 @@ from .mapping import KINDS, build_mapping, normalize
 
 
 def read_header(path: str | os.PathLike[str], reading: ReadOptions | None = None) -> list[str]:
-    """The file's column names (its encoding and delimiter found as an import finds
-    them); ValidationError naming the file when it cannot be read as CSV."""
+    """The file's column names (its encoding and delimiter, or a workbook's first sheet,
+    found as an import finds them); ValidationError naming the file when it cannot be
+    read."""
     with CsvSource(path, reading) as source:
         return list(source.header)
 

@@ -1,16 +1,16 @@
 """Import a file from the app: what `crm import KIND FILE` does, seen before it is done.
 
-Type the file's path (→ completes folders and CSV files) and press enter: the screen runs
-the import as a dry run (`import_file(..., dry_run=True)`, the CLI's own), then shows the
-tool's export the file was recognised as, how it was read (encoding, delimiter, the order
-of each date column), the field each column fills and what the rows would do (new,
-updated, unchanged, skipped, with errors and the first errors' lines). The kind of
-records comes from the file unless chosen under Holds, the order of its dates unless
-chosen under Dates; enter on a column chooses the field it fills, or ignore (as `--map`),
-and the dry run runs again. A file refused as mapped (dates whose order cannot be told, no
-column it knows) still shows its columns, to be fixed so. ctrl+r imports exactly what was
-checked, with progress, and says the batch id that ctrl+l's list of past imports can
-revert; ctrl+o goes back to the path for another file.
+Type the file's path (→ completes folders, CSV files and Excel workbooks) and press enter:
+the screen runs the import as a dry run (`import_file(..., dry_run=True)`, the CLI's own),
+then shows the tool's export the file was recognised as, how it was read (encoding,
+delimiter, the order of each date column; a workbook's sheet), the field each column fills
+and what the rows would do (new, updated, unchanged, skipped, with errors and the first
+errors' lines). The kind of records comes from the file unless chosen under Holds, the
+order of its dates unless chosen under Dates; enter on a column chooses the field it
+fills, or ignore (as `--map`), and the dry run runs again. A file refused as mapped (dates
+whose order cannot be told, no column it knows) still shows its columns, to be fixed so.
+ctrl+r imports exactly what was checked, with progress, and says the batch id that
+ctrl+l's list of past imports can revert; ctrl+o goes back to the path for another file.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ class ImportScreen(CrmScreen):
     def _path_given(self, event: Input.Submitted) -> None:
         path = event.value.strip()
         if not path:
-            self.notify("Type the path of a CSV file", severity="warning")
+            self.notify("Type the path of a CSV file or Excel workbook", severity="warning")
             return
         self.check(Plan(path))  # another file: its kind and dates found anew
 

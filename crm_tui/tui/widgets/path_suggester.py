@@ -8,7 +8,8 @@ from pathlib import Path
 
 from textual.suggester import Suggester
 
-IMPORTABLE = (".csv", ".tsv", ".txt")  # what `crm import KIND FILE` reads: delimited text
+# What `crm import KIND FILE` reads: delimited text and Excel workbooks.
+IMPORTABLE = (".csv", ".tsv", ".txt", ".xlsx", ".xlsm")
 
 
 def completion(value: str) -> str | None:
