@@ -13,8 +13,9 @@ process missed) has the next use scan again.
 
 from __future__ import annotations
 
+import sys
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 from typing import Any, Generic, TypeVar
 
@@ -115,6 +116,16 @@ class KeptRows(Generic[Row]):
                 self._apply_rows(met[0])
                 self._apply_customers(met[1])
                 self._ready = True
+
+
+def interned_row(make: Callable[[list[Any]], Row], record_id: int, doc: Doc,
+                 fields: Iterable[str]) -> Row:
+    """A row (`make`, as a NamedTuple's `_make`) of the record's id then these fields of
+    its document; strings many rows repeat (a stage, a status, a day, a person) are held
+    once per process."""
+    intern = sys.intern
+    return make([record_id, *[intern(v) if type(v) is str else v
+                              for v in map(doc.get, fields)]])
 
 
 def known_live(records: CustomerRecords | None) -> Callable[[set[int]], set[int] | None]:

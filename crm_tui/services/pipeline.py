@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -42,7 +41,7 @@ from . import customer_records, tables
 from .base import CustomerRecords
 from .changes import Changes
 from .context import ServiceContext
-from .kept_rows import KeptRows, known_live
+from .kept_rows import KeptRows, interned_row, known_live
 from .records import Record, with_id
 
 TABLE = tables.OPPORTUNITIES
@@ -72,10 +71,7 @@ class DealRow(NamedTuple):
 
     @classmethod
     def of(cls, deal_id: int, doc: Mapping[str, Any]) -> DealRow:
-        # Strings many deals repeat (stage, owner, day) held once per process.
-        intern = sys.intern
-        return cls._make([deal_id, *[intern(v) if type(v) is str else v
-                                     for v in map(doc.get, DOC_FIELDS)]])
+        return interned_row(cls._make, deal_id, doc, DOC_FIELDS)
 
     def get(self, name: str, default: Any = None) -> Any:
         return getattr(self, name, default)

@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from typing import Any
+from functools import cached_property
+from operator import attrgetter
+from typing import Any, NamedTuple
 
 from crm_tui.domain.entities.task import OPEN_TASK_STATUSES, validate_task
 
-from . import tables
+from . import customer_records, tables
 from .agenda import ASSIGNEE, UPCOMING_DAYS, Agenda, agenda_of, open_day, whose_key
 from .base import CustomerRecords
+from .changes import Changes
+from .context import ServiceContext
+from .kept_rows import KeptRows, interned_row, known_live
 from .records import Record, with_id
 
 TABLE = tables.TASKS
@@ -38,11 +43,36 @@ def _in_order(tasks: list[Record]) -> list[Record]:
     return opened + closed
 
 
+class TaskRow(NamedTuple):
+    """One task as a long list names it (the palette's search): no document is held."""
+
+    id: int
+    customer_id: int | None
+    title: str
+    status: str
+    due_date: str | None
+    assigned_to: str | None
+
+    @classmethod
+    def of(cls, task_id: int, doc: Mapping[str, Any]) -> TaskRow:
+        return interned_row(cls._make, task_id, doc, _DOC_FIELDS)
+
+
+_DOC_FIELDS = TaskRow._fields[1:]  # those read from the document (its id is apart)
+
+
 class TaskService(CustomerRecords):
     table_name = TABLE
     entity = "task"
     dated = (("due", _open_due),)
     keyed = ((ASSIGNEE, whose_key(_open_due, "assigned_to")),)
+
+    def __init__(self, ctx: ServiceContext, changes: Changes,
+                 records: customer_records.CustomerRecords | None = None) -> None:
+        """`records`: the session's customer records, asked which customers are live
+        once they are here, instead of reading the customers (`known_live`)."""
+        super().__init__(ctx, changes)
+        self._session_records = records
 
     # ----- reading -----------------------------------------------------------------------
     def for_customer(self, customer_id: int) -> list[Record]:
@@ -55,6 +85,16 @@ class TaskService(CustomerRecords):
                 if (not open_only or d.get("status") in OPEN_TASK_STATUSES)
                 and (assigned_to is None or d.get("assigned_to") == assigned_to)]
         return _in_order(docs)
+
+    def rows(self) -> list[TaskRow]:
+        """Every task of a live customer (or of none) as a row, in no set order: read once
+        per session (in the worker that first asks), then kept from the commits."""
+        return self._rows.shown()
+
+    @cached_property
+    def _rows(self) -> KeptRows[TaskRow]:
+        return KeptRows(self.ctx.db, TABLE, TaskRow.of, attrgetter("customer_id"),
+                        live=known_live(self._session_records))
 
     def agenda(self, as_of: dt.date | None = None, *, assigned_to: str | None = None,
                days: int | None = UPCOMING_DAYS) -> Agenda:

@@ -26,18 +26,18 @@ async def test_customers_first_then_the_slow_records(crm: Crm, people: dict[str,
     crm.tasks.create({"customer_id": people["ann"], "title": "Call Lee back",
                       "due_date": "2026-06-20"})
     read = threading.Event()
-    slow_deals, slow_tasks = DealCommands.entries, TaskCommands.entries
+    slow_deals, slow_tasks = DealCommands.folded, TaskCommands.folded
 
-    def deals(self: DealCommands, crm: Crm) -> list[Entry]:
+    def deals(self: DealCommands, crm: Crm) -> list[tuple[str, Entry]]:
         read.wait(30)  # the deals of a big database take seconds to read
         return slow_deals(self, crm)
 
-    def tasks(self: TaskCommands, crm: Crm) -> list[Entry]:
+    def tasks(self: TaskCommands, crm: Crm) -> list[tuple[str, Entry]]:
         read.wait(30)
         return slow_tasks(self, crm)
 
-    monkeypatch.setattr(DealCommands, "entries", deals)
-    monkeypatch.setattr(TaskCommands, "entries", tasks)
+    monkeypatch.setattr(DealCommands, "folded", deals)
+    monkeypatch.setattr(TaskCommands, "folded", tasks)
     app = make_app(crm)
     try:
         async with app.run_test(size=size) as pilot:

@@ -10,22 +10,24 @@ from crm_tui.domain.money import display_money
 from crm_tui.domain.rules.pipeline import OPEN, close_text
 from crm_tui.tui.screens.pipeline import PipelineScreen
 
-from .records import Entry, RecordCommands
+from .records import Entry, KeptRecordCommands
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
     from crm_tui.services.pipeline import DealRow
+    from crm_tui.tui.app import CrmApp
 
 
-class DealCommands(RecordCommands):
-    def entries(self, crm: Crm) -> list[Entry]:
-        deals = crm.pipeline.deals(open_only=False)
-        names = crm.customers.display_names(d.customer_id for d in deals)
-        return [Entry(f"deal: {d.name} — {names[d.customer_id]}",
-                      f"{d.stage} · {display_money(d.value)} · {close_text(d)}",
-                      partial(self._open, d))
-                for d in deals]
+class DealCommands(KeptRecordCommands["DealRow"]):
+    def rows(self, crm: Crm) -> list[DealRow]:
+        return crm.pipeline.deals(open_only=False)
 
-    def _open(self, deal: DealRow) -> None:
-        self.app.push_screen(PipelineScreen(deal.customer_id, deal_id=deal.id,
-                                            closed=deal.status != OPEN))
+    def entry(self, deal: DealRow, customer: str) -> Entry:
+        return Entry(f"deal: {deal.name} — {customer}",
+                     f"{deal.stage} · {display_money(deal.value)} · {close_text(deal)}",
+                     partial(_open, self.crm_app, deal))
+
+
+def _open(app: CrmApp, deal: DealRow) -> None:
+    app.push_screen(PipelineScreen(deal.customer_id, deal_id=deal.id,
+                                   closed=deal.status != OPEN))
