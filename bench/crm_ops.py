@@ -16,6 +16,7 @@ from pathlib import Path
 from crm_tui.cli.entry import tune_collector
 from crm_tui.services.exchange.exports import Query, export_rows
 from crm_tui.services.exchange.importer import import_file
+from crm_tui.services.exchange.stopped import StopImport
 from crm_tui.services.exchange.writers import write_rows
 
 from .common import AS_OF, median_ms, open_crm
@@ -41,7 +42,7 @@ def time_save(path: Path, customers: int, reps: int) -> dict[str, float]:
     return {"first_ms": first, "median_ms": median}
 
 
-class _OverBudget(Exception):
+class _OverBudget(StopImport):
     def __init__(self, done: int) -> None:
         super().__init__(done)
         self.done = done

@@ -38,6 +38,7 @@ from crm_tui.cli.entry import tune_collector
 from crm_tui.services.crm import Crm
 from crm_tui.services.customer_list import ListQuery
 from crm_tui.services.exchange.importer import import_file
+from crm_tui.services.exchange.stopped import StopImport
 
 from .common import AS_OF, cpu_s, memory_mb, open_crm
 from .screen_data import SCREENFUL
@@ -47,7 +48,7 @@ WORDS = ["ann", "mar", "son", "lee", "ra", "el", "chen", "tin", "ber", "ka", "sm
          "ali", "ez", "dav", "example", "on", "ne"]
 
 
-class Stop(Exception):
+class Stop(StopImport):
     """The deadline passed, or the parent said stop."""
 
 

@@ -42,7 +42,7 @@ from .plans import ImportContext, Plan, RowHandler, check_on_duplicate
 from .read_ahead import WORTH_LINES, RowsReadAhead
 from .record_rows import ACTIVITIES, ActivityRows, ProductRows, PurchaseRows
 from .reports import ImportReport, RowError
-from .stopped import ImportBroke, ImportStopped
+from .stopped import ImportBroke, ImportStopped, StopImport
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
@@ -195,9 +195,9 @@ class Pipeline:
             self.report.count(kind).add(outcome)
 
 
-# What callers already report in their own words; anything else stopping an import is a
-# bug, said with the rows it kept.
-EXPECTED = (ValidationError, NotFoundError, StoreError, OSError)
+# What callers already report in their own words (or asked for: StopImport); anything else
+# stopping an import is a bug, said with the rows it kept.
+EXPECTED = (ValidationError, NotFoundError, StoreError, OSError, StopImport)
 
 
 def run_import(crm: Crm, report: ImportReport, path: str | os.PathLike[str], *,

@@ -23,3 +23,9 @@ class ImportBroke(Exception):
     def __init__(self, cause: Exception, batch_id: str, rows: int) -> None:
         super().__init__(f"{type(cause).__name__}: {cause}")
         self.batch_id, self.rows = batch_id, rows
+
+
+class StopImport(Exception):
+    """Raised by a caller's progress callback to stop an import between chunks (a time
+    budget, a user's cancel): passed on as raised, not reported as an unexpected error; the
+    rows saved before stay in the import's batch."""
