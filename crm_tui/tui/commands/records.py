@@ -1,7 +1,7 @@
 """What the deal, task and product palette providers share: each palette open reads its
-records once (in a thread, from the palette's start; no store observer, nothing kept after
-it closes), and every keystroke matches them with accents and case folded, so "chloe"
-finds a deal of "Chloé Garnier" as the customer search does.
+records once (in a thread, from the palette's start), and every keystroke matches them with
+accents and case folded, so "chloe" finds a deal of "Chloé Garnier" as the customer search
+does.
 
 The read takes seconds at 100,000 customers (tens of thousands of deals and tasks). The
 palette asks a provider nothing before its startup is over and shows what the others
