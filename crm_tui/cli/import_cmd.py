@@ -21,9 +21,9 @@ from crm_tui.services.exchange.mapping import KINDS, parse_map_options
 from crm_tui.services.exchange.reports import ImportReport
 from crm_tui.services.exchange.revert import revert
 from crm_tui.services.exchange.stopped import ImportBroke, ImportStopped
-from crm_tui.store import StoreError
+from crm_tui.store import NotADatabaseError, StoreError
 
-from .common import open_crm
+from .common import db_path, open_crm
 from .progress import progress
 
 DUPLICATES = click.Choice(["update", "skip", "error"])
@@ -47,9 +47,15 @@ def finish(report: ImportReport) -> None:
 
 def run_import(ctx: click.Context, label: str, call: Callable[..., ImportReport],
                **options: Any) -> None:
-    try:
-        with open_crm(ctx, create=True) as crm, progress(label) as advance:
+    dry_run = bool(options.get("dry_run"))
+    try:  # a dry run writes nothing: not even a new database
+        with open_crm(ctx, create=not dry_run) as crm, progress(label) as advance:
             report = call(crm, progress=advance, **options)
+    except NotADatabaseError as missing:
+        if not dry_run or db_path(ctx).exists():
+            raise
+        raise StoreError(f"{missing}; a dry run creates none (the import without --dry-run "
+                         "creates it)") from missing
     except ImportStopped as stopped:
         if not stopped.rows:
             raise  # its words: nothing was written

@@ -177,6 +177,11 @@ class Database(TinyDB):
         """One atomic, durable commit; `as txn` gives `txn.changed()` after it commits."""
         return self.engine.transaction()
 
+    def rehearsal(self) -> AbstractContextManager[Transaction]:
+        """Writes that are always rolled back (a dry run): nothing is saved, so it works
+        on a database this session may only read. `transaction()` inside joins it."""
+        return self.engine.rehearsal()
+
     def bulk(self) -> AbstractContextManager[None]:
         """A bulk load (an import of a million rows): no automatic compaction until it
         ends, then one if due. Each commit inside stays its own durable commit; only the

@@ -909,24 +909,34 @@ class Engine:
             return nullcontext(txn)  # joining costs nothing: every write of an import does
         return self._transaction()
 
+    def rehearsal(self) -> AbstractContextManager[Transaction]:
+        """A transaction that is always rolled back, however it ends (a dry run): as it
+        writes nothing, it holds the lock shared and works where this session may only
+        read. Transactions inside join it, as they join any."""
+        return self._transaction(rehearsal=True)
+
     @contextmanager
-    def _transaction(self) -> Iterator[Transaction]:
-        with self.locked():  # the RLock too: another thread's transaction holds it to the end
+    def _transaction(self, *, rehearsal: bool = False) -> Iterator[Transaction]:
+        # The RLock too: another thread's transaction holds it to the end.
+        with self.locked(shared=rehearsal):
             self._catch_up(locked=True)
             self._verify(locked=True)
-            self._integrity.require_writable()
+            if not rehearsal:
+                self._integrity.require_writable()
             txn = self._txn = Transaction()
             self._txn_thread = threading.get_ident()
             try:
                 yield txn
-                if not txn.empty():
+                if rehearsal:
+                    self._rollback(txn)
+                elif not txn.empty():
                     self._commit(txn)
             except BaseException:
                 self._rollback(txn)
                 raise
             finally:
                 self._txn = self._txn_thread = None
-            if not self._compaction_held and self._compaction_due():
+            if not rehearsal and not self._compaction_held and self._compaction_due():
                 self._compact_quietly()
 
     @contextmanager

@@ -53,10 +53,6 @@ Progress = Callable[[int, int | None], None]  # (rows done, rows expected or Non
 WRITE_ERRORS = (ValidationError, NotFoundError, StoreError, ValueError, TypeError, KeyError)
 
 
-class _DryRunOver(Exception):
-    """Raised at the end of a dry run to roll its one transaction back."""
-
-
 HANDLERS: dict[str, type[CustomerRows | ProductRows | PurchaseRows]] = {
     "customers": CustomerRows, "products": ProductRows, "purchases": PurchaseRows}
 
@@ -205,13 +201,10 @@ def run_import(crm: Crm, report: ImportReport, path: str | os.PathLike[str], *,
                body: Callable[[ImportContext], None]) -> ImportReport:
     """Run `body` as one import: a recorded batch, or a dry run that leaves no trace."""
     on_duplicate = check_on_duplicate(str(options.get("on_duplicate", "update")))
-    if dry_run:
-        try:
-            with crm.changes.change("Import (dry run)", audit="none", undoable=False):
-                body(ImportContext(crm, BatchTracker(crm, DRY_RUN_BATCH), on_duplicate))
-                raise _DryRunOver
-        except _DryRunOver:
-            pass
+    if dry_run:  # rolled back: it also runs where this session may only read
+        with crm.db.rehearsal(), crm.changes.change("Import (dry run)", audit="none",
+                                                    undoable=False):
+            body(ImportContext(crm, BatchTracker(crm, DRY_RUN_BATCH), on_duplicate))
         return report
     with crm.db.bulk():  # folded once, after the last row
         report.batch_id = open_batch(crm, report.kind, path, options)
