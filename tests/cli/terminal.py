@@ -74,11 +74,13 @@ def crm_in_terminal(db: Path, *args: str, timeout: float = 120,
 
 
 def crm_either_way(db: Path, *args: str, terminal: bool,
-                   preexec_fn: Callable[[], None] | None = None) -> tuple[int, str]:
+                   preexec_fn: Callable[[], None] | None = None,
+                   env: dict[str, str] | None = None) -> tuple[int, str]:
     """`crm --db DB ARGS...` in a terminal or piped: its exit status and what it said (all
-    the terminal showed; piped, its stdout then its stderr)."""
+    the terminal showed; piped, its stdout then its stderr). `env`: variables to add."""
     if terminal:
-        ran = crm_in_terminal(db, *args, preexec_fn=preexec_fn)
+        ran = crm_in_terminal(db, *args, preexec_fn=preexec_fn, env=env)
         return ran.returncode, ran.output
-    done = crm_cmd(db, *args, preexec_fn=preexec_fn)
+    done = crm_cmd(db, *args, preexec_fn=preexec_fn,
+                   env={**os.environ, **(env or {})})
     return done.returncode, done.stdout + done.stderr

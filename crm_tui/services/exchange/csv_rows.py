@@ -49,6 +49,7 @@ from .file_format import (
     named_encoding,
     scan,
     sniff_delimiter,
+    unreadable,
 )
 from .locale_dates import check_date_format
 from .mapping import ColumnMapping
@@ -208,6 +209,11 @@ class CsvSource:
             return None
         except csv.Error as exc:  # e.g. a broken quote swallowing more than the field limit
             cells = exc
+        except OSError as exc:  # a disk or network failing part-way: the file's own error
+            raise unreadable(self.path, exc) from None
+        except UnicodeDecodeError:  # every byte decoded when it was scanned
+            raise file_error(self.path, "changed while it was being read (it no longer "
+                                        f"reads as {self.layout.encoding.label})") from None
         self._last_line = self._reader.line_num
         return start, cells
 

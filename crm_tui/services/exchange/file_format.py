@@ -89,7 +89,12 @@ def read_errors(path: str | os.PathLike[str]) -> Iterator[None]:
     except FileNotFoundError:
         raise file_error(path, "no such file") from None
     except OSError as exc:
-        raise file_error(path, f"cannot be read ({exc.strerror})") from None
+        raise unreadable(path, exc) from None
+
+
+def unreadable(path: str | os.PathLike[str], exc: OSError) -> ValidationError:
+    """The file's error for a read the system refused (before or during an import)."""
+    return file_error(path, f"cannot be read ({exc.strerror or exc})")
 
 
 def _blocks(path: str | os.PathLike[str]) -> Iterator[bytes]:

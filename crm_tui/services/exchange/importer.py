@@ -213,7 +213,9 @@ def run_import(crm: Crm, report: ImportReport, path: str | os.PathLike[str], *,
         except BaseException as exc:
             with suppress(Exception):  # the original error is the one to report
                 close_batch(crm, report.batch_id, report, "failed")
-            if isinstance(exc, TransactionError):  # what was saved before stays
+            # What was saved before stays: said with the rows kept, whatever stopped it.
+            if isinstance(exc, TransactionError) or (
+                    report.rows and isinstance(exc, EXPECTED) and not isinstance(exc, StopImport)):
                 raise ImportStopped(exc, report.batch_id, report.rows) from exc
             if isinstance(exc, Exception) and not isinstance(exc, EXPECTED):
                 raise ImportBroke(exc, report.batch_id, report.rows) from exc  # a bug

@@ -1,19 +1,31 @@
-"""An import stopped part-way, by a save that failed (a full disk, a read-only one) or by
-an error nothing checks for: every row saved before stays, in the import's batch, which
-`import revert` undoes. Callers say how much was kept; the error's own words are the
-failed save's, or the unexpected error's."""
+"""An import stopped part-way, by a save that failed (a full disk, a read-only one), a file
+that could no longer be read, or an error nothing checks for: every row saved before stays,
+in the import's batch, which `import revert` undoes. Callers say how much was kept; the
+error's own words are the failed save's, the file's, or the unexpected error's."""
 
 from __future__ import annotations
 
+from crm_tui.domain.errors import ValidationError
 from crm_tui.store import TransactionError
 
 
 class ImportStopped(TransactionError):
-    """`rows`: the file's rows saved before the failure (0: nothing was imported)."""
+    """`rows`: the file's rows saved before the failure (0: nothing was imported). The
+    failure: a save (a TransactionError), or anything expected that stopped the import
+    after rows were saved (the file could no longer be read, say)."""
 
-    def __init__(self, cause: TransactionError, batch_id: str, rows: int) -> None:
-        super().__init__(str(cause))
+    def __init__(self, cause: Exception, batch_id: str, rows: int) -> None:
+        super().__init__(_words(cause))
         self.batch_id, self.rows = batch_id, rows
+
+
+def _words(cause: Exception) -> str:
+    """The failure in one line: a file's error names the file, so "file:" is left off."""
+    if isinstance(cause, ValidationError):
+        return cause.message if cause.field == "file" else cause.describe()
+    if isinstance(cause, OSError) and cause.strerror:
+        return f"{cause.filename}: {cause.strerror}" if cause.filename else cause.strerror
+    return str(cause)
 
 
 class ImportBroke(Exception):
