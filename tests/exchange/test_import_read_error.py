@@ -5,7 +5,6 @@ as the import's batch to revert; failing before the first commit, nothing was im
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,23 +17,7 @@ from crm_tui.services.exchange.importer import import_file
 from crm_tui.services.exchange.revert import revert
 from crm_tui.services.exchange.stopped import ImportStopped
 
-from .import_support import write_csv
-
-ROWS = 4500  # imports save 2,000 rows a commit
-
-
-@pytest.fixture
-def people(tmp_path: Path) -> Path:
-    lines = [f"Person {n},Row,p{n}@example.com" for n in range(ROWS)]
-    return write_csv(tmp_path / "people.csv",
-                     "first_name,last_name,email\n" + "\n".join(lines) + "\n")
-
-
-@pytest.fixture
-def crm_on(tmp_path: Path) -> Iterator[Crm]:
-    session = Crm.open(tmp_path / "crm.db")
-    yield session
-    session.close()
+from .test_import_disk_full import crm_on, people  # noqa: F401 (fixtures: 4,500 rows)
 
 
 class _FailingReader:
@@ -65,7 +48,8 @@ def unreadable_from(monkeypatch: pytest.MonkeyPatch, line: int) -> None:
 
 
 def test_a_read_error_after_a_commit_keeps_its_rows_as_the_batch(
-        crm_on: Crm, people: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        crm_on: Crm, people: Path,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
     unreadable_from(monkeypatch, 3000)
     with pytest.raises(ImportStopped) as stopped:
         import_file(crm_on, "customers", people)
@@ -77,7 +61,8 @@ def test_a_read_error_after_a_commit_keeps_its_rows_as_the_batch(
 
 
 def test_a_read_error_before_the_first_commit_imported_nothing(
-        crm_on: Crm, people: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        crm_on: Crm, people: Path,  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
     unreadable_from(monkeypatch, 1000)
     with pytest.raises(ValidationError, match=r"cannot be read \(Input/output error\)") as refused:
         import_file(crm_on, "customers", people)
@@ -85,7 +70,8 @@ def test_a_read_error_before_the_first_commit_imported_nothing(
     assert list(crm_on.customers.all()) == []
 
 
-def test_a_file_changed_while_it_is_imported(crm_on: Crm, people: Path) -> None:
+def test_a_file_changed_while_it_is_imported(crm_on: Crm, people: Path  # noqa: F811
+                                             ) -> None:
     """Someone saves over the file's end with other text while the import reads it: the
     bytes the scan checked no longer decode."""
     def change_the_file(done: int, expected: int | None) -> None:
