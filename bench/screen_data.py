@@ -4,8 +4,8 @@ without drawing it (headless: no terminal, no Textual event loop).
     SCREENS["pipeline"](crm) -> int   (how many things it read: a sanity check, not a figure)
 
 The dashboard, pipeline, tasks and feedback screens gather their data in one function of
-their own (`collect_figures`, `board_data`, `agenda_data`, `read_inbox`, then the comments
-and names of one screenful of feedback), called here as the screen calls it (their
+their own (`collect_figures`, `board_data`, `agenda_data`, `read_inbox`, then the feedback
+and names of one screenful), called here as the screen calls it (their
 modules import Textual, as the running app has: import this module before timing); the
 segments and products lists read a few services in their `fetch`, repeated here
 call for call (their rows' colors need a running app). The customers screen's first rows
@@ -59,10 +59,9 @@ def products(crm: Crm) -> int:
 
 def feedback(crm: Crm) -> int:
     inbox = read_inbox(crm)
-    shown = inbox.rows[:SCREENFUL]  # the rows on screen read their comments and names
-    crm.feedback.comments(r.id for r in shown)
-    crm.customers.display_names(r.customer_id for r in shown)
-    return len(inbox.rows)
+    shown = crm.feedback.rows(inbox.ids[:SCREENFUL])  # the rows on screen, and their names
+    crm.customers.display_names(r.customer_id for r in shown.values())
+    return len(inbox.ids)
 
 
 SCREENS: dict[str, Callable[[Crm], int]] = {

@@ -51,7 +51,7 @@ class Crm:
         self.interactions = InteractionService(self.ctx, self.changes)
         self.segments = SegmentService(self.ctx, self.changes)
         self.tasks = TaskService(self.ctx, self.changes, self.segments.membership.records)
-        self.feedback = FeedbackService(self.ctx, self.changes, self.segments.membership.records)
+        self.feedback = FeedbackService(self.ctx, self.changes, lambda: self.dashboard_view)
         self.pipeline = PipelineService(self.ctx, self.changes, self.segments.membership.records)
         self.settings = SettingsService(self.ctx, self.changes)
         self.analytics = AnalyticsService(self.ctx, lambda: self.dashboard_view)

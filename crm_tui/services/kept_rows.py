@@ -1,6 +1,6 @@
 """One table's records as small rows, read once and then kept by watching the commits.
 
-A list screen (the feedback inbox, the pipeline board) is read again on every commit any
+A list (the pipeline board, the palette's tasks) is read again on every commit any
 session makes, and reading it means a scan of its table and a read of every customer its
 records name, to leave out those of soft-deleted customers: at 100,000 customers, about a
 second of work per commit, for every session showing the list. `KeptRows` scans once, on

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -57,3 +58,13 @@ def tables_read(crm: Crm, monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(reads, "_unloaded", counted)
     return found
+
+
+def harm(file: Path, how: str) -> None:
+    """Leave a derived file "missing" (removed) or "damaged" (a byte of its body flipped)."""
+    if how == "missing":
+        file.unlink()
+    else:
+        data = bytearray(file.read_bytes())
+        data[-3] ^= 0xFF
+        file.write_bytes(bytes(data))

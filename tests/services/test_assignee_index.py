@@ -24,7 +24,7 @@ from crm_tui.store.doc_index import snapshot_identity
 from crm_tui.store.text_key import text_key
 
 from ..conftest import open_session
-from .conftest import day, tables_read
+from .conftest import day, harm, tables_read
 from .test_to_do import _listed  # what `to_do` lists (it reads the records)
 
 
@@ -89,15 +89,10 @@ def test_the_index_file_holds_no_name(path: Path) -> None:
         assert text_key("alice").to_bytes(8, "little") in data
 
 
-@pytest.mark.parametrize("harm", ["missing", "damaged"])
-def test_a_missing_or_damaged_file_is_written_again(path: Path, harm: str) -> None:
+@pytest.mark.parametrize("how", ["missing", "damaged"])
+def test_a_missing_or_damaged_file_is_written_again(path: Path, how: str) -> None:
     file = index_path(path / "tables", tables.TASKS, ASSIGNEE)
-    if harm == "missing":
-        file.unlink()
-    else:
-        data = bytearray(file.read_bytes())
-        data[-3] ^= 0xFF
-        file.write_bytes(bytes(data))
+    harm(file, how)
     crm = open_session(path)
     try:
         assert _mine(crm) == _listed(to_do(crm, "mine"))

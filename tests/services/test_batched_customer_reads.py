@@ -64,7 +64,7 @@ def test_the_inbox_and_its_names_read_customers_in_batches(
         seeded: Crm, monkeypatch: pytest.MonkeyPatch) -> None:
     crm = seeded
     sizes = _requests(monkeypatch)
-    inbox = crm.feedback.inbox()
+    inbox = crm.feedback.rows(crm.feedback.inbox().ids).values()
     names = crm.customers.display_names(f.customer_id for f in inbox)
     assert sorted(names.values()) == [f"P{n} Lee" for n in range(1, PEOPLE)]
     assert len(inbox) == PEOPLE - 1  # not the deleted customer's

@@ -1,5 +1,5 @@
-"""The feedback inbox and the deals' rows are read once per session and then kept from the
-commits: another session's feedback, deal moves, customers deleted and restored show up
+"""The tasks' and the deals' rows are read once per session and then kept from the
+commits: another session's tasks, deal moves, customers deleted and restored show up
 without a second scan of the table (a scan per commit cost each session about a second
 at 100,000 customers)."""
 
@@ -38,27 +38,31 @@ def _people(crm: Crm) -> tuple[int, int]:
             crm.customers.create({"first_name": "Bob", "last_name": "Ray"}))
 
 
-def test_another_sessions_commits_reach_the_inbox_without_a_scan(
+def _task_ids(crm: Crm) -> list[int]:
+    return sorted(r.id for r in crm.tasks.rows())
+
+
+def test_another_sessions_commits_reach_the_tasks_rows_without_a_scan(
         tmp_path: Path, scans: list[str]) -> None:
     path = tmp_path / "crm.db"
     mine = open_session(path)
     ann, bob = _people(mine)
-    first = mine.feedback.submit({"customer_id": ann, "rating": 2, "date": "2026-06-01"})
-    assert [r.id for r in mine.feedback.inbox()] == [first]
-    assert scans == [tables.FEEDBACK]
+    first = mine.tasks.create({"customer_id": ann, "title": "Call", "due_date": "2026-06-01"})
+    assert _task_ids(mine) == [first]
+    assert scans == [tables.TASKS]
     other = open_session(path)
     try:
-        new = other.feedback.submit({"customer_id": bob, "rating": 5, "date": "2026-06-10"})
-        assert [r.id for r in mine.feedback.inbox()] == [new, first]
-        other.feedback.resolve(new, "Thanked")
-        other.customers.delete(ann)  # her feedback leaves the lists
-        assert [(r.id, r.resolved) for r in mine.feedback.inbox()] == [(new, True)]
+        new = other.tasks.create({"customer_id": bob, "title": "Send", "due_date": "2026-06-10"})
+        assert _task_ids(mine) == [first, new]
+        other.tasks.complete(new)
+        other.customers.delete(ann)  # her tasks leave the lists
+        assert [(r.id, r.status) for r in mine.tasks.rows()] == [(new, "done")]
         other.customers.restore(ann)
-        other.feedback.delete(new)
-        assert [r.id for r in mine.feedback.inbox()] == [first]
+        other.tasks.delete(new)
+        assert _task_ids(mine) == [first]
     finally:
         other.close()
-    assert scans.count(tables.FEEDBACK) == 1  # the first read only
+    assert scans.count(tables.TASKS) == 1  # the first read only
     mine.close()
 
 
@@ -85,14 +89,14 @@ def test_the_board_follows_moves_and_deletions_without_a_scan(
 
 def test_a_commit_met_during_the_first_read_is_kept(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Another session submits while this one is part way through its scan: the new
-    feedback, and the deletion of a customer whose feedback was already read, are there
-    once the scan ends."""
+    """Another session adds a task while this one is part way through its scan: the new
+    task, and the deletion of a customer whose task was already read, are there once the
+    scan ends."""
     path = tmp_path / "crm.db"
     mine = open_session(path)
     ann, bob = _people(mine)
-    kept = mine.feedback.submit({"customer_id": ann, "rating": 4, "date": "2026-06-01"})
-    gone = mine.feedback.submit({"customer_id": bob, "rating": 1, "date": "2026-06-02"})
+    kept = mine.tasks.create({"customer_id": ann, "title": "Call", "due_date": "2026-06-01"})
+    gone = mine.tasks.create({"customer_id": bob, "title": "Send", "due_date": "2026-06-02"})
     mine.db.compact()
     scan = Database.scan
     added: list[int] = []
@@ -102,36 +106,36 @@ def test_a_commit_met_during_the_first_read_is_kept(
             yield pair
             if n == 0 and not added:
                 other = open_session(path)
-                added.append(other.feedback.submit({"rating": 5, "date": "2026-06-03"}))
+                added.append(other.tasks.create({"title": "Plan", "due_date": "2026-06-03"}))
                 other.customers.delete(bob)
                 other.close()
                 self.refresh()  # this session catches up mid-scan, as a poll would
 
     monkeypatch.setattr(Database, "scan", interrupted)
-    assert {r.id for r in mine.feedback.inbox()} == {kept, *added}
-    assert gone not in {r.id for r in mine.feedback.inbox()}
+    assert set(_task_ids(mine)) == {kept, *added}
+    assert gone not in _task_ids(mine)
     mine.close()
 
 
-def test_with_the_customer_records_here_the_inbox_reads_no_customer(
+def test_with_the_customer_records_here_the_tasks_rows_read_no_customer(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The inbox's first read asks the session's customer records (the customers screen
+    """The tasks' first read asks the session's customer records (the customers screen
     builds them) which customers are live, as the board does: no customer document is
     read, and a deletion and restore in another session still hide and show the rows."""
     path = tmp_path / "crm.db"
     other = open_session(path)
     ann, bob = _people(other)
-    hers = other.feedback.submit({"customer_id": ann, "rating": 2, "date": "2026-06-01"})
-    his = other.feedback.submit({"customer_id": bob, "rating": 5, "date": "2026-06-02"})
+    hers = other.tasks.create({"customer_id": ann, "title": "Call", "due_date": "2026-06-01"})
+    his = other.tasks.create({"customer_id": bob, "title": "Send", "due_date": "2026-06-02"})
     other.customers.delete(bob)
     other.db.compact()
     mine = open_session(path)
     try:
         mine.segments.membership.records.ensure()
         read = tables_read(mine, monkeypatch)
-        assert [r.id for r in mine.feedback.inbox()] == [hers]
+        assert _task_ids(mine) == [hers]
         other.customers.restore(bob)
-        assert [r.id for r in mine.feedback.inbox()] == [his, hers]
+        assert _task_ids(mine) == [hers, his]
         assert tables.CUSTOMERS not in read
     finally:
         mine.close()

@@ -30,7 +30,7 @@ def _seeded(path: Path) -> None:
     late = crm.pipeline.create({"customer_id": bob, "name": "Late deal", "value": 500})
     crm.pipeline.move(late, "Closed Won")
     crm.pipeline.move(crm.pipeline.deals()[0].id, "Qualification")
-    crm.feedback.resolve(crm.feedback.inbox()[0].id, "Called back")
+    crm.feedback.resolve(crm.feedback.inbox().ids[0], "Called back")
     crm.feedback.submit({"rating": 5, "date": "2026-06-09"})  # anonymous
     crm.customers.delete(gone)
     crm.close()
@@ -64,22 +64,24 @@ def test_the_board_reads_no_table(tmp_path: Path) -> None:
 
 
 def _inbox(crm: Crm) -> tuple[list[object], ...]:
-    return (crm.feedback.inbox(), crm.feedback.inbox(unresolved_only=True),
-            [crm.feedback.nps()], crm.tasks.all(open_only=False))
+    inbox = crm.feedback.inbox()
+    return ([inbox], list(crm.feedback.rows(inbox.ids).values()), [crm.feedback.nps()],
+            crm.tasks.all(open_only=False))
 
 
 def test_the_inbox_reads_no_table(tmp_path: Path) -> None:
     path = tmp_path / "crm.db"
     _seeded(path)
     fresh = open_session(path)
-    inbox, unresolved, nps, _ = _inbox(fresh)
+    (inbox,), rows, nps, _ = _inbox(fresh)
     assert _loaded(fresh) == set()
-    assert [(f.date, f.resolved) for f in inbox] == [
+    by_id = {r.id: r for r in rows}
+    assert [(by_id[i].date, by_id[i].resolved) for i in inbox.ids] == [
         ("2026-06-09", False), ("2026-06-02", False), ("2026-06-01", False),
         ("2026-06-04", True)]  # unresolved first, newest first; not the deleted customer's
-    assert [f.id for f in unresolved] == [f.id for f in inbox[:3]]
+    assert inbox.open == 3
     assert nps[0].promoters + nps[0].passives + nps[0].detractors == 3
-    assert fresh.feedback.nps(inbox) == nps[0]  # from the inbox just read
+    assert inbox.nps == nps[0]
     answers = _inbox(fresh)
     for name in READ:
         len(fresh.db.table(name))  # loaded: the same answers from memory

@@ -12,7 +12,7 @@ import pytest
 from textual.widgets import Static
 
 from crm_tui.services.crm import Crm
-from crm_tui.tui.screens.feedback import Inbox
+from crm_tui.tui.screens import feedback
 from crm_tui.tui.screens.products import ProductsScreen
 from crm_tui.tui.screens.record_list import Listing, RecordListScreen, RecordTable
 from crm_tui.tui.screens.segments import SegmentsScreen
@@ -89,7 +89,7 @@ async def test_the_feedback_summary_wraps_too(crm: Crm, people: dict[str, int],
     # At 100k customers: every count has thousands.
     long = ("NPS +25 · promoters 7,461, passives 4,138, detractors 3,641 · 9,321 open of "
             "19,240")
-    monkeypatch.setattr(Inbox, "summary", property(lambda self: long))
+    monkeypatch.setattr(feedback, "summary_line", lambda inbox: long)
     crm.feedback.submit({"customer_id": people["ann"], "rating": 5})
     app = make_app(crm)
     async with app.run_test(size=NARROW) as pilot:

@@ -1,15 +1,14 @@
 """Feedback: the inbox (unresolved first, newest first) with ratings, sentiment badges and
 the NPS; resolve with notes, reopen, and jump to the customer who wrote it.
 
-The inbox is read in a worker as one small row per feedback (`InboxRow`), and drawn a
-screenful at a time: the comments and customers' names of the rows on screen are read
-as they come into view, so 19,000 feedback cost what 40 do.
+The inbox is read in a worker as its order, open count and NPS (`Inbox`, from an index:
+no feedback read), and drawn a screenful at a time: the feedback and customers' names of
+the rows on screen are read as they come into view, so 19,000 feedback cost what 40 do.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -23,7 +22,7 @@ from textual.widgets import Header, Static, TextArea
 from textual.worker import get_current_worker
 
 from crm_tui.domain.rules.feedback import NpsBreakdown
-from crm_tui.services.feedback import InboxRow
+from crm_tui.services.feedback import Inbox, InboxRow
 from crm_tui.tui.keymap import hinted
 from crm_tui.tui.messages import InboxListed
 from crm_tui.tui.widgets.badges import badge, rich_colors
@@ -85,26 +84,16 @@ class ResolveScreen(ModalScreen[str | None]):
         self.dismiss(self.query_one(TextArea).text.strip())
 
 
-@dataclass(frozen=True)
-class Inbox:
-    """What the worker read: every shown feedback's row, in the inbox's order, and the NPS."""
-
-    rows: Sequence[InboxRow]
-    nps: NpsBreakdown
-
-    @property
-    def summary(self) -> str:
-        nps = self.nps
-        score = "n/a" if nps.score is None else f"{nps.score:+.0f}"
-        unresolved = sum(1 for r in self.rows if not r.resolved)
-        return (f"NPS {score} · promoters {nps.promoters:,}, passives {nps.passives:,}, "
-                f"detractors {nps.detractors:,} · {unresolved:,} open of {len(self.rows):,}")
+def summary_line(inbox: Inbox) -> str:
+    nps = inbox.nps
+    score = "n/a" if nps.score is None else f"{nps.score:+.0f}"
+    return (f"NPS {score} · promoters {nps.promoters:,}, passives {nps.passives:,}, "
+            f"detractors {nps.detractors:,} · {inbox.open:,} open of {len(inbox.ids):,}")
 
 
 def read_inbox(crm: Crm) -> Inbox:
     """The inbox as the screen first shows it (read in a worker)."""
-    rows = crm.feedback.inbox()
-    return Inbox(rows, crm.feedback.nps(rows))
+    return crm.feedback.inbox()
 
 
 def header_line() -> Text:
@@ -113,29 +102,28 @@ def header_line() -> Text:
 
 
 class InboxLines:
-    """The inbox's rows as a `PagedList` draws them: the rows on screen read their
-    comments and customers' names together."""
+    """The inbox's feedback as a `PagedList` draws them: the rows on screen read their
+    feedback and customers' names together."""
 
-    def __init__(self, crm: Crm, rows: Sequence[InboxRow], theme: Mapping[str, str]) -> None:
+    def __init__(self, crm: Crm, ids: Sequence[int], theme: Mapping[str, str]) -> None:
         self.crm = crm
-        self.rows = rows
+        self.ids = ids
         self.theme = theme
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return len(self.ids)
 
     def selectable(self, index: int) -> bool:
         return True
 
     def lines(self, indexes: Sequence[int], width: int) -> dict[int, Text]:
-        rows = [self.rows[i] for i in indexes]
-        comments = self.crm.feedback.comments(r.id for r in rows)
-        names = self.crm.customers.display_names(r.customer_id for r in rows)
+        rows = self.crm.feedback.rows(self.ids[i] for i in indexes)
+        names = self.crm.customers.display_names(r.customer_id for r in rows.values())
         flex = max(8, width - sum(w + GAP for _, w in COLUMNS))
-        return {i: self._line(r, comments.get(r.id, ""), names, flex)
-                for i, r in zip(indexes, rows, strict=True)}
+        return {i: self._line(row, names, flex) if (row := rows.get(self.ids[i])) else Text("")
+                for i in indexes}
 
-    def _line(self, row: InboxRow, comments: str, names: Mapping[int, str], flex: int) -> Text:
+    def _line(self, row: InboxRow, names: Mapping[int, str], flex: int) -> Text:
         sentiment = badge(row.sentiment, SENTIMENT_COLORS.get(row.sentiment, ""), self.theme)
         sentiment.truncate(COLUMNS[3][1], pad=True)
         state = (Text("done", style="dim") if row.resolved
@@ -146,7 +134,7 @@ class InboxLines:
             fit_cells(row.date, 10), gap, fit_cells(customer_name(row.customer_id, names), 14),
             gap, fit_cells(stars(row.rating), 6), gap, sentiment, gap,
             fit_cells(score, 3, right=True), gap, state, " " * (5 - len(state.plain) + GAP),
-            fit_cells(comments.replace("\n", " "), flex))
+            fit_cells(row.comments.replace("\n", " "), flex))
 
 
 def customer_name(customer_id: int | None, names: Mapping[int, str]) -> str:
@@ -170,7 +158,7 @@ class FeedbackScreen(CrmScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.inbox = Inbox([], NpsBreakdown(0, 0, 0, 0, None))
+        self.inbox = Inbox([], 0, NpsBreakdown(0, 0, 0, 0, None))
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -206,18 +194,18 @@ class FeedbackScreen(CrmScreen):
         listing = self.query_one(PagedList)
         current = self.current_id()
         self.inbox = inbox
-        ids = [r.id for r in inbox.rows]
+        ids = inbox.ids
         cursor = ids.index(current) if current in ids else listing.cursor
         theme = rich_colors(self.app.theme_variables)
-        listing.show(InboxLines(self.crm, inbox.rows, theme), cursor)
-        self.query_one("#list-summary", Static).update(inbox.summary)
-        self.query_one("#list-empty").display = not inbox.rows
+        listing.show(InboxLines(self.crm, ids, theme), cursor)
+        self.query_one("#list-summary", Static).update(summary_line(inbox))
+        self.query_one("#list-empty").display = not ids
 
     def current_id(self) -> int | None:
         """The feedback under the cursor."""
         index = self.query_one(PagedList).current
-        return None if index is None or index >= len(self.inbox.rows) else (
-            self.inbox.rows[index].id)
+        return None if index is None or index >= len(self.inbox.ids) else (
+            self.inbox.ids[index])
 
     # ----- actions -----------------------------------------------------------------------
     def _current(self) -> dict[str, Any] | None:
