@@ -45,10 +45,11 @@ def give_db_option(group: click.Group) -> None:
 
 @contextmanager
 def open_crm(ctx: click.Context, *, as_of: dt.date | None = None,
-             create: bool = False) -> Iterator[Crm]:
-    """A session on the chosen database; `as_of` fixes the clock for reproducible output."""
+             create: bool = False, path: Path | None = None) -> Iterator[Crm]:
+    """A session on the chosen database (or `path`); `as_of` fixes the clock for
+    reproducible output."""
     clock = Clock.at(as_of) if as_of else None
-    crm = Crm(Database(db_path(ctx), create=create), clock=clock)
+    crm = Crm(Database(path or db_path(ctx), create=create), clock=clock)
     try:
         yield crm
     finally:

@@ -4,13 +4,16 @@ single-file CRM script, full JSON exports, and undoing an import by its batch id
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from tempfile import TemporaryDirectory
 from typing import Any
 
 import click
 
 from crm_tui.domain.wording import counted
+from crm_tui.services.crm import Crm
 from crm_tui.services.exchange.batches import list_batches
 from crm_tui.services.exchange.csv_rows import ReadOptions
 from crm_tui.services.exchange.dump import import_all
@@ -21,7 +24,7 @@ from crm_tui.services.exchange.mapping import KINDS, parse_map_options
 from crm_tui.services.exchange.reports import ImportReport
 from crm_tui.services.exchange.revert import revert
 from crm_tui.services.exchange.stopped import ImportBroke, ImportStopped
-from crm_tui.store import NotADatabaseError, StoreError
+from crm_tui.store import StoreError
 
 from .common import db_path, open_crm
 from .progress import progress
@@ -47,15 +50,10 @@ def finish(report: ImportReport) -> None:
 
 def run_import(ctx: click.Context, label: str, call: Callable[..., ImportReport],
                **options: Any) -> None:
-    dry_run = bool(options.get("dry_run"))
-    try:  # a dry run writes nothing: not even a new database
-        with open_crm(ctx, create=not dry_run) as crm, progress(label) as advance:
+    try:
+        with _session(ctx, dry_run=bool(options.get("dry_run"))) as crm, \
+                progress(label) as advance:
             report = call(crm, progress=advance, **options)
-    except NotADatabaseError as missing:
-        if not dry_run or db_path(ctx).exists():
-            raise
-        raise StoreError(f"{missing}; a dry run creates none (the import without --dry-run "
-                         "creates it)") from missing
     except ImportStopped as stopped:
         if not stopped.rows:
             raise  # its words: nothing was written
@@ -64,6 +62,19 @@ def run_import(ctx: click.Context, label: str, call: Callable[..., ImportReport]
         raise StoreError(
             f"an unexpected error ({broke}); {_kept(broke.rows, broke.batch_id)}") from broke
     finish(report)
+
+
+@contextmanager
+def _session(ctx: click.Context, *, dry_run: bool) -> Iterator[Crm]:
+    """The import's database, made if missing. A dry run writes nothing, not even a new
+    database: where there is none yet, it runs on an empty one made aside, then removed."""
+    if not dry_run or db_path(ctx).exists():
+        with open_crm(ctx, create=not dry_run) as crm:
+            yield crm
+        return
+    with TemporaryDirectory(prefix="crm-dry-run-") as aside, \
+            open_crm(ctx, create=True, path=Path(aside) / "crm.db") as crm:
+        yield crm
 
 
 def _kept(rows: int, batch_id: str) -> str:
@@ -93,6 +104,7 @@ def _kind_command(kind: str) -> click.Command:
     Windows-1252) and delimiter (comma, semicolon, tab or pipe) are found from the file;
     dates (2024-01-31, with a time and offset or not; 31/01/2024, 1/31/2024, 31.01.2024)
     and amounts ($1,968.96, 1.234,56 EUR, (12.00)) are read as each column writes them.
+    A workbook's first sheet is read unless --sheet names another.
     --dry-run shows what was found.""")
     @click.argument("file", type=FILE)
     @click.option("--map", "maps", multiple=True, metavar="COLUMN=field",
@@ -109,12 +121,16 @@ def _kind_command(kind: str) -> click.Command:
     @click.option("--delimiter", metavar="CHAR",
                   help="The character between columns, when finding it goes wrong "
                        "(, ; | or tab).")
+    @click.option("--sheet", metavar="NAME|NUMBER",
+                  help="The sheet of a workbook to read, by name or number (1 the first; "
+                       "default: the first).")
     @click.pass_context
     def command(ctx: click.Context, file: Path, maps: tuple[str, ...], on_duplicate: str,
                 dry_run: bool, date_format: str | None, encoding: str | None,
-                delimiter: str | None) -> None:
+                delimiter: str | None, sheet: str | None) -> None:
         mapping = parse_map_options(list(maps))
-        reading = ReadOptions(encoding=encoding, delimiter=delimiter, date_format=date_format)
+        reading = ReadOptions(encoding=encoding, delimiter=delimiter, date_format=date_format,
+                              sheet=sheet)
         run_import(ctx, f"importing {file.name}",
                    lambda crm, **kw: import_file(crm, kind, file, mapping=mapping,
                                                  reading=reading, **kw),

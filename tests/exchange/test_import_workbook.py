@@ -50,7 +50,7 @@ def test_customers_import_from_a_workbook(crm: Crm, tmp_path: Path) -> None:
     report = import_file(crm, "customers", people_workbook(tmp_path / "People.xlsx"))
     assert (report.rows, report.created, report.failed) == (3, 2, 1)
     assert [(e.line, e.field) for e in report.errors] == [(4, "email")]
-    assert report.reading[0] == "read from the workbook's first sheet, 'People'"
+    assert report.reading[0] == "read from the workbook's sheet 'People'"
     people = customers_by_email(crm)
     zoe, ana = people["zoe@example.com"], people["ana@example.com"]
     assert (zoe["first_name"], zoe["last_name"], zoe["phone"]) == ("Zoé", "Müller", "4155550123")

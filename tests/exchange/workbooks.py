@@ -50,3 +50,21 @@ def damaged_workbook(path: Path) -> Path:
     with zipfile.ZipFile(path, "w") as archive:
         archive.writestr("notes.txt", "not a workbook")
     return path
+
+
+def covered_workbook(path: Path, rows: int = 2) -> Path:
+    """A report as often sent: a cover sheet first, then the customers (`rows` of them,
+    the first two Zoé and Ana), then notes."""
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    cover = book.add_worksheet("Cover")
+    cover.write(0, 0, "Customer export — Q3 2025")
+    cover.write(2, 0, "Prepared by Sales")
+    sheet = book.add_worksheet("Customers")
+    sheet.write_row(0, 0, ["First Name", "Last Name", "Email"])
+    sheet.write_row(1, 0, ["Zoé", "Müller", "zoe@example.com"])
+    sheet.write_row(2, 0, ["Ана", "Силва", "ana@example.com"])
+    for n in range(2, rows):
+        sheet.write_row(n + 1, 0, [f"Person {n}", "Row", f"p{n}@example.com"])
+    book.add_worksheet("Notes").write(0, 0, "nothing to import")
+    book.close()
+    return path

@@ -1,6 +1,7 @@
 """Reading an import CSV: its encoding and delimiter found (file_format.py), its dates and
 amounts read from the file's local forms (column_reading.py), streamed row by row. An
-Excel workbook's first sheet is read the same way, its cells as text (workbook_rows.py).
+Excel workbook's sheet (the first, or the one named) is read the same way, its cells as
+text (workbook_rows.py).
 
 Each row comes with the physical line it starts on (the header is line 1; a quoted cell
 spanning several lines moves later rows down accordingly), so errors point at the line a
@@ -54,7 +55,7 @@ from .file_format import (
 from .locale_dates import check_date_format
 from .mapping import ColumnMapping
 from .reports import RowError
-from .workbook_rows import WorkbookRows, is_workbook
+from .workbook_rows import WorkbookRows, check_options, is_workbook, sheet_read
 
 __all__ = ["NOT_READ", "CsvLayout", "CsvSource", "ReadOptions", "SourceRow", "file_error"]
 
@@ -84,6 +85,7 @@ class ReadOptions:
     encoding: str | None = None  # a Python codec name (utf-8, cp1252, utf-16...)
     delimiter: str | None = None  # one character; "tab" or "\\t" for a tab
     date_format: str | None = None  # DMY, MDY or a strptime pattern (locale_dates)
+    sheet: str | None = None  # a workbook's sheet: its name or number (1 the first)
 
     def __post_init__(self) -> None:
         if self.encoding is not None:
@@ -109,12 +111,13 @@ class CsvLayout:
     lines: int
     columns: tuple[ColumnReading, ...] = field(default=())
     sheet: str | None = None  # a workbook's: the worksheet read (encoding and delimiter unused)
+    sheets: tuple[str, ...] = ()  # a workbook's: every worksheet's title
 
     def describe(self) -> list[str]:
         """What was found, in words for the user: the encoding and the delimiter (a
         workbook's sheet), then how each date and number column is read."""
         if self.sheet is not None:
-            how = f"read from the workbook's first sheet, {self.sheet!r}"
+            how = sheet_read(self.sheet, self.sheets)
         else:
             delimiter = DELIMITER_NAMES.get(self.delimiter, repr(self.delimiter))
             how = f"read as {self.encoding.label}, {delimiter}-separated"
@@ -156,12 +159,14 @@ class CsvSource:
         self.options = options or ReadOptions()
         self._handle: IO[str] | WorkbookRows
         self._reader: _RowReader
+        check_options(self.path, encoding=self.options.encoding,
+                      delimiter=self.options.delimiter, sheet=self.options.sheet)
         if is_workbook(self.path):
-            book = WorkbookRows(self.path)
+            book = WorkbookRows(self.path, self.options.sheet if layout is None else layout.sheet)
             self._handle = self._reader = book
             self.lines = book.lines
             self.layout = layout or CsvLayout(os.fspath(self.path), UTF_8, ",", self.lines,
-                                              sheet=book.sheet)
+                                              sheet=book.sheet, sheets=book.sheets)
         else:
             self._open_text(layout)
         self._last_line = 0

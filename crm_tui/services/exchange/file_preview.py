@@ -16,11 +16,16 @@ from .mapping import KINDS, build_mapping, normalize
 
 
 def read_header(path: str | os.PathLike[str], reading: ReadOptions | None = None) -> list[str]:
-    """The file's column names (its encoding and delimiter, or a workbook's first sheet,
-    found as an import finds them); ValidationError naming the file when it cannot be
-    read."""
+    """The file's column names (its encoding and delimiter, or a workbook's sheet, found
+    as an import finds them); ValidationError naming the file when it cannot be read."""
+    return read_head(path, reading)[0]
+
+
+def read_head(path: str | os.PathLike[str], reading: ReadOptions | None = None
+              ) -> tuple[list[str], tuple[str, ...]]:
+    """`read_header`'s column names, and a workbook's sheets' titles (none for CSV)."""
     with CsvSource(path, reading) as source:
-        return list(source.header)
+        return list(source.header), source.layout.sheets
 
 
 def detected_kind(header: Sequence[str]) -> str:

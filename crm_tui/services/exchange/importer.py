@@ -43,6 +43,7 @@ from .read_ahead import WORTH_LINES, RowsReadAhead
 from .record_rows import ACTIVITIES, ActivityRows, ProductRows, PurchaseRows
 from .reports import ImportReport, RowError
 from .stopped import ImportBroke, ImportStopped, StopImport
+from .workbook_rows import other_sheets
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
@@ -240,7 +241,8 @@ def import_file(crm: Crm, kind: str, path: str | os.PathLike[str], *,
         columns = build_mapping(kind, source.header, mapping)
         if not any(columns.fields):
             raise file_error(path, f"no column is a {kind} field (columns: "
-                                   f"{', '.join(columns.header)[:200]}); name them with --map")
+                                   f"{', '.join(columns.header)[:200]}); name them with --map"
+                                   + other_sheets(source.layout.sheets))
         report.unmapped, report.ignored = columns.unmapped, columns.ignored
         report.warnings.extend(columns.warnings)
         report.format, report.columns = columns.format_name, columns.pairs()

@@ -6,7 +6,8 @@ then shows the tool's export the file was recognised as, how it was read (encodi
 delimiter, the order of each date column; a workbook's sheet), the field each column fills
 and what the rows would do (new, updated, unchanged, skipped, with errors and the first
 errors' lines). The kind of records comes from the file unless chosen under Holds, the
-order of its dates unless chosen under Dates; enter on a column chooses the field it
+order of its dates unless chosen under Dates, a workbook's first sheet unless another is
+chosen under Sheet (shown for a workbook of several); enter on a column chooses the field it
 fills, or ignore (as `--map`), and the dry run runs again. A file refused as mapped (dates
 whose order cannot be told, no column it knows) still shows its columns, to be fixed so.
 ctrl+r imports exactly what was checked, with progress, and says the batch id that
@@ -16,6 +17,7 @@ ctrl+l's list of past imports can revert; ctrl+o goes back to the path for anoth
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import ClassVar
 
@@ -29,7 +31,7 @@ from textual.worker import get_current_worker
 from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.wording import counted
 from crm_tui.services.exchange.csv_rows import ReadOptions
-from crm_tui.services.exchange.file_preview import detected_kind, read_header
+from crm_tui.services.exchange.file_preview import detected_kind, read_head
 from crm_tui.services.exchange.importer import import_file
 from crm_tui.services.exchange.locale_dates import DAY_FIRST, MONTH_FIRST
 from crm_tui.services.exchange.mapping import IGNORE, KINDS, TARGETS, build_mapping
@@ -75,6 +77,8 @@ class ImportScreen(CrmScreen):
             yield Input(self.initial_path, id="path", compact=True, suggester=PathSuggester(),
                         placeholder="e.g. ~/Downloads/customers.csv (→ completes, enter "
                                     "checks)")
+            yield Static("Sheet", classes="label", id="sheet-label")
+            yield Select([], prompt="the first", id="sheet", compact=True)
         with Horizontal(id="kind-row"):
             yield Static("Holds", classes="label")
             yield Select([(kind, kind) for kind in KINDS], prompt="as detected", id="kind",
@@ -92,6 +96,7 @@ class ImportScreen(CrmScreen):
     def on_mount(self) -> None:
         self.sub_title = "Import a file"
         self.query_one("#progress").display = False
+        self._show_sheets(())
         self.query_one("#path", Input).focus()
         if self.initial_path:
             self.check(Plan(self.initial_path))
@@ -117,14 +122,21 @@ class ImportScreen(CrmScreen):
         kind = self._chosen("#kind")
         if self.checked is not None and kind != self.checked.kind:
             plan = self.checked.plan  # another kind's fields: its columns are mapped anew
-            self.check(Plan(plan.path, kind, date_format=plan.date_format))
+            self.check(replace(plan, kind=kind, overrides={}))
 
     @on(Select.Changed, "#dates")
     def _dates_chosen(self) -> None:
         if self.checked is not None:
             plan = self.checked.plan
-            self.check(Plan(plan.path, self.checked.kind, plan.overrides,
-                            self._chosen("#dates")))
+            self.check(replace(plan, kind=self.checked.kind, date_format=self._chosen("#dates")))
+
+    @on(Select.Changed, "#sheet")
+    def _sheet_chosen(self) -> None:
+        sheet = self._chosen("#sheet")
+        if self.checked is not None and sheet != self.checked.plan.sheet:
+            # Another sheet: another table, its kind and columns found anew.
+            self.check(Plan(self.checked.plan.path, date_format=self.checked.plan.date_format,
+                            sheet=sheet))
 
     @on(ImportMapping.Chosen)
     def _column_chosen(self, event: ImportMapping.Chosen) -> None:
@@ -140,8 +152,8 @@ class ImportScreen(CrmScreen):
         if field is None or self.checked is None:
             return
         plan = self.checked.plan
-        self.check(Plan(plan.path, self.checked.kind, {**plan.overrides, column: field},
-                        plan.date_format))
+        self.check(replace(plan, kind=self.checked.kind,
+                           overrides={**plan.overrides, column: field}))
 
     def check(self, plan: Plan) -> None:
         if self.busy:
@@ -154,8 +166,8 @@ class ImportScreen(CrmScreen):
     def dry_run(self, plan: Plan) -> None:
         def run() -> None:
             path = str(Path(plan.path).expanduser())
-            reading = ReadOptions(date_format=plan.date_format)
-            header = read_header(path, reading)
+            reading = ReadOptions(date_format=plan.date_format, sheet=plan.sheet)
+            header, sheets = read_head(path, reading)
             kind = plan.kind or detected_kind(header)
             mapping = build_mapping(kind, header, plan.overrides)
             try:
@@ -163,9 +175,9 @@ class ImportScreen(CrmScreen):
                                      reading=reading, dry_run=True,
                                      progress=self._progress(stoppable=True))
             except ValidationError as exc:  # as mapped: the screen shows what to change
-                self.post_message(Checked(plan, kind, mapping, None, refusal(exc)))
+                self.post_message(Checked(plan, kind, mapping, None, refusal(exc), sheets))
             else:
-                self.post_message(Checked(plan, kind, mapping, report))
+                self.post_message(Checked(plan, kind, mapping, report, sheets=sheets))
 
         self._reporting(run, importing=False)
 
@@ -187,7 +199,8 @@ class ImportScreen(CrmScreen):
         def run() -> None:
             report = import_file(self.crm, kind, str(Path(plan.path).expanduser()),
                                  mapping=plan.overrides,
-                                 reading=ReadOptions(date_format=plan.date_format),
+                                 reading=ReadOptions(date_format=plan.date_format,
+                                                     sheet=plan.sheet),
                                  progress=self._progress(stoppable=False))
             self.post_message(Imported(report))
 
@@ -250,7 +263,9 @@ class ImportScreen(CrmScreen):
     def _checked(self, event: Checked) -> None:
         self._stop()
         self.checked = event
-        for selector, value in (("#kind", event.kind), ("#dates", event.plan.date_format)):
+        self._show_sheets(event.sheets)
+        for selector, value in (("#kind", event.kind), ("#dates", event.plan.date_format),
+                                ("#sheet", event.plan.sheet)):
             picker = self.query_one(selector, Select)
             with picker.prevent(Select.Changed):
                 picker.value = Select.NULL if value is None else value
@@ -271,6 +286,14 @@ class ImportScreen(CrmScreen):
         mapping = self.query_one(ImportMapping)
         mapping.show(event.mapping, frozenset(event.plan.overrides))
         mapping.focus()
+
+    def _show_sheets(self, sheets: tuple[str, ...]) -> None:
+        """The Sheet picker: shown for a workbook of several sheets, offering them."""
+        picker = self.query_one("#sheet", Select)
+        with picker.prevent(Select.Changed):
+            picker.set_options((title, title) for title in sheets)
+        for widget in (picker, self.query_one("#sheet-label")):
+            widget.display = len(sheets) > 1
 
     @on(Imported)
     def _imported(self, event: Imported) -> None:

@@ -14,12 +14,14 @@ from crm_tui.services.exchange.reports import BatchInfo, ImportReport, RevertRep
 @dataclass(frozen=True)
 class Plan:
     """What an import would bring in: the file, the kind of records, the columns the person
-    mapped by hand ({column: field or "ignore"}, as `--map`), the order of its dates."""
+    mapped by hand ({column: field or "ignore"}, as `--map`), the order of its dates, a
+    workbook's sheet."""
 
     path: str
     kind: str | None = None  # None: as detected
     overrides: dict[str, str] = field(default_factory=dict)
     date_format: str | None = None  # DMY or MDY (as `--date-format`); None: as found
+    sheet: str | None = None  # a workbook's sheet (as `--sheet`); None: the first
 
 
 class ImportProgress(Message):
@@ -30,14 +32,15 @@ class ImportProgress(Message):
 
 class Checked(Message):
     """A dry run ended: the kind it used, each column's field, and what would happen; or,
-    with no report, why the file cannot be imported as mapped (a column or the order of
-    its dates to choose on the screen)."""
+    with no report, why the file cannot be imported as mapped (a column, the order of
+    its dates or a workbook's sheet to choose on the screen). `sheets`: a workbook's."""
 
     def __init__(self, plan: Plan, kind: str, mapping: ColumnMapping,
-                 report: ImportReport | None, refusal: str = "") -> None:
+                 report: ImportReport | None, refusal: str = "",
+                 sheets: tuple[str, ...] = ()) -> None:
         super().__init__()
         self.plan, self.kind, self.mapping = plan, kind, mapping
-        self.report, self.refusal = report, refusal
+        self.report, self.refusal, self.sheets = report, refusal, sheets
 
 
 class Imported(Message):

@@ -23,6 +23,8 @@ IN_APP = (
     (re.compile(r"\(use --map to choose\)"), "(enter on a column to choose)"),
     (re.compile(r"name them with --map"), "enter on a column to choose its field"),
     (re.compile(r"import it with `crm import (\w+)`"), r"choose \1 under Holds"),
+    (re.compile(r"read another sheet with --sheet"), "choose another sheet under Sheet"),
+    (re.compile(r"--sheet chooses another"), "Sheet chooses another"),
 )
 
 
@@ -72,5 +74,5 @@ def detected_lines(mapping: ColumnMapping, reading: list[str]) -> list[str]:
     others = [line for line in reading[1:] if not line.startswith("dates ")]
     left = len(mapping.unmapped)
     unmapped = [f"{counted(left, 'column')} not imported"] if left else []
-    return [" · ".join([found, *reading[:1]]), *dates,
+    return [" · ".join([found, *map(in_app, reading[:1])]), *dates,
             *(in_app(note) for note in mapping.warnings), *others, *unmapped]
