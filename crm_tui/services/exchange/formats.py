@@ -7,7 +7,9 @@ field, or None for a column whose name would otherwise map it wrongly: Shopify's
 here first; a recognised file's table takes precedence over the general aliases for its
 columns, and the aliases still map the rest. `fixed` fields are what the file says of
 every row without a column for it (a Mailchimp export of subscribed members: every one
-opted in to email).
+opted in to email). `joined`: how the tool puts several values in one cell (Google
+Contacts: "a@x.com ::: b@y.com"): a field takes the first, tags take each but the tool's
+own labels (those starting with "* ", like "* myContacts").
 
 Columns a tool exports that have no home here (Shopify's "Tax Exempt", HubSpot's "Job
 Title"...) are left out of the tables on purpose: they are reported as not imported.
@@ -29,6 +31,7 @@ class Format:
     columns: Mapping[str, str | None]
     without: frozenset[str] = frozenset()
     fixed: Mapping[str, str] = field(default_factory=dict)
+    joined: str | None = None
 
     def matches(self, keys: frozenset[str]) -> bool:
         return not (self.without & keys) and any(sign <= keys for sign in self.signature)
@@ -110,6 +113,19 @@ _PIPEDRIVE = {
     "personpostaladdress": "full_address", "personmarketingstatus": "email_subscription",
 }
 
+# Google Contacts' export ("Google CSV"): since 2023 with First/Last Name and Labels; before,
+# Given/Family Name and Group Membership. Several values of one kind share a cell.
+_GOOGLE = {
+    "firstname": "first_name", "lastname": "last_name", "givenname": "first_name",
+    "familyname": "last_name", "name": "name", "organizationname": "company",
+    "organization1name": "company", "notes": "note", "labels": "tags",
+    "groupmembership": "tags", "email1value": "email", "phone1value": "phone",
+    "phone2value": "alt_phone", "address1street": "street", "address1city": "city",
+    "address1region": "region", "address1postalcode": "postal_code",
+    "address1country": "country", "address1extendedaddress": "street2",
+    "address1formatted": None, "organizationtitle": None, "organization1title": None,
+}
+
 _MAILCHIMP_SIGN = _signs("emailaddress memberrating", "emailaddress optintime confirmtime")
 
 FORMATS: tuple[Format, ...] = (
@@ -136,6 +152,10 @@ FORMATS: tuple[Format, ...] = (
            _SALESFORCE, without=frozenset({"recordid"})),
     Format("Zoho CRM contacts export", "customers",
            _signs("recordid createdtime", "recordid contactowner mailingcity"), _ZOHO),
+    Format("Google Contacts export", "customers",
+           _signs("email1value labels", "email1value groupmembership",
+                  "email1label firstname", "email1type givenname"),
+           _GOOGLE, joined=" ::: "),
     Format("Pipedrive people export", "customers",
            _signs("personname", "personemail", "personfirstname"), _PIPEDRIVE),
 )

@@ -229,7 +229,9 @@ class ColumnMapping:
     def row(self, cells: Sequence[str]) -> dict[str, str]:
         """{field: cell} for one row with as many cells as the header."""
         row = {name: cell for name, cell in zip(self.fields, cells, strict=True) if name}
-        if self.format is not None and self.format.fixed:
+        if self.format is not None:
+            if self.format.joined is not None:
+                _split_joined(row, self.format.joined)
             for name, value in self.format.fixed.items():
                 row.setdefault(name, value)
         return row
@@ -255,6 +257,19 @@ class ColumnMapping:
     def has_lines(self) -> bool:
         """Whether each row is a line of an order (rows of one order are gathered)."""
         return any(name in LINE_TARGETS for name in self.fields)
+
+
+def _split_joined(row: dict[str, str], joined: str) -> None:
+    """A cell holding several values joined by `joined`: the first for a field, each for
+    the tags but the tool's own labels ("* myContacts", "* starred")."""
+    for name, cell in row.items():
+        if joined.strip() not in cell and not (name == "tags" and cell.startswith("* ")):
+            continue
+        values = [value.strip() for value in cell.split(joined.strip())]
+        if name == "tags":
+            row[name] = ", ".join(value for value in values if value and value[:2] != "* ")
+        else:
+            row[name] = next((value for value in values if value), "")
 
 
 def check_kind(kind: str) -> str:
