@@ -11,13 +11,16 @@ real Excel date (a date, or a date and time when the value has one).
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import IO, Any
 
 import xlsxwriter
+from xlsxwriter.exceptions import FileCreateError
 from xlsxwriter.worksheet import Worksheet
 
 from crm_tui.domain.errors import ValidationError
@@ -114,12 +117,16 @@ class _Cells:
 
 
 def write_xlsx(columns: list[str], rows: Iterable[Mapping[str, Any]], out: IO[bytes]) -> int:
-    """Write a one-sheet workbook to a binary stream (a pipe will do: the zip is written in
-    one pass at the end); returns the number of rows."""
+    """Write a one-sheet workbook to a binary stream (a pipe will do: the workbook is made
+    aside, then copied in one pass); returns the number of rows. A failed write (a full
+    disk, a reader gone) raises its OSError."""
     # XlsxWriter removes its row file only on close: a scratch folder of our own is removed
-    # whatever happens (a refused export, a closed pipe, Ctrl-C).
+    # whatever happens (a refused export, a closed pipe, Ctrl-C). The zip is made there
+    # too: written by XlsxWriter straight into `out`, a write failing there became its
+    # FileCreateError (a traceback) and left a zip that complained again when collected.
     with tempfile.TemporaryDirectory(prefix="crm-xlsx-") as scratch:
-        book = xlsxwriter.Workbook(out, {"constant_memory": True, "tmpdir": scratch})
+        made = os.path.join(scratch, "export.xlsx")
+        book = xlsxwriter.Workbook(made, {"constant_memory": True, "tmpdir": scratch})
         cells = _Cells(book, book.add_worksheet(SHEET), columns)
         cells.header()
         count = 0
@@ -129,5 +136,13 @@ def write_xlsx(columns: list[str], rows: Iterable[Mapping[str, Any]], out: IO[by
                                                 "rows: export as csv or jsonl")
             cells.row(count, row)
         cells.size_columns()  # the widths go in the sheet's head, assembled at close
-        book.close()
+        try:
+            book.close()
+        except FileCreateError as failed:  # the scratch folder's disk is full, say
+            cause = failed.args[0] if failed.args else None
+            if isinstance(cause, OSError):
+                raise cause.with_traceback(None) from None
+            raise
+        with open(made, "rb") as workbook:
+            shutil.copyfileobj(workbook, out)
     return count
