@@ -58,14 +58,18 @@ def open_crm(ctx: click.Context, *, as_of: dt.date | None = None,
 
 @contextmanager
 def options_named(options: tuple[str, ...]) -> Iterator[None]:
-    """Name the command's option in a ChoiceError about one of `options` ("--segment",
-    not "segment"): the service knows the value, not how it was given."""
+    """Name the command's option in a ValidationError about one of `options` ("--segment",
+    "--date-format", not "segment", "date_format"): the service knows the value, not how
+    it was given."""
     try:
         yield
-    except ChoiceError as exc:
+    except ValidationError as exc:
         if exc.field not in options:
             raise
-        raise ChoiceError(f"--{exc.field}", exc.message, exc.choices) from None
+        option = "--" + exc.field.replace("_", "-")
+        if isinstance(exc, ChoiceError):
+            raise ChoiceError(option, exc.message, exc.choices) from None
+        raise ValidationError(option, exc.message) from None
 
 
 class DateType(click.ParamType):

@@ -26,11 +26,13 @@ from crm_tui.services.exchange.revert import revert
 from crm_tui.services.exchange.stopped import ImportBroke, ImportStopped
 from crm_tui.store import StoreError
 
-from .common import db_path, open_crm
+from .common import db_path, open_crm, options_named
 from .progress import progress
 
 DUPLICATES = click.Choice(["update", "skip", "error"])
 FILE = click.Path(path_type=Path, exists=True, dir_okay=False)
+# The fields of the services' errors that an option of `crm import KIND` gives.
+READING = ("map", "date_format", "encoding", "delimiter", "sheet")
 
 
 def finish(report: ImportReport) -> None:
@@ -128,13 +130,14 @@ def _kind_command(kind: str) -> click.Command:
     def command(ctx: click.Context, file: Path, maps: tuple[str, ...], on_duplicate: str,
                 dry_run: bool, date_format: str | None, encoding: str | None,
                 delimiter: str | None, sheet: str | None) -> None:
-        mapping = parse_map_options(list(maps))
-        reading = ReadOptions(encoding=encoding, delimiter=delimiter, date_format=date_format,
-                              sheet=sheet)
-        run_import(ctx, f"importing {file.name}",
-                   lambda crm, **kw: import_file(crm, kind, file, mapping=mapping,
-                                                 reading=reading, **kw),
-                   on_duplicate=on_duplicate, dry_run=dry_run)
+        with options_named(READING):
+            mapping = parse_map_options(list(maps))
+            reading = ReadOptions(encoding=encoding, delimiter=delimiter,
+                                  date_format=date_format, sheet=sheet)
+            run_import(ctx, f"importing {file.name}",
+                       lambda crm, **kw: import_file(crm, kind, file, mapping=mapping,
+                                                     reading=reading, **kw),
+                       on_duplicate=on_duplicate, dry_run=dry_run)
 
     return command
 

@@ -43,12 +43,12 @@ def test_options_that_cannot_apply_are_refused(small_db: Path, tmp_path: Path,
     code, said = crm_either_way(small_db, "import", "customers", str(book), "--sheet", "2",
                                 "--encoding", "cp1252", terminal=terminal)
     assert code == 1 and "Traceback" not in said
-    assert ("crm: error: encoding: report.xlsx is an Excel workbook: it has no encoding to "
+    assert ("crm: error: --encoding: report.xlsx is an Excel workbook: it has no encoding to "
             "choose (--encoding is for CSV files)") in said_flat(said)
     people = tmp_path / "people.csv"
     people.write_text("email\nzoe@example.com\n")
     code, said = crm_either_way(small_db, "import", "customers", str(people), "--sheet",
                                 "2", terminal=terminal)
     assert code == 1 and "Traceback" not in said
-    assert ("crm: error: sheet: people.csv is not an Excel workbook (.xlsx): it has no "
+    assert ("crm: error: --sheet: people.csv is not an Excel workbook (.xlsx): it has no "
             "sheets (--sheet is for workbooks)") in said_flat(said)
