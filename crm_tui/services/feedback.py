@@ -16,6 +16,7 @@ only (`rows`).
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -25,7 +26,7 @@ from crm_tui.domain.entities.feedback import validate_feedback
 from crm_tui.domain.errors import ValidationError
 from crm_tui.domain.rules.feedback import (
     NpsBreakdown,
-    nps_breakdown,
+    nps_of_counts,
     sentiment_for_rating,
     validate_recommend_score,
 )
@@ -41,7 +42,10 @@ from .records import Record, newest_first
 TABLE = tables.FEEDBACK
 INBOX = "inbox"  # the index of the inbox's keys (`inbox_key`)
 _SCORE_BITS = 4  # the key's lowest bits: the recommend score plus one (0: none)
+_SCORE_MASK = (1 << _SCORE_BITS) - 1
 _DAY_BITS = 32  # above them the day's ordinal, and above that whether it is open
+_ID_BITS = 32  # feedback ids are below 2**32 (the index files hold them as u32)
+_ID_MASK = (1 << _ID_BITS) - 1
 
 
 def inbox_key(doc: Mapping[str, Any]) -> int:
@@ -57,8 +61,8 @@ def inbox_key(doc: Mapping[str, Any]) -> int:
     return ((is_open << _DAY_BITS | day) << _SCORE_BITS) | (0 if score is None else score + 1)
 
 
-def _score(key: int) -> int | None:
-    code = key & ((1 << _SCORE_BITS) - 1)
+def _score(code: int) -> int | None:
+    """The recommend score of a key's score bits."""
     return code - 1 if code else None
 
 
@@ -116,13 +120,15 @@ class FeedbackService(CustomerRecords):
         """Every shown feedback (`Inbox`): from the inbox index's keys, no feedback read,
         less the feedback of soft-deleted customers (found by the customer index)."""
         hidden = self._of_customers(self._deleted_customers())
-        keyed = sorted(((key >> _SCORE_BITS, i, key)
-                        for key, i in self.table.keys_between(INBOX, None, None)
-                        if i not in hidden), reverse=True)
-        unresolved = sum(1 for order, _, _ in keyed if order >> _DAY_BITS)
-        scores = (_score(key) for _, _, key in keyed)
-        return Inbox([i for _, i, _ in keyed], unresolved,
-                     nps_breakdown(scores, self.ctx.settings.feedback))
+        keyed = [(key, i) for key, i in self.table.keys_between(INBOX, None, None)
+                 if i not in hidden]
+        # One int per feedback, its key's order above its id: sorted as fast as ints are.
+        order = sorted(((key >> _SCORE_BITS) << _ID_BITS | i for key, i in keyed), reverse=True)
+        unresolved = sum(1 for o in order if o >> (_DAY_BITS + _ID_BITS))
+        codes = Counter(key & _SCORE_MASK for key, _ in keyed)
+        return Inbox([o & _ID_MASK for o in order], unresolved,
+                     nps_of_counts({_score(code): n for code, n in codes.items()},
+                                   self.ctx.settings.feedback))
 
     def _deleted_customers(self) -> Collection[int]:
         return self._view().deleted_customers()

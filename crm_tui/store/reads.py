@@ -230,15 +230,17 @@ class DiskReads:
             base = [] if tail.truncated or on_disk is None else on_disk.between(low, high)
             changed = [(key, i) for key, ids in overlay.ids.items()
                        if int_key(key) and in_range(key, low, high) for i in ids]
-        pairs = {(key, i) for key, i in base if i not in tail.where}.union(changed)
+        # A list, not a set: the tail's ids are left out of the file's pairs, so none is
+        # twice, and the file's pairs come in order, which the sort finds as one run.
+        pairs = [(key, i) for key, i in base if i not in tail.where] + changed
         own = self._own_writes(name)
         if own:
-            pairs = {(key, i) for key, i in pairs if i not in own}
+            pairs = [(key, i) for key, i in pairs if i not in own]
             for doc_id, doc in own.items():
                 key = None if doc is None else index.key(doc)
                 if key is not None and (key == low if low == high else
                                         int_key(key) and in_range(key, low, high)):
-                    pairs.add((key, doc_id))
+                    pairs.append((key, doc_id))
         return sorted(pairs)
 
     def _ordered_unloaded(self, name: str, index: Index) -> list[int]:
@@ -299,10 +301,8 @@ class DiskReads:
         record = self._lines.get(offset)
         try:
             if record is None:
-                kept = engine._kept_tail
-                line = kept[1] if kept and kept[0] == offset else os.pread(engine._fd, length,
-                                                                         offset)
-                record = decode_commit(line, engine.journal_path, offset)
+                record = decode_commit(engine.line_at(offset, length), engine.journal_path,
+                                       offset)
                 self._lines[offset] = record
                 if len(self._lines) > DECODED_LINES:
                     self._lines.popitem(last=False)

@@ -7,7 +7,8 @@ None when no feedback has a recommend score.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -56,17 +57,22 @@ def nps_breakdown(
     scores: Iterable[int | None], settings: FeedbackSettings = _DEFAULT
 ) -> NpsBreakdown:
     """Counts and NPS over recommend scores; None entries (unanswered) are skipped."""
+    return nps_of_counts(Counter(map(validate_recommend_score, scores)), settings)
+
+
+def nps_of_counts(counts: Mapping[int | None, int],
+                  settings: FeedbackSettings = _DEFAULT) -> NpsBreakdown:
+    """`nps_breakdown` of valid scores given as score -> how many (None: unanswered)."""
     promoters = passives = detractors = 0
-    for raw in scores:
-        score = validate_recommend_score(raw)
+    for score, count in counts.items():
         if score is None:
             continue
         if score >= settings.promoter_min_score:
-            promoters += 1
+            promoters += count
         elif score <= settings.detractor_max_score:
-            detractors += 1
+            detractors += count
         else:
-            passives += 1
+            passives += count
     responses = promoters + passives + detractors
     if responses == 0:
         return NpsBreakdown(0, 0, 0, 0, None)
