@@ -133,7 +133,7 @@ _WOULD = {"created": "would create", "updated": "would update", "skipped": "woul
 
 
 def _outcome(name: str, n: int, dry_run: bool) -> str:
-    return f"{_WOULD[name]} {n}" if dry_run and name in _WOULD else f"{n} {name}"
+    return f"{_WOULD[name]} {n:,}" if dry_run and name in _WOULD else f"{n:,} {name}"
 
 
 @dataclass
@@ -147,8 +147,8 @@ class RevertReport:
         counter[table] = counter.get(table, 0) + 1
 
     def summary_lines(self) -> list[str]:
-        removed = ", ".join(f"{n} {t}" for t, n in self.removed.items()) or "nothing"
-        restored = ", ".join(f"{n} {t}" for t, n in self.restored.items()) or "nothing"
+        removed = ", ".join(f"{n:,} {t}" for t, n in self.removed.items()) or "nothing"
+        restored = ", ".join(f"{n:,} {t}" for t, n in self.restored.items()) or "nothing"
         lines = [f"reverted {self.batch_id}: removed {removed}; restored {restored}"]
         lines.extend(f"  kept {text}" for text in self.kept)
         return lines
