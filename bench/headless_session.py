@@ -12,10 +12,13 @@ text made: what the customers screen holds), prints `{"ready": ...}`, and waits 
 on stdin. Then, for at most `--seconds`:
 
 - search: keystrokes through the customer list service, as the screen asks them: the
-  query for the text typed so far and the rows of the first screenful; words typed a
-  letter at a time, then erased a letter at a time, `--think-ms` apart (someone typing);
-  each keystroke's start (time.time()) and latency (ms) is recorded. It stops at the
-  deadline or on a second stdin line.
+  quick answer for the text typed so far (`query_now`, which never catches up), else the
+  query a worker would ask, and the rows of the first screenful; words typed a letter at
+  a time, then erased a letter at a time, `--think-ms` apart (someone typing); each
+  keystroke's start (time.time()) and latency (ms) is recorded. Meanwhile a thread does
+  what the app's poll does once a second: catch up with the other sessions' commits and,
+  when there were some, ask the screen's query again (as its refresh does, in a worker).
+  It stops at the deadline or on a second stdin line.
 - import: `import_file` of a purchases CSV into the same database, stopped at the
   deadline (at the end of a chunk).
 
@@ -43,6 +46,7 @@ from crm_tui.services.exchange.stopped import StopImport
 from .common import AS_OF, cpu_s, memory_mb, open_crm
 from .screen_data import SCREENFUL
 
+POLL_S = 1.0  # the app's POLL_SECONDS
 # Pieces of names, emails and places common in both the demo and the generated data.
 WORDS = ["ann", "mar", "son", "lee", "ra", "el", "chen", "tin", "ber", "ka", "smi", "sara",
          "ali", "ez", "dav", "example", "on", "ne"]
@@ -62,20 +66,39 @@ def texts(rng: random.Random) -> Any:
 
 def keystroke(crm: Crm, text: str) -> None:
     listing = crm.customer_list
-    ids = listing.query(ListQuery(text=text))
+    query = ListQuery(text=text)
+    ids = listing.query_now(query)
+    if ids is None:
+        ids = listing.query(query)
     listing.rows_now(ids[:SCREENFUL])
+
+
+def poll(crm: Crm, typed: list[str], stop: threading.Event) -> None:
+    """The app's poll (crm_tui/tui/app.py, once a second) and the customers screen's
+    refresh when it saw commits: the query for the text typed last, asked again."""
+    seen = crm.db.generation
+    while not stop.wait(POLL_S):
+        now = crm.db.generation  # catches up
+        if now != seen:
+            seen = now
+            crm.customer_list.query(ListQuery(text=typed[0]))
 
 
 def search(crm: Crm, deadline: float, stop: threading.Event, think_s: float,
            seed: int) -> dict[str, Any]:
-    rng, samples = random.Random(seed), []
+    rng, samples, typed = random.Random(seed), [], [""]
+    polling = threading.Thread(target=poll, args=(crm, typed, stop), daemon=True)
+    polling.start()
     for text in texts(rng):
         if time.time() >= deadline or stop.is_set():
             break
         wall, started = time.time(), time.perf_counter()
+        typed[0] = text
         keystroke(crm, text)
         samples.append((wall, (time.perf_counter() - started) * 1000))
         stop.wait(think_s)
+    stop.set()
+    polling.join()
     return {"samples": samples}
 
 

@@ -97,6 +97,9 @@ SORT_KEYS: dict[str, Callable[[CustomerRecord, Standing | None], Any]] = {
     "tier": lambda r, s: s.tier if s else "",
 }
 NEEDS_STANDING = {"segment", "rfm", "tier"}
+# Sorts by what `CustomerRecord.listed_as` compares: a customer it finds unchanged keeps
+# its place in them.
+BY_LISTED = {"name", "email", "phone", "company", "type", "status", "created"}
 MAX_TYPED = 64  # search answers remembered per sorted list
 FIRST_ROWS = 200  # rows made before the records are here: a tall terminal's first screens
 MENDED_SHARE = 4  # past a quarter of the rows changed, the sorted list is made again
@@ -163,13 +166,21 @@ class CustomerList:
 
     def query_now(self, q: ListQuery) -> list[int] | None:
         """The query's answer if it is quick to give: the records here and the sorted
-        rows' search text made. None otherwise: ask `query` in a worker."""
+        rows' search text made. None otherwise: ask `query` in a worker.
+
+        It never catches up with other sessions (the app's poll does, about once a
+        second): a keystroke answers from the records as last caught up, exactly as
+        `query` would at that moment. When a catch-up changed customers since, the
+        sorted rows are mended here if none of them moved (an import's commits change
+        totals, not names or sort keys), so a keystroke typed while a colleague imports
+        waits for no catch-up and no worker."""
         if not self._lock.acquire(blocking=False):
             return None
         try:
             if not self.records.ready or q.segment is not None:
                 return None  # segment members to score: not instant
-            base = self._orders.get(self._order_state(q))
+            state = self._order_state(q)
+            base = self._orders.get(state) or self._mended(q, state)
             if base is None or len(base.texts) != len(base.ids):
                 return None  # a sort or a save: not instant
             return self._filter(q)
@@ -208,18 +219,20 @@ class CustomerList:
             return None
         (_, _, _, version, _), base = older
         found = self.records.changed_since(version)
-        if found is None or len(found[1]) * MENDED_SHARE > len(self._records):
+        if found is None or len(found.records) * MENDED_SHARE > len(self._records):
             return None
-        changed = found[1]
+        changed = found.records
         records, made = self._records, self._text_by_id
         key = SORT_KEYS.get(q.sort, SORT_KEYS["name"])
+        # Only those whose search text or place may have changed are looked at one by one.
+        looked_at = found.relisted if q.sort in BY_LISTED else changed.keys()
+        before = {i: records.get(i) for i in changed}
+        records.update({i: r for i, r in changed.items() if r is not None})
         moved = {}
-        for i, record in changed.items():
-            was = records.get(i)
+        for i in looked_at:
+            record, was = changed[i], before[i]
             if record is None:
                 records.pop(i, None)
-            else:
-                records[i] = record
             if record is not None and was is not None and (
                     record.deleted == was.deleted and key(record, None) == key(was, None)
                     and _searched(record) == _searched(was)):
@@ -227,6 +240,10 @@ class CustomerList:
                 made[i] = (record, held[1] if held and held[0] is was else search_text(record))
             else:
                 moved[i] = record
+        for i in changed.keys() - looked_at:  # found and placed as they were
+            held, record = made.get(i), changed[i]
+            if held is not None and record is not None and held[0] is before[i]:
+                made[i] = (record, held[1])
         if len(moved) > MOVED_AT_MOST:
             return None
         if moved:

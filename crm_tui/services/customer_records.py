@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 from crm_tui.domain.entities.customer import display_name
@@ -37,6 +37,7 @@ def name_key(doc: Doc) -> str:
 
 
 LOGGED_VERSIONS = 64  # commits whose changed ids are remembered (changed_since)
+LISTED = 10  # a record's first fields: what the list's search and its order by them read
 NAME_ORDER = "name_order"  # the customers table's index of live customers in name order
 
 
@@ -90,6 +91,12 @@ class CustomerRecord(NamedTuple):
             _day(doc.get("last_order_date")), int(doc.get("points_earned") or 0),
             _code(override) if override else None, bool(doc.get("deleted_at")))
 
+    def listed_as(self, other: CustomerRecord) -> bool:
+        """Whether the list finds and places this customer as it did `other`: the same
+        name, contact details, company, type, status, tags and creation, and trash
+        state (an import's commit changes totals only)."""
+        return self[:LISTED] == other[:LISTED] and self.deleted == other.deleted
+
     def facts(self) -> dict[str, Any]:
         """The document fields a standing is scored from (lifecycle, RFM, tier), the
         ones that say since when the customer counts, and the tags (segment rules read
@@ -99,6 +106,14 @@ class CustomerRecord(NamedTuple):
                 "points_earned": self.points_earned, "segment_override": self.segment_override,
                 "created_at": self.created, "deleted_at": "yes" if self.deleted else None,
                 "tags": self.tags}
+
+
+class Changed(NamedTuple):
+    """The customers changed after a version of the records."""
+
+    version: int  # the version now
+    records: dict[int, CustomerRecord | None]  # each one's record now (None: gone)
+    relisted: set[int]  # those the list may find or place anew (see `listed_as`)
 
 
 class CustomerRecords:
@@ -115,8 +130,10 @@ class CustomerRecords:
         self._met: list[dict[int, Doc | None]] = []
         self._listeners: list[Listener] = []
         self.version = 0  # bumped on every change
-        # The ids each of the latest versions changed, oldest first (see `changed_since`).
-        self._log: deque[tuple[int, tuple[int, ...]]] = deque(maxlen=LOGGED_VERSIONS)
+        # The ids each of the latest versions changed, and of those the ones the list
+        # finds or places anew (`listed_as`), oldest first (see `changed_since`).
+        self._log: deque[tuple[int, tuple[int, ...], list[int]]] = deque(
+            maxlen=LOGGED_VERSIONS)
         db.watch(tables.CUSTOMERS, self)
 
     def listen(self, listener: Listener) -> None:
@@ -126,25 +143,34 @@ class CustomerRecords:
     # ----- the store's watcher (under the store's lock: no store reads) ------------------
     def committed(self, docs: Mapping[int, Doc | None], everything: bool) -> None:
         with self._lock:
+            # Another session's documents are decoded here, only when something holds
+            # records (a damaged line raises before anything changed).
+            written = list(docs.items()) if self._ready or self._met else []
             self.version += 1
-            self._log.append((self.version, tuple(docs)))
             if everything:
                 self._ready = False  # truncated, or commits missed: scanned again
                 self._records = {}
                 self._log.clear()
             for met in self._met:
-                met.update(docs)
-            if self._ready:
-                self._apply(docs)
+                met.update(written)
+            relisted = self._apply(written) if self._ready else []
+            self._log.append((self.version, tuple(docs), relisted))
         for listener in self._listeners:
             listener(docs, everything)
 
-    def _apply(self, docs: Mapping[int, Doc | None]) -> None:
-        for customer_id, doc in docs.items():
+    def _apply(self, written: Iterable[tuple[int, Doc | None]]) -> list[int]:
+        """Apply the changed documents; the ids the list finds or places anew."""
+        records, relisted = self._records, []
+        for customer_id, doc in written:
+            was = records.get(customer_id)
             if doc is None:
-                self._records.pop(customer_id, None)
+                records.pop(customer_id, None)
+                relisted.append(customer_id)
             else:
-                self._records[customer_id] = CustomerRecord.of(customer_id, doc)
+                record = records[customer_id] = CustomerRecord.of(customer_id, doc)
+                if was is None or not record.listed_as(was):
+                    relisted.append(customer_id)
+        return relisted
 
     # ----- reads -------------------------------------------------------------------------
     @property
@@ -165,25 +191,26 @@ class CustomerRecords:
         with self._lock:
             return dict(self._records) if self._ready else {}
 
-    def changed_since(self, version: int
-                      ) -> tuple[int, dict[int, CustomerRecord | None]] | None:
-        """(the version now, the record now of each customer changed after `version`:
-        None for one gone), so that what was made from the records then can be mended
-        instead of made again; None when that is not known (the records were scanned
-        since, or more versions passed than are remembered)."""
+    def changed_since(self, version: int) -> Changed | None:
+        """What changed after `version`, so that what was made from the records then can
+        be mended instead of made again; None when that is not known (the records were
+        scanned since, or more versions passed than are remembered)."""
         with self._lock:
             if not self._ready:
                 return None
             if version == self.version:
-                return version, {}
+                return Changed(version, {}, set())
             log = self._log
             if not log or log[0][0] > version + 1 or version > self.version:
                 return None
             changed: set[int] = set()
-            for logged, ids in log:
+            relisted: set[int] = set()
+            for logged, ids, moved in log:
                 if logged > version:
                     changed.update(ids)
-            return self.version, {i: self._records.get(i) for i in changed}
+                    relisted.update(moved)
+            records = self._records
+            return Changed(self.version, {i: records.get(i) for i in changed}, relisted)
 
     def get(self, customer_id: int) -> CustomerRecord | None:
         """One record if the records are here, without waiting (None otherwise)."""
@@ -201,7 +228,7 @@ class CustomerRecords:
         with self._lock:
             if not self._ready:
                 self._records = found
-                self._apply(met)
+                self._apply(met.items())
                 self._ready = True
                 self.version += 1
                 self._log.clear()

@@ -8,12 +8,18 @@ never loads. `everything=True` means what the watcher holds may be wrong as a wh
 table was truncated, or this process missed a journal): it starts over from a scan, then
 takes `docs`. Watchers run under the store's lock: they must be cheap and must not read
 the store.
+
+The documents of a commit caught up from another process are decoded only when a watcher
+asks for one (`Written`): a watcher that keeps ids only (which customers changed), or
+that holds nothing yet, costs no decoding of an import's thousands of documents.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import ItemsView, Iterator, Mapping
 from typing import Any, Protocol
+
+from .journal import TableDocs, written
 
 Doc = dict[str, Any]
 
@@ -40,7 +46,7 @@ class Watchers:
         for table, watchers in self._by_table.items():
             written = changes.get(table)
             if written or table in truncated:
-                docs = {int(key): doc for key, doc in (written or {}).items()}
+                docs = _by_id(written or {})
                 for watcher in watchers:
                     watcher.committed(docs, table in truncated)
 
@@ -49,3 +55,40 @@ class Watchers:
         for watchers in self._by_table.values():
             for watcher in watchers:
                 watcher.committed({}, True)
+
+
+def _by_id(docs: Mapping[Any, Doc | None]) -> Mapping[int, Doc | None]:
+    if isinstance(docs, TableDocs):
+        return Written(docs)
+    return {int(key): doc for key, doc in docs.items()}
+
+
+class Written(Mapping[int, Doc | None]):
+    """A caught-up commit's documents of one table by id (None: deleted): the ids known
+    from the commit line's index, the documents decoded when first read."""
+
+    __slots__ = ("_by_id", "_ids", "_raw")
+
+    def __init__(self, docs: TableDocs) -> None:
+        self._raw: TableDocs | None = docs
+        self._ids = [doc_id for doc_id, _ in written(docs)]
+        self._by_id: dict[int, Doc | None] | None = None
+
+    def _decoded(self) -> dict[int, Doc | None]:
+        if self._by_id is None:
+            assert self._raw is not None
+            self._by_id = {int(key): doc for key, doc in self._raw.decoded().items()}
+            self._raw = None
+        return self._by_id
+
+    def __getitem__(self, doc_id: int) -> Doc | None:
+        return self._decoded()[doc_id]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def items(self) -> ItemsView[int, Doc | None]:
+        return self._decoded().items()

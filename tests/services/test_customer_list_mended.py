@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from crm_tui.services import customer_list
 from crm_tui.services.crm import Crm
 from crm_tui.services.customer_list import CustomerList, ListQuery
 from crm_tui.services.customer_records import LOGGED_VERSIONS
@@ -101,3 +102,48 @@ def test_more_commits_than_remembered_sort_the_list_again(
     other.close()
     assert listing.query(ListQuery()) == [ids[1], ids[2], ids[0]]  # Bob, Cy, then Zed
     assert made == [3]
+
+
+def test_a_keystroke_after_a_catch_up_answers_at_once_and_exactly(crm: Crm) -> None:
+    """Sales in another session, caught up (as the app's poll does): the next keystroke
+    is answered at once from the mended rows, not sent to a worker, and is the answer a
+    fresh list gives; a rename still goes to the worker (its search text is made again)."""
+    ids = people(crm)
+    listing = crm.customer_list
+    listing.warm()
+    search = ListQuery(text="an")
+    assert listing.query_now(search) is not None
+    edit(crm, "sales", ids, 0)
+    crm.db.refresh()  # the poll's catch-up: the records moved on, the sorted rows did not
+    fresh = CustomerList(crm.ctx, crm.segments)
+    for q in (search, ListQuery(text="a"), ListQuery()):
+        assert listing.query_now(q) == fresh.query(q), q
+    spent = {i: row.spent_cents for i, row in listing.rows_now(ids).items()}
+    assert spent == {i: fresh.row(i).spent_cents for i in ids}
+    edit(crm, "rename", ids, 1)
+    crm.db.refresh()
+    assert listing.query_now(search) is None
+    assert listing.query(search) == CustomerList(crm.ctx, crm.segments).query(search)
+
+
+def test_sales_are_mended_without_looking_at_each_customer(
+        crm: Crm, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The customers an import's commit changes keep their names: the list sorted by
+    name learns it from the records (`Changed.relisted`) and compares none of them one by
+    one; sorted by what was spent, it does; both are what a fresh list gives."""
+    ids = people(crm)
+    listing = crm.customer_list
+    compared: list[object] = []
+    searched = customer_list._searched
+    monkeypatch.setattr(customer_list, "_searched",
+                        lambda record: compared.append(record) or searched(record))
+    for n, q in enumerate((ListQuery(text="a"), ListQuery(text="a", sort="spent"))):
+        listing.query(q)
+        compared.clear()
+        edit(crm, "sales", ids, n)
+        answer = listing.query(q)
+        assert bool(compared) == (q.sort == "spent"), q
+        assert answer == CustomerList(crm.ctx, crm.segments).query(q)
+    edit(crm, "rename", ids, 1)
+    q = ListQuery(text="a")
+    assert listing.query(q) == CustomerList(crm.ctx, crm.segments).query(q)

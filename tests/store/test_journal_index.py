@@ -77,6 +77,41 @@ def test_a_reader_following_customers_does_not_decode_purchases(
     reader.close()
 
 
+class Ids:
+    """A watcher that keeps which documents changed, never what they hold."""
+
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+
+    def committed(self, docs: Mapping[int, Any], everything: bool) -> None:
+        self.ids.update(docs)
+
+
+def test_a_watcher_of_ids_only_decodes_no_document(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which customers another session's commits changed is known from the lines' index:
+    a watcher keeping ids only costs no decoding; one reading the documents gets them."""
+    writer = setup(tmp_path / "db")
+    reader = Database(tmp_path / "db")
+    ids = Ids()
+    reader.watch("customers", ids)
+    reader.refresh()
+    import_chunk(writer, 0)
+    bodies = decoded_bodies(monkeypatch)  # the reader's from now on (the writer reads too)
+    reader.refresh()
+    assert ids.ids == {1, 2, 3, 4, 5}
+    assert bodies == []
+    seen = Seen()
+    reader.watch("customers", seen)
+    import_chunk(writer, 20)
+    bodies.clear()
+    reader.refresh()
+    assert seen.docs == {c: {"name": f"C{c}", "total": 20} for c in range(1, 6)}
+    assert len(bodies) == 1
+    writer.close()
+    reader.close()
+
+
 def test_a_scan_of_customers_decodes_no_purchases(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     writer = setup(tmp_path / "db")
