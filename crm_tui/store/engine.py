@@ -407,6 +407,26 @@ class Engine:
         if self._kept_tail is not None:
             yield self._kept_tail
 
+    def _replayed_lines(self, name: str) -> Iterator[tuple[int, bytes]]:
+        """The committed lines a load of table `name` lays over its snapshot: those holding
+        the latest version of one of its documents, as the tail overlay knows them, in
+        journal order (none for a table the journal never wrote: the journal is not read
+        through, an import's hundreds of MB); when the journal truncated it, every line
+        that mentions it. The caller drops what the tail says was deleted since."""
+        tail = self.reads.tail.get(name)
+        if tail.truncated:
+            yield from ((offset, line) for offset, line in self._committed_lines()
+                        if mentions(line, name))
+            return
+        for offset, length in sorted({where for where in tail.where.values() if where}):
+            yield offset, self.line_at(offset, length)
+
+    def line_at(self, offset: int, length: int) -> bytes:
+        """The committed journal line at `offset` (the last one as kept without its
+        newline, see `_last_fragment`); its CRC is the decoder's to check."""
+        kept = self._kept_tail
+        return kept[1] if kept and kept[0] == offset else os.pread(self._fd, length, offset)
+
     def close(self) -> None:
         with self._rlock:
             self.reads.reset()
@@ -763,11 +783,15 @@ class Engine:
         old_last_id = state.last_id
         state.docs = docs
         state.last_id = max(header.last_id if header else 0, max(docs, default=0))
+        tail = self.reads.tail.get(state.name)
         try:
-            for offset, line in self._committed_lines():
-                if mentions(line, state.name):
-                    record = decode_commit(line, self.journal_path, offset)
-                    self._apply_to_table(state, record, loading=interner.share)
+            for offset, line in self._replayed_lines(state.name):
+                record = decode_commit(line, self.journal_path, offset)
+                self._apply_to_table(state, record, loading=interner.share)
+            if not tail.truncated:  # what the lines not replayed did to it
+                for doc_id in [i for i, where in tail.where.items() if where is None]:
+                    docs.pop(doc_id, None)
+                state.last_id = max(state.last_id, max(tail.where, default=0))
         except BaseException as exc:
             state.docs, state.last_id = None, old_last_id  # never half a table
             if isinstance(exc, CorruptFileError):
@@ -824,11 +848,15 @@ class Engine:
                 self._catch_up(locked=True)
                 return self._ensure_last_id(state)
         last = header.last_id if header else 0
-        for offset, line in self._committed_lines():
-            if mentions(line, state.name):
-                record = decode_commit(line, self.journal_path, offset)
-                ids = [i for i, _ in written(record.get("c", {}).get(state.name, {}))]
-                last = max(last, record.get("i", {}).get(state.name, 0), *ids)
+        tail = self.reads.tail.get(state.name)
+        if not tail.truncated:  # every id the journal wrote since the snapshot
+            last = max(last, max(tail.where, default=0))
+        else:
+            for offset, line in self._committed_lines():
+                if mentions(line, state.name):
+                    record = decode_commit(line, self.journal_path, offset)
+                    ids = [i for i, _ in written(record.get("c", {}).get(state.name, {}))]
+                    last = max(last, record.get("i", {}).get(state.name, 0), *ids)
         state.last_id = last
         return last
 

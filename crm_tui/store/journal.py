@@ -56,21 +56,26 @@ def encode_commit(record: dict[str, Any]) -> bytes:
     changes: dict[str, dict[str, Any]] = record.get("c") or {}
     if not changes:
         return encode_line(record)
-    out = bytearray(orjson.dumps({k: v for k, v in record.items() if k != "c"}))
-    out[-1:] = b',"c":{'  # the head's closing brace: `c` follows
-    head_end = len(out) - len(b',"c":{')
+    dumps = orjson.dumps
+    head = dumps({k: v for k, v in record.items() if k != "c"})[:-1]  # `c` follows
+    # The line's parts are kept apart and joined once: an import's line is megabytes, and
+    # each concatenation copied all of it again.
+    parts = [head, b',"c":{']
+    at = len(head) + 6
     bodies: dict[str, list[Any]] = {}
     for table, docs in changes.items():
-        if bodies:
-            out += b","
-        out += orjson.dumps(table) + b":"
-        start = len(out)
-        out += orjson.dumps(docs)
-        bodies[table] = [start, len(out), [int(k) for k in docs],
+        name = (b"," if bodies else b"") + dumps(table) + b":"
+        body = dumps(docs)
+        parts += (name, body)
+        start = at + len(name)
+        at = start + len(body)
+        bodies[table] = [start, at, list(map(int, docs)),
                          [int(k) for k, doc in docs.items() if doc is None]]
-    out += b'},"x":' + orjson.dumps([head_end, bodies]) + b"}"
-    payload = bytes(out)
-    return b"%08x " % zlib.crc32(payload) + payload + b"\n"
+    parts.append(b'},"x":' + dumps([len(head), bodies]) + b"}")
+    crc = 0
+    for part in parts:
+        crc = zlib.crc32(part, crc)
+    return b"".join([b"%08x " % crc, *parts, b"\n"])
 
 
 def decode_line(line: bytes, path: Path, offset: int) -> dict[str, Any]:
@@ -198,10 +203,16 @@ class TableDocs(Mapping[str, Any]):
 def written(docs: Mapping[str, Any]) -> Iterator[tuple[int, bool]]:
     """(id, whether it is there after the commit) of each document a commit's `c[table]`
     writes, in order, without decoding a `TableDocs`."""
+    ids, gone = written_ids(docs)
+    return ((i, i not in gone) for i in ids)
+
+
+def written_ids(docs: Mapping[str, Any]) -> tuple[list[int], set[int]]:
+    """The ids a commit's `c[table]` writes, in order, and those it deletes, without
+    decoding a `TableDocs`."""
     if isinstance(docs, TableDocs):
-        gone = docs.gone
-        return ((i, i not in gone) for i in docs.ids)
-    return ((int(key), doc is not None) for key, doc in docs.items())
+        return docs.ids, docs.gone
+    return list(map(int, docs)), {int(key) for key, doc in docs.items() if doc is None}
 
 
 def _verifies(crc: bytes, payload: bytes) -> bool:

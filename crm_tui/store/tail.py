@@ -13,11 +13,11 @@ key, minus every id the tail changed, plus the tail's ids whose latest version h
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .journal import written
+from .journal import written_ids
 
 Position = tuple[int, int]  # offset and length of a journal line
 Doc = dict[str, Any]
@@ -58,9 +58,14 @@ class TableTail:
         self.log.clear()
         self.keys.clear()
 
-    def set(self, doc_id: int, position: Position | None) -> None:
-        self.where[doc_id] = position
-        self.log.append(doc_id)
+    def wrote(self, docs: Mapping[str, Any], position: Position) -> None:
+        """A commit's documents of this table (`c[table]`), its line at `position`: ids
+        only, set all at once (an import's line holds thousands)."""
+        ids, gone = written_ids(docs)
+        self.where.update(dict.fromkeys(ids, position))
+        for doc_id in gone:
+            self.where[doc_id] = None
+        self.log += ids
 
     def keyed(self, index: str, key_of: Callable[[Doc], Any], read: ReadDoc) -> KeyOverlay:
         """The index's overlay, brought up to date with the log (documents read by
@@ -85,9 +90,7 @@ class TailOverlay:
         for name in record.get("t", ()):
             self._table(name).truncate()
         for name, docs in record.get("c", {}).items():
-            tail = self._table(name)
-            for doc_id, there in written(docs):  # ids only: the documents stay undecoded
-                tail.set(doc_id, position if there else None)
+            self._table(name).wrote(docs, position)  # the documents stay undecoded
 
     def _table(self, name: str) -> TableTail:
         tail = self.tables.get(name)
