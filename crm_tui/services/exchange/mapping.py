@@ -21,6 +21,7 @@ order_rows.py), a second address line, a second phone, an opt-out... (see custom
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ from crm_tui.domain.entities.purchase import PURCHASE_FIELDS
 from crm_tui.domain.entities.task import TASK_FIELDS
 from crm_tui.domain.errors import ValidationError
 
+from . import local_aliases
 from .exports import CUSTOMER_COLUMNS
 from .formats import Format, detect
 
@@ -40,8 +42,13 @@ _SEPARATORS = re.compile(r"[\s_\-./]+")
 
 
 def normalize(name: str) -> str:
-    """The comparison key of a column or field name: "E-Mail Address" -> "emailaddress"."""
-    return _SEPARATORS.sub("", name.strip().lstrip("\ufeff").casefold())
+    """The comparison key of a column or field name: "E-Mail Address" -> "emailaddress",
+    "Date de création" -> "datedecreation" (accents dropped)."""
+    key = _SEPARATORS.sub("", name.strip().lstrip("\ufeff").casefold())
+    if key.isascii():
+        return key
+    return "".join(ch for ch in unicodedata.normalize("NFKD", key)
+                   if not unicodedata.combining(ch))
 
 
 PLACE_FIELDS = ("street", "city", "region", "postal_code", "country")
@@ -201,6 +208,10 @@ def _aliases(kind: str) -> dict[str, str]:
     groups = [_KIND_ALIASES.get(kind, {})]
     if kind != "customers" and kind != "products":
         groups.append(_LINK_ALIASES)
+    # Then other languages' words: English ones keep their meaning.
+    groups.append(local_aliases.BY_KIND.get(kind, {}))
+    if kind != "customers" and kind != "products":
+        groups.append(local_aliases.LINKS)
     for group in groups:
         for target, names in group.items():
             for name in names:
