@@ -45,6 +45,13 @@ def _describe(doc: Mapping[str, Any]) -> str:
     return display_name(doc)
 
 
+def _least(held: Held | None) -> int | None:
+    """The lowest id under a key, as `min(id_set(held))` without making the set."""
+    if held is None:
+        return None
+    return held if held.__class__ is int else min(held)  # type: ignore[return-value,type-var]
+
+
 class CustomerKeys:
     """Who has which email and external id, kept in step with the customers table by the
     store (an observer, see DocObserver), for imports: a purchase row names its customer
@@ -79,6 +86,10 @@ class CustomerKeys:
         self._deleted.discard(doc_id)
 
     def replace(self, doc_id: int, old: Mapping[str, Any], new: Mapping[str, Any]) -> None:
+        if (old.get("email") == new.get("email")
+                and old.get("external_id") == new.get("external_id")
+                and old.get("deleted_at") == new.get("deleted_at")):
+            return  # keys and standing as they were (a purchase moving the totals, say)
         if (email_key(old) != email_key(new) or external_key(old) != external_key(new)
                 or bool(old.get("deleted_at")) != bool(new.get("deleted_at"))):
             self.discard(doc_id, old)
@@ -93,29 +104,48 @@ class CustomerKeys:
         self._live = False
 
     # ----- questions ---------------------------------------------------------------------
+    def _ready(self) -> bool:
+        """Whether the keys hold the table, built first if a build is pending."""
+        if not self._live:
+            return False
+        if self._pending is not None:
+            docs, self._pending = self._pending, None
+            for doc_id, doc in docs.items():
+                self.add(doc_id, doc)
+        return True
+
     def ids(self, email: str | None, external_id: str | None
             ) -> tuple[set[int], set[int]] | None:
         """The customers (deleted ones too) with this email key and with this external id,
         as the table's indexes would answer; None when the table is not loaded (ask it).
         Ask inside a transaction (the store's lock keeps the answer current); the sets are
         the caller's own."""
-        if not self._live:
+        if not self._ready():
             return None
-        if self._pending is not None:
-            docs, self._pending = self._pending, None
-            for doc_id, doc in docs.items():
-                self.add(doc_id, doc)
         return (id_set(self._email.get(email)) if email else set(),
                 id_set(self._external.get(external_id)) if external_id else set())
+
+    def taken(self, email: str | None, external_id: str | None, *,
+              exclude: int | None = None) -> bool | None:
+        """Whether a customer (deleted ones too) other than `exclude` has this email key or
+        this external id; None when the table is not loaded (ask it). Ask as for `ids`."""
+        if not self._ready():
+            return None
+        for keys, key in ((self._email, email), (self._external, external_id)):
+            held = keys.get(key) if key else None
+            if held is not None and (held != exclude if held.__class__ is int
+                                     else bool(held - {exclude})):  # type: ignore[operator]
+                return True
+        return False
 
     def live(self, email: str | None, external_id: str | None) -> int | None:
         """The live customer these keys name for sure (one has the email, one the external
         id, and they agree), or None: ask the table (not loaded, nobody, a conflict, a
         deleted customer: the long way says which). Ask as for `ids`."""
-        known = self.ids(email, external_id)
-        if known is None:
+        if not self._ready():
             return None
-        by_email, by_external = (min(ids) if ids else None for ids in known)
+        by_email = _least(self._email.get(email)) if email else None
+        by_external = _least(self._external.get(external_id)) if external_id else None
         if by_email is not None and by_external is not None and by_email != by_external:
             return None
         found = by_email if by_email is not None else by_external
@@ -188,9 +218,9 @@ class CustomerService:
     def _surely_unique(self, values: Mapping[str, Any], exclude: int | None) -> bool:
         """Whether `keys` (kept during imports) shows nobody else has the email or the
         external id: then the uniqueness checks, two store reads, can be skipped."""
-        found = None if self._keys is None else self._keys.ids(email_key(values),
-                                                              external_key(values))
-        return found is not None and not any(ids - {exclude} for ids in found)
+        keys = self._keys
+        return keys is not None and keys.taken(email_key(values), external_key(values),
+                                               exclude=exclude) is False
 
     def create(self, data: Mapping[str, Any], *, stamp: Mapping[str, Any] | None = None) -> int:
         """Add a customer; returns its id. Raises ValidationError naming every bad field.

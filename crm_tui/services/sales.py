@@ -26,6 +26,7 @@ from crm_tui.domain.rules.totals import (
     compute_totals,
     remove_purchase,
 )
+from crm_tui.domain.settings import LoyaltySettings
 from crm_tui.store import Index
 
 from . import tables
@@ -171,13 +172,7 @@ class SalesService(CustomerRecords):
     def points(self, purchase: Mapping[str, Any]) -> int:
         """The loyalty points a purchase (validated) earns; ValidationError naming `total`
         when more than one ledger entry can hold."""
-        if purchase.get("status") != COMPLETED:
-            return 0
-        points = points_for_purchase(purchase["total"], self.ctx.settings.loyalty)
-        if points > MAX_POINTS:
-            raise ValidationError("total", "is too large: it would earn more loyalty points "
-                                           f"than one entry can hold ({MAX_POINTS:,})")
-        return points
+        return earned_points(purchase, self.ctx.settings.loyalty)
 
     def _apply_totals(self, customer_id: int, *, old: Mapping[str, Any] | None = None,
                       new: Mapping[str, Any] | None = None) -> None:
@@ -223,6 +218,17 @@ class SalesService(CustomerRecords):
             self._store_totals(int(customer_id), totals.to_dict())
 
 
+def earned_points(purchase: Mapping[str, Any], loyalty: LoyaltySettings) -> int:
+    """`SalesService.points` under these loyalty settings."""
+    if purchase.get("status") != COMPLETED:
+        return 0
+    points = points_for_purchase(purchase["total"], loyalty)
+    if points > MAX_POINTS:
+        raise ValidationError("total", "is too large: it would earn more loyalty points "
+                                       f"than one entry can hold ({MAX_POINTS:,})")
+    return points
+
+
 @dataclass
 class _Pending:
     """A customer's purchases the writer has written and not yet added to their totals,
@@ -248,6 +254,15 @@ class PurchaseWriter:
         self.sales = sales
         self._pending: dict[int, _Pending] = {}
         self._stamp: str | None = None
+        self._loyalty: LoyaltySettings | None = None
+
+    def points(self, values: Mapping[str, Any]) -> int:
+        """`SalesService.points`, the loyalty settings read once per commit: the commit
+        holds the store's lock, so no session changes them meanwhile."""
+        loyalty = self._loyalty
+        if loyalty is None:
+            loyalty = self._loyalty = self.sales.ctx.settings.loyalty
+        return earned_points(values, loyalty)
 
     def add(self, values: Mapping[str, Any], points: int,
             extra: Mapping[str, Any] | None = None) -> int:
@@ -288,3 +303,4 @@ class PurchaseWriter:
         """Forget what was added: the commit it was written in rolled back."""
         self._pending.clear()
         self._stamp = None
+        self._loyalty = None

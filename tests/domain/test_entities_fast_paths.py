@@ -34,6 +34,9 @@ NEAR_MISSES = st.one_of(
     st.from_regex(r"\A[ a-zA-Z_-]{0,12}\Z"),
     st.from_regex(r"\A\+?[0-9 ().-]{0,20}( ?(ext|x|#) ?[0-9]{0,7})?\Z"),
     st.text(alphabet=" \t\n\x1f\x7f\x85é0aA_-.,@", max_size=12),
+    st.from_regex(r"\A[ a-zA-Z,ßİ-]{0,60}\Z"),  # tags: commas, spaces, case folding
+    st.sampled_from(["vip, VIP, Vip", "a" * 41, "a" * 40 + ", b", " , ",
+                     ",".join(f"t{i}" for i in range(51))]),
     st.sampled_from(["completed", "Completed", "paid", "cheque", "credit_card", "yes", "NO",
                      "  card", "2024-02-30", "0000-01-01", "999999999999.99",
                      "1000000000000", "00012", "1" * 19, "x" * 201, "a@b.co ", "A@B.CO"]),
@@ -69,6 +72,7 @@ def test_a_shortcut_returns_what_the_parser_returns_or_leaves_it_to_it(
     (schema.EMAIL, "Ann.Lee@Example.com", "ann.lee@example.com"),
     (schema.FLAG, "yes", True),
     (schema.PHONE, " +1 555  0000000 ", "+1 555 0000000"),
+    (schema.TAGS, " referral,  trade-show , Referral,,", ["referral", "trade-show"]),
 ])
 def test_the_common_spellings_take_the_shortcut(parser: Parser, value: Any,
                                                expected: Any) -> None:

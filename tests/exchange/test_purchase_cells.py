@@ -4,6 +4,7 @@ counts and errors, row for row, whatever shape the rows take."""
 
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,9 @@ from crm_tui.services import tables
 from crm_tui.services.crm import Crm
 from crm_tui.services.exchange import importer, record_rows
 from crm_tui.services.exchange.importer import import_file
+from crm_tui.services.exchange.purchase_cells import PurchaseCells, read_purchase_cells
 
-from .import_support import open_crm, write_csv
+from .import_support import AS_OF, open_crm, write_csv
 
 CUSTOMERS = ("name,email,external_id\nAnn Lee,ann@x.com,C-1\nBob Ray,bob@x.com,C-2\n"
              "Cat Sun,cat@x.com,C-3\nDee Gone,dee@x.com,C-4\n")
@@ -107,3 +109,12 @@ def test_rows_read_from_their_cells(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     # re-sent O-1 and O-2 (they exist), not O-14 (a product_id), nor any row the general
     # path refuses or adds a customer for.
     assert taken == ["O-2", "O-3", "O-4", "O-5", "O-7", None, "O-18"]
+
+
+def test_what_the_cells_say_crosses_processes_as_it_was() -> None:
+    cells = read_purchase_cells({"customer_email": "Ann@X.com", "item": "Pen", "total": "4",
+                                 "external_id": "O-1", "date": "2026-05-01"}, AS_OF)
+    assert cells is not None
+    back = pickle.loads(pickle.dumps(cells, pickle.HIGHEST_PROTOCOL))
+    assert (type(back), back, back.values) == (PurchaseCells, cells, cells.values)
+    assert back.email == "ann@x.com" and back.order == "O-1"

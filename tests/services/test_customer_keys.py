@@ -54,3 +54,18 @@ def test_live_names_only_a_customer_the_keys_are_sure_of(crm: Crm) -> None:
     crm.customers.delete(bob)
     with crm.db.transaction():
         assert keys.live(None, "B1") is None  # deleted: refused the long way
+
+
+def test_taken_says_whether_someone_else_holds_either_key(crm: Crm) -> None:
+    ann = crm.customers.create({"first_name": "Ann", "email": "ann@x.com", "external_id": "A1"})
+    bob = crm.customers.create({"first_name": "Bob", "email": "bob@x.com"})
+    crm.customers.delete(bob)
+    keys = crm.customers.keys()
+    with crm.db.transaction():
+        assert keys.taken("ann@x.com", None) is True
+        assert keys.taken(None, "A1") is True
+        assert keys.taken("ann@x.com", "A1", exclude=ann) is False  # only Ann has them
+        assert keys.taken("nobody@x.com", "A1", exclude=ann) is False
+        assert keys.taken("bob@x.com", None, exclude=ann) is True  # deleted, still held
+        assert keys.taken("nobody@x.com", "Z9") is False
+        assert keys.taken(None, None) is False

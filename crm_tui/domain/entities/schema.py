@@ -343,7 +343,8 @@ PHONE = Parser(lambda v, f, t: common.check_phone(v, f), common.PHONE_HINT, comm
 FLAG = Parser(lambda v, f, t: common.parse_bool(v, f), common.BOOL_HINT, common.fast_bool)
 RECORD_ID = Parser(lambda v, f, t: common.parse_id(v, f), "a record id (a positive whole number)",
                    _whole_fast(1, common.MAX_ID))
-TAGS = Parser(lambda v, f, t: common.parse_tags(v, f), "tags separated by commas")
+TAGS = Parser(lambda v, f, t: common.parse_tags(v, f), "tags separated by commas",
+              common.fast_tags)
 DAY = Parser(lambda v, f, t: dates.parse_date(v, f, t).isoformat(), dates.DATE_HINT, _day_fast,
              "date")
 MOMENT = Parser(lambda v, f, t: dates.parse_datetime(v, f).isoformat(), dates.DATETIME_HINT,

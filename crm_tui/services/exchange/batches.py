@@ -81,10 +81,11 @@ class BatchTracker:
 
     def created(self, table: str, doc_id: int, *, stamped: bool = False) -> None:
         """Mark a document the batch created; `stamped` when it was written with `stamp`
-        (which spares reading it back)."""
+        (which spares reading it back). The stamp is the whole mark: a document carrying
+        it and no before-image reads as created (`before_change`, `was_created`), so
+        nothing is kept per document created (an import creates one or two per row)."""
         if not stamped:
             self._stamp(table, doc_id)
-        self._pending[(table, doc_id)] = _CREATED
 
     def before_change(self, table: str, doc_id: int) -> None:
         """Call before changing a document that exists (it may predate the batch)."""

@@ -263,8 +263,7 @@ def match_customer(ctx: ImportContext, email: Any, external_id: Any, *,
     matched; ValidationError when the two name different customers."""
     service = ctx.crm.customers
     email_key, ext_key = match_keys(email, external_id, prefix)
-    known = service.keys().ids(email_key, ext_key)
-    if known is not None and not any(known):  # nobody has either: no store call needed
+    if service.keys().taken(email_key, ext_key) is False:  # nobody: no store call needed
         return None, f"{prefix}external_id"
     by_email = service.find_by_email(email_key) if email_key else None
     by_ext = service.find_by_external_id(ext_key) if ext_key else None

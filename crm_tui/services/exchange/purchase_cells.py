@@ -48,6 +48,11 @@ class PurchaseCells(NamedTuple):
     item: str  # the item's name, as the catalogue is looked up
     values: dict[str, Any]  # validated with PLACEHOLDER_ID and no product
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Made again by tuple's own constructor, not the class's __new__ (a Python
+        # function): the writing process unpickles one a row.
+        return tuple.__new__, (PurchaseCells, tuple(self))
+
 
 def read_purchase_cells(fields: Mapping[str, Any], today: date) -> PurchaseCells | None:
     """What the row's cells say, or None: the general path must read this row."""

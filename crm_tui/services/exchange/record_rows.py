@@ -184,7 +184,7 @@ class PurchaseRows(RowHandler):
                 cells.order is not None and self.ctx.crm.sales.ids_of_order(cells.order)):
             return None
         try:
-            points = self.ctx.crm.sales.points(cells.values)
+            points = self.writer.points(cells.values)
         except ValidationError:
             return None
         settled = {"customer_id": customer_id, "product_id": self._catalogue_id(cells.item)}
