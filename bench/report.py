@@ -171,12 +171,14 @@ def screens_table(result: Mapping[str, Any]) -> list[str]:
     if not visits:
         return []
     head = (f"{'screen (in the order visited)':<36} {'paint s':>8} {'CPU s':>7} "
-            f"{'peak RSS MB':>11} {'RSS MB':>7}")
+            f"{'peak RSS MB':>11} {'RSS MB':>7} {'all read s':>10}")
     lines = ["TUI session visiting every screen (the first line: from before the open; "
-             "CPU since the process started)", head, "-" * len(head)]
+             "CPU since the process started; all read: to the end of the screen's reads)",
+             head, "-" * len(head)]
     for v in visits:
         lines.append(f"{v['screen']:<36} {_num(v['paint_s'], 8)} {_num(v['cpu_s'], 7)} "
-                     f"{_num(v['peak_mb'], 11)} {_num(v['rss_mb'], 7)}")
+                     f"{_num(v['peak_mb'], 11)} {_num(v['rss_mb'], 7)} "
+                     f"{_num(v.get('settled_s'), 10)}")
     return lines
 
 

@@ -4,8 +4,9 @@ without drawing it (headless: no terminal, no Textual event loop).
     SCREENS["pipeline"](crm) -> int   (how many things it read: a sanity check, not a figure)
 
 The dashboard, pipeline, tasks and feedback screens gather their data in one function of
-their own (`collect_figures`, `board_data`, `agenda_data`, `read_inbox`, then the feedback
-and names of one screenful), called here as the screen calls it (their
+their own (`collect_figures`, `board_start_data` (the board's first screenful; every deal
+is read after it is drawn), `agenda_data`, `read_inbox`, then the feedback and names of
+one screenful), called here as the screen calls it (their
 modules import Textual, as the running app has: import this module before timing); the
 segments and products lists read a few services in their `fetch`, repeated here
 call for call (their rows' colors need a running app). The customers screen's first rows
@@ -21,7 +22,7 @@ from collections.abc import Callable
 from crm_tui.services.crm import Crm
 from crm_tui.services.customer_list import ListQuery
 from crm_tui.tui.screens.feedback import read_inbox
-from crm_tui.tui.screens.pipeline import BoardView, board_data
+from crm_tui.tui.screens.pipeline import board_start_data
 from crm_tui.tui.screens.tasks import agenda_data
 from crm_tui.tui.widgets.kpi import collect_figures
 
@@ -39,7 +40,7 @@ def dashboard(crm: Crm) -> int:
 
 
 def pipeline(crm: Crm) -> int:
-    return len(board_data(crm, BoardView()).deals)  # the board as it first opens
+    return len(board_start_data(crm, SCREENFUL // 3 + 1).deals)  # as the screen at 120x40
 
 
 def tasks(crm: Crm) -> int:

@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from operator import attrgetter
 from typing import Any, NamedTuple, TypeVar
 
+from crm_tui.domain.aggregates import customers as kept_customers
+from crm_tui.domain.aggregates import pipeline as kept_figures
+from crm_tui.domain.aggregates.derivation import Aggregates
 from crm_tui.domain.entities.common import is_blank
 from crm_tui.domain.entities.opportunity import validate_opportunity
 from crm_tui.domain.rules.pipeline import (
@@ -101,11 +104,17 @@ class BoardCard(NamedTuple):  # one per open deal
 class BoardColumn:
     stage: str
     probability: int  # the stage's default
-    cards: list[BoardCard]
+    cards: list[BoardCard]  # board order (`board_start`: the first ones only)
+    count: int  # of the stage's deals
+    total_cents: int
 
-    @property
-    def total_cents(self) -> int:
-        return sum(card.deal.value for card in self.cards)
+
+@dataclass(frozen=True)
+class BoardStart:
+    """The whole board's open columns as its first frame shows them (`board_start`)."""
+
+    columns: list[BoardColumn]
+    summary: PipelineSummary
 
 
 @dataclass(frozen=True)
@@ -215,15 +224,53 @@ class PipelineService(CustomerRecords):
         else:
             chosen = sorted((d for d in every if d.status == OPEN),
                             key=lambda d: (-d.value, d.id))
-        for deal, facts in zip(chosen, self.facts(chosen), strict=True):
+        for stage, card in self._cards(chosen, day, settings):
+            # A stage since removed from the settings still gets a column, after the others.
+            columns.setdefault(stage, []).append(card)
+        defaults = dict(settings.stages)
+        return [BoardColumn(stage, defaults.get(stage, 0), cards, len(cards),
+                            sum(card.deal.value for card in cards))
+                for stage, cards in columns.items()]
+
+    def board_start(self, as_of: dt.date | None = None, *, cards: int) -> BoardStart:
+        """The whole board of open deals as `board` and the header's summary give it, from
+        the figures the store keeps (the dashboard's: each deal's stage, value and days,
+        and which customers are soft-deleted or gone) instead of every deal: each column's
+        count and value, and only its first `cards` cards (the deals read), so a screenful
+        is drawn before every deal is."""
+        day, settings = self.ctx.as_of(as_of), self.ctx.settings.pipeline
+
+        def read(aggregates: Aggregates) -> kept_figures.PipelineTotals:
+            state = aggregates.pipeline
+            hidden = aggregates.columns.hidden(kept_figures.customers(state))
+            return kept_figures.totals(state, hidden, day, settings, every_day=True,
+                                       biggest=cards)
+
+        figures = self.ctx.db.derived((kept_figures.NAME, kept_customers.NAME),
+                                      lambda states: read(Aggregates(states)))
+        wanted = [i for stage in figures.open_by_stage.values() for i in stage.biggest]
+        found = {d.doc_id: DealRow.of(d.doc_id, d) for d in self.table.get(doc_ids=wanted)}
+        drawn = {stage: [card for _, card in self._cards(
+            [found[i] for i in deals.biggest if i in found], day, settings)]  # none deleted since
+            for stage, deals in figures.open_by_stage.items()}
+        names = list(open_stage_names(settings))
+        # A stage since removed from the settings: after the others, in the order `board`
+        # meets them (by their biggest deal).
+        names += sorted((stage for stage in drawn if stage not in names),
+                        key=lambda stage: [(-c.deal.value, c.deal.id) for c in drawn[stage][:1]])
+        defaults, empty = dict(settings.stages), kept_figures.StageDeals(0, 0, [])
+        columns = [BoardColumn(name, defaults.get(name, 0), drawn.get(name, []),
+                               (deals := figures.open_by_stage.get(name, empty)).count,
+                               deals.total_cents) for name in names]
+        return BoardStart(columns, figures.summary)
+
+    def _cards(self, deals: list[DealRow], day: dt.date,
+               settings: PipelineSettings) -> Iterator[tuple[str, BoardCard]]:
+        """Each deal's stage and card: its days in that stage and whether it is stale."""
+        for deal, facts in zip(deals, self.facts(deals), strict=True):
             since = facts.stage_changed_at
             days = max((day - since).days, 0) if since else 0
-            card = BoardCard(deal, days, is_stale(facts, day, settings))
-            # A stage since removed from the settings still gets a column, after the others.
-            columns.setdefault(deal.stage, []).append(card)
-        defaults = dict(settings.stages)
-        return [BoardColumn(stage, defaults.get(stage, 0), cards)
-                for stage, cards in columns.items()]
+            yield facts.stage, BoardCard(deal, days, is_stale(facts, day, settings))
 
     def summary(self, *, owner: str | None = None,
                 customer_id: int | None = None) -> PipelineReport:

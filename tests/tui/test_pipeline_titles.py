@@ -10,7 +10,7 @@ from crm_tui.tui.widgets.pipeline_board import Card, Stage, StageColumn
 
 def _stage(deals: int, each_cents: int) -> Stage:
     cards = [Card(n, n, f"Deal {n}", "Customer", each_cents, 3, False) for n in range(deals)]
-    return Stage("Qualification", 25, cards)
+    return Stage("Qualification", 25, cards, deals, deals * each_cents)
 
 
 @pytest.mark.parametrize("width", [14, 17, 18, 19, 22])

@@ -18,7 +18,7 @@ import bisect
 import datetime as dt
 import heapq
 from array import array
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -76,6 +76,12 @@ class ColumnState:
     days: list[str] = field(default_factory=list)
     deleted: set[int] = field(default_factory=set)  # soft-deleted customers' ids
     _codes: dict[str, int] = field(default_factory=dict)
+
+    def hidden(self, customers: Iterable[int]) -> set[int]:
+        """Those of `customers` soft-deleted or gone: whose records lists leave out."""
+        ids, deleted = self.ids, self.deleted
+        return {c for c in customers if c in deleted
+                or (at := bisect.bisect_left(ids, c)) == len(ids) or ids[at] != c}
 
     def code(self, day: str) -> int:
         found = self._codes.get(day)

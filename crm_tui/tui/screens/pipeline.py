@@ -37,7 +37,7 @@ from crm_tui.domain.rules.pipeline import (
     pipeline_summary,
     previous_stage,
 )
-from crm_tui.services.pipeline import DealRow
+from crm_tui.services.pipeline import BoardCard, BoardColumn, DealRow
 from crm_tui.tui.keymap import hint, hinted
 from crm_tui.tui.messages import BoardReady
 from crm_tui.tui.widgets.footer import Footer
@@ -58,6 +58,7 @@ class BoardData:
     owners: list[str]  # everyone who owns a deal, whatever the filters
     deals: dict[int, DealRow]  # the cards' deals as read: what a move is made from
     whose: str | None = None  # the customer whose deals these are (None: everyone's)
+    complete: bool = True  # False: the first cards only, and no owners yet (`board_start`)
 
 
 @dataclass(frozen=True)
@@ -79,23 +80,14 @@ def board_data(crm: Crm, view: BoardView) -> BoardData:
                                  deals=every)
     wanted = text.strip().casefold()
     # Named: the cards' customers, and with a filter every deal's (it matches their names).
-    named = {d.customer_id for d in deals} if wanted else {
-        c.deal.customer_id for column in columns for c in column.cards}
-    names = crm.pipeline.customer_names(named)
-    if names is None:
-        names = crm.customers.display_names(named)
+    names = _names(crm, {d.customer_id for d in deals} if wanted else _customers_of(columns))
 
     def shown(deal: DealRow) -> bool:
         return (not wanted or wanted in str(deal.name or "").casefold()
                 or wanted in names[deal.customer_id].casefold())
 
-    stages = [
-        Stage(column.stage, column.probability, [
-            Card(deal.id, deal.customer_id, deal.name, names[deal.customer_id], deal.value,
-                 c.days_in_stage, c.stale, deal.status != OPEN)
-            for c in column.cards if shown(deal := c.deal)])
-        for column in columns
-    ]
+    stages = [_stage(column, names, [c for c in column.cards if shown(c.deal)], bool(wanted))
+              for column in columns]
     # The domain's own summary, over the deals shown (closed ones count for the win rate).
     summary = pipeline_summary(crm.pipeline.facts(d for d in deals if shown(d)),
                                crm.ctx.settings.pipeline)
@@ -104,6 +96,42 @@ def board_data(crm: Crm, view: BoardView) -> BoardData:
         crm.customers.get(customer_id, include_deleted=True))
     on_board = {card.deal_id for stage in stages for card in stage.cards}
     return BoardData(stages, summary, owners, {d.id: d for d in deals if d.id in on_board}, whose)
+
+
+def board_start_data(crm: Crm, cards: int) -> BoardData:
+    """The whole board's first frame (`PipelineService.board_start`): each column's first
+    `cards` cards and the header, before every deal is read."""
+    start = crm.pipeline.board_start(cards=cards)
+    names = _names(crm, _customers_of(start.columns))
+    stages = [_stage(column, names, column.cards, False) for column in start.columns]
+    deals = {c.deal.id: c.deal for column in start.columns for c in column.cards}
+    return BoardData(stages, start.summary, [], deals, complete=False)
+
+
+def _customers_of(columns: list[BoardColumn]) -> set[int]:
+    return {c.deal.customer_id for column in columns for c in column.cards}
+
+
+def _names(crm: Crm, customers: set[int]) -> dict[int, str]:
+    names = crm.pipeline.customer_names(customers)
+    return crm.customers.display_names(customers) if names is None else names
+
+
+def _stage(column: BoardColumn, names: dict[int, str], cards: list[BoardCard],
+           filtered: bool) -> Stage:
+    """A column as the board draws it; `filtered`: `cards` are those a filter left (the
+    column's count and value are theirs)."""
+    drawn = [_card(card, names[card.deal.customer_id]) for card in cards]
+    if filtered:
+        return Stage(column.stage, column.probability, drawn, len(drawn),
+                     sum(card.value_cents for card in drawn))
+    return Stage(column.stage, column.probability, drawn, column.count, column.total_cents)
+
+
+def _card(card: BoardCard, customer: str) -> Card:
+    deal = card.deal
+    return Card(deal.id, deal.customer_id, deal.name, customer, deal.value, card.days_in_stage,
+                card.stale, deal.status != OPEN)
 
 
 def summary_markup(s: PipelineSummary, whose: str | None = None) -> str:
@@ -149,6 +177,7 @@ class PipelineScreen(CrmScreen):
         self._deal_id = deal_id
         self._owners: list[str] = []
         self._deals: dict[int, DealRow] = {}
+        self._complete = False  # the whole board's every card shown once
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -172,18 +201,32 @@ class PipelineScreen(CrmScreen):
         self.load()
 
     @work(thread=True, exclusive=True, group="pipeline-board")
-    def load(self) -> None:
-        data = board_data(self.crm, self.view)
-        if not get_current_worker().is_cancelled:
+    def load(self, every_deal: bool = False) -> None:
+        """The board's data. The first time the whole board is shown, its first screenful
+        comes first (`board_start_data`); every deal is read once that is drawn, not
+        meanwhile (the reading would hold up the drawing)."""
+        worker = get_current_worker()
+        first = not (every_deal or self._complete) and self.view == BoardView()
+        if first:
+            # Cards a column can show at once: 2 lines and a gap each, at least.
+            data = board_start_data(self.crm, self.app.size.height // 3 + 1)
+        else:
+            data = board_data(self.crm, self.view)
+        if not worker.is_cancelled:
             self.post_message(BoardReady(data))
 
     def on_board_ready(self, message: BoardReady) -> None:
         data = message.board
+        if not data.complete and (self._complete or self.view != BoardView()):
+            return  # from a worker cancelled too late: the whole board, or another view, came
+        self._complete = self._complete or data.complete
         self.query_one("#pipeline-summary", Static).update(summary_markup(data.summary,
                                                                           data.whose))
         self._deals = data.deals
         self.query_one(PipelineBoard).show(data.stages)
-        if data.owners != self._owners:
+        if not data.complete:
+            self.call_after_refresh(self.load, True)
+        elif data.owners != self._owners:
             self._owners = data.owners
             select = self.query_one("#owner", Select)
             select.set_options([(name, name) for name in data.owners])  # clears the choice

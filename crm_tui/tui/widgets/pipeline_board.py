@@ -43,11 +43,9 @@ class Card(NamedTuple):  # one per deal shown: 16,500 on the 100k demo's board
 class Stage:
     name: str
     probability: int  # the stage's default
-    cards: Sequence[Card]
-
-    @property
-    def total_cents(self) -> int:
-        return sum(card.value_cents for card in self.cards)
+    cards: Sequence[Card]  # the first ones only, until every deal is read
+    count: int  # of the stage's deals
+    total_cents: int
 
 
 def short_money(cents: int) -> str:
@@ -146,7 +144,7 @@ class StageColumn(ScrollView):
             left, right = _ends(f" {stage.name}", f"{stage.probability}% ", width)
             return Text(left + right)
         money = display_money if width >= ROOMY else short_money
-        count = len(stage.cards)
+        count = stage.count
         line = f" {counted(count, 'deal')} · {money(stage.total_cents)}"
         if len(line) > width:  # the amount must show whole: the word goes first
             line = f" {count:,} · {money(stage.total_cents)}"
