@@ -64,6 +64,10 @@ class OrderNumbers(Index):
         super().clear()
         self.live = False
 
+    def taken(self, order: str) -> bool:
+        """Whether a purchase has this external id (`ids` without making its set)."""
+        return order in self._built()
+
 
 class SalesService(CustomerRecords):
     table_name = TABLE
@@ -85,13 +89,20 @@ class SalesService(CustomerRecords):
         """The purchases whose external id is `order`. Ask inside a transaction: the
         store's lock keeps the answer current. The first question loads the purchases
         table (observed from then on, so sessions that never import never pay for it)."""
+        return self._order_numbers().ids(order)
+
+    def order_taken(self, order: str) -> bool:
+        """Whether a purchase has the external id `order` (asked as `ids_of_order`)."""
+        return self._order_numbers().taken(order)
+
+    def _order_numbers(self) -> OrderNumbers:
         orders = self._orders
         if orders is None:
             orders = self._orders = OrderNumbers()
             self.ctx.db.observe(TABLE, orders)
         if not orders.live:
             self.ctx.db.preload(TABLE)
-        return orders.ids(order)
+        return orders
 
     # ----- writing -----------------------------------------------------------------------
     def _with_product(self, data: Mapping[str, Any]) -> dict[str, Any]:

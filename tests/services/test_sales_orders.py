@@ -60,3 +60,15 @@ def test_the_360_view_lists_an_orders_lines(crm: Crm, john: int) -> None:
          "  shipping $6.90, tax $15.20, discount -$5.00", "  note: gift wrap"],
         [f"{day(-10)}  Laptop x1  $1,200.00  [refunded]"],
     ]
+
+
+def test_an_order_number_is_taken_while_a_purchase_has_it(crm: Crm, john: int) -> None:
+    first = crm.sales.record({"customer_id": john, "item": "Pen", "total": "4",
+                              "external_id": "#1001"})
+    with crm.db.transaction():  # asked under the store's lock, as imports do
+        assert crm.sales.order_taken("#1001") and not crm.sales.order_taken("#1002")
+        assert crm.sales.ids_of_order("#1001") == {first}
+    crm.sales.delete(first)
+    with crm.db.transaction():
+        assert not crm.sales.order_taken("#1001")
+        assert crm.sales.ids_of_order("#1001") == frozenset()

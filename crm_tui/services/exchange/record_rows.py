@@ -181,7 +181,7 @@ class PurchaseRows(RowHandler):
         order exists."""
         customer_id = self.keys.live(cells.email, cells.external)
         if customer_id is None or (
-                cells.order is not None and self.ctx.crm.sales.ids_of_order(cells.order)):
+                cells.order is not None and self.ctx.crm.sales.order_taken(cells.order)):
             return None
         try:
             points = self.writer.points(cells.values)

@@ -69,7 +69,10 @@ class ImportReport:
     reading: list[str] = field(default_factory=list)
 
     def count(self, kind: str) -> Counts:
-        return self.counts.setdefault(kind, Counts())
+        counts = self.counts.get(kind)
+        if counts is None:  # not setdefault: it would make a Counts for every row tallied
+            counts = self.counts[kind] = Counts()
+        return counts
 
     # The counts of the kind being imported, for the common single-kind case.
     @property
