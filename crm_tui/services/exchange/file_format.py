@@ -9,6 +9,8 @@ The encoding, decided once for the whole file:
   that hold non-ASCII bytes, but Windows-1252 whenever it reads them as cleanly as the best
   guess: charset-normalizer calls Western European text Central European (cp1250) as often
   as not, while Excel on Windows in Western Europe and the Americas saves Windows-1252.
+  Lines ended by a carriage return alone are Excel for Mac's "CSV (Macintosh)": Mac OS
+  Roman, which Windows-1252 reads wrongly without a byte it cannot read ("Zoé" as "ZoŽ").
   Should the chosen code page have no character for a byte of the file, ISO-8859-1
   (Latin-1), which has one for every byte.
 `--encoding` replaces all this with the codec it names.
@@ -59,8 +61,10 @@ _CODE_PAGES = {
     "iso8859-7": "ISO-8859-7 (Greek)",
     "iso8859-15": "ISO-8859-15 (Western European with euro)",
     "koi8-r": "KOI8-R (Russian)",
+    "mac-roman": "Mac OS Roman (Excel for Mac's CSV)",
 }
 _LATIN_1 = "iso8859-1"
+_MAC_ROMAN = "mac-roman"
 _WINDOWS_1252 = "cp1252"
 
 
@@ -106,26 +110,28 @@ def _blocks(path: str | os.PathLike[str]) -> Iterator[bytes]:
 def scan(path: str | os.PathLike[str], codec: str | None = None) -> tuple[Encoding, int]:
     """The file's encoding (or `codec`'s, when the user named one) and its number of lines,
     having checked every byte of it decodes, before anything is imported."""
+    first = next(_blocks(path), b"")
+    # Lines ended by a carriage return alone (old Macs): counted by those.
+    end = "\r" if b"\r" in first and b"\n" not in first else "\n"
     if codec is not None:
         chosen = named_encoding(codec)
-        return chosen, _count_lines(path, chosen)
-    first = next(_blocks(path), b"")
+        return chosen, _count_lines(path, chosen, end)
     for mark, name, label in _BOMS:
         if first.startswith(mark):
             chosen = Encoding(name, label, ascii_based=name == "utf-8-sig")
-            return chosen, _count_lines(path, chosen)
+            return chosen, _count_lines(path, chosen, end)
     if b"\0" in first:
         chosen = _utf16_unmarked(path, first)
-        return chosen, _count_lines(path, chosen)
+        return chosen, _count_lines(path, chosen, end)
     try:
-        return UTF_8, _count_lines(path, UTF_8, strict=True)
+        return UTF_8, _count_lines(path, UTF_8, end, strict=True)
     except _NotUtf8 as failed:
-        chosen = _code_page(failed.sample)
+        chosen = _code_page_named(_MAC_ROMAN) if end == "\r" else _code_page(failed.sample)
     try:
-        return chosen, _count_lines(path, chosen, strict=True)
+        return chosen, _count_lines(path, chosen, end, strict=True)
     except _NotUtf8:
         latin = _code_page_named(_LATIN_1)
-        return latin, _count_lines(path, latin)
+        return latin, _count_lines(path, latin, end)
 
 
 # Spreadsheet programs' own formats that are not read (an .xlsx or .xlsm workbook is: see
@@ -171,11 +177,11 @@ class _NotUtf8(Exception):
         self.sample = sample
 
 
-def _count_lines(path: str | os.PathLike[str], encoding: Encoding, *,
+def _count_lines(path: str | os.PathLike[str], encoding: Encoding, end: str = "\n", *,
                  strict: bool = False) -> int:
-    """Lines of the file, every byte decoded on the way. A byte that does not decode raises
-    _NotUtf8 with a sample of the lines holding non-ASCII bytes when `strict` (the caller
-    tries another encoding), else a file error."""
+    """Lines of the file (ended by `end`), every byte decoded on the way. A byte that does
+    not decode raises _NotUtf8 with a sample of the lines holding non-ASCII bytes when
+    `strict` (the caller tries another encoding), else a file error."""
     decoder = codecs.getincrementaldecoder(encoding.codec)()
     lines, offset = 0, 0
     try:
@@ -190,7 +196,7 @@ def _count_lines(path: str | os.PathLike[str], encoding: Encoding, *,
                 raise file_error(path, f"is not {encoding.label} text (bad byte at offset "
                                        f"{offset + exc.start}); name its encoding with "
                                        "--encoding") from None
-            lines += block.count(b"\n") if encoding.ascii_based else text.count("\n")
+            lines += block.count(end.encode()) if encoding.ascii_based else text.count(end)
             offset += len(block)
         decoder.decode(b"", final=True)
     except UnicodeDecodeError:
