@@ -73,10 +73,14 @@ def keystroke(crm: Crm, text: str) -> None:
     listing.rows_now(ids[:SCREENFUL])
 
 
-def poll(crm: Crm, typed: list[str], stop: threading.Event) -> None:
+def poll(crm: Crm, typed: list[str], stop: threading.Event, phase_s: float) -> None:
     """The app's poll (crm_tui/tui/app.py, once a second) and the customers screen's
-    refresh when it saw commits: the query for the text typed last, asked again."""
+    refresh when it saw commits: the query for the text typed last, asked again. The
+    first poll comes `phase_s` in: sessions opened at different moments poll at
+    different moments, not the nine at once."""
     seen = crm.db.generation
+    if stop.wait(phase_s):
+        return
     while not stop.wait(POLL_S):
         now = crm.db.generation  # catches up
         if now != seen:
@@ -87,7 +91,8 @@ def poll(crm: Crm, typed: list[str], stop: threading.Event) -> None:
 def search(crm: Crm, deadline: float, stop: threading.Event, think_s: float,
            seed: int) -> dict[str, Any]:
     rng, samples, typed = random.Random(seed), [], [""]
-    polling = threading.Thread(target=poll, args=(crm, typed, stop), daemon=True)
+    polling = threading.Thread(target=poll, args=(crm, typed, stop, rng.random() * POLL_S),
+                               daemon=True)
     polling.start()
     for text in texts(rng):
         if time.time() >= deadline or stop.is_set():
