@@ -79,12 +79,11 @@ def test_an_ambiguous_date_column_asks_for_date_format(tmp_path: Path) -> None:
 def test_a_bad_option_value_is_a_clear_error(tmp_path: Path) -> None:
     db, orders = tmp_path / "crm.db", tmp_path / "orders.csv"
     orders.write_text(AMBIGUOUS)
-    for option, value, named in (("--date-format", "DDMMYY", "date_format"),
-                                 ("--encoding", "klingon", "encoding"),
-                                 ("--delimiter", "::", "delimiter")):
+    for option, value in (("--date-format", "DDMMYY"), ("--encoding", "klingon"),
+                          ("--delimiter", "::")):
         result = crm_cmd(db, "import", "purchases", str(orders), option, value)
         assert result.returncode == 1 and "Traceback" not in result.stderr, option
-        assert result.stderr.startswith(f"crm: error: {named}: "), result.stderr
+        assert result.stderr.startswith(f"crm: error: {option}: "), result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
 
 
