@@ -245,6 +245,7 @@ class CustomerList:
             if held is not None and record is not None and held[0] is before[i]:
                 made[i] = (record, held[1])
         if len(moved) > MOVED_AT_MOST:
+            self._orders = {}  # the records above are newer than these lists now
             return None
         if moved:
             base = _moved(base, moved, q, lambda i: key(records[i], None))

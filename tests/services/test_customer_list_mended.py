@@ -147,3 +147,23 @@ def test_sales_are_mended_without_looking_at_each_customer(
     edit(crm, "rename", ids, 1)
     q = ListQuery(text="a")
     assert listing.query(q) == CustomerList(crm.ctx, crm.segments).query(q)
+
+
+def test_too_many_moved_for_a_keystroke_are_sorted_again_in_the_worker(
+        crm: Crm, monkeypatch: pytest.MonkeyPatch) -> None:
+    """More customers moved than are put back one by one: the keystroke's quick answer
+    gives up, and the worker's query sorts again rather than mend from what the quick
+    answer had already read."""
+    monkeypatch.setattr(customer_list, "MOVED_AT_MOST", 1)
+    ids = people(crm)
+    listing = crm.customer_list
+    listing.warm()
+    q = ListQuery(text="a")
+    assert listing.query_now(q) is not None
+    other = another(crm)
+    for n, customer in enumerate(ids[:3]):
+        other.customers.update(customer, {"first_name": f"Zara{n}"})
+    other.close()
+    crm.db.refresh()
+    assert listing.query_now(q) is None
+    assert listing.query(q) == CustomerList(crm.ctx, crm.segments).query(q)
