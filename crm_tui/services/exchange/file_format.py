@@ -137,12 +137,18 @@ def scan(path: str | os.PathLike[str], codec: str | None = None) -> tuple[Encodi
 # Spreadsheet programs' own formats that are not read (an .xlsx or .xlsm workbook is: see
 # workbook_rows.py), which they also save as CSV or .xlsx.
 _WORKBOOKS = (".xls", ".ods", ".numbers")
+_ZIP = b"PK\x03\x04"
 
 
 def _binary(path: str | os.PathLike[str]) -> ValidationError:
     if os.fspath(path).lower().endswith(_WORKBOOKS):
         return file_error(path, "is a spreadsheet workbook in a format not read here: save "
                                 "it as CSV or as an Excel workbook (.xlsx) and import that")
+    with read_errors(path), open(path, "rb") as handle:
+        zipped = handle.read(4) == _ZIP
+    if zipped:  # what Mailchimp's audience export and many download buttons give
+        return file_error(path, "is a zip archive: unzip it, then import the CSV files it "
+                                "holds")
     return file_error(path, "is a binary file, not CSV text")
 
 
