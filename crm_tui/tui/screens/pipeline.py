@@ -223,10 +223,10 @@ class PipelineScreen(CrmScreen):
         self.query_one("#pipeline-summary", Static).update(summary_markup(data.summary,
                                                                           data.whose))
         self._deals = data.deals
-        self.query_one(PipelineBoard).show(data.stages)
-        if not data.complete:
-            self.call_after_refresh(self.load, True)
-        elif data.owners != self._owners:
+        # The first screenful drawn, every deal is read (not before: it would slow the frame).
+        self.query_one(PipelineBoard).show(
+            data.stages, None if data.complete else lambda: self.load(True))
+        if data.complete and data.owners != self._owners:
             self._owners = data.owners
             select = self.query_one("#owner", Select)
             select.set_options([(name, name) for name in data.owners])  # clears the choice

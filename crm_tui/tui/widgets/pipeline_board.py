@@ -8,7 +8,7 @@ another stage stays selected in its new column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, NamedTuple
 
@@ -190,6 +190,7 @@ class PipelineBoard(Horizontal, can_focus=True):
         self.column = 0
         self.rows: dict[str, int] = {}  # the card each stage's cursor was last on
         self._follow: int | None = None  # the deal to keep selected when the data changes
+        self._drawn: Callable[[], object] | None = None  # see `show`
 
     @property
     def current(self) -> Card | None:
@@ -207,8 +208,10 @@ class PipelineBoard(Horizontal, can_focus=True):
         """Select this deal when the data shows it."""
         self._follow = deal_id
 
-    def show(self, stages: list[Stage]) -> None:
-        """New data: keep the selected deal selected, wherever it moved."""
+    def show(self, stages: list[Stage], drawn: Callable[[], object] | None = None) -> None:
+        """New data: keep the selected deal selected, wherever it moved. `drawn`: called
+        after the frame that draws them."""
+        self._drawn = drawn
         if [s.name for s in stages] != [s.name for s in self.stages]:
             self.remove_children()
             self.mount_all(StageColumn(stage) for stage in stages)
@@ -246,3 +249,6 @@ class PipelineBoard(Horizontal, can_focus=True):
             return
         for c, (column, stage) in enumerate(zip(columns, self.stages, strict=True)):
             column.show(stage, self.rows.get(stage.name, 0) if c == self.column else None)
+        if self._drawn is not None:
+            self.call_after_refresh(self._drawn)
+            self._drawn = None
