@@ -160,7 +160,7 @@ class CustomerList:
         with self._lock:
             if self._cache is not None and self._cache[0] == key:
                 return self._cache[1]
-            ids = self._filter(q)
+            ids = self._filter(q, self._base(q))
             self._cache = (key, ids)
             return ids
 
@@ -173,17 +173,22 @@ class CustomerList:
         `query` would at that moment. When a catch-up changed customers since, the
         sorted rows are mended here if none of them moved (an import's commits change
         totals, not names or sort keys), so a keystroke typed while a colleague imports
-        waits for no catch-up and no worker."""
+        waits for no catch-up and no worker.
+
+        The answer is made from the sorted rows found here, of one version of the
+        records: a catch-up landing meanwhile (the poll's thread) is the worker's to
+        mend or sort, never this thread's. Nor does it wait for a catch-up applying a
+        commit to the records."""
         if not self._lock.acquire(blocking=False):
             return None
         try:
             if not self.records.ready or q.segment is not None:
                 return None  # segment members to score: not instant
             state = self._order_state(q)
-            base = self._orders.get(state) or self._mended(q, state)
+            base = self._orders.get(state) or self._mended(q, state, wait=False)
             if base is None or len(base.texts) != len(base.ids):
                 return None  # a sort or a save: not instant
-            return self._filter(q)
+            return self._filter(q, base)
         finally:
             self._lock.release()
 
@@ -207,18 +212,20 @@ class CustomerList:
             base = self._orders[state] = Matches(ordered, [])
         return base
 
-    def _mended(self, q: ListQuery, state: tuple[Any, ...]) -> Matches | None:
+    def _mended(self, q: ListQuery, state: tuple[Any, ...], wait: bool = True
+                ) -> Matches | None:
         """The base list of an older version of the records, mended with the customers
         changed since (an import's commit changes thousands of customers' totals, not
         their names: the order and the search text stay, and so do the answers by text);
         None when it has to be made again (another sort or day, a sort by standing,
-        changes not remembered, or too many of them)."""
+        changes not remembered, or too many of them; or, not `wait`ing, a catch-up
+        applying a commit to the records this moment)."""
         older = next(((s, m) for s, m in self._orders.items()
                       if (s[:3], s[4]) == (state[:3], state[4])), None)
         if older is None or q.sort in NEEDS_STANDING:
             return None
         (_, _, _, version, _), base = older
-        found = self.records.changed_since(version)
+        found = self.records.changed_since(version, wait)
         if found is None or len(found.records) * MENDED_SHARE > len(self._records):
             return None
         changed = found.records
@@ -272,12 +279,11 @@ class CustomerList:
         with self._lock:
             self._search_texts(self._base(ListQuery()))
 
-    def _text_matches(self, q: ListQuery, text: str) -> Matches:
+    def _text_matches(self, base: Matches, text: str) -> Matches:
         """Rows containing every word, remembered per text while the rows stay the same
         (backspace answers at once). Typing on narrows the longest remembered answer it
         extends instead of scanning everything again: "ann" can only match rows that
         matched "an"."""
-        base = self._base(q)
         if self._typed[0] is not base:
             self._typed = (base, {})
         answers = self._typed[1]
@@ -294,9 +300,10 @@ class CustomerList:
             found = answers[text] = Matches(ids, texts)
         return found
 
-    def _filter(self, q: ListQuery) -> list[int]:
+    def _filter(self, q: ListQuery, base: Matches) -> list[int]:
+        """`base` (the query's sorted rows) narrowed to the query's search and filters."""
         text = fold(q.text.strip())
-        ids = self._text_matches(q, text).ids if text else self._base(q).ids
+        ids = self._text_matches(base, text).ids if text else base.ids
         records = self._records
         if q.status:
             ids = [i for i in ids if records[i].status == q.status]
