@@ -6,6 +6,12 @@ ValidationError). The service decides what is valid; each message it returns is 
 under the field it names, and the first bad field gets the focus. Escape asks before
 throwing typed work away.
 
+Typed fast (a whole line pasted into a terminal, keys sent over SSH), every key lands where
+it would have landed typed slowly: keys that come while the form opens, before a field has
+the focus, wait for the field that gets it; tab and shift+tab move on at once, in the
+order they came, not after the characters typed behind them. A message under a field is
+about the value it refused: it goes as soon as that value is changed.
+
 An edit remembers the record as it was read (`stored`): the base its save is checked
 against, so a field someone else changed meanwhile is never overwritten silently. Such a
 save comes back as an EditConflict; the conflict dialog shows who, when and both values,
@@ -23,11 +29,12 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, Static, TextArea
@@ -61,17 +68,29 @@ class FormField:
     shown: Callable[[str], str] = str
 
 
+class SaveAsked(Message):
+    """ctrl+s, on its way from the field that has the focus to the form."""
+
+
 def field_id(name: str) -> str:
     return "field-" + re.sub(r"[^A-Za-z0-9_-]", "-", name)
 
 
 class RecordForm(ModalScreen[bool]):
     TITLE: ClassVar[str] = "Record"
+    # The form gives the focus itself (starting_field); the first widget must not take it
+    # first, with the keys typed while the form opened.
+    AUTO_FOCUS = ""
     FIELDS: ClassVar[list[FormField]] = []
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", id="form.save", priority=True),
         Binding("escape", "cancel", "Cancel", id="form.cancel"),
         Binding("f1", "app.help", "Help", id="form.help"),  # a modal leaves out the app's
+        # Priority: taken in the order typed. Left to bubble up from the field, a tab comes
+        # after the characters typed behind it, which then land in the field it left.
+        Binding("tab", "next_field", "Next field", show=False, id="form.next", priority=True),
+        Binding("shift+tab", "previous_field", "Previous field", show=False,
+                id="form.previous", priority=True),
     ]
 
     def __init__(self, crm: Crm, *, record_id: int | None = None,
@@ -83,6 +102,12 @@ class RecordForm(ModalScreen[bool]):
         # The form's own copy: a form may offer choices known only once open.
         self.fields: list[FormField] = list(self.FIELDS)
         self._initial: dict[str, Any] = {}
+        # Keys typed before a field has the focus (None once one has): the app hands them
+        # to the screen, which has nothing to type them into.
+        self._early_keys: list[events.Key] | None = []
+        # Each message shown under a field, with the value it was about.
+        self._refused: dict[str, Any] = {}
+        self._saved = False
 
     @property
     def today(self) -> dt.date:
@@ -183,10 +208,46 @@ class RecordForm(ModalScreen[bool]):
                 return candidates[0].name
         return None
 
+    # ----- keys typed fast -----------------------------------------------------------------
+    def _forward_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and self._early_keys is not None:
+            self._early_keys.append(event)
+            return
+        super()._forward_event(event)
+
+    def _move(self, step: int) -> None:
+        if self._early_keys is not None:  # typed before the form had a field to leave
+            self._early_keys.append(events.Key("tab" if step > 0 else "shift+tab", None))
+        elif step > 0:
+            self.focus_next()
+        else:
+            self.focus_previous()
+
+    def action_next_field(self) -> None:
+        self._move(1)
+
+    def action_previous_field(self) -> None:
+        self._move(-1)
+
+    def _replay_early_keys(self) -> None:
+        """The keys typed while the form opened, into the field that has the focus now."""
+        early, self._early_keys = self._early_keys or [], None
+        for key in early:
+            if key.key in ("tab", "shift+tab"):
+                self._move(1 if key.key == "tab" else -1)
+            elif key.key == "ctrl+s":
+                self.action_save()
+            elif self.focused is not None:
+                self.focused._forward_event(key)
+
     def focus_field(self, name: str) -> None:
         widget = self.query_one(f"#{field_id(name)}")
         # The picker is a container: its text box is what takes the keys.
-        (widget.query_one(Input) if isinstance(widget, CustomerPicker) else widget).focus()
+        target = widget.query_one(Input) if isinstance(widget, CustomerPicker) else widget
+        # At once, not on the app's next turn (as widget.focus() would): the app hands each
+        # key it reads next to this field, and those typed so far follow it here.
+        self.set_focus(target)
+        self._replay_early_keys()
 
     def _set(self, spec: FormField, value: Any) -> None:
         widget = self.query_one(f"#{field_id(spec.name)}")
@@ -224,6 +285,23 @@ class RecordForm(ModalScreen[bool]):
 
     # ----- saving ------------------------------------------------------------------------
     def action_save(self) -> None:
+        # ctrl+s is taken as soon as the app reads it, but the keys typed before it may
+        # still wait in the field's queue: the save waits behind them.
+        if self._early_keys is not None:
+            self._early_keys.append(events.Key("ctrl+s", None))
+        elif not self._saved:
+            # Sent after them through the field and up to the app, as a key the field does
+            # not take goes (space on a yes/no box): the save comes after such keys too.
+            (self.focused or self).post_message(SaveAsked())
+
+    @on(SaveAsked)
+    def _save_asked(self, event: SaveAsked) -> None:
+        event.stop()
+        self.app.call_later(self._save)
+
+    def _save(self) -> None:
+        if self._saved:  # ctrl+s pressed twice: one record
+            return
         self._clear_errors()
         try:
             self.submit(self.values())
@@ -241,6 +319,7 @@ class RecordForm(ModalScreen[bool]):
                              f"here: {hint(self, 'form.save')} tries again.")
             self.notify(failure_message(exc), title="Not saved", severity="error", timeout=15)
             return
+        self._saved = True
         self.dismiss(True)
 
     def show_status(self, message: str) -> None:
@@ -305,18 +384,40 @@ class RecordForm(ModalScreen[bool]):
         labels = self._labels()
         for clash in clashes:
             if clash.field in labels:
-                error = self.query_one(f"#error-{field_id(clash.field)}", Static)
-                error.update(f"as {clash.who or 'someone else'} saved it; you had typed: "
-                             f"{shown_value(typed.get(clash.field))}")
-                error.add_class("shown")
+                self._show_under(clash.field,
+                                 f"as {clash.who or 'someone else'} saved it; you had typed: "
+                                 f"{shown_value(typed.get(clash.field))}")
         self.show_status("Reloaded: the record as it is now; your other changes are kept. "
                          f"{hint(self, 'form.save')} saves.")
 
     def _clear_errors(self) -> None:
+        self._refused = {}
         for error in self.query(".form-error"):
             if isinstance(error, Static):
-                error.update("")
-                error.remove_class("shown")
+                _hide(error)
+
+    def _show_under(self, name: str, message: str) -> None:
+        """A message under a field, about the value it holds now."""
+        error = self.query_one(f"#error-{field_id(name)}", Static)
+        error.update(message)
+        error.add_class("shown")
+        self._refused[name] = self.values().get(name)
+
+    @on(Input.Changed)
+    @on(TextArea.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    @on(CustomerPicker.Chosen)
+    def _value_changed(self) -> None:
+        """A message under a field goes once the value it was about is changed: left until
+        the next save, it would say a good value is wrong."""
+        if not self._refused:
+            return
+        values = self.values()
+        for name, refused in list(self._refused.items()):
+            if values.get(name) != refused:
+                del self._refused[name]
+                _hide(self.query_one(f"#error-{field_id(name)}", Static))
 
     def show_errors(self, errors: dict[str, str]) -> None:
         """Each message under its field; the first bad field gets the focus."""
@@ -328,9 +429,7 @@ class RecordForm(ModalScreen[bool]):
             if target not in names:
                 unplaced.append(f"{name}: {message}")
                 continue
-            error = self.query_one(f"#error-{field_id(target)}", Static)
-            error.update(message)
-            error.add_class("shown")
+            self._show_under(target, message)
             first = first or target
         if first is not None:
             self.focus_field(first)
@@ -353,3 +452,8 @@ class RecordForm(ModalScreen[bool]):
     @on(Input.Submitted)
     def _enter_moves_on(self) -> None:
         self.focus_next()
+
+
+def _hide(error: Static) -> None:
+    error.update("")
+    error.remove_class("shown")

@@ -61,6 +61,9 @@ class CustomerPicker(Vertical):
     CustomerPicker.open > OptionList { display: block; }
     """
 
+    class Chosen(Message):
+        """The chosen customer changed (picked, or cleared by emptying the field)."""
+
     class Answered(Message):
         """The customers matching `text` (posted from the search's worker)."""
 
@@ -90,6 +93,7 @@ class CustomerPicker(Vertical):
     def set_customer(self, customer_id: int | None) -> None:
         self.customer_id = customer_id
         self._show_chosen()
+        self.post_message(self.Chosen())
 
     def _show_chosen(self) -> None:
         """The chosen customer's name in the field (empty when none), the list closed."""
@@ -121,6 +125,7 @@ class CustomerPicker(Vertical):
         text = event.value.strip()
         if not text:
             self.customer_id = None  # emptied on purpose: no customer chosen any more
+            self.post_message(self.Chosen())
             self._asked, self._pick_first = None, False
             self.query_one(OptionList).clear_options()
             self._open(False)
