@@ -9,6 +9,10 @@ table replaces or drops the rows it wrote, a commit to the customers hides or sh
 the rows of a customer it deleted or restored. Commits met while the scan runs are applied
 after it; a watcher told that everything may be wrong (a truncated table, a journal this
 process missed) has the next use scan again.
+
+A list drawn from the rows can follow them without reading them all again: `mark()`
+before `shown()`, then `since(mark)` gives only the rows written after it (None when more
+than rows may have changed: a customer's commit, or everything read again).
 """
 
 from __future__ import annotations
@@ -48,6 +52,11 @@ class KeptRows(Generic[Row]):
         self._rows: dict[int, Row] = {}
         self._hidden: set[int] = set()  # customers whose rows are not shown
         self._ready = False
+        # Commits applied (`_version`), the last one that wrote each row, and the first
+        # version whose marks still hold (a customer's commit or a scan moves it on).
+        self._version = 0
+        self._written: dict[int, int] = {}
+        self._valid_from = 0
         self._lock = threading.Lock()  # the rows, the hidden customers, what a scan missed
         # Per scan under way, the commits it met (rows, customers), applied after it.
         self._met: list[tuple[dict[int, Doc | None], dict[int, Doc | None]]] = []
@@ -61,9 +70,27 @@ class KeptRows(Generic[Row]):
         if not self._ready:
             self._scan()
         with self._lock:
-            hidden, customer_of = self._hidden, self._customer_of
-            return [r for r in self._rows.values()
-                    if (c := customer_of(r)) is None or c not in hidden]
+            return [r for r in self._rows.values() if self._is_shown(r)]
+
+    def mark(self) -> int:
+        """Where the rows are now: taken before `shown()`, `since` it gives every row
+        written after (some maybe already in what `shown()` gave)."""
+        with self._lock:
+            return self._version
+
+    def since(self, mark: int) -> tuple[dict[int, Row | None], int] | None:
+        """The rows written since `mark` (None: dropped or hidden) and a new mark; None
+        when more than these rows may have changed (read them all again)."""
+        self._db.refresh()
+        with self._lock:
+            if not self._ready or mark < self._valid_from:
+                return None
+            changed = {i: r if (r := self._rows.get(i)) is not None and self._is_shown(r)
+                       else None for i, version in self._written.items() if version > mark}
+            return changed, self._version
+
+    def _is_shown(self, row: Row) -> bool:
+        return (c := self._customer_of(row)) is None or c not in self._hidden
 
     # ----- the store's watchers (under the store's lock: no store reads) ------------------
     def _committed(self, part: int, apply: Callable[[Docs], None], docs: Docs,
@@ -81,15 +108,25 @@ class KeptRows(Generic[Row]):
     def _forget(self) -> None:
         self._ready = False
         self._rows, self._hidden = {}, set()
+        self._marks_lapse()
+
+    def _marks_lapse(self) -> None:
+        self._version += 1
+        self._valid_from, self._written = self._version, {}
 
     def _apply_rows(self, docs: Docs) -> None:
+        if not docs:
+            return
+        self._version += 1
         for record_id, doc in docs.items():
+            self._written[record_id] = self._version
             if doc is None:
                 self._rows.pop(record_id, None)
             else:
                 self._rows[record_id] = self._row(record_id, doc)
 
     def _apply_customers(self, docs: Docs) -> None:
+        self._marks_lapse()  # names and hidden customers: more than the rows written
         for customer_id, doc in docs.items():
             if doc is None or doc.get("deleted_at"):
                 self._hidden.add(customer_id)
@@ -114,7 +151,8 @@ class KeptRows(Generic[Row]):
             if not self._ready:
                 self._rows, self._hidden = rows, named - live
                 self._apply_rows(met[0])
-                self._apply_customers(met[1])
+                if met[1]:
+                    self._apply_customers(met[1])
                 self._ready = True
 
 

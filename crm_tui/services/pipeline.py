@@ -13,6 +13,7 @@ keeping the whole deal (16,500 open deals at 100,000 customers).
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Iterator, Mapping
@@ -109,6 +110,12 @@ class BoardColumn:
     total_cents: int
 
 
+def _column(stage: str, probability: int, cards: list[BoardCard]) -> BoardColumn:
+    """A column of all its cards: their count and value."""
+    return BoardColumn(stage, probability, cards, len(cards),
+                       sum(card.deal.value for card in cards))
+
+
 @dataclass(frozen=True)
 class BoardStart:
     """The whole board's open columns as its first frame shows them (`board_start`)."""
@@ -178,6 +185,16 @@ class PipelineService(CustomerRecords):
             return [DealRow.of(d.doc_id, d) for d in self._customer_documents(customer_id)]
         return self._rows.shown()
 
+    def rows_mark(self) -> int:
+        """Taken before `rows()` of every live customer: what `rows_since` takes."""
+        return self._rows.mark()
+
+    def rows_since(self, mark: int) -> tuple[dict[int, DealRow | None], int] | None:
+        """The deals written since `mark` (None: deleted, or their customer's hidden; some
+        maybe already read) and a new mark; None when more may have changed (read every
+        deal again)."""
+        return self._rows.since(mark)
+
     @cached_property
     def _rows(self) -> KeptRows[DealRow]:
         """Every deal's row, read once, then kept from the commits."""
@@ -228,9 +245,46 @@ class PipelineService(CustomerRecords):
             # A stage since removed from the settings still gets a column, after the others.
             columns.setdefault(stage, []).append(card)
         defaults = dict(settings.stages)
-        return [BoardColumn(stage, defaults.get(stage, 0), cards, len(cards),
-                            sum(card.deal.value for card in cards))
-                for stage, cards in columns.items()]
+        return [_column(stage, defaults.get(stage, 0), cards) for stage, cards in columns.items()]
+
+    def board_moved(self, columns: list[BoardColumn], changed: Mapping[int, DealRow | None],
+                    was: Mapping[int, DealRow], as_of: dt.date | None = None,
+                    ) -> list[BoardColumn] | None:
+        """The whole board of open deals (`board()`'s columns, those of day `as_of`) with
+        these deals (`rows_since`; `was`: each as those columns hold it) put where `board`
+        puts them now (one already there stays), the other deals not looked at; a column
+        the change leaves alone is the same object. None when it cannot be told without
+        `board` (a stage no column has)."""
+        day, settings = self.ctx.as_of(as_of), self.ctx.settings.pipeline
+        index = {column.stage: n for n, column in enumerate(columns)}
+        cards = {column.stage: column.cards for column in columns}
+        changed_stages: set[str] = set()
+
+        def key(card: BoardCard) -> tuple[int, int]:
+            return -card.deal.value, card.deal.id  # `board`'s order
+
+        for deal_id in changed:
+            old = was.get(deal_id)
+            if old is None or old.status != OPEN:
+                continue
+            stage = self.facts([old])[0].stage
+            held = cards.get(stage, [])
+            at = bisect.bisect_left(held, (-old.value, old.id), key=key)
+            if at < len(held) and held[at].deal.id == deal_id:
+                cards[stage] = held = held if stage in changed_stages else list(held)
+                del held[at]
+                changed_stages.add(stage)
+        now = [d for d in changed.values() if d is not None and d.status == OPEN]
+        for stage, card in self._cards(now, day, settings):
+            if stage not in index:
+                return None
+            held = cards[stage] if stage in changed_stages else list(cards[stage])
+            bisect.insort(held, card, key=key)
+            cards[stage] = held
+            changed_stages.add(stage)
+        return [column if column.stage not in changed_stages
+                else _column(column.stage, column.probability, cards[column.stage])
+                for column in columns]
 
     def board_start(self, as_of: dt.date | None = None, *, cards: int) -> BoardStart:
         """The whole board of open deals as `board` and the header's summary give it, from
@@ -239,15 +293,7 @@ class PipelineService(CustomerRecords):
         count and value, and only its first `cards` cards (the deals read), so a screenful
         is drawn before every deal is."""
         day, settings = self.ctx.as_of(as_of), self.ctx.settings.pipeline
-
-        def read(aggregates: Aggregates) -> kept_figures.PipelineTotals:
-            state = aggregates.pipeline
-            hidden = aggregates.columns.hidden(kept_figures.customers(state))
-            return kept_figures.totals(state, hidden, day, settings, every_day=True,
-                                       biggest=cards)
-
-        figures = self.ctx.db.derived((kept_figures.NAME, kept_customers.NAME),
-                                      lambda states: read(Aggregates(states)))
+        figures = self._figures(day, settings, cards)
         wanted = [i for stage in figures.open_by_stage.values() for i in stage.biggest]
         found = {d.doc_id: DealRow.of(d.doc_id, d) for d in self.table.get(doc_ids=wanted)}
         drawn = {stage: [card for _, card in self._cards(
@@ -263,6 +309,23 @@ class PipelineService(CustomerRecords):
                                (deals := figures.open_by_stage.get(name, empty)).count,
                                deals.total_cents) for name in names]
         return BoardStart(columns, figures.summary)
+
+    def board_summary(self, as_of: dt.date | None = None) -> PipelineSummary:
+        """The header's summary of every deal (`board_start`'s), from the figures kept."""
+        return self._figures(self.ctx.as_of(as_of), self.ctx.settings.pipeline, 0).summary
+
+    def _figures(self, day: dt.date, settings: PipelineSettings,
+                 biggest: int) -> kept_figures.PipelineTotals:
+        """The dashboard's pipeline figures over every day, with each stage's `biggest`
+        open deals' ids."""
+        def read(aggregates: Aggregates) -> kept_figures.PipelineTotals:
+            state = aggregates.pipeline
+            hidden = aggregates.columns.hidden(kept_figures.customers(state))
+            return kept_figures.totals(state, hidden, day, settings, every_day=True,
+                                       biggest=biggest)
+
+        return self.ctx.db.derived((kept_figures.NAME, kept_customers.NAME),
+                                   lambda states: read(Aggregates(states)))
 
     def _cards(self, deals: list[DealRow], day: dt.date,
                settings: PipelineSettings) -> Iterator[tuple[str, BoardCard]]:

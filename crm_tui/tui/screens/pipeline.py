@@ -16,6 +16,7 @@ deals, and escape goes back to where it was opened from.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -37,6 +38,7 @@ from crm_tui.domain.rules.pipeline import (
     pipeline_summary,
     previous_stage,
 )
+from crm_tui.domain.settings import PipelineSettings
 from crm_tui.services.pipeline import BoardCard, BoardColumn, DealRow
 from crm_tui.tui.keymap import hint, hinted
 from crm_tui.tui.messages import BoardReady
@@ -52,6 +54,18 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True)
+class KeptBoard:
+    """What the whole board was drawn from, so that a commit moves only the deals it
+    wrote (`board_moved_data`): the columns, when, under which settings, and the mark
+    of the deals read (`PipelineService.rows_since`)."""
+
+    columns: list[BoardColumn]
+    day: dt.date
+    settings: PipelineSettings
+    mark: int
+
+
+@dataclass(frozen=True)
 class BoardData:
     stages: list[Stage]
     summary: PipelineSummary
@@ -59,6 +73,7 @@ class BoardData:
     deals: dict[int, DealRow]  # the cards' deals as read: what a move is made from
     whose: str | None = None  # the customer whose deals these are (None: everyone's)
     complete: bool = True  # False: the first cards only, and no owners yet (`board_start`)
+    kept: KeptBoard | None = None  # the whole board's, when complete
 
 
 @dataclass(frozen=True)
@@ -74,6 +89,9 @@ class BoardView:
 def board_data(crm: Crm, view: BoardView) -> BoardData:
     """What the screen shows, read in a worker: it looks at every deal and its customer."""
     owner, text, customer_id = view.owner, view.text, view.customer_id
+    whole = view == BoardView()
+    day, settings = crm.ctx.as_of(None), crm.ctx.settings.pipeline
+    mark = crm.pipeline.rows_mark() if whole else 0
     every = crm.pipeline.rows(customer_id)
     deals = [d for d in every if owner is None or d.owner == owner]
     columns = crm.pipeline.board(owner=owner, customer_id=customer_id, closed=view.closed,
@@ -95,7 +113,45 @@ def board_data(crm: Crm, view: BoardView) -> BoardData:
     whose = None if customer_id is None else display_name(
         crm.customers.get(customer_id, include_deleted=True))
     on_board = {card.deal_id for stage in stages for card in stage.cards}
-    return BoardData(stages, summary, owners, {d.id: d for d in deals if d.id in on_board}, whose)
+    kept = KeptBoard(columns, day, settings, mark) if whole else None
+    return BoardData(stages, summary, owners, {d.id: d for d in deals if d.id in on_board}, whose,
+                     kept=kept)
+
+
+def board_moved_data(crm: Crm, held: BoardData) -> BoardData | None:
+    """The whole board `held` with the deals written since it was read put where they
+    are now, the other deals not read again; None when it must be read again (another
+    day, other settings, a customer's commit, a deal deleted or of a new owner)."""
+    kept = held.kept
+    if (kept is None or crm.ctx.as_of(None) != kept.day
+            or crm.ctx.settings.pipeline != kept.settings):
+        return None
+    since = crm.pipeline.rows_since(kept.mark)
+    if since is None:
+        return None
+    changed, mark = since
+    if any(d is None or (d.owner and d.owner not in held.owners) for d in changed.values()):
+        return None
+    columns = crm.pipeline.board_moved(kept.columns, changed, held.deals, kept.day)
+    if columns is None or len(columns) != len(held.stages):
+        return None
+    names = _names(crm, {d.customer_id for d in changed.values() if d is not None})
+    stages = [stage if new is old else _moved_stage(new, stage, changed, names)
+              for new, old, stage in zip(columns, kept.columns, held.stages, strict=True)]
+    deals = {i: d for i, d in held.deals.items() if i not in changed}
+    deals.update((c.deal.id, c.deal) for column in columns for c in column.cards
+                 if c.deal.id in changed)
+    return replace(held, stages=stages, summary=crm.pipeline.board_summary(kept.day),
+                   deals=deals, kept=replace(kept, columns=columns, mark=mark))
+
+
+def _moved_stage(column: BoardColumn, drawn: Stage, changed: dict[int, DealRow | None],
+                 names: dict[int, str]) -> Stage:
+    """`column` as the board draws it, the cards of deals not `changed` as `drawn` had them."""
+    had = {card.deal_id: card for card in drawn.cards}
+    cards = [_card(c, names[c.deal.customer_id]) if c.deal.id in changed else had[c.deal.id]
+             for c in column.cards]
+    return Stage(column.stage, column.probability, cards, column.count, column.total_cents)
 
 
 def board_start_data(crm: Crm, cards: int) -> BoardData:
@@ -178,6 +234,7 @@ class PipelineScreen(CrmScreen):
         self._owners: list[str] = []
         self._deals: dict[int, DealRow] = {}
         self._complete = False  # the whole board's every card shown once
+        self._held: BoardData | None = None  # the whole board as last shown (`board_moved_data`)
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -207,9 +264,12 @@ class PipelineScreen(CrmScreen):
         meanwhile (the reading would hold up the drawing)."""
         worker = get_current_worker()
         first = not (every_deal or self._complete) and self.view == BoardView()
+        held = self._held
         if first:
             # Cards a column can show at once: 2 lines and a gap each, at least.
             data = board_start_data(self.crm, self.app.size.height // 3 + 1)
+        elif held is not None and not every_deal and self.view == BoardView():
+            data = board_moved_data(self.crm, held) or board_data(self.crm, self.view)
         else:
             data = board_data(self.crm, self.view)
         if not worker.is_cancelled:
@@ -223,6 +283,7 @@ class PipelineScreen(CrmScreen):
         self.query_one("#pipeline-summary", Static).update(summary_markup(data.summary,
                                                                           data.whose))
         self._deals = data.deals
+        self._held = data if data.kept is not None else None
         # The first screenful drawn, every deal is read (not before: it would slow the frame).
         self.query_one(PipelineBoard).show(
             data.stages, None if data.complete else lambda: self.load(True))
