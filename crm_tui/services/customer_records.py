@@ -128,6 +128,9 @@ class CustomerRecords:
         # may scan at once rather than one wait for the other: the waiting one could hold
         # the store, which the other's scan needs.
         self._met: list[dict[int, Doc | None]] = []
+        # Times the store said the records may be wrong as a whole (`committed`'s
+        # `everything`): a scan begun before one of them read what may be gone.
+        self._resets = 0
         self._listeners: list[Listener] = []
         self.version = 0  # bumped on every change
         # The ids each of the latest versions changed, and of those the ones the list
@@ -148,6 +151,7 @@ class CustomerRecords:
             written = list(docs.items()) if self._ready or self._met else []
             self.version += 1
             if everything:
+                self._resets += 1
                 self._ready = False  # truncated, or commits missed: scanned again
                 self._records = {}
                 self._log.clear()
@@ -182,7 +186,7 @@ class CustomerRecords:
         """Catch up with other processes, and have every customer's record: the first
         call scans the table (call it from a worker)."""
         self._db.refresh()
-        if not self._ready:
+        while not self._ready:
             self._scan()
 
     def snapshot(self) -> dict[int, CustomerRecord]:
@@ -222,16 +226,20 @@ class CustomerRecords:
         return self._records.get(customer_id) if self._ready else None
 
     def _scan(self) -> None:
+        """Read every record, and apply the commits met meanwhile; a scan that met the
+        table emptied, or commits this process missed, is dropped (`ensure` scans again):
+        it read the table as it was when it began, which the commits met do not mend."""
         met: dict[int, Doc | None] = {}
         with self._lock:
             self._met.append(met)
+            resets = self._resets
         try:
             found = {cid: CustomerRecord.of(cid, doc) for cid, doc in documents(self._db)}
         finally:
             with self._lock:
                 self._met.remove(met)
         with self._lock:
-            if not self._ready:
+            if not self._ready and resets == self._resets:
                 self._records = found
                 self._apply(met.items())
                 self._ready = True

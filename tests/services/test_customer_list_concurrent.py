@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 
+from crm_tui.services import customer_records, tables
 from crm_tui.services.crm import Crm
 from crm_tui.services.customer_list import CustomerList, ListQuery
 
@@ -186,6 +187,53 @@ def test_a_keystroke_does_not_wait_for_the_workers_sort(
         go.set()
         worker.join()
     assert answers == [fresh(crm, ListQuery())]
+
+
+def emptied(crm: Crm, session: Crm) -> None:
+    """Another session empties the customers table and adds one customer."""
+    other = another(crm)
+    other.db.drop_table(tables.CUSTOMERS)
+    other.customers.create({"first_name": "Nora", "email": "nora@example.com"})
+    other.close()
+
+
+def renamed_and_compacted(crm: Crm, session: Crm) -> None:
+    """Another session renames customers and compacts twice: this one, catching up,
+    finds a journal it never read (the store says every table may be wrong)."""
+    other = another(crm)
+    for first in other.customer_list.query(ListQuery())[:2]:
+        other.customers.update(first, {"first_name": "Zoe", "last_name": f"Zed{first}"})
+        other.db.compact()
+    other.close()
+
+
+@pytest.mark.parametrize("change", [emptied, renamed_and_compacted],
+                         ids=["emptied", "compacted"])
+def test_a_first_read_of_the_records_that_meets_a_reset_reads_again(
+        crm: Crm, change: Callable[[Crm, Crm], None],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new session reads every customer's record (the table as it was when it began);
+    meanwhile the poll catches up a commit after which the records may be wrong as a
+    whole. That read is dropped and made again: the list is a new session's (it used to
+    keep the customers read before, gone or renamed since)."""
+    people(crm)
+    session = open_session(crm.db.path)
+    real = customer_records.documents
+    changes = [change]
+
+    def seam(db: Any) -> Any:
+        for n, item in enumerate(real(db)):
+            if n == 1 and db is session.db and changes:
+                changes.pop()(crm, session)
+                session.db.refresh()
+            yield item
+
+    monkeypatch.setattr(customer_records, "documents", seam)
+    try:
+        for q in (ListQuery(), ListQuery(text="z")):
+            assert session.customer_list.query(q) == fresh(crm, q), q
+    finally:
+        session.close()
 
 
 WRITER = """
