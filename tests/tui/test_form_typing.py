@@ -76,6 +76,19 @@ async def test_a_tab_typed_fast_moves_before_the_next_key(crm: Crm, people: Peop
                 ] == ["5", "10", "Quick"]
 
 
+async def test_a_correction_typed_fast_is_kept(crm: Crm, people: People) -> None:
+    """backspace, then the right figure, read at once: the figure stays."""
+    feedback = next(case for case in CASES if case.name == "feedback")
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await open_case(pilot, feedback)
+        burst(app, *"47", "backspace", "backspace", "3", "tab", *"9x", "backspace", "ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, CustomersScreen)
+    saved = crm.feedback.for_customer(people["ann"])[0]
+    assert (saved["rating"], saved["recommend_score"]) == (3, 9)
+
+
 async def test_a_message_goes_when_its_value_is_changed(crm: Crm, people: People) -> None:
     feedback = next(case for case in CASES if case.name == "feedback")
     app = make_app(crm)

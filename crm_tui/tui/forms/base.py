@@ -47,7 +47,7 @@ from crm_tui.tui.keymap import hint, hinted
 from crm_tui.tui.screens.confirm import ConfirmScreen
 from crm_tui.tui.screens.conflict import Choice, ConflictScreen, field_label, rows_of, shown_value
 
-from .fields import CustomerPicker, DateInput, YesNoBox
+from .fields import CustomerPicker, DateInput, FieldInput, YesNoBox
 
 if TYPE_CHECKING:
     from crm_tui.services.crm import Crm
@@ -181,7 +181,7 @@ class RecordForm(ModalScreen[bool]):
             return DateInput(self.today, id=wid)
         if spec.kind == "customer":
             return CustomerPicker(self.crm, id=wid)
-        return Input(placeholder=spec.placeholder, id=wid, compact=True)
+        return FieldInput(placeholder=spec.placeholder, id=wid, compact=True)
 
     def on_mount(self) -> None:
         self._initial = self.initial_values()

@@ -8,7 +8,7 @@ from contextlib import suppress
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -81,7 +81,7 @@ class CustomerPicker(Vertical):
         self._pick_first = False  # enter came before the answer
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="type to find a customer", compact=True)
+        yield FieldInput(placeholder="type to find a customer", compact=True)
         options = OptionList(compact=True)
         options.can_focus = False  # tab goes on to the next field; arrows move in the list
         yield options
@@ -200,7 +200,30 @@ class YesNoBox(Checkbox):
         super().watch_value()
 
 
-class DateInput(Input):
+# Input's editing keys (backspace, delete, arrows, ctrl+u...), but enter, which moves on
+# to the next field through the form.
+EDITING_KEYS = {binding.key: binding.action for binding in Binding.make_bindings(Input.BINDINGS)
+                if binding.key != "enter"}
+
+
+class FieldInput(Input):
+    """A form's text field that answers its editing keys in the order they were typed.
+
+    The stock field answers them as bindings, from the app's side, once the key has gone up
+    past the form: a character typed right behind (backspace then 4, read at once) is put
+    in first and then deleted."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        action = EDITING_KEYS.get(event.key)
+        if action is None:
+            await super()._on_key(event)
+            return
+        event.stop()
+        event.prevent_default()
+        await self.run_action(action)
+
+
+class DateInput(FieldInput):
     """A date typed as YYYY-MM-DD or a shortcut (today, +7d); shows what it means on blur."""
 
     def __init__(self, today: dt.date, **kwargs: object) -> None:
