@@ -64,6 +64,23 @@ async def test_a_burst_saves_what_it_typed_once(crm: Crm, people: People, case: 
     assert {k: saved.get(k) for k in case.expect} == case.expect
 
 
+async def test_a_line_pasted_while_the_form_opens_is_kept(crm: Crm, people: People) -> None:
+    line = "Call back about the delivery of the oak table and the six chairs " * 3
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        await settle(pilot)
+        await pilot.press("escape")  # the table has the keys (see open_case)
+        await settle(pilot)
+        burst(app, "t")  # a task: its title first
+        paste = events.Paste(line)
+        paste.set_sender(app)
+        app._driver.send_message(paste)  # type: ignore[union-attr]
+        await settle(pilot)
+        form = app.screen
+        assert isinstance(form, RecordForm)
+        assert form.values()["title"] == line.strip()
+
+
 async def test_a_tab_typed_fast_moves_before_the_next_key(crm: Crm, people: People) -> None:
     feedback = next(case for case in CASES if case.name == "feedback")
     app = make_app(crm)
