@@ -26,7 +26,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Header, Input, Select, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from crm_tui.domain.entities.customer import display_name
 from crm_tui.domain.money import display_money
@@ -120,8 +120,9 @@ def board_data(crm: Crm, view: BoardView) -> BoardData:
 
 def board_moved_data(crm: Crm, held: BoardData) -> BoardData | None:
     """The whole board `held` with the deals written since it was read put where they
-    are now, the other deals not read again; None when it must be read again (another
-    day, other settings, a customer's commit, a deal deleted or of a new owner)."""
+    are now, the other deals not read again, under `held`'s header (the caller works
+    out the new one: it takes longer than the cards); None when it must be read again
+    (another day, other settings, a customer's commit, a deal deleted or of a new owner)."""
     kept = held.kept
     if (kept is None or crm.ctx.as_of(None) != kept.day
             or crm.ctx.settings.pipeline != kept.settings):
@@ -141,8 +142,8 @@ def board_moved_data(crm: Crm, held: BoardData) -> BoardData | None:
     deals = {i: d for i, d in held.deals.items() if i not in changed}
     deals.update((c.deal.id, c.deal) for column in columns for c in column.cards
                  if c.deal.id in changed)
-    return replace(held, stages=stages, summary=crm.pipeline.board_summary(kept.day),
-                   deals=deals, kept=replace(kept, columns=columns, mark=mark))
+    return replace(held, stages=stages, deals=deals,
+                   kept=replace(kept, columns=columns, mark=mark))
 
 
 def _moved_stage(column: BoardColumn, drawn: Stage, changed: dict[int, DealRow | None],
@@ -269,11 +270,21 @@ class PipelineScreen(CrmScreen):
             # Cards a column can show at once: 2 lines and a gap each, at least.
             data = board_start_data(self.crm, self.app.size.height // 3 + 1)
         elif held is not None and not every_deal and self.view == BoardView():
-            data = board_moved_data(self.crm, held) or board_data(self.crm, self.view)
+            data = self._moved(held, worker)
         else:
             data = board_data(self.crm, self.view)
         if not worker.is_cancelled:
             self.post_message(BoardReady(data))
+
+    def _moved(self, held: BoardData, worker: Worker[None]) -> BoardData:
+        """The whole board after a commit: the moved cards drawn at once from `held`
+        (`board_moved_data`), then under the header worked out again; or read afresh."""
+        moved = board_moved_data(self.crm, held)
+        if moved is None or moved.kept is None:
+            return board_data(self.crm, self.view)
+        if not worker.is_cancelled:
+            self.post_message(BoardReady(moved))
+        return replace(moved, summary=self.crm.pipeline.board_summary(moved.kept.day))
 
     def on_board_ready(self, message: BoardReady) -> None:
         data = message.board
