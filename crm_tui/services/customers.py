@@ -49,7 +49,7 @@ def _least(held: Held | None) -> int | None:
     """The lowest id under a key, as `min(id_set(held))` without making the set."""
     if held is None:
         return None
-    return held if held.__class__ is int else min(held)  # type: ignore[return-value,type-var]
+    return held if isinstance(held, int) else min(held)
 
 
 class CustomerKeys:

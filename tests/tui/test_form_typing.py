@@ -93,6 +93,20 @@ async def test_a_tab_typed_fast_moves_before_the_next_key(crm: Crm, people: Peop
                 ] == ["5", "10", "Quick"]
 
 
+async def test_a_space_typed_fast_ticks_its_own_box(crm: Crm, people: People) -> None:
+    feedback = next(case for case in CASES if case.name == "feedback")
+    app = make_app(crm)
+    async with app.run_test(size=NARROW) as pilot:
+        form = await open_case(pilot, feedback)
+        form.focus_field("date")
+        await settle(pilot)
+        # Into the yes/no box, tick it, and on: the space is the box's, not the next field's.
+        burst(app, "tab", "space", "tab", *"Called back")
+        await settle(pilot)
+        values = form.values()
+        assert (values["resolved"], values["resolution_notes"]) == (True, "Called back")
+
+
 async def test_a_correction_typed_fast_is_kept(crm: Crm, people: People) -> None:
     """backspace, then the right figure, read at once: the figure stays."""
     feedback = next(case for case in CASES if case.name == "feedback")

@@ -22,6 +22,8 @@ from crm_tui.domain.errors import ValidationError
 from crm_tui.services.customer_list import ListQuery
 
 if TYPE_CHECKING:
+    from textual.widget import Widget
+
     from crm_tui.services.crm import Crm
 
 PICKER_ROWS = 6
@@ -188,7 +190,11 @@ class CustomerPicker(Vertical):
 
 class YesNoBox(Checkbox):
     """A checkbox that says "yes" or "no" beside its box, and marks it only when on: the
-    state reads at any width and without colour (the stock box always shows an X)."""
+    state reads at any width and without colour (the stock box always shows an X).
+
+    Space and enter toggle it in the order they were typed: answered as the stock box's
+    bindings, from the app's side, a space typed just before a tab (which the form takes
+    at once) would toggle the next field's box instead."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__("no", compact=True, **kwargs)  # type: ignore[arg-type]
@@ -199,11 +205,33 @@ class YesNoBox(Checkbox):
         self.label = "yes" if self.value else "no"
         super().watch_value()
 
+    async def _on_key(self, event: events.Key) -> None:
+        if not await answer_in_order(self, event, TOGGLE_KEYS):
+            await super()._on_key(event)
+
+
+def own_keys(bindings: list[BindingType], leave: tuple[str, ...] = ()) -> dict[str, str]:
+    """A stock widget's bindings as key -> action, but the keys in `leave`."""
+    return {binding.key: binding.action for binding in Binding.make_bindings(bindings)
+            if binding.key not in leave}
+
 
 # Input's editing keys (backspace, delete, arrows, ctrl+u...), but enter, which moves on
 # to the next field through the form.
-EDITING_KEYS = {binding.key: binding.action for binding in Binding.make_bindings(Input.BINDINGS)
-                if binding.key != "enter"}
+EDITING_KEYS = own_keys(Input.BINDINGS, leave=("enter",))
+TOGGLE_KEYS = own_keys(Checkbox.BINDINGS)
+
+
+async def answer_in_order(widget: Widget, event: events.Key, keys: dict[str, str]) -> bool:
+    """Run the action of `keys` that `event` names on `widget` now, as the key is read; say
+    whether it did (the caller hands other keys on)."""
+    action = keys.get(event.key)
+    if action is None:
+        return False
+    event.stop()
+    event.prevent_default()
+    await widget.run_action(action)
+    return True
 
 
 class FieldInput(Input):
@@ -214,13 +242,8 @@ class FieldInput(Input):
     in first and then deleted."""
 
     async def _on_key(self, event: events.Key) -> None:
-        action = EDITING_KEYS.get(event.key)
-        if action is None:
+        if not await answer_in_order(self, event, EDITING_KEYS):
             await super()._on_key(event)
-            return
-        event.stop()
-        event.prevent_default()
-        await self.run_action(action)
 
 
 class DateInput(FieldInput):
