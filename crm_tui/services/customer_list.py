@@ -177,15 +177,17 @@ class CustomerList:
 
         The answer is made from the sorted rows found here, of one version of the
         records: a catch-up landing meanwhile (the poll's thread) is the worker's to
-        mend or sort, never this thread's. Nor does it wait for a catch-up applying a
-        commit to the records."""
+        mend or sort, never this thread's. It may wait for the one commit the poll's
+        thread is applying to the records (a few ms): giving up then sent the key to a
+        worker whose query met a longer backlog, often past mending, and sorted every
+        customer (during another session's import, one key in twenty waited 1-2 s)."""
         if not self._lock.acquire(blocking=False):
             return None
         try:
             if not self.records.ready or q.segment is not None:
                 return None  # segment members to score: not instant
             state = self._order_state(q)
-            base = self._orders.get(state) or self._mended(q, state, wait=False)
+            base = self._orders.get(state) or self._mended(q, state)
             if base is None or len(base.texts) != len(base.ids):
                 return None  # a sort or a save: not instant
             return self._filter(q, base)
@@ -212,20 +214,18 @@ class CustomerList:
             base = self._orders[state] = Matches(ordered, [])
         return base
 
-    def _mended(self, q: ListQuery, state: tuple[Any, ...], wait: bool = True
-                ) -> Matches | None:
+    def _mended(self, q: ListQuery, state: tuple[Any, ...]) -> Matches | None:
         """The base list of an older version of the records, mended with the customers
         changed since (an import's commit changes thousands of customers' totals, not
         their names: the order and the search text stay, and so do the answers by text);
         None when it has to be made again (another sort or day, a sort by standing,
-        changes not remembered, or too many of them; or, not `wait`ing, a catch-up
-        applying a commit to the records this moment)."""
+        changes not remembered, or too many of them)."""
         older = next(((s, m) for s, m in self._orders.items()
                       if (s[:3], s[4]) == (state[:3], state[4])), None)
         if older is None or q.sort in NEEDS_STANDING:
             return None
         (_, _, _, version, _), base = older
-        found = self.records.changed_since(version, wait)
+        found = self.records.changed_since(version)
         if found is None or len(found.records) * MENDED_SHARE > len(self._records):
             return None
         changed = found.records

@@ -195,14 +195,11 @@ class CustomerRecords:
         with self._lock:
             return dict(self._records) if self._ready else {}
 
-    def changed_since(self, version: int, wait: bool = True) -> Changed | None:
+    def changed_since(self, version: int) -> Changed | None:
         """What changed after `version`, so that what was made from the records then can
         be mended instead of made again; None when that is not known (the records were
-        scanned since, or more versions passed than are remembered), or when not to `wait`
-        while a commit is being applied (a keystroke in the UI thread)."""
-        if not self._lock.acquire(blocking=wait):
-            return None
-        try:
+        scanned since, or more versions passed than are remembered)."""
+        with self._lock:
             if not self._ready:
                 return None
             if version == self.version:
@@ -218,8 +215,6 @@ class CustomerRecords:
                     relisted.update(moved)
             records = self._records
             return Changed(self.version, {i: records.get(i) for i in changed}, relisted)
-        finally:
-            self._lock.release()
 
     def get(self, customer_id: int) -> CustomerRecord | None:
         """One record if the records are here, without waiting (None otherwise)."""
