@@ -254,17 +254,24 @@ def fast_tags(value: object) -> object:
     if type(value) is not str or len(value) > LONG_TEXT or not value.isprintable():
         return MISS
     tags: list[str] = []
-    seen: set[str] = set()
-    for part in value.split(","):
-        # Printable text has no whitespace but the space: split() is what clean_text's is.
+    # Printable text has no whitespace but the space: what clean_text would leave of it.
+    if _add_tags(value, tags, set()) is not None:
+        return MISS
+    return tags if 0 < len(tags) <= MAX_TAGS else MISS  # none: blank, the parser's to say
+
+
+def _add_tags(text: str, tags: list[str], seen: set[str]) -> str | None:
+    """The comma-separated tags of `text`, trimmed, added to `tags` unless their case-folded
+    spelling is in `seen`; the first tag too long, if any (none added from it on)."""
+    for part in text.split(","):
         tag = " ".join(part.split())
         if len(tag) > TAG_MAX_LEN:
-            return MISS
+            return tag
         key = tag.casefold()
         if tag and key not in seen:
             seen.add(key)
             tags.append(tag)
-    return tags if 0 < len(tags) <= MAX_TAGS else MISS  # none: blank, the parser's to say
+    return None
 
 
 def parse_tags(value: object, field: str) -> list[str]:
@@ -281,15 +288,11 @@ def parse_tags(value: object, field: str) -> list[str]:
     for index, item in enumerate(items):
         where = field if isinstance(value, str) else f"{field}[{index}]"
         text = clean_text(item, where, max_len=LONG_TEXT)
-        for part in text.split(","):
-            tag = " ".join(part.split())
-            if len(tag) > TAG_MAX_LEN:
-                raise ValidationError(
-                    where, f"tag {tag[:20]!r}... is too long; at most {TAG_MAX_LEN} characters"
-                )
-            if tag and tag.casefold() not in seen:
-                seen.add(tag.casefold())
-                tags.append(tag)
+        long = _add_tags(text, tags, seen)
+        if long is not None:
+            raise ValidationError(
+                where, f"tag {long[:20]!r}... is too long; at most {TAG_MAX_LEN} characters"
+            )
     if len(tags) > MAX_TAGS:
         raise ValidationError(field, f"has {len(tags)} tags; at most {MAX_TAGS}")
     return tags
